@@ -1,0 +1,1 @@
+"""The REST API for API clients (/api/v1/)."""

@@ -1,0 +1,68 @@
+"""`Authorization: Token <key>` authentication against hashed API keys."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from .models import ApiClient
+
+
+@dataclass
+class ServiceClient:
+    """The request.user of a key issued without a user: only its scopes count."""
+
+    client: ApiClient
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    is_authenticated: bool = True
+    is_active: bool = True
+    is_superuser: bool = False
+    is_staff: bool = False
+    is_anonymous: bool = False
+    pk: None = None
+    id: None = None
+
+    def get_username(self) -> str:
+        return f"api:{self.client.name}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    keyword = "Token"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Malformed Token header.")
+        try:
+            key = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed("Malformed Token header.") from None
+        try:
+            client = ApiClient.objects.select_related("user").get_from_key(key)
+        except ApiClient.DoesNotExist:
+            raise exceptions.AuthenticationFailed(
+                "Invalid or revoked API key."
+            ) from None
+        if client.has_expired:
+            raise exceptions.AuthenticationFailed("This API key has expired.")
+        self._mark_used(client)
+        if client.user is not None:
+            if not client.user.is_active:
+                raise exceptions.AuthenticationFailed("The key's user is inactive.")
+            return client.user, client
+        return ServiceClient(client=client, scopes=frozenset(client.scopes)), client
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+    @staticmethod
+    def _mark_used(client: ApiClient) -> None:
+        # At most one write a minute per key, to keep the hot path cheap.
+        now = timezone.now()
+        if (
+            client.last_used_at is None
+            or (now - client.last_used_at).total_seconds() > 60
+        ):
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

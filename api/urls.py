@@ -1,0 +1,4 @@
+"""Routes of the api app."""
+
+app_name = "api"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Complaint cases, their lifecycle, messages, offers and timeline."""

@@ -1,0 +1,280 @@
+"""Offer moves: the only code that creates an offer or changes `Offer.status`.
+
+pending_approval → proposed → accepted | declined | countered | withdrawn;
+accepted → fulfilled; pending_approval → rejected (by an approver).
+"""
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from teams.models import Role
+from teams.selectors import role_of
+
+from ..actors import Actor, as_actor
+from ..exceptions import OfferRefused
+from ..models import (
+    MONETARY_KINDS,
+    Case,
+    Offer,
+    OfferKind,
+    OfferLimit,
+    OfferStatus,
+    Stage,
+)
+from ..timeline import record_event
+
+OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
+CURRENCY = re.compile(r"^[A-Z]{3}$")
+APPROVER_ROLES = (Role.TEAM_LEAD, Role.MANAGER)
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def offer_make(
+    *,
+    case: Case,
+    kind: str,
+    amount: Decimal | str | None = None,
+    currency: str = "",
+    description: str = "",
+    extra_mile: bool = False,
+    by: Actor | Any = None,
+) -> Offer:
+    """Make an offer on an acknowledged or resolving case.
+
+    Above the policy limit for its kind and currency it waits for approval,
+    unless a team lead or manager makes it. Raises OfferRefused.
+    """
+    actor = as_actor(by)
+    amount, currency = _money(kind, amount, currency)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.stage not in OFFER_STAGES:
+            raise OfferRefused(
+                f"Offers are made once the customer has been heard and apologised "
+                f"to; {case.reference} is {case.stage}.",
+                ["stage acknowledged or resolving"],
+            )
+        above = above_limit(kind, amount, currency)
+        approver = actor.user if above and _may_approve(actor) else None
+        status = (
+            OfferStatus.PENDING_APPROVAL
+            if above and not approver
+            else OfferStatus.PROPOSED
+        )
+        offer = Offer.objects.create(
+            case=case,
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            description=description.strip(),
+            extra_mile=extra_mile,
+            status=status,
+            needed_approval=above,
+            made_by=actor.user,
+            approved_by=approver,
+        )
+        _touch(case)
+        record_event(
+            case,
+            "offer_made",
+            by=actor,
+            after=status,
+            offer_id=offer.pk,
+            **_summary(offer),
+        )
+    return offer
+
+
+def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
+    """Whether the amount exceeds the policy limit for its kind (no limit: never)."""
+    if amount is None:
+        return False
+    limit = OfferLimit.objects.filter(kind=kind, currency=currency).first()
+    return limit is not None and amount > limit.max_amount
+
+
+def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
+    """Approve an above-limit offer (team lead or manager); raise OfferRefused."""
+    actor = as_actor(by)
+    if not _may_approve(actor):
+        raise OfferRefused("Only a team lead or a manager may approve.", ["approver"])
+    return _move(
+        offer,
+        {OfferStatus.PENDING_APPROVAL},
+        OfferStatus.PROPOSED,
+        actor,
+        "offer_approved",
+        approved_by=actor.user,
+    )
+
+
+def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+    """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
+    actor = as_actor(by)
+    if not _may_approve(actor):
+        raise OfferRefused("Only a team lead or a manager may reject.", ["approver"])
+    return _move(
+        offer,
+        {OfferStatus.PENDING_APPROVAL},
+        OfferStatus.REJECTED,
+        actor,
+        "offer_rejected",
+        note=reason,
+    )
+
+
+def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
+    """Record that the customer accepted; raise OfferRefused unless proposed."""
+    return _move(
+        offer,
+        {OfferStatus.PROPOSED},
+        OfferStatus.ACCEPTED,
+        as_actor(by),
+        "offer_accepted",
+    )
+
+
+def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+    """Record that the customer declined; raise OfferRefused unless proposed."""
+    return _move(
+        offer,
+        {OfferStatus.PROPOSED},
+        OfferStatus.DECLINED,
+        as_actor(by),
+        "offer_declined",
+        note=reason,
+    )
+
+
+def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Offer:
+    """Record what the customer asked for instead; raise OfferRefused."""
+    if not (counter_request or "").strip():
+        raise OfferRefused(
+            "Say what the customer asked for instead.", ["counter_request"]
+        )
+    return _move(
+        offer,
+        {OfferStatus.PROPOSED},
+        OfferStatus.COUNTERED,
+        as_actor(by),
+        "offer_countered",
+        counter_request=counter_request.strip(),
+    )
+
+
+def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+    """Withdraw an offer not yet accepted; raise OfferRefused."""
+    allowed = {
+        OfferStatus.PENDING_APPROVAL,
+        OfferStatus.PROPOSED,
+        OfferStatus.COUNTERED,
+    }
+    return _move(
+        offer,
+        allowed,
+        OfferStatus.WITHDRAWN,
+        as_actor(by),
+        "offer_withdrawn",
+        note=reason,
+    )
+
+
+def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
+    """Record that an accepted offer was carried out; raise OfferRefused."""
+    return _move(
+        offer,
+        {OfferStatus.ACCEPTED},
+        OfferStatus.FULFILLED,
+        as_actor(by),
+        "offer_fulfilled",
+        note=note,
+    )
+
+
+def _move(
+    offer: Offer,
+    allowed: set[str],
+    to: str,
+    actor: Actor,
+    event: str,
+    *,
+    approved_by: Any = None,
+    note: str = "",
+    counter_request: str = "",
+) -> Offer:
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        offer = Offer.objects.select_for_update().get(pk=offer.pk)
+        if offer.status not in allowed:
+            raise OfferRefused(
+                f"This offer is {offer.status}; it can only be {event.split('_')[1]} "
+                f"when {' or '.join(sorted(allowed))}.",
+                [f"offer status {' or '.join(sorted(allowed))}"],
+            )
+        if not case.is_open:
+            raise OfferRefused(f"{case.reference} is closed.", ["open case"])
+        before = offer.status
+        offer.status = to
+        now = timezone.now()
+        if approved_by is not None:
+            offer.approved_by = approved_by
+        if counter_request:
+            offer.counter_request = counter_request
+        if to == OfferStatus.FULFILLED:
+            offer.fulfilled_at = now
+        elif to != OfferStatus.PROPOSED:
+            offer.decided_at = now
+        offer.save()
+        _touch(case)
+        data: dict[str, Any] = {"offer_id": offer.pk, **_summary(offer)}
+        if note.strip():
+            data["note"] = note.strip()
+        if counter_request:
+            data["counter_request"] = counter_request
+        record_event(case, event, by=actor, before=before, after=to, **data)
+    return offer
+
+
+def _money(kind: str, amount: Any, currency: str) -> tuple[Decimal | None, str]:
+    if kind not in OfferKind.values:
+        raise OfferRefused(f"Unknown offer kind {kind!r}.", ["kind"])
+    currency = (currency or "").strip().upper()
+    if amount in (None, ""):
+        if kind in MONETARY_KINDS:
+            raise OfferRefused("A refund or credit needs an amount.", ["amount"])
+        return None, ""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise OfferRefused("The amount is not a number.", ["amount"]) from None
+    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
+        raise OfferRefused("The amount must be positive.", ["amount"])
+    if value != value.quantize(Decimal("0.01")):
+        raise OfferRefused("The amount has more than two decimals.", ["amount"])
+    if not CURRENCY.match(currency):
+        raise OfferRefused(
+            "An amount needs an ISO 4217 currency such as EUR.", ["currency"]
+        )
+    return value, currency
+
+
+def _may_approve(actor: Actor) -> bool:
+    return actor.user is not None and role_of(actor.user) in APPROVER_ROLES
+
+
+def _touch(case: Case) -> None:
+    case.version += 1
+    case.save(update_fields=["version", "updated_at"])
+
+
+def _summary(offer: Offer) -> dict[str, Any]:
+    return {
+        "kind": offer.kind,
+        "amount": str(offer.amount) if offer.amount is not None else None,
+        "currency": offer.currency or None,
+        "extra_mile": offer.extra_mile,
+    }

@@ -1,0 +1,149 @@
+"""`transition()`: the only code that changes `Case.stage`.
+
+Every stage change — by the API, a page, the admin or a task — comes here. It
+locks the case row, checks every prerequisite (`rules`), applies the fields
+the move carries, bumps the version and appends the timeline event, all in
+one transaction.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sla import services as sla_services
+
+from ..actors import Actor, as_actor
+from ..exceptions import StaleVersion, TransitionRefused
+from ..models import STAGE_ORDER, Case, CloseReason, Stage
+from ..timeline import record_event
+from . import rules
+
+# Fields an agent may fill in the same request that moves the stage.
+EDITABLE_WITH_MOVE = ("customer_account", "restatement", "desired_outcome")
+
+
+def transition(
+    case: Case,
+    to: str,
+    *,
+    by: Actor | Any = None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Case:
+    """Move the case to stage `to`.
+
+    `fields` carries what the move needs: `apology`, `resolution_summary`,
+    `skip_reason`, `close_reason`, `duplicate_of` (a Case), `reason`, and any of
+    `customer_account`, `restatement`, `desired_outcome`,
+    `desired_outcome_declined` to record on the way. Raises TransitionRefused
+    listing every unmet prerequisite, StaleVersion when `expected_version` is
+    given and the case has moved on. Returns the updated case.
+    """
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and case.version != expected_version:
+            raise StaleVersion(case.reference, expected_version, case.version)
+        edits = _apply_edits(case, fields)
+        move = rules.classify(case.stage, to, fields)
+        missing = rules.prerequisites(case, to, fields, move)
+        if missing:
+            raise TransitionRefused(case.reference, case.stage, to, missing)
+        before = case.stage
+        data = _enter(case, to, move, fields, actor)
+        case.stage = to
+        case.version += 1
+        case.save()
+        if edits:
+            record_event(
+                case,
+                "case_edited",
+                by=actor,
+                before=edits,
+                after=_now_values(case, edits),
+            )
+        record_event(case, "stage_changed", by=actor, before=before, after=to, **data)
+        sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
+    return case
+
+
+def _apply_edits(case: Case, fields: dict[str, Any]) -> dict[str, Any]:
+    """Set the editable fields carried by the move; return their previous values."""
+    previous: dict[str, Any] = {}
+    for name in EDITABLE_WITH_MOVE:
+        value = fields.get(name)
+        if isinstance(value, str) and value.strip() and value != getattr(case, name):
+            previous[name] = getattr(case, name)
+            setattr(case, name, value.strip())
+    declined = fields.get("desired_outcome_declined")
+    if isinstance(declined, bool) and declined != case.desired_outcome_declined:
+        previous["desired_outcome_declined"] = case.desired_outcome_declined
+        case.desired_outcome_declined = declined
+    return previous
+
+
+def _now_values(case: Case, edits: dict[str, Any]) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in edits}
+
+
+def _enter(
+    case: Case, to: str, move: str, fields: dict[str, Any], actor: Actor
+) -> dict[str, Any]:
+    """Apply what entering `to` carries; return the event's extra data."""
+    from ..services import message_post
+
+    now = timezone.now()
+    data: dict[str, Any] = {"move": move}
+    if move == rules.SKIP:
+        gap = STAGE_ORDER.index(to) - STAGE_ORDER.index(case.stage) - 1
+        data["skip_reason"] = fields["skip_reason"].strip()
+        data["skipped"] = list(STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1 :][:gap])
+        case.skipped_steps += gap
+    if move == rules.REOPEN:
+        data["reason"] = fields["reason"].strip()
+        case.reopen_count += 1
+        case.close_reason = ""
+        case.closed_at = None
+        case.resolved_at = None
+        case.duplicate_of = None
+        case.follow_up_refused = False
+    if to == Stage.ACKNOWLEDGED:
+        message = message_post(
+            case=case,
+            body=fields["apology"],
+            visibility="customer",
+            kind="apology",
+            by=actor,
+            lock=False,
+        )
+        data["message_id"] = message.pk
+    elif to == Stage.RESOLVED:
+        case.resolution_summary = fields["resolution_summary"].strip()
+        case.resolved_at = now
+        data["resolution_summary"] = case.resolution_summary
+    elif to == Stage.CLOSED:
+        _close(case, fields, now, data)
+    return data
+
+
+def _close(case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any]) -> None:
+    from followups.services import followups_cancel_open
+
+    reason = fields["close_reason"]
+    case.close_reason = reason
+    case.closed_at = now
+    if case.resolved_at is None and reason not in rules.ANYTIME_CLOSES:
+        case.resolved_at = now
+    if reason == CloseReason.DUPLICATE:
+        case.duplicate_of = fields["duplicate_of"]
+        data["duplicate_of"] = case.duplicate_of.reference
+    if reason == CloseReason.NO_FOLLOW_UP:
+        case.follow_up_refused = True
+    if case.awaiting_customer:
+        case.awaiting_customer = False
+        case.awaiting_customer_since = None
+    data["close_reason"] = reason
+    cancelled = followups_cancel_open(case=case, reason=f"case closed ({reason})")
+    if cancelled:
+        data["followups_cancelled"] = cancelled

@@ -1,0 +1,373 @@
+"""Complaint cases and what hangs off them: messages, offers, the timeline.
+
+Only `complaints.lifecycle` changes `Case.stage` or `Offer.status`; everything
+else writes through `complaints.services`.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class Stage(models.TextChoices):
+    NEW = "new", "New"
+    LISTENING = "listening", "Listening"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    RESOLVING = "resolving", "Resolving"
+    RESOLVED = "resolved", "Resolved"
+    FOLLOWING_UP = "following_up", "Following up"
+    CLOSED = "closed", "Closed"
+
+
+STAGE_ORDER: tuple[str, ...] = tuple(Stage.values)
+OPEN_STAGES: tuple[str, ...] = tuple(s for s in STAGE_ORDER if s != Stage.CLOSED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Web form"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    CHAT = "chat", "Chat"
+    SOCIAL = "social", "Social media"
+    IN_PERSON = "in_person", "In person"
+    API = "api", "API"
+
+
+class CloseReason(models.TextChoices):
+    SATISFIED = "satisfied", "Customer satisfied"
+    UNSATISFIED = "unsatisfied", "Customer still unsatisfied"
+    NO_FOLLOW_UP = "no_follow_up", "Customer declined follow-up"
+    WITHDRAWN = "withdrawn", "Withdrawn by the customer"
+    DUPLICATE = "duplicate", "Duplicate of another case"
+    RELATIONSHIP_ENDED = "relationship_ended", "Relationship ended"
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    default_team = models.ForeignKey(
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="New cases of this category go to this team.",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RootCause(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last case number issued in a year; rows are locked to hand out the next."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+    )
+    subject = models.CharField(max_length=200)
+    description = models.TextField()
+    channel = models.CharField(
+        max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    priority = models.CharField(
+        max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    team = models.ForeignKey(
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, default=Stage.NEW, editable=False
+    )
+    customer_account = models.TextField(
+        blank=True, help_text="The customer's own account of what happened."
+    )
+    restatement = models.TextField(
+        blank=True, help_text='The agent\'s restatement: "so what you are saying is …"'
+    )
+    desired_outcome = models.TextField(
+        blank=True, help_text="What the customer says would be fair."
+    )
+    desired_outcome_declined = models.BooleanField(
+        default=False, help_text="The customer declined to say what would be fair."
+    )
+    resolution_summary = models.TextField(blank=True)
+    root_cause = models.ForeignKey(
+        RootCause, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
+    close_reason = models.CharField(
+        max_length=20, choices=CloseReason.choices, blank=True, editable=False
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        editable=False,
+    )
+    awaiting_customer = models.BooleanField(default=False, editable=False)
+    awaiting_customer_since = models.DateTimeField(
+        null=True, blank=True, editable=False
+    )
+    follow_up_refused = models.BooleanField(default=False, editable=False)
+    skipped_steps = models.PositiveSmallIntegerField(default=0, editable=False)
+    reopen_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+    )
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["stage", "team"], name="case_stage_team"),
+            models.Index(fields=["assignee", "stage"], name="case_assignee_stage"),
+            models.Index(
+                fields=["customer", "-created_at"], name="case_customer_recent"
+            ),
+            models.Index(fields=["team", "-created_at"], name="case_team_recent"),
+            models.Index(fields=["closed_at"], name="case_closed_at"),
+            models.Index(
+                fields=["escalation_level"],
+                name="case_escalated",
+                condition=models.Q(escalation_level__gt=0),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(escalation_level__lte=2), name="case_escalation_0_2"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return f"/cases/{self.reference}/"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage != Stage.CLOSED
+
+
+class Visibility(models.TextChoices):
+    CUSTOMER = "customer", "Customer-facing"
+    INTERNAL = "internal", "Internal note"
+
+
+class MessageKind(models.TextChoices):
+    NOTE = "note", "Message"
+    APOLOGY = "apology", "Apology"
+    FROM_CUSTOMER = "from_customer", "From the customer"
+
+
+class Message(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_label = models.CharField(max_length=150, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default="note")
+    body = models.TextField()
+    pitch_warning = models.BooleanField(
+        default=False, help_text="Sent although it read like a sales pitch."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["case", "created_at"], name="message_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.visibility} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OfferKind(models.TextChoices):
+    REFUND = "refund", "Refund"
+    PARTIAL_REFUND = "partial_refund", "Partial refund"
+    REPLACEMENT = "replacement", "Replacement"
+    REDO = "redo", "Redo the work"
+    CREDIT = "credit", "Credit"
+    GOODWILL_GESTURE = "goodwill_gesture", "Goodwill gesture"
+    APOLOGY_ONLY = "apology_only", "Apology only"
+    OTHER = "other", "Other"
+
+
+MONETARY_KINDS: frozenset[str] = frozenset(
+    {OfferKind.REFUND, OfferKind.PARTIAL_REFUND, OfferKind.CREDIT}
+)
+
+
+class OfferStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COUNTERED = "countered", "Countered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REJECTED = "rejected", "Rejected by approver"
+    FULFILLED = "fulfilled", "Fulfilled"
+
+
+class OfferLimit(models.Model):
+    """The most an agent may offer of a kind without a manager's approval."""
+
+    kind = models.CharField(max_length=20, choices=OfferKind.choices)
+    currency = models.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
+    max_amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["kind", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "currency"], name="offer_limit_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ≤ {self.max_amount} {self.currency}"
+
+
+class Offer(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(max_length=20, choices=OfferKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    description = models.TextField(blank=True)
+    extra_mile = models.BooleanField(
+        default=False, help_text="A gesture beyond the fix itself."
+    )
+    status = models.CharField(
+        max_length=20, choices=OfferStatus.choices, editable=False
+    )
+    needed_approval = models.BooleanField(default=False, editable=False)
+    counter_request = models.TextField(
+        blank=True, help_text="What the customer asked for instead."
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "status"], name="offer_case_status"),
+            models.Index(fields=["status", "created_at"], name="offer_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        money = f" {self.amount} {self.currency}" if self.amount is not None else ""
+        return f"{self.get_kind_display()}{money} ({self.status})"
+
+
+class Event(models.Model):
+    """One append-only line of a case's timeline (enforced by a database trigger)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(max_length=150)
+    kind = models.CharField(max_length=40)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["case", "id"], name="event_case"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} by {self.actor_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("Timeline events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Timeline events are append-only.")

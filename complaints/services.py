@@ -1,0 +1,286 @@
+"""Writes to cases other than stage and offer moves (those live in `lifecycle`).
+
+Each service runs in one transaction, bumps the case version and appends its
+timeline event.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from customers.models import Customer
+from sla import services as sla_services
+from teams.models import Role, Team
+from teams.selectors import role_of, team_ids_of
+
+from .actors import Actor, as_actor
+from .exceptions import DomainError, StaleVersion
+from .models import (
+    Case,
+    Category,
+    Channel,
+    Message,
+    MessageKind,
+    Priority,
+    ReferenceCounter,
+    RootCause,
+    Visibility,
+)
+from .timeline import record_event
+
+EDITABLE = (
+    "priority",
+    "category",
+    "subject",
+    "customer_account",
+    "restatement",
+    "desired_outcome",
+    "root_cause",
+    "team",
+)
+
+
+def reference_next(*, year: int) -> str:
+    """Hand out the next case reference for `year`, e.g. C-2026-000042.
+
+    Locks the year's counter row, so concurrent filings never share a number;
+    call inside a transaction.
+    """
+    ReferenceCounter.objects.bulk_create(
+        [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
+    )
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"C-{year}-{counter.last:06d}"
+
+
+@transaction.atomic
+def case_file(
+    *,
+    customer: Customer,
+    subject: str,
+    description: str,
+    channel: str = Channel.WEB,
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    team: Team | None = None,
+    desired_outcome: str = "",
+    occurred_at: datetime | None = None,
+    metadata: dict[str, Any] | None = None,
+    by: Actor | Any = None,
+) -> Case:
+    """File a new complaint and start its SLA clocks."""
+    actor = as_actor(by)
+    if team is None and category is not None:
+        team = category.default_team
+    case = Case.objects.create(
+        reference=reference_next(year=timezone.now().year),
+        customer=customer,
+        subject=subject.strip(),
+        description=description.strip(),
+        channel=channel,
+        category=category,
+        priority=priority,
+        team=team,
+        desired_outcome=(desired_outcome or "").strip(),
+        occurred_at=occurred_at,
+        metadata=metadata or {},
+    )
+    record_event(
+        case,
+        "case_filed",
+        by=actor,
+        after="new",
+        channel=channel,
+        priority=priority,
+        category=category.slug if category else None,
+        team=team.slug if team else None,
+    )
+    sla_services.deadlines_start(case=case)
+    return case
+
+
+def case_assign(
+    *,
+    case: Case,
+    assignee: AbstractBaseUser | None,
+    by: Actor | Any = None,
+    expected_version: int | None = None,
+) -> Case:
+    """Give the case to `assignee` (None unassigns); raise DomainError, StaleVersion."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        if assignee is not None:
+            _check_assignable(case, assignee)
+        before = case.assignee.get_username() if case.assignee else None
+        after = assignee.get_username() if assignee else None
+        if before == after:
+            return case
+        case.assignee = assignee
+        case.version += 1
+        case.save(update_fields=["assignee", "version", "updated_at"])
+        record_event(case, "assigned", by=actor, before=before, after=after)
+    return case
+
+
+def case_update(
+    *,
+    case: Case,
+    by: Actor | Any = None,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> Case:
+    """Edit the case's descriptive fields (see EDITABLE); raise StaleVersion.
+
+    A change of priority or category recomputes the open SLA deadlines.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise DomainError(
+            f"Not editable here: {', '.join(sorted(unknown))}", sorted(unknown)
+        )
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        before, after = {}, {}
+        for name, value in changes.items():
+            old = getattr(case, name)
+            if isinstance(value, str):
+                value = value.strip()
+            if old == value:
+                continue
+            before[name], after[name] = _plain(old), _plain(value)
+            setattr(case, name, value)
+        if not after:
+            return case
+        case.version += 1
+        case.save()
+        record_event(case, "case_edited", by=actor, before=before, after=after)
+        if {"priority", "category"} & set(after):
+            sla_services.deadlines_recompute(case=case)
+    return case
+
+
+def case_escalate(
+    *, case: Case, level: int, by: Actor | Any = None, reason: str = ""
+) -> Case:
+    """Raise the escalation level (never lowers it); a no-op when already there."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if level <= case.escalation_level or level > 2:
+            return case
+        before = case.escalation_level
+        case.escalation_level = level
+        case.version += 1
+        case.save(update_fields=["escalation_level", "version", "updated_at"])
+        record_event(
+            case, "escalated", by=actor, before=before, after=level, reason=reason
+        )
+    return case
+
+
+def case_set_awaiting_customer(
+    *, case: Case, awaiting: bool, by: Actor | Any = None
+) -> Case:
+    """Mark the case as waiting on the customer (pauses the resolution clock) or not."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.awaiting_customer == awaiting or (awaiting and not case.is_open):
+            return case
+        case.awaiting_customer = awaiting
+        case.awaiting_customer_since = timezone.now() if awaiting else None
+        case.version += 1
+        case.save()
+        record_event(
+            case, "awaiting_customer", by=actor, before=not awaiting, after=awaiting
+        )
+        if awaiting:
+            sla_services.deadlines_pause(case=case)
+        else:
+            sla_services.deadlines_resume(case=case)
+    return case
+
+
+def message_post(
+    *,
+    case: Case,
+    body: str,
+    visibility: str,
+    by: Actor | Any = None,
+    kind: str = MessageKind.NOTE,
+    pitch_warning: bool = False,
+    lock: bool = True,
+) -> Message:
+    """Add a message; the first customer-facing one is the case's first response.
+
+    A message from the customer ends a wait on the customer. Raises DomainError
+    on an empty body or unknown visibility.
+    """
+    if not (body or "").strip():
+        raise DomainError("The message is empty.", ["body"])
+    if visibility not in Visibility.values:
+        raise DomainError(f"Unknown visibility {visibility!r}.", ["visibility"])
+    actor = as_actor(by)
+    with transaction.atomic():
+        if lock:
+            case = Case.objects.select_for_update().get(pk=case.pk)
+        message = Message.objects.create(
+            case=case,
+            author=actor.user,
+            author_label=actor.label,
+            visibility=visibility,
+            kind=kind,
+            body=body.strip(),
+            pitch_warning=pitch_warning,
+        )
+        staff_reply = (
+            visibility == Visibility.CUSTOMER and kind != MessageKind.FROM_CUSTOMER
+        )
+        if staff_reply and case.first_response_at is None:
+            case.first_response_at = message.created_at
+            sla_services.deadlines_first_response(case=case, at=message.created_at)
+        if lock:
+            case.version += 1
+            case.save()
+        record_event(
+            case,
+            "message_added",
+            by=actor,
+            message_id=message.pk,
+            visibility=visibility,
+            message_kind=kind,
+            pitch_warning=pitch_warning,
+        )
+    if kind == MessageKind.FROM_CUSTOMER and case.awaiting_customer:
+        case_set_awaiting_customer(case=case, awaiting=False, by=actor)
+    return message
+
+
+def _locked(case: Case, expected_version: int | None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked.reference, expected_version, locked.version)
+    return locked
+
+
+def _check_assignable(case: Case, user: AbstractBaseUser) -> None:
+    role = role_of(user)
+    if role is None or not user.is_active:
+        raise DomainError(f"{user.get_username()} is not active staff.", ["assignee"])
+    if role != Role.MANAGER and case.team_id and case.team_id not in team_ids_of(user):
+        raise DomainError(
+            f"{user.get_username()} is not in the case's team.", ["assignee"]
+        )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Category | RootCause | Team):
+        return value.slug
+    return value

@@ -1,0 +1,1 @@
+"""Customers, their consent to be contacted, and their history."""

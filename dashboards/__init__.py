@@ -1,0 +1,1 @@
+"""Managers' dashboards and the metrics behind them."""

@@ -1,0 +1,4 @@
+"""Routes of the dashboards app."""
+
+app_name = "dashboards"
+urlpatterns: list = []

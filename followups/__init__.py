@@ -1,0 +1,1 @@
+"""Follow-ups after a resolution: scheduling, reminders, satisfaction."""

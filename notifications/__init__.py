@@ -1,0 +1,1 @@
+"""Staff notifications and the outbox that delivers them exactly once."""

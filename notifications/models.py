@@ -1,0 +1,1 @@
+"""Staff notifications and the delivery outbox (built by the time-driven engine)."""

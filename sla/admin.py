@@ -1,0 +1,58 @@
+"""Admin for calendars, working hours, holidays and SLA policies."""
+
+from django.contrib import admin
+
+from .models import Calendar, Deadline, Holiday, SlaPolicy, WorkingHours
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class HolidayInline(admin.TabularInline):
+    model = Holiday
+    extra = 0
+
+
+@admin.register(Calendar)
+class CalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone", "country"]
+    inlines = [WorkingHoursInline, HolidayInline]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "priority",
+        "category",
+        "calendar",
+        "first_response_minutes",
+        "resolution_minutes",
+        "warn_at_percent",
+        "active",
+    ]
+    list_filter = ["priority", "active", "calendar"]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    list_display = [
+        "case",
+        "kind",
+        "due_at",
+        "met_at",
+        "warned_at",
+        "breached_at",
+        "next_check_at",
+    ]
+    list_filter = ["kind"]
+    search_fields = ["case__reference"]
+    list_select_related = ["case"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,200 @@
+"""Writes to SLA deadlines: start, meet, pause, resume, recompute, stop.
+
+Called by the lifecycle and the case services inside their transactions, so a
+deadline always agrees with the case it belongs to.
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from complaints.models import Case, Stage
+
+from .businesstime import BusinessCalendar, add_business_time, business_time_between
+from .models import Calendar, Deadline, DeadlineKind, SlaPolicy
+
+
+def calendar_spec(calendar: Calendar | None) -> BusinessCalendar:
+    """Turn a stored calendar into the arithmetic's value (always open if none)."""
+    if calendar is None:
+        return BusinessCalendar.always_open()
+    weekly: dict[int, list] = {}
+    for hours in calendar.hours.all():
+        weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    holidays = frozenset(calendar.holidays.values_list("date", flat=True))
+    return BusinessCalendar(tz=calendar.time_zone, weekly=weekly, holidays=holidays)
+
+
+def policy_for(case: Case) -> SlaPolicy | None:
+    """Return the active policy for the case's priority and category, if any."""
+    policies = SlaPolicy.objects.filter(active=True, priority=case.priority)
+    if case.category_id:
+        specific = policies.filter(category_id=case.category_id).first()
+        if specific is not None:
+            return specific
+    return policies.filter(category__isnull=True).first()
+
+
+def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline]:
+    """Start the first-response and resolution clocks of a new case."""
+    now = now or case.created_at or timezone.now()
+    policy = policy_for(case)
+    if policy is None:
+        return []
+    Case.objects.filter(pk=case.pk).update(sla_policy=policy)
+    case.sla_policy = policy
+    spec = calendar_spec(_calendar(case, policy))
+    made = []
+    for kind, minutes in (
+        (DeadlineKind.FIRST_RESPONSE, policy.first_response_minutes),
+        (DeadlineKind.RESOLUTION, policy.resolution_minutes),
+    ):
+        deadline = Deadline(
+            case=case, kind=kind, target_minutes=minutes, started_at=now
+        )
+        _schedule(deadline, spec, policy, elapsed=timedelta(0), now=now)
+        made.append(deadline)
+    Deadline.objects.bulk_create(made)
+    return made
+
+
+def deadlines_first_response(*, case: Case, at: datetime) -> None:
+    """Mark the first-response clock met."""
+    _meet(case, DeadlineKind.FIRST_RESPONSE, at)
+
+
+def deadlines_on_stage_change(*, case: Case, before: str, after: str) -> None:
+    """Meet, stop or restart clocks as the case changes stage."""
+    now = timezone.now()
+    if after in (Stage.RESOLVED, Stage.FOLLOWING_UP):
+        _meet(case, DeadlineKind.RESOLUTION, now)
+    elif after == Stage.CLOSED:
+        _meet(case, DeadlineKind.FIRST_RESPONSE, now, cancel=True)
+        _meet(case, DeadlineKind.RESOLUTION, now, cancel=True)
+    elif after == Stage.LISTENING and before in (
+        Stage.RESOLVED,
+        Stage.FOLLOWING_UP,
+        Stage.CLOSED,
+    ):
+        _restart_resolution(case, now)
+
+
+def deadlines_pause(*, case: Case, now: datetime | None = None) -> None:
+    """Pause the resolution clock while the case waits on the customer."""
+    now = now or timezone.now()
+    Deadline.objects.filter(
+        case=case,
+        kind=DeadlineKind.RESOLUTION,
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+        paused_at__isnull=True,
+    ).update(paused_at=now, next_check_at=None)
+
+
+def deadlines_resume(*, case: Case, now: datetime | None = None) -> None:
+    """Resume the resolution clock; its due time moves by the business time paused."""
+    now = now or timezone.now()
+    paused = list(
+        Deadline.objects.filter(
+            case=case, kind=DeadlineKind.RESOLUTION, paused_at__isnull=False
+        )
+    )
+    if not paused:
+        return
+    policy = case.sla_policy or policy_for(case)
+    spec = calendar_spec(_calendar(case, policy))
+    for deadline in paused:
+        deadline.consumed += business_time_between(
+            deadline.started_at, deadline.paused_at, spec
+        )
+        deadline.started_at = now
+        deadline.paused_at = None
+        _schedule(deadline, spec, policy, elapsed=deadline.consumed, now=now)
+        deadline.save()
+
+
+def deadlines_recompute(*, case: Case) -> None:
+    """Recompute open deadlines after the priority or category changed."""
+    policy = policy_for(case)
+    Case.objects.filter(pk=case.pk).update(sla_policy=policy)
+    case.sla_policy = policy
+    if policy is None:
+        return
+    spec = calendar_spec(_calendar(case, policy))
+    now = timezone.now()
+    targets = {
+        DeadlineKind.FIRST_RESPONSE: policy.first_response_minutes,
+        DeadlineKind.RESOLUTION: policy.resolution_minutes,
+    }
+    existing = {d.kind: d for d in Deadline.objects.filter(case=case)}
+    if not existing:
+        deadlines_start(case=case, now=now)
+        return
+    for kind, deadline in existing.items():
+        if deadline.met_at or deadline.cancelled_at or deadline.paused_at:
+            continue
+        deadline.target_minutes = targets[kind]
+        elapsed = deadline.consumed + business_time_between(
+            deadline.started_at, now, spec
+        )
+        _schedule(deadline, spec, policy, elapsed=elapsed, now=now)
+        deadline.save()
+
+
+def _schedule(
+    deadline: Deadline,
+    spec: BusinessCalendar,
+    policy: SlaPolicy | None,
+    *,
+    elapsed: timedelta,
+    now: datetime,
+) -> None:
+    """Set due and warn instants from `now`, given business time already elapsed."""
+    target = timedelta(minutes=deadline.target_minutes)
+    warn_percent = policy.warn_at_percent if policy else 75
+    warn_after = target * warn_percent / 100
+    deadline.due_at = add_business_time(now, max(target - elapsed, timedelta(0)), spec)
+    deadline.warn_at = add_business_time(
+        now, max(warn_after - elapsed, timedelta(0)), spec
+    )
+    pending = []
+    if deadline.warned_at is None:
+        pending.append(deadline.warn_at)
+    if deadline.breached_at is None:
+        pending.append(deadline.due_at)
+    elif deadline.escalated_again_at is None and deadline.escalate_again_at:
+        pending.append(deadline.escalate_again_at)
+    deadline.next_check_at = min(pending) if pending else None
+
+
+def _meet(case: Case, kind: str, at: datetime, cancel: bool = False) -> None:
+    open_clocks = Deadline.objects.filter(
+        case=case, kind=kind, met_at__isnull=True, cancelled_at__isnull=True
+    )
+    if cancel:
+        open_clocks.update(cancelled_at=at, next_check_at=None)
+    else:
+        open_clocks.update(met_at=at, next_check_at=None, paused_at=None)
+
+
+def _restart_resolution(case: Case, now: datetime) -> None:
+    policy = case.sla_policy or policy_for(case)
+    if policy is None:
+        return
+    spec = calendar_spec(_calendar(case, policy))
+    Deadline.objects.filter(case=case, kind=DeadlineKind.RESOLUTION).delete()
+    deadline = Deadline(
+        case=case,
+        kind=DeadlineKind.RESOLUTION,
+        target_minutes=policy.resolution_minutes,
+        started_at=now,
+    )
+    _schedule(deadline, spec, policy, elapsed=timedelta(0), now=now)
+    deadline.save()
+
+
+def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
+    team_calendar = case.team.calendar if case.team_id and case.team else None
+    if team_calendar is not None:
+        return team_calendar
+    return policy.calendar if policy else None

@@ -1,0 +1,1 @@
+"""Support teams and staff roles (agent, team lead, manager)."""

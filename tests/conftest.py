@@ -1,0 +1,77 @@
+"""Shared fixtures: services detection, staff, customers, cases in any stage.
+
+Tests marked `services` need PostgreSQL (DATABASE_URL) and/or Redis (REDIS_URL);
+without them they are skipped with a reason, unless REQUIRE_SERVICES=1, which
+turns a missing service into a failure. `browser` tests likewise need
+/usr/bin/chromium, required when REQUIRE_BROWSER=1.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import CaseFactory, StaffFactory
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _require(flag: str) -> bool:
+    return os.environ.get(flag, "") == "1"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing("REQUIRE_SERVICES", "needs PostgreSQL: set DATABASE_URL")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("REQUIRE_SERVICES", "needs Redis: set REDIS_URL")
+    if item.get_closest_marker("browser") and not CHROMIUM.exists():
+        _missing("REQUIRE_BROWSER", "needs Chromium at /usr/bin/chromium")
+
+
+def _missing(flag: str, reason: str) -> None:
+    if _require(flag):
+        pytest.fail(f"{reason} ({flag}=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def team(db):
+    from teams.models import Team
+
+    return Team.objects.create(name="Care", slug="care")
+
+
+@pytest.fixture
+def other_team(db):
+    from teams.models import Team
+
+    return Team.objects.create(name="Billing", slug="billing")
+
+
+@pytest.fixture
+def agent(team):
+    return StaffFactory(role="agent", teams=[team])
+
+
+@pytest.fixture
+def lead(team):
+    return StaffFactory(role="team_lead", teams=[team])
+
+
+@pytest.fixture
+def manager(db):
+    return StaffFactory(role="manager")
+
+
+@pytest.fixture
+def make_case(team, agent):
+    """Return a function that files a case and drives it to a stage."""
+
+    def make(stage: str = "new", **kwargs):
+        kwargs.setdefault("team", team)
+        kwargs.setdefault("by", agent)
+        return CaseFactory.in_stage(stage, **kwargs)
+
+    return make

@@ -1,0 +1,1 @@
+"""The agents' browser workspace: inbox, case page, customer page."""

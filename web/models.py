@@ -1,0 +1,1 @@
+"""Models of web (none yet)."""

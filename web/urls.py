@@ -1,0 +1,4 @@
+"""Routes of the web app."""
+
+app_name = "web"
+urlpatterns: list = []
