@@ -168,6 +168,15 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         editable=False,
     )
+    api_client = models.ForeignKey(
+        "api.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        editable=False,
+        help_text="The API client that filed it, if any.",
+    )
     occurred_at = models.DateTimeField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -71,6 +71,7 @@ def case_file(
     desired_outcome: str = "",
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
+    api_client: Any = None,
     by: Actor | Any = None,
 ) -> Case:
     """File a new complaint and start its SLA clocks."""
@@ -89,6 +90,7 @@ def case_file(
         desired_outcome=(desired_outcome or "").strip(),
         occurred_at=occurred_at,
         metadata=metadata or {},
+        api_client=api_client,
     )
     record_event(
         case,

@@ -1,0 +1,56 @@
+# Redress: `make demo` runs the whole product locally; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export DEBUG ?= 1
+
+HTMX_VERSION := 2.0.11
+PICO_VERSION := 2.1.1
+CHARTJS_VERSION := 4.6.1
+
+.PHONY: demo test install lint format vendor clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: migrate, load demo data, run web + Celery worker + beat until Ctrl-C.
+demo: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.demo start
+
+## test: the whole suite (PostgreSQL/Redis/Chromium tests need DATABASE_URL/REDIS_URL).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## vendor: fetch the front-end libraries from the npm registry into static/vendor.
+vendor:
+	rm -rf var/npm && mkdir -p var/npm static/vendor
+	cd var/npm && npm pack --silent htmx.org@$(HTMX_VERSION) @picocss/pico@$(PICO_VERSION) chart.js@$(CHARTJS_VERSION) >/dev/null
+	cd var/npm && for f in *.tgz; do mkdir -p "$${f%.tgz}" && tar -xzf "$$f" -C "$${f%.tgz}"; done
+	cp var/npm/htmx.org-$(HTMX_VERSION)/package/dist/htmx.min.js static/vendor/htmx.min.js
+	cp var/npm/picocss-pico-$(PICO_VERSION)/package/css/pico.min.css static/vendor/pico.min.css
+	cp var/npm/chart.js-$(CHARTJS_VERSION)/package/dist/chart.umd.min.js static/vendor/chart.umd.min.js
+	cp var/npm/picocss-pico-$(PICO_VERSION)/package/LICENSE.md static/vendor/pico.LICENSE.md
+	cp var/npm/chart.js-$(CHARTJS_VERSION)/package/LICENSE.md static/vendor/chart.js.LICENSE.md
+	cp var/npm/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx.LICENSE
+
+clean:
+	rm -rf $(VENV) var/npm

@@ -1,0 +1,50 @@
+"""Reads of cases that encode visibility: who may see which case.
+
+- managers (and superusers) see every case;
+- agents and team leads see the cases of their teams;
+- a user key acts as its user; a service client (no user) sees the cases it filed;
+- anyone else sees nothing.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from sla.models import Deadline
+from teams.models import Role
+from teams.selectors import role_of, team_ids_of
+
+from .models import Case
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Return the cases `user` may see (an empty queryset for strangers)."""
+    cases = Case.objects.all()
+    client = getattr(user, "client", None)
+    if client is not None and getattr(user, "pk", None) is None:
+        return cases.filter(api_client=client)
+    role = role_of(user)
+    if role == Role.MANAGER:
+        return cases
+    if role in (Role.AGENT, Role.TEAM_LEAD):
+        return cases.filter(team_id__in=team_ids_of(user))
+    return cases.none()
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """A filter for cases with a running SLA deadline already past due."""
+    now = now or timezone.now()
+    late = Deadline.objects.filter(
+        case_id=OuterRef("pk"),
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+        paused_at__isnull=True,
+        due_at__lt=now,
+    )
+    return Q(Exists(late))
+
+
+def case_for_user(user, reference: str) -> Case | None:
+    """Return the case with `reference` if `user` may see it, else None."""
+    return cases_visible_to(user).filter(reference=reference).first()
