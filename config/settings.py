@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "dashboards",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("", include("portal.urls")),
     path("", include("web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Models of the portal (none: it works through the complaints services)."""
