@@ -78,6 +78,7 @@ def metrics_summary(
         "bucket": bucket_of(flt),
         **{k: v for k, v in volume.items() if k not in ("reopen", "skipping")},
         "by_stage": {row["stage"]: row["open"] for row in stages},
+        "open_now": sum(row["open"] for row in stages),
         "stages": stages,
         "series": series_figures(
             cases=cases, flt=flt, backlog_at_start=volume["backlog_at_start"]
