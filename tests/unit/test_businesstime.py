@@ -21,7 +21,7 @@ LUNCH = BusinessCalendar(
     "Europe/London",
     {d: [(time(9), time(12, 30)), (time(13, 30), time(17, 30))] for d in range(5)},
 )
-PROPERTY = settings(max_examples=150, derandomize=True, deadline=None, database=None)
+PROPERTY = settings(max_examples=100, derandomize=True, deadline=None, database=None)
 
 
 def london(*args: int) -> datetime:
