@@ -249,4 +249,3 @@ def _escalate_again(deadline, now, report, cache, spec) -> list[int]:
         case=case,
         now=now,
     )
-
