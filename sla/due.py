@@ -146,10 +146,9 @@ def deadline_fire(
             outbox += _breach(deadline, now, report, cache, spec)
         elif deadline.warned_at is None and deadline.warn_at <= now:
             outbox += _warn(deadline, now, report, spec)
-        again = deadline.escalate_again_at
-        if deadline.breached_at and not deadline.escalated_again_at and again:
-            if again <= now:
-                outbox += _escalate_again(deadline, now, report, cache, spec)
+        # Also right after a breach, when the pass ran late.
+        if _escalation_ran_out(deadline, now):
+            outbox += _escalate_again(deadline, now, report, cache, spec)
     deadline.next_check_at = next_check(deadline) if case.is_open else None
     deadline.save(
         update_fields=[
@@ -161,6 +160,16 @@ def deadline_fire(
         ]
     )
     return outbox
+
+
+def _escalation_ran_out(deadline: Deadline, now: datetime) -> bool:
+    again = deadline.escalate_again_at
+    return bool(
+        deadline.breached_at
+        and deadline.escalated_again_at is None
+        and again is not None
+        and again <= now
+    )
 
 
 def _context(deadline: Deadline, spec: BusinessCalendar) -> dict:

@@ -1,5 +1,8 @@
 """The Celery tasks in eager mode: the beat task fires, the delivery task sends."""
 
+# Fixtures are imported from engine_support, so pytest (not ruff) sees them used.
+# ruff: noqa: F811
+
 import pytest
 from django.core import mail
 
@@ -31,9 +34,11 @@ def test_beat_task_fires_and_delivery_runs_after_commit(
 
     with at(london(2026, 6, 5, 15)):
         make_case("listening")
-    with at(london(2026, 6, 8, 10)):
-        with django_capture_on_commit_callbacks(execute=True):
-            result = process_due.delay().get()
+    with (
+        at(london(2026, 6, 8, 10)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        result = process_due.delay().get()
     assert result["firings"] == 1
     assert notified(staff["agent"], "sla_warning") == 1
     assert [m.to for m in mail.outbox] == [[staff["agent"].email]]
