@@ -17,6 +17,7 @@ from followups.services import followup_schedule
 from .. import selectors
 from ..filters import CaseFilter
 from ..idempotency import idempotent
+from ..models import ApiClient
 from ..pagination import TimelinePagination
 from ..permissions import MANAGE, READ, WRITE, is_service_client
 from ..serializers.cases import (
@@ -35,7 +36,6 @@ from ..serializers.work import (
     OfferIn,
     OfferSerializer,
 )
-from ..models import ApiClient
 from .base import ApiViewSet, expected_version, with_etag
 
 IDEMPOTENCY = OpenApiParameter(

@@ -67,3 +67,25 @@ def complaint_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture
+def sla_policy(db):
+    """A normal-priority policy over a calendar open around the clock."""
+    from datetime import time
+
+    from sla.models import Calendar, SlaPolicy, WorkingHours
+
+    calendar = Calendar.objects.create(name="Always", time_zone="UTC")
+    for day in range(7):
+        WorkingHours.objects.create(
+            calendar=calendar, weekday=day, opens=time(0), closes=time(23, 59)
+        )
+    return SlaPolicy.objects.create(
+        name="Normal",
+        priority="normal",
+        calendar=calendar,
+        first_response_minutes=60,
+        resolution_minutes=24 * 60,
+        escalation_minutes=60,
+    )
