@@ -14,6 +14,12 @@ from complaints.selectors import overdue_q
 from customers.models import Customer
 
 MAX_Q = 200
+# Strict booleans: an unknown value is a 400, not silently "no filter".
+BOOLEAN = [("true", "true"), ("false", "false")]
+
+
+def _true(value: str) -> bool:
+    return value == "true"
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -32,11 +38,17 @@ class CaseFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(
         field_name="customer_id", help_text="The customer's id."
     )
-    escalated = django_filters.BooleanFilter(
-        method="filter_escalated", help_text="Escalated (level 1 or 2) or not."
+    escalated = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN,
+        coerce=_true,
+        method="filter_escalated",
+        help_text="Escalated (level 1 or 2), or not.",
     )
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", help_text="With a running SLA deadline past due."
+    overdue = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN,
+        coerce=_true,
+        method="filter_overdue",
+        help_text="With a running SLA deadline past due, or not.",
     )
     created_after = django_filters.IsoDateTimeFilter(
         field_name="created_at",
@@ -58,14 +70,14 @@ class CaseFilter(django_filters.FilterSet):
         fields = []
 
     def filter_escalated(self, queryset, name, value):
-        if value is None:
+        if value in (None, ""):
             return queryset
         if value:
             return queryset.filter(escalation_level__gt=0)
         return queryset.filter(escalation_level=0)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
+        if value in (None, ""):
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 

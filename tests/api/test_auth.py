@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from api.services import api_client_revoke
 from api.models import ApiClient
+from api.services import api_client_revoke
 from tests.api.conftest import client_with, complaint_body
 from tests.factories import PASSWORD, StaffFactory
 
@@ -68,9 +68,9 @@ def test_a_service_client_needs_the_scope_of_the_route(
 
 def test_working_a_case_needs_cases_manage(api_as):
     writer = api_as(scopes=["complaints:write", "complaints:read"])
-    reference = writer.post("/api/v1/complaints/", complaint_body(), format="json").json()[
-        "reference"
-    ]
+    reference = writer.post(
+        "/api/v1/complaints/", complaint_body(), format="json"
+    ).json()["reference"]
     response = writer.post(
         f"/api/v1/complaints/{reference}/messages/",
         {"body": "Hello", "visibility": "internal"},
@@ -85,7 +85,9 @@ def test_an_agents_key_sees_only_the_cases_of_their_teams(
     mine = make_case("new")
     theirs = make_case("new", team=other_team)
     client = api_as(agent)
-    listed = {row["reference"] for row in client.get("/api/v1/complaints/").json()["results"]}
+    listed = {
+        row["reference"] for row in client.get("/api/v1/complaints/").json()["results"]
+    }
     assert listed == {mine.reference}
     assert client.get(f"/api/v1/complaints/{theirs.reference}/").status_code == 404
     moved = client.post(
@@ -110,9 +112,9 @@ def test_a_user_without_a_staff_role_is_403(api_as, django_user_model):
 
 
 def test_the_timeline_names_a_service_client_as_the_actor(service):
-    reference = service.post("/api/v1/complaints/", complaint_body(), format="json").json()[
-        "reference"
-    ]
+    reference = service.post(
+        "/api/v1/complaints/", complaint_body(), format="json"
+    ).json()["reference"]
     events = service.get(f"/api/v1/complaints/{reference}/timeline/").json()["results"]
     assert events[0]["actor"] is None
     assert events[0]["actor_label"] == "api:test client"
@@ -143,4 +145,7 @@ def test_ping_answers_any_valid_key_and_names_the_caller(api_as):
     agent_key_client = api_as(StaffFactory(role="agent"))
     assert agent_key_client.get("/api/v1/ping/").json()["ok"] is True
     service = api_as(scopes=["complaints:write"])
-    assert service.get("/api/v1/ping/").json() == {"ok": True, "caller": "api:test client"}
+    assert service.get("/api/v1/ping/").json() == {
+        "ok": True,
+        "caller": "api:test client",
+    }
