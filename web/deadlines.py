@@ -81,13 +81,14 @@ def deadline_label(deadline, *, now: datetime, spec: BusinessCalendar) -> DueLab
 
 def humanise(span: timedelta, day: timedelta = _MIDNIGHT) -> str:
     """Round a business-time span to one unit: min, h or d (working days)."""
-    minutes = int(span.total_seconds() // 60)
+    minutes = round(span.total_seconds() / 60)
     if minutes < 1:
         return "under a minute"
     if minutes < 60:
         return f"{minutes} min"
-    if span < day:
-        return f"{round(span / timedelta(hours=1))} h"
+    hours = round(span / timedelta(hours=1))
+    if hours < round(day / timedelta(hours=1)):
+        return f"{hours} h"
     return f"{max(1, round(span / day))} d"
 
 

@@ -2,12 +2,16 @@
 
 import pytest
 
-from tests.factories import PASSWORD
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Password hashing is not under test here; the default one is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _client_for(client_class, user):
     client = client_class()
-    assert client.login(username=user.get_username(), password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -44,3 +48,24 @@ def other_client(other_agent):
     from django.test import Client
 
     return _client_for(Client, other_agent)
+
+
+@pytest.fixture
+def sla_policy(db):
+    """A normal-priority policy on a calendar open around the clock."""
+    from datetime import time
+
+    from sla.models import Calendar, SlaPolicy, WorkingHours
+
+    calendar = Calendar.objects.create(name="Always", time_zone="UTC")
+    WorkingHours.objects.bulk_create(
+        WorkingHours(calendar=calendar, weekday=d, opens=time(0), closes=time(23, 59))
+        for d in range(7)
+    )
+    return SlaPolicy.objects.create(
+        name="Normal",
+        priority="normal",
+        calendar=calendar,
+        first_response_minutes=60,
+        resolution_minutes=24 * 60,
+    )

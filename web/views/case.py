@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import lifecycle
+from complaints.exceptions import DomainError
 from complaints.models import Stage
 from complaints.pitch import pitch_warnings
 from complaints.selectors import case_for_user
@@ -16,6 +17,7 @@ from complaints.services import (
     case_update,
     message_post,
 )
+from teams.selectors import is_lead_or_manager
 
 from .. import forms
 from ..selectors.case_page import assignable_staff
@@ -243,9 +245,12 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
                 .first()
             )
             if assignee is None:
-                from complaints.exceptions import DomainError
-
                 raise DomainError("You cannot assign the case to that person.")
+        if assignee != request.user and not is_lead_or_manager(request.user):
+            raise DomainError(
+                "Only a team lead or a manager hands a case to someone else; "
+                "you can take it yourself."
+            )
         return case_assign(
             case=case, assignee=assignee, by=request.user, expected_version=d["version"]
         )
