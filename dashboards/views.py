@@ -96,7 +96,7 @@ def _choices(request: HttpRequest) -> dict:
 
 def _links(flt: MetricsFilter) -> dict[str, str]:
     return {
-        "open": inbox_link(flt),
+        "open": inbox_link(flt, queue="all"),
         "overdue": inbox_link(flt, queue="overdue"),
         "escalated": inbox_link(flt, queue="escalated"),
         "new": inbox_link(flt, stage="new"),

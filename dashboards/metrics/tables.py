@@ -8,6 +8,7 @@ Rows may carry an inbox link (`link`) to the cases behind them.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from .definitions import DEFINITIONS
 from .filters import MetricsFilter
@@ -32,18 +33,21 @@ class Table:
         return [[row.get(key) for key, _, _ in self.columns] for row in self.rows]
 
 
-def inbox_link(flt: MetricsFilter, **extra: str) -> str:
-    """A link to the inbox filtered like the dashboard, plus `extra` (e.g. stage)."""
-    from urllib.parse import urlencode
+def inbox_link(flt: MetricsFilter, **extra: Any) -> str:
+    """A link to the inbox filtered like the dashboard, plus `extra` (e.g. stage).
 
+    The inbox takes `queue` (default here: all open cases), `stage`,
+    `priority`, `category` (an id), `team` (a slug) and `q`.
+    """
     params = {
+        "queue": "all",
         "team": flt.team.slug if flt.team else "",
-        "category": flt.category.slug if flt.category else "",
+        "category": flt.category.pk if flt.category else "",
         "priority": flt.priority,
         **extra,
     }
     query = urlencode({k: v for k, v in params.items() if v})
-    return f"/?{query}" if query else "/"
+    return f"/?{query}"
 
 
 def figure_tables(summary: dict[str, Any]) -> list[Table]:
@@ -179,8 +183,10 @@ def _ranking(
     def build(s: dict, flt: MetricsFilter) -> Table:
         rows = []
         for row in s[key]:
-            link = inbox_link(flt, **{param: row["slug"]}) if row["slug"] else ""
-            rows.append({**row, "link": link if param == "category" else ""})
+            link = ""
+            if param == "category" and row.get("id"):
+                link = inbox_link(flt, category=row["id"])
+            rows.append({**row, "link": link})
         return Table(
             key,
             title,
