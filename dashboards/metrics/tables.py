@@ -32,6 +32,36 @@ class Table:
     def values(self) -> list[list[Any]]:
         return [[row.get(key) for key, _, _ in self.columns] for row in self.rows]
 
+    def cells(self) -> list[tuple[str, str, list[tuple[str, bool]]]]:
+        """Rows formatted for the page: (row header, its link, [(text, numeric)])."""
+        kinds = [(key, kind) for key, _, kind in self.columns]
+        result = []
+        for row in self.rows:
+            (first, first_kind), rest = kinds[0], kinds[1:]
+            result.append(
+                (
+                    fmt(row.get(first), first_kind),
+                    row.get("link") or "",
+                    [(fmt(row.get(key), kind), kind != "text") for key, kind in rest],
+                )
+            )
+        return result
+
+
+def fmt(value: Any, kind: str) -> str:
+    """Format one cell by its column kind (a dash for no value)."""
+    if value is None or value == "":
+        return "–"
+    if kind == "pct":
+        return f"{float(value) * 100:.1f}%".replace(".0%", "%")
+    if kind == "hours":
+        return f"{float(value):.1f}"
+    if kind == "num":
+        return f"{float(value):.2f}"
+    if kind == "date" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
 
 def inbox_link(flt: MetricsFilter, **extra: Any) -> str:
     """A link to the inbox filtered like the dashboard, plus `extra` (e.g. stage).
