@@ -65,7 +65,7 @@ class Copier:
         self.counts[table] += 1
         self.pending[table] += 1
         if self.pending[table] >= FLUSH:
-            self.flush(table)
+            self.flush()  # every table, cases first, so foreign keys hold
 
     def flush(self, table: str | None = None) -> None:
         for name in [table] if table else list(self.buffers):

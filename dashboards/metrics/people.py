@@ -20,7 +20,7 @@ def satisfaction_figures(
     *, cases: QuerySet[Case], flt: MetricsFilter, now: datetime
 ) -> dict[str, Any]:
     """Scores of follow-ups completed in the period; completion of those due in it."""
-    scoped = FollowUp.objects.filter(case__in=cases.values("pk"))
+    scoped = FollowUp.objects.filter(flt.case_q("case__"))
     done_in = Q(
         status=FollowUpStatus.DONE,
         completed_at__gte=flt.lower,
@@ -72,6 +72,7 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
         .filter(n__gte=2)
     )
     unhappy = FollowUp.objects.filter(
+        flt.case_q("case__"),
         outcome=Outcome.UNSATISFIED,
         completed_at__gte=flt.lower,
         completed_at__lt=flt.upper,
@@ -169,7 +170,7 @@ def agent_figures(
     sla = {
         r["case__assignee"]: r
         for r in Deadline.objects.filter(
-            case__in=cases.values("pk"),
+            flt.case_q("case__"),
             case__assignee__isnull=False,
             kind=DeadlineKind.FIRST_RESPONSE,
         )
@@ -182,7 +183,7 @@ def agent_figures(
     }
     csat = dict(
         FollowUp.objects.filter(
-            case__in=cases.values("pk"),
+            flt.case_q("case__"),
             case__assignee__isnull=False,
             status=FollowUpStatus.DONE,
             completed_at__gte=flt.lower,
