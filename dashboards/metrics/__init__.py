@@ -49,6 +49,8 @@ from .volume import (
 
 # Durations computed inline per view at most; a periodic task does the rest.
 INLINE_REFRESH_LIMIT = 500
+# How long a computed summary may be reused (a newer event makes a new key).
+SUMMARY_SECONDS = 120
 
 
 def metrics_summary(
@@ -128,7 +130,9 @@ def metrics_summary_cached(*, user: Any, flt: MetricsFilter) -> dict[str, Any]:
     summary = cache.get(key)
     if summary is None:
         summary = metrics_summary(user=user, flt=flt, now=now)
-        cache.set(key, {k: v for k, v in summary.items() if k != "filter"}, 120)
+        if SUMMARY_SECONDS:
+            kept = {k: v for k, v in summary.items() if k != "filter"}
+            cache.set(key, kept, SUMMARY_SECONDS)
         return summary
     return {**summary, "filter": flt}
 
