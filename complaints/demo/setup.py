@@ -8,6 +8,7 @@ from datetime import date, time
 
 import holidays as holiday_calendars
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from customers.models import Customer
@@ -70,6 +71,8 @@ def staff_and_teams() -> dict[str, object]:
         for slug, name in TEAMS.items()
     }
     users = {}
+    # One hash for the shared demo password: hashing is slow by design.
+    hashed = make_password(DEMO_PASSWORD)
     for username, (role, slugs, first, last, login) in STAFF.items():
         user = User.objects.filter(username=username).first()
         members = [teams[slug] for slug in slugs]
@@ -88,7 +91,7 @@ def staff_and_teams() -> dict[str, object]:
         )
         profile.teams.set(members)
         if login:
-            user.set_password(DEMO_PASSWORD)
+            user.password = hashed
         else:
             user.set_unusable_password()
         user.is_active = True
