@@ -11,6 +11,7 @@ from complaints.exceptions import DomainError
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import cases_visible_to
 from complaints.services import case_assign
+from notifications.selectors import notifications_for, unread_count
 from teams.models import Role
 from teams.selectors import role_of
 
@@ -27,6 +28,7 @@ from ..selectors.inbox import (
 )
 
 PAGE_SIZE = 25
+NOTIFICATIONS = 5
 
 
 def parse_filters(query: QueryDict, *, default_queue: str) -> InboxFilters:
@@ -81,6 +83,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "query": params.urlencode(),
         "is_staff_member": role_of(request.user) is not None,
         "may_assign_others": role_of(request.user) in (Role.TEAM_LEAD, Role.MANAGER),
+        "unread": unread_count(request.user),
+        "notifications": list(
+            notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
+        ),
     }
     return render(request, "web/inbox.html", context)
 
