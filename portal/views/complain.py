@@ -2,12 +2,13 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from ..forms import ComplaintForm
 from ..guards import rate_limit_hit
-from ..links import status_token, status_url
+from ..links import status_token
 from ..selectors import case_for_status_token
 from ..services import complaint_file_from_web
 from .common import link_invalid
@@ -48,5 +49,6 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     case = case_for_status_token(token)
     if case is None:
         return link_invalid(request)
-    context = {"case": case, "status_url": status_url(case)}
+    link = request.build_absolute_uri(reverse("portal:status", args=[token]))
+    context = {"case": case, "status_url": link}
     return render(request, "portal/thanks.html", context)

@@ -26,6 +26,7 @@ from ..selectors import (
     case_for_status_token,
     case_progress,
     case_promise,
+    case_zone,
     close_note,
     customer_messages,
     customer_offers,
@@ -146,6 +147,7 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
         "promise": case_promise(case=case),
+        "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,
         "message_form": message_form
