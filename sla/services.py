@@ -131,9 +131,12 @@ def deadlines_recompute(*, case: Case) -> None:
         deadlines_start(case=case, now=now)
         return
     for kind, deadline in existing.items():
-        if deadline.met_at or deadline.cancelled_at or deadline.paused_at:
+        if deadline.met_at or deadline.cancelled_at:
             continue
         deadline.target_minutes = targets[kind]
+        if deadline.paused_at:  # resuming schedules it against the new target
+            deadline.save(update_fields=["target_minutes"])
+            continue
         elapsed = deadline.consumed + business_time_between(
             deadline.started_at, now, spec
         )
@@ -157,6 +160,13 @@ def _schedule(
     deadline.warn_at = add_business_time(
         now, max(warn_after - elapsed, timedelta(0)), spec
     )
+    deadline.next_check_at = next_check(deadline)
+
+
+def next_check(deadline: Deadline) -> datetime | None:
+    """Return the earliest step of the deadline not yet fired (None: nothing left)."""
+    if not deadline.is_running:
+        return None
     pending = []
     if deadline.warned_at is None:
         pending.append(deadline.warn_at)
@@ -164,7 +174,7 @@ def _schedule(
         pending.append(deadline.due_at)
     elif deadline.escalated_again_at is None and deadline.escalate_again_at:
         pending.append(deadline.escalate_again_at)
-    deadline.next_check_at = min(pending) if pending else None
+    return min(pending) if pending else None
 
 
 def _meet(case: Case, kind: str, at: datetime, cancel: bool = False) -> None:
@@ -191,6 +201,11 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     )
     _schedule(deadline, spec, policy, elapsed=timedelta(0), now=now)
     deadline.save()
+
+
+def calendar_of(case: Case, policy: SlaPolicy | None) -> Calendar | None:
+    """Return the calendar a case's clocks run on: its team's, else its policy's."""
+    return _calendar(case, policy)
 
 
 def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
