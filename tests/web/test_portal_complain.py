@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from complaints.models import Case, Category, Event
 from customers.models import Customer
+from notifications.models import Outbox
+from notifications.services import outbox_deliver
+from portal import links
 from portal.links import read_status_token
 from tests.factories import CustomerFactory
 
@@ -42,11 +45,8 @@ def test_the_form_shows_without_login(client, db):
     assert "Inbox" not in body  # no staff navigation for customers
 
 
-def test_filing_creates_one_web_case_and_thanks_with_the_status_link(
-    client, db, django_capture_on_commit_callbacks, mailoutbox
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, complaint())
+def test_filing_creates_one_web_case_and_thanks_with_the_status_link(client, db):
+    response = client.post(URL, complaint())
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == "web"
@@ -65,11 +65,26 @@ def test_filing_creates_one_web_case_and_thanks_with_the_status_link(
     assert read_status_token(token) == case.reference
     assert f"/status/{token}/" in body
 
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
-    assert mail.to == ["ada@example.com"]
-    assert case.reference in mail.subject
-    assert f"/status/{token}/" in mail.body
+
+def test_filing_queues_one_confirmation_email_with_the_status_link(
+    client, db, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    published = []
+    monkeypatch.setattr(
+        "notifications.services.outbox_publish", lambda ids: published.append(ids)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, complaint(email="Ada@Example.com"))
+    case = Case.objects.get()
+    row = Outbox.objects.get(case=case)
+    assert published == [[row.pk]]
+    assert row.to == "Ada@Example.com"
+    assert row.subject == f"We have your complaint ({case.reference})"
+    assert links.status_url(case) in row.body
+    assert "Ada Lovelace" in row.body
+
+    assert outbox_deliver(outbox_id=row.pk) == "sent"
+    assert [m.to for m in mailoutbox] == [["Ada@Example.com"]]
 
 
 def test_an_existing_customer_is_matched_by_email_whatever_its_case(client, db):
@@ -162,13 +177,13 @@ def test_user_text_is_escaped_when_the_form_is_shown_again(client, db):
     assert "&lt;script&gt;" in body
 
 
-def test_a_filled_honeypot_files_nothing_but_looks_like_success(client, db, mailoutbox):
+def test_a_filled_honeypot_files_nothing_but_looks_like_success(client, db):
     response = client.post(URL, complaint(website="http://spam.example"))
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
     assert Case.objects.count() == 0
     assert Customer.objects.count() == 0
-    assert mailoutbox == []
+    assert Outbox.objects.count() == 0
 
 
 def test_the_rate_limit_stops_a_flood_from_one_address(client, db, settings):
@@ -209,17 +224,18 @@ def test_the_form_files_with_its_csrf_token(db):
     assert Case.objects.count() == 1
 
 
-def test_a_mail_failure_still_files_the_complaint(
+def test_a_broker_outage_still_files_the_complaint_and_keeps_the_email(
     client, db, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(*args, **kwargs):
-        raise OSError("mail server down")
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
 
-    monkeypatch.setattr("portal.services.send_mail", broken)
+    monkeypatch.setattr("notifications.tasks.deliver_outbox.apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, complaint())
     assert response.status_code == 302
     assert Case.objects.count() == 1
+    assert Outbox.objects.filter(status="pending").count() == 1
 
 
 def test_the_thank_you_page_of_a_bad_token_is_a_friendly_404(client, db):
