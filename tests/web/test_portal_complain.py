@@ -1,5 +1,7 @@
 """The public complaint form: filing, matching, validation, spam guards, confirmation."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -187,7 +189,7 @@ def test_a_filled_honeypot_files_nothing_but_looks_like_success(client, db):
 
 
 def test_the_rate_limit_stops_a_flood_from_one_address(client, db, settings):
-    settings.PORTAL_RATE_LIMIT = 3
+    settings.PORTAL_RATE_LIMITS = {"complain": 3}
     for n in range(3):
         assert client.post(URL, complaint(subject=f"Try {n}")).status_code == 302
     response = client.post(URL, complaint(subject="One too many"))
@@ -199,13 +201,61 @@ def test_the_rate_limit_stops_a_flood_from_one_address(client, db, settings):
 def test_the_rate_limit_counts_the_socket_address_not_forwarded_headers(
     client, db, settings
 ):
-    settings.PORTAL_RATE_LIMIT = 2
+    settings.PORTAL_RATE_LIMITS = {"complain": 2}
     for n in range(2):
         client.post(URL, complaint(), HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
     spoofed = client.post(URL, complaint(), HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert spoofed.status_code == 429
     other = client.post(URL, complaint(), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302
+
+
+def test_a_double_submitted_form_files_once_and_shows_the_same_reference(client, db):
+    nonce = client.get(URL).context["form"]["nonce"].value()
+    assert len(nonce) >= 16
+    first = client.post(URL, complaint(nonce=nonce))
+    second = client.post(URL, complaint(nonce=nonce))
+    assert Case.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    page = client.get(second["Location"]).content.decode()
+    assert "already sent us this complaint" in page
+
+
+def test_a_submit_arriving_while_the_first_is_filing_is_told_to_wait(client, db):
+    from portal.guards import submission_claim
+
+    assert submission_claim(nonce="in-flight") is None  # the first submit, still busy
+    response = client.post(URL, complaint(nonce="in-flight"))
+    assert response.status_code == 200
+    assert "already filing" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_a_filing_that_fails_releases_its_nonce_for_a_retry(client, db, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    module = importlib.import_module("portal.views.complain")
+    monkeypatch.setattr(module, "complaint_file_from_web", broken)
+    with pytest.raises(RuntimeError):
+        client.post(URL, complaint(nonce="retry-me"))
+    monkeypatch.undo()
+    assert client.post(URL, complaint(nonce="retry-me")).status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_the_form_works_when_the_cache_is_down(client, db, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr("portal.guards.cache", Down())
+    assert client.post(URL, complaint(nonce="abc")).status_code == 302
+    assert Case.objects.count() == 1
 
 
 def test_the_form_is_refused_without_a_csrf_token(db):
