@@ -29,3 +29,12 @@ def rate_limited(scope: str) -> Callable:
         return wrapped
 
     return decorate
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a refused form in plain words (settings.CSRF_FAILURE_VIEW).
+
+    Usually the page sat open for a long time or cookies are blocked; the
+    technical reason is left out on purpose.
+    """
+    return render(request, "portal/csrf_failure.html", status=403)

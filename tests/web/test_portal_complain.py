@@ -292,3 +292,14 @@ def test_the_thank_you_page_of_a_bad_token_is_a_friendly_404(client, db):
     response = client.get(reverse("portal:thanks", args=["nonsense"]))
     assert response.status_code == 404
     assert "We couldn't open this link" in response.content.decode()
+
+
+def test_a_refused_form_explains_itself_in_plain_words(db, settings):
+    settings.CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(URL, complaint())
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Please send that again" in body
+    assert "CSRF verification" not in body
+    assert Case.objects.count() == 0
