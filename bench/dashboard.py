@@ -45,8 +45,8 @@ SCENARIOS = [
 ]
 
 
-def measure(client: Client, url: str, runs: int) -> dict:
-    for _ in range(2):
+def measure(client: Client, url: str, runs: int, warmups: int) -> dict:
+    for _ in range(warmups):
         assert client.get(url).status_code == 200, url
     times, queries = [], set()
     for _ in range(runs):
@@ -68,7 +68,11 @@ def measure(client: Client, url: str, runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--cold", action="store_true", help="clear the cache first")
+    parser.add_argument("--cold", action="store_true", help="turn the cache off")
+    parser.add_argument("--warmups", type=int, default=2)
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenario numbers (0-based)"
+    )
     args = parser.parse_args()
     if args.cold:
         metrics.SUMMARY_SECONDS = 0  # as after any write: nothing cached to reuse
@@ -80,12 +84,14 @@ def main() -> None:
     print(
         f"dataset: {Case.objects.count()} cases, {Offer.objects.count()} offers, "
         f"{FollowUp.objects.count()} follow-ups, {Event.objects.count()} events; "
-        f"{os.cpu_count()} cores; {args.runs} runs after 2 warm-ups; "
+        f"{os.cpu_count()} cores; {args.runs} runs after {args.warmups} warm-ups; "
         f"{'cold (summary cache off)' if args.cold else 'warm cache'}"
     )
     print(f"{'what':5} {'who':8} {'url':58} {'p50':>7} {'p95':>7} {'max':>7}  queries")
-    for kind, role, url in SCENARIOS:
-        r = measure(clients[role], url, args.runs)
+    chosen = [int(n) for n in args.only.split(",") if n] or range(len(SCENARIOS))
+    for number in chosen:
+        kind, role, url = SCENARIOS[number]
+        r = measure(clients[role], url, args.runs, args.warmups)
         print(
             f"{kind:5} {role:8} {url:58} {r['p50']:7.0f} {r['p95']:7.0f} "
             f"{r['max']:7.0f}  {r['queries']}"
