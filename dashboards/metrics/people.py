@@ -80,8 +80,14 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
     risky = Q(stage__in=OPEN_STAGES) & (
         Q(escalation_level__gt=0) | Q(reopen_count__gt=0)
     )
+    # Two narrow reads (open cases; the period's unhappy follow-ups) instead of
+    # one OR over every case.
+    at_risk_ids = set(cases.filter(risky).values_list("customer_id", flat=True))
+    at_risk_ids |= set(
+        cases.filter(pk__in=unhappy).values_list("customer_id", flat=True)
+    )
     at_risk = (
-        cases.filter(risky | Q(pk__in=unhappy))
+        cases.filter(customer_id__in=sorted(at_risk_ids))
         .order_by()
         .values("customer_id", "customer__name")
         .annotate(
@@ -90,8 +96,15 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
             escalated=Count("pk", filter=risky & Q(escalation_level__gt=0)),
         )
     )
+    repeat_count = (
+        filed.order_by()
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .count()
+    )
     return {
-        "repeat_complainants": repeat.count(),
+        "repeat_complainants": repeat_count,
         "repeat_top": [
             {
                 "customer_id": r["customer_id"],
@@ -100,7 +113,7 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
             }
             for r in repeat.order_by("-n", "customer_id")[:TOP]
         ],
-        "at_risk": at_risk.count(),
+        "at_risk": len(at_risk_ids),
         "at_risk_top": [
             {
                 "customer_id": r["customer_id"],

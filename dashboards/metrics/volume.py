@@ -45,9 +45,10 @@ def volume_figures(
         skipping=Count("pk", filter=in_period & Q(skipped_steps__gt=0)),
         skipped=Sum("skipped_steps", filter=in_period),
         escalated=Count("pk", filter=open_now & Q(escalation_level__gt=0)),
-        overdue=Count("pk", filter=open_now & overdue_q(now)),
         **funnel,
     )
+    # Apart, so the deadline lookup runs for open cases only (stage index).
+    row["overdue"] = cases.filter(open_now, overdue_q(now)).count()
     opened = row["opened"]
     return {
         "opened": opened,
@@ -181,8 +182,10 @@ def escalation_figures(
 
 def skip_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> list[dict[str, Any]]:
     """Which stages the skips made in the period jumped over, most skipped first."""
+    # Only cases that skipped have skip events: start from those few.
     lists = Event.objects.filter(
         flt.case_q("case__"),
+        case__skipped_steps__gt=0,
         kind="stage_changed",
         data__move="skip",
         created_at__gte=flt.lower,

@@ -56,3 +56,22 @@ def test_one_case_walked_to_closed_counts_once_everywhere(make_case, manager):
     (replacement,) = summary["offers"]["by_kind"]
     assert (replacement["kind"], replacement["acceptance_rate"]) == ("replacement", 1.0)
     assert summary["series"][-1]["backlog"] == 0
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(make_case, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    flt = filter_parse(user=manager, params={"period": "all"})
+
+    def queries() -> int:
+        metrics_summary(user=manager, flt=flt)  # refreshes durations first
+        with CaptureQueriesContext(connection) as captured:
+            metrics_summary(user=manager, flt=flt)
+        return len(captured)
+
+    make_case("closed")
+    few = queries()
+    for stage in ("new", "listening", "acknowledged", "resolved", "closed"):
+        make_case(stage)
+    assert queries() == few
