@@ -21,6 +21,7 @@ from complaints.services import message_post
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
 from ..guards import submission_claim, submission_release
+from ..links import survey_token
 from ..selectors import (
     SHOWN_OFFERS,
     case_for_status_token,
@@ -30,6 +31,7 @@ from ..selectors import (
     close_note,
     customer_messages,
     customer_offers,
+    survey_due,
 )
 from ..services import consent_set_by_customer
 from .common import link_invalid, rate_limited
@@ -135,8 +137,10 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
             or _answer_form(action, offer, None)
             for action in ("decline", "counter")
         }
+    survey = survey_due(case=case)
     context = {
         "case": case,
+        "survey_token": survey_token(survey) if survey else None,
         "token": token,
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
