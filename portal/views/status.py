@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from complaints import lifecycle
 from complaints.actors import Actor
@@ -54,7 +54,7 @@ ALREADY = {
 
 
 @never_cache
-@require_GET
+@require_safe
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """Show where the case stands, its messages, offers and consent."""
     case = case_for_status_token(token)

@@ -344,3 +344,25 @@ def test_the_reverse_names_resolve(make_case):
     case = make_case("new")
     token = links.status_token(case)
     assert reverse("portal:status", args=[token]) == f"/status/{token}/"
+
+
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("offers/99999999999999999999999/accept", {}),
+        ("offers/0/counter", {"counter_request": "x"}),
+        ("messages", {"body": "x" * 10_001, "nonce": "n"}),
+        ("messages", {"body": "nul \x00", "nonce": "n"}),
+        ("messages", {"body": "ok", "nonce": "n" * 65}),
+        ("consent", {"consent": ["yes", "no"]}),
+    ],
+)
+def test_hostile_posts_never_fail_with_a_500(client, make_case, path, data):
+    case = make_case("listening")
+    response = client.post(url(case, path), data)
+    assert response.status_code in (200, 302, 404)
+    assert Message.objects.filter(case=case).count() == 0
+
+
+def test_a_head_request_on_the_status_page_is_answered(client, make_case):
+    assert client.head(url(make_case("new"))).status_code == 200
