@@ -155,3 +155,10 @@ def test_the_status_page_offers_a_due_email_check_in(client, make_case, agent):
     assert "Tell us how we did" in body
     token = re.search(r'href="/survey/([^/"]+)/"', body).group(1)
     assert links.read_survey_token(token) == email.pk
+
+
+def test_the_error_summary_links_to_each_question(client, followup):
+    body = client.post(url(followup), {}).content.decode()
+    for name in ("csat", "outcome"):
+        assert f'href="#id_{name}"' in body
+        assert f'id="id_{name}"' in body
