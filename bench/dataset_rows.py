@@ -12,44 +12,10 @@ import random
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from dashboards.services import _resolution, _seconds
+from bench.dataset_tables import CHANNELS, CLOSES, KINDS, MONETARY, PRIORITIES, STAGES
+from dashboards.services import business_seconds, resolution_seconds
 from sla.services import calendar_spec
 
-STAGES = (
-    "new",
-    "listening",
-    "acknowledged",
-    "resolving",
-    "resolved",
-    "following_up",
-    "closed",
-)
-PRIORITIES = (("low", 20), ("normal", 55), ("high", 20), ("urgent", 5))
-CHANNELS = (
-    ("web", 40),
-    ("email", 30),
-    ("phone", 15),
-    ("chat", 10),
-    ("social", 3),
-    ("api", 2),
-)
-KINDS = (
-    ("refund", 25),
-    ("partial_refund", 20),
-    ("replacement", 15),
-    ("redo", 8),
-    ("credit", 12),
-    ("goodwill_gesture", 8),
-    ("apology_only", 10),
-    ("other", 2),
-)
-MONETARY = {"refund", "partial_refund", "credit"}
-CLOSES = (
-    ("satisfied", 70),
-    ("no_follow_up", 12),
-    ("unsatisfied", 5),
-    ("withdrawn", 13),
-)
 HOUR = 3600.0
 DAY = 86400.0
 SPAN_DAYS = 3 * 365
@@ -402,8 +368,8 @@ class CaseMaker:
         return [
             pk,
             ts(first),
-            _seconds(created_at, first_at, self.spec),
+            business_seconds(created_at, first_at, self.spec),
             ts(resolved),
-            _resolution(created_at, resolved_at, None, self.spec),
+            resolution_seconds(created_at, resolved_at, None, self.spec),
             self.now_iso,
         ]

@@ -3,6 +3,42 @@
 import random
 from datetime import datetime
 
+STAGES = (
+    "new",
+    "listening",
+    "acknowledged",
+    "resolving",
+    "resolved",
+    "following_up",
+    "closed",
+)
+PRIORITIES = (("low", 20), ("normal", 55), ("high", 20), ("urgent", 5))
+CHANNELS = (
+    ("web", 40),
+    ("email", 30),
+    ("phone", 15),
+    ("chat", 10),
+    ("social", 3),
+    ("api", 2),
+)
+KINDS = (
+    ("refund", 25),
+    ("partial_refund", 20),
+    ("replacement", 15),
+    ("redo", 8),
+    ("credit", 12),
+    ("goodwill_gesture", 8),
+    ("apology_only", 10),
+    ("other", 2),
+)
+MONETARY = {"refund", "partial_refund", "credit"}
+CLOSES = (
+    ("satisfied", 70),
+    ("no_follow_up", 12),
+    ("unsatisfied", 5),
+    ("withdrawn", 13),
+)
+
 
 class Tables:
     """The columns COPY fills, per table, and the customer rows."""

@@ -101,9 +101,11 @@ def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:
             CaseDurations(
                 case_id=pk,
                 first_response_at=first,
-                first_response_seconds=_seconds(created, first, spec),
+                first_response_seconds=business_seconds(created, first, spec),
                 resolved_at=resolved,
-                resolution_seconds=_resolution(created, resolved, clocks.get(pk), spec),
+                resolution_seconds=resolution_seconds(
+                    created, resolved, clocks.get(pk), spec
+                ),
             )
         )
     CaseDurations.objects.bulk_create(
@@ -148,24 +150,26 @@ def _differs(name: str) -> Q:
     )
 
 
-def _seconds(
+def business_seconds(
     start: datetime | None, end: datetime | None, spec: BusinessCalendar
 ) -> int | None:
+    """Whole business seconds from `start` to `end` (None if either is missing)."""
     if start is None or end is None:
         return None
     return _whole(business_time_between(start, max(start, end), spec))
 
 
-def _resolution(
+def resolution_seconds(
     created: datetime,
     resolved: datetime | None,
     clock: dict[str, Any] | None,
     spec: BusinessCalendar,
 ) -> int | None:
+    """Business seconds the resolution clock ran until `resolved` (see module)."""
     if resolved is None:
         return None
     if clock is None:
-        return _seconds(created, resolved, spec)
+        return business_seconds(created, resolved, spec)
     end = clock["met_at"] or resolved
     if clock["paused_at"] is not None and clock["paused_at"] < end:
         end = clock["paused_at"]
