@@ -15,6 +15,7 @@ arithmetic, as `dashboards.services` does.
 """
 
 import argparse
+import contextlib
 import csv
 import io
 import json
@@ -199,11 +200,22 @@ def indexes_off() -> list[str]:
 
 
 def indexes_on(ddl: list[str]) -> None:
+    """Put back the dropped indexes, and any index the models declare that is
+    missing (a run interrupted after dropping them must not leave them out)."""
+    from django.apps import apps
+    from django.db.utils import ProgrammingError
+
     with connection.cursor() as cursor:
         for table in LOADED:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
         for statement in ddl:
             cursor.execute(statement)
+        models = [m for m in apps.get_models() if m._meta.db_table in LOADED]
+        with connection.schema_editor(collect_sql=True) as editor:
+            declared = [str(s) for m in models for s in editor._model_indexes_sql(m)]
+        for statement in declared:
+            with contextlib.suppress(ProgrammingError):  # already there
+                cursor.execute(statement)
 
 
 def load(n_cases: int, seed: int) -> dict:
