@@ -3,7 +3,7 @@
 import pytest
 
 from customers.models import Customer
-from tests.api.conftest import complaint_body
+from tests.api.conftest import ALL_SCOPES, complaint_body
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,9 @@ def test_a_service_client_sees_only_the_customers_of_its_cases(api_as, make_case
     assert client.get(f"/api/v1/customers/{other.pk}/").status_code == 404
     denied = client.patch(f"/api/v1/customers/{other.pk}/", {}, format="json")
     assert denied.status_code == 403
+    body = {"email": other.email, "name": "Probe"}
+    probing = api_as(scopes=ALL_SCOPES).post("/api/v1/customers/", body, format="json")
+    assert probing.status_code == 403
 
 
 def test_metrics_answer_with_the_figures_of_visible_cases(api_as, agent, make_case):
