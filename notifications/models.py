@@ -1,1 +1,129 @@
-"""Staff notifications and the delivery outbox (built by the time-driven engine)."""
+"""Staff notifications (the in-app list) and the outbox that delivers email.
+
+An `Outbox` row is written in the same transaction as whatever caused it (a
+warning, an escalation, a reminder), so nothing is promised that the database
+does not remember. A task delivers it and marks it sent; a row that keeps
+failing ends `dead` (the dead-letter list in the admin).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class NotificationKind(models.TextChoices):
+    SLA_WARNING = "sla_warning", "Deadline near"
+    SLA_BREACHED = "sla_breached", "Deadline breached"
+    SLA_ESCALATED = "sla_escalated", "Escalated again"
+    FOLLOWUP_DUE = "followup_due", "Follow-up due"
+    FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
+
+
+class Notification(models.Model):
+    """One line of a staff member's in-app notification list."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        "complaints.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-created_at"], name="notification_recipient"
+            ),
+            models.Index(
+                fields=["recipient"],
+                name="notification_unread",
+                condition=models.Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    DEAD = "dead", "Dead letter"
+
+
+class Outbox(models.Model):
+    """One email to deliver; `key` names the firing it belongs to (unique)."""
+
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="What caused it, e.g. deadline:12:warning:user:3; never sent twice.",
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    case = models.ForeignKey(
+        "complaints.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    notification = models.ForeignKey(
+        Notification,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(
+        help_text="Not before this instant (backoff after a failure)."
+    )
+    enqueued_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a delivery task was last queued for it.",
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "outbox email"
+        verbose_name_plural = "outbox"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_pending",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """A stable Message-ID, so a rare repeat after a crash is one mail to clients."""
+        return f"<outbox-{self.pk}.{self.key.replace(':', '-')}@redress>"

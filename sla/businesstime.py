@@ -204,6 +204,18 @@ def next_open(at: datetime, cal: BusinessCalendar) -> datetime:
         day += _DAY
 
 
+def business_day(cal: BusinessCalendar) -> timedelta:
+    """Return one business day: the mean opening time of the days the calendar opens.
+
+    Eight hours for a 9-to-5 weekday calendar, 24 hours for one always open.
+    Raise ValueError for a calendar with no opening hours.
+    """
+    open_days = sum(1 for intervals in cal.weekly.values() if intervals)
+    if not open_days or not cal._week_total:
+        raise ValueError("calendar has no opening hours")
+    return cal._week_total / open_days
+
+
 def _utc(value: datetime, name: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")

@@ -11,16 +11,22 @@ from django.utils import timezone
 from complaints.models import Case, Stage
 
 from .businesstime import BusinessCalendar, add_business_time, business_time_between
-from .models import Calendar, Deadline, DeadlineKind, SlaPolicy
+from .models import Calendar, Deadline, DeadlineKind, Holiday, SlaPolicy
 
 
 def calendar_spec(calendar: Calendar | None) -> BusinessCalendar:
-    """Turn a stored calendar into the arithmetic's value (always open if none)."""
+    """Turn a stored calendar into the arithmetic's value.
+
+    No calendar, or one without any opening hours yet (a deadline could never
+    fall due), counts as always open rather than failing every filing.
+    """
     if calendar is None:
         return BusinessCalendar.always_open()
     weekly: dict[int, list] = {}
     for hours in calendar.hours.all():
         weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    if not weekly:
+        return BusinessCalendar.always_open(calendar.time_zone)
     holidays = frozenset(calendar.holidays.values_list("date", flat=True))
     return BusinessCalendar(tz=calendar.time_zone, weekly=weekly, holidays=holidays)
 
@@ -131,9 +137,12 @@ def deadlines_recompute(*, case: Case) -> None:
         deadlines_start(case=case, now=now)
         return
     for kind, deadline in existing.items():
-        if deadline.met_at or deadline.cancelled_at or deadline.paused_at:
+        if deadline.met_at or deadline.cancelled_at:
             continue
         deadline.target_minutes = targets[kind]
+        if deadline.paused_at:  # resuming schedules it against the new target
+            deadline.save(update_fields=["target_minutes"])
+            continue
         elapsed = deadline.consumed + business_time_between(
             deadline.started_at, now, spec
         )
@@ -157,6 +166,13 @@ def _schedule(
     deadline.warn_at = add_business_time(
         now, max(warn_after - elapsed, timedelta(0)), spec
     )
+    deadline.next_check_at = next_check(deadline)
+
+
+def next_check(deadline: Deadline) -> datetime | None:
+    """Return the earliest step of the deadline not yet fired (None: nothing left)."""
+    if not deadline.is_running:
+        return None
     pending = []
     if deadline.warned_at is None:
         pending.append(deadline.warn_at)
@@ -164,7 +180,7 @@ def _schedule(
         pending.append(deadline.due_at)
     elif deadline.escalated_again_at is None and deadline.escalate_again_at:
         pending.append(deadline.escalate_again_at)
-    deadline.next_check_at = min(pending) if pending else None
+    return min(pending) if pending else None
 
 
 def _meet(case: Case, kind: str, at: datetime, cancel: bool = False) -> None:
@@ -193,8 +209,46 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     deadline.save()
 
 
+def calendar_of(case: Case, policy: SlaPolicy | None) -> Calendar | None:
+    """Return the calendar a case's clocks run on: its team's, else its policy's."""
+    return _calendar(case, policy)
+
+
 def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
     team_calendar = case.team.calendar if case.team_id and case.team else None
     if team_calendar is not None:
         return team_calendar
     return policy.calendar if policy else None
+
+
+def calendar_seed_holidays(
+    *,
+    calendar: Calendar,
+    years: list[int],
+    country: str = "",
+    subdivision: str = "",
+) -> int:
+    """Add the public holidays of a country (or the calendar's) for `years`.
+
+    Existing dates are kept; return how many were added. Raises ValueError for
+    an unknown country or subdivision.
+    """
+    import holidays as holiday_data
+
+    country = (country or calendar.country).upper()
+    subdivision = subdivision or calendar.subdivision
+    if not country:
+        raise ValueError("Set the calendar's country or give one.")
+    try:
+        found = holiday_data.country_holidays(
+            country, subdiv=subdivision or None, years=years
+        )
+    except NotImplementedError as exc:
+        raise ValueError(f"No holiday data for {country!r}.") from exc
+    rows = [
+        Holiday(calendar=calendar, date=day, name=str(name)[:100])
+        for day, name in sorted(found.items())
+    ]
+    before = calendar.holidays.count()
+    Holiday.objects.bulk_create(rows, ignore_conflicts=True)
+    return calendar.holidays.count() - before
