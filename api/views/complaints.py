@@ -74,6 +74,14 @@ def client_of(request) -> ApiClient | None:
 
 
 class ComplaintViewSet(ApiViewSet):
+    """Complaint cases, addressed by reference (e.g. C-2026-000042).
+
+    Filing needs `complaints:write`, reading `complaints:read`, working a case
+    (edits, transitions, messages, offers, follow-ups) `cases:manage`; a key
+    issued for a user acts with that user's role and sees only their teams'
+    cases (others are 404).
+    """
+
     lookup_field = "reference"
     lookup_value_regex = r"C-\d{4}-\d{6,}"
     filterset_class = CaseFilter

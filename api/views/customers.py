@@ -19,6 +19,11 @@ from .base import ApiViewSet
 
 
 class CustomerViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Customers and their history. Staff see everyone; a service client only
+    the customers of the cases it filed, and cannot create customers (they are
+    created by filing). Reading needs `complaints:read`, editing `cases:manage`.
+    """
+
     serializer_class = CustomerSerializer
     lookup_value_regex = r"\d+"
     filter_backends = []
