@@ -111,7 +111,8 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a lead of the case's team or a manager may approve.", ["approver"]
+            "Only a team lead or a manager may approve (a lead of the case's team).",
+            ["approver"],
         )
     return _move(
         offer,
@@ -128,7 +129,8 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a lead of the case's team or a manager may reject.", ["approver"]
+            "Only a team lead or a manager may reject (a lead of the case's team).",
+            ["approver"],
         )
     return _move(
         offer,
