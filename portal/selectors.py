@@ -121,7 +121,7 @@ def case_promise(*, case: Case, now: datetime | None = None) -> Promise | None:
     """What we have promised the customer next, from the case's SLA deadlines."""
     if not case.is_open or case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP):
         return None
-    zone = _zone(case)
+    zone = case_zone(case=case)
     if case.awaiting_customer:
         return Promise(kind="waiting", due=None, zone=zone.key)
     now = now or timezone.now()
@@ -139,7 +139,8 @@ def case_promise(*, case: Case, now: datetime | None = None) -> Promise | None:
     return None
 
 
-def _zone(case: Case) -> ZoneInfo:
+def case_zone(*, case: Case) -> ZoneInfo:
+    """The time zone the case's promises are kept in (its SLA calendar's, else UTC)."""
     policy = case.sla_policy
     name = policy.calendar.time_zone if policy and policy.calendar_id else "UTC"
     try:

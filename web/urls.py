@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import case, customers, followups, inbox, offers
+from .views import case, customers, followups, inbox, notifications, offers
 
 app_name = "web"
 
@@ -41,4 +41,14 @@ urlpatterns = [
     ),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
+    path(
+        "notifications/read/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
 ]

@@ -20,18 +20,19 @@ from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
-from ..guards import submission_is_new
+from ..guards import submission_claim, submission_release
 from ..selectors import (
     SHOWN_OFFERS,
     case_for_status_token,
     case_progress,
     case_promise,
+    case_zone,
     close_note,
     customer_messages,
     customer_offers,
 )
 from ..services import consent_set_by_customer
-from .common import link_invalid
+from .common import link_invalid, rate_limited
 
 ANSWERED = {
     "accept": "Thank you. We'll get on with it and let you know when it's done.",
@@ -61,6 +62,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("status")
 def message_send(request: HttpRequest, token: str) -> HttpResponse:
     """Add the customer's message to their case (this ends a wait on them)."""
     case = case_for_status_token(token)
@@ -72,23 +74,15 @@ def message_send(request: HttpRequest, token: str) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _page(request, case, token, message_form=form)
-    if not submission_is_new(nonce=form.cleaned_data["nonce"]):
-        messages.info(
-            request, "We already have that message; no need to send it again."
-        )
+    if not _post_once(case, form.cleaned_data):
+        messages.info(request, "We already have that message; no need to resend it.")
         return _back(token, "messages")
-    message_post(
-        case=case,
-        body=form.cleaned_data["body"],
-        visibility=Visibility.CUSTOMER,
-        kind=MessageKind.FROM_CUSTOMER,
-        by=Actor.customer(),
-    )
     messages.success(request, "Thank you. Your message is with our team.")
     return _back(token, "messages")
 
 
 @require_POST
+@rate_limited("status")
 def offer_answer(
     request: HttpRequest, token: str, offer_id: int, action: str
 ) -> HttpResponse:
@@ -112,6 +106,7 @@ def offer_answer(
 
 
 @require_POST
+@rate_limited("status")
 def consent(request: HttpRequest, token: str) -> HttpResponse:
     """Give or withdraw consent to be contacted for a follow-up."""
     case = case_for_status_token(token)
@@ -146,12 +141,32 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
         "promise": case_promise(case=case),
+        "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,
         "message_form": message_form
         or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),
     }
     return render(request, "portal/status.html", context)
+
+
+def _post_once(case: Case, data: dict) -> bool:
+    """Post the message unless this form was already sent; return whether posted."""
+    nonce = data["nonce"]
+    if submission_claim(nonce=nonce) is not None:
+        return False
+    try:
+        message_post(
+            case=case,
+            body=data["body"],
+            visibility=Visibility.CUSTOMER,
+            kind=MessageKind.FROM_CUSTOMER,
+            by=Actor.customer(),
+        )
+    except BaseException:
+        submission_release(nonce=nonce)
+        raise
+    return True
 
 
 def _offer(case: Case | None, offer_id: int) -> Offer | None:

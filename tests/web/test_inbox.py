@@ -151,3 +151,23 @@ def test_inbox_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(few):
         agent_client.get("/?queue=all")
     assert _inbox_queries(agent_client) == few
+
+
+def test_a_lead_assigns_from_the_inbox_row(lead_client, agent, make_case):
+    case = make_case("new")
+    page = lead_client.get("/?queue=unassigned").content.decode()
+    assert f'id="assign-{case.reference}"' in page
+    response = lead_client.post(
+        f"/cases/{case.reference}/assign/",
+        {"version": case.version, "assignee": agent.pk, "from": "inbox"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.content.decode().lstrip().startswith("<tr")
+    case.refresh_from_db()
+    assert case.assignee == agent
+
+
+def test_an_agent_gets_no_assign_menu_in_the_inbox(agent_client, make_case):
+    case = make_case("new")
+    page = agent_client.get("/?queue=unassigned").content.decode()
+    assert f'id="assign-{case.reference}"' not in page

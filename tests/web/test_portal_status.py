@@ -175,6 +175,17 @@ def test_a_double_submitted_message_is_stored_once(client, make_case):
     assert "We already have that message" in second.content.decode()
 
 
+def test_posting_on_a_status_page_is_rate_limited(client, make_case, settings):
+    settings.PORTAL_RATE_LIMITS = {"status": 2}
+    case = make_case("listening")
+    for n in range(2):
+        client.post(url(case, "messages"), {"body": f"Message {n}", "nonce": f"n{n}"})
+    response = client.post(url(case, "messages"), {"body": "Too many", "nonce": "n9"})
+    assert response.status_code == 429
+    assert Message.objects.filter(case=case).count() == 2
+    assert client.get(url(case)).status_code == 200  # reading is never limited
+
+
 def test_an_empty_message_re_renders_with_an_error(client, make_case):
     case = make_case("listening")
     response = client.post(url(case, "messages"), {"body": "   ", "nonce": "n"})

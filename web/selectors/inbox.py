@@ -47,13 +47,13 @@ QUEUE_KEYS = {q.key for q in QUEUES}
 
 SORTS: dict[str, tuple[str, tuple]] = {
     "due": (
-        "Deadline, soonest first",
+        "Deadline",
         (F("next_due_at").asc(nulls_last=True), "-created_at"),
     ),
-    "newest": ("Newest first", ("-created_at", "-id")),
-    "oldest": ("Oldest first", ("created_at", "id")),
-    "priority": ("Priority, most urgent first", ("-priority_rank", "-created_at")),
-    "updated": ("Recently updated", ("-updated_at", "-id")),
+    "newest": ("Newest", ("-created_at", "-id")),
+    "oldest": ("Oldest", ("created_at", "id")),
+    "priority": ("Most urgent", ("-priority_rank", "-created_at")),
+    "updated": ("Last updated", ("-updated_at", "-id")),
 }
 PRIORITY_RANK = {
     Priority.LOW: 0,

@@ -214,26 +214,27 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
 
     case = case_or_404(request, reference)
     form = forms.VersionedForm(request.POST)
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form)
-    return run_action(
-        request,
-        case,
-        key="assign",
-        form=form,
-        call=lambda d: case_assign(
+
+    def take(d):
+        return case_assign(
             case=case,
             assignee=request.user,
             by=request.user,
             expected_version=d["version"],
-        ),
-        success="The case is yours.",
+        )
+
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, take)
+    return run_action(
+        request, case, key="assign", form=form, call=take, success="The case is yours."
     )
 
 
 @login_required
 @require_POST
 def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from .inbox import row_response
+
     case = case_or_404(request, reference)
 
     def assign(d):
@@ -255,13 +256,11 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
             case=case, assignee=assignee, by=request.user, expected_version=d["version"]
         )
 
+    form = forms.AssignForm(request.POST)
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, assign)
     return run_action(
-        request,
-        case,
-        key="assign",
-        form=forms.AssignForm(request.POST),
-        call=assign,
-        success="Assignment saved.",
+        request, case, key="assign", form=form, call=assign, success="Assignment saved."
     )
 
 

@@ -7,15 +7,16 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from complaints.exceptions import DomainError
+from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import cases_visible_to
-from complaints.services import case_assign
+from notifications.selectors import notifications_for, unread_count
 from teams.models import Role
 from teams.selectors import role_of
 
 from .. import forms
 from ..deadlines import CalendarBook, calendar_id_of, due_label
+from ..selectors.case_page import assignable_staff
 from ..selectors.inbox import (
     QUEUE_KEYS,
     QUEUES,
@@ -27,6 +28,7 @@ from ..selectors.inbox import (
 )
 
 PAGE_SIZE = 25
+NOTIFICATIONS = 5
 
 
 def parse_filters(query: QueryDict, *, default_queue: str) -> InboxFilters:
@@ -80,35 +82,48 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "categories": list(Category.objects.filter(active=True)),
         "query": params.urlencode(),
         "is_staff_member": role_of(request.user) is not None,
-        "may_assign_others": role_of(request.user) in (Role.TEAM_LEAD, Role.MANAGER),
+        **_assign_context(request.user),
+        "unread": unread_count(request.user),
+        "notifications": list(
+            notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
+        ),
     }
     return render(request, "web/inbox.html", context)
 
 
-def row_response(request: HttpRequest, case, form: forms.VersionedForm) -> HttpResponse:
-    """Take the case for the user and answer with its refreshed inbox row (htmx)."""
+def row_response(
+    request: HttpRequest, case, form: forms.VersionedForm, call
+) -> HttpResponse:
+    """Run a take/assign `call` and answer with the case's refreshed row (htmx)."""
     error = ""
     if not form.is_valid():
         error = "The page is out of date; reload it."
     else:
         try:
-            case_assign(
-                case=case,
-                assignee=request.user,
-                by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
+            call(form.cleaned_data)
+        except StaleVersion:
+            error = "Someone else changed this case first; reload to see who has it."
         except DomainError as exc:
-            error = (
-                "Someone else changed this case first; reload to see who has it."
-                if exc.__class__.__name__ == "StaleVersion"
-                else exc.detail
-            )
-    now = timezone.now()
+            error = exc.detail
     row = with_list_columns(cases_visible_to(request.user).filter(pk=case.pk)).first()
-    decorate([row], now)
+    decorate([row], timezone.now())
     return render(
         request,
         "web/_inbox_row.html",
-        {"case": row, "row_error": error, "just_taken": not error},
+        {
+            "case": row,
+            "row_error": error,
+            "just_taken": not error,
+            **_assign_context(request.user),
+        },
     )
+
+
+def _assign_context(user) -> dict:
+    """Who a lead or manager may hand cases to from the inbox (one query)."""
+    if role_of(user) not in (Role.TEAM_LEAD, Role.MANAGER):
+        return {"may_assign_others": False, "assignable": []}
+    return {
+        "may_assign_others": True,
+        "assignable": list(assignable_staff(case=None, user=user)[:200]),
+    }
