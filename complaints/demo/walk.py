@@ -5,12 +5,12 @@ time-machine at back-dated instants, so every event, message, deadline and
 follow-up carries the time it would have had. Nothing here writes a stage.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-
-import time_machine
+from unittest import mock
 
 from followups.services import followup_complete, followup_schedule
 
@@ -64,11 +64,29 @@ def play(spec: Spec, ctx: Context, *, now: datetime) -> Case:
             moment = max(moment, resolved_at + timedelta(days=step.after_resolution))
         if moment >= now:
             raise ValueError(f"demo script {spec.key!r} runs past now")
-        with time_machine.travel(moment, tick=False):
+        with at(moment):
             case = step.call(case) or case
         if step.resolves:
             resolved_at = moment
     return Case.objects.get(pk=case.pk)
+
+
+@contextmanager
+def at(moment: datetime) -> Iterator[None]:
+    """Make "now" `moment` for the services.
+
+    time-machine (a test dependency, installed by `make demo`) stops every
+    clock; without it, patching Django's `timezone.now`, which all of Redress
+    reads, does the same job.
+    """
+    try:
+        import time_machine
+    except ImportError:
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            yield
+        return
+    with time_machine.travel(moment, tick=False):
+        yield
 
 
 def steps_for(spec: Spec, ctx: Context) -> list[Step]:

@@ -219,3 +219,21 @@ def test_every_case_was_walked_by_the_lifecycle(seeded):
     for case in Case.objects.exclude(stage="new"):
         last = case.events.filter(kind="stage_changed").last()
         assert last.after == case.stage, case.reference
+
+
+@pytest.mark.parametrize("with_time_machine", [True, False])
+def test_the_demo_clock_stops_at_the_moment_with_or_without_time_machine(
+    monkeypatch, with_time_machine
+):
+    import sys
+    from datetime import UTC, datetime
+
+    from complaints.demo.walk import at
+
+    if not with_time_machine:
+        monkeypatch.setitem(sys.modules, "time_machine", None)  # import fails
+    moment = datetime(2030, 3, 4, 10, 30, tzinfo=UTC)
+
+    with at(moment):
+        assert timezone.now() == moment
+    assert timezone.now() != moment
