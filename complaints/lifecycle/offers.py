@@ -210,6 +210,38 @@ def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
     )
 
 
+def offers_withdraw_open(case: Case, *, actor: Actor, note: str) -> list[int]:
+    """Withdraw the case's unanswered offers; the caller holds the case lock.
+
+    Used when the case closes: nobody can answer them any more. Returns the
+    ids withdrawn, each with its own timeline event.
+    """
+    open_statuses = (
+        OfferStatus.PENDING_APPROVAL,
+        OfferStatus.PROPOSED,
+        OfferStatus.COUNTERED,
+    )
+    now = timezone.now()
+    withdrawn = []
+    for offer in case.offers.select_for_update().filter(status__in=open_statuses):
+        before = offer.status
+        offer.status = OfferStatus.WITHDRAWN
+        offer.decided_at = now
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+        record_event(
+            case,
+            "offer_withdrawn",
+            by=actor,
+            before=before,
+            after=offer.status,
+            offer_id=offer.pk,
+            note=note,
+            **_summary(offer),
+        )
+        withdrawn.append(offer.pk)
+    return withdrawn
+
+
 def _move(
     offer: Offer,
     allowed: set[str],

@@ -18,6 +18,7 @@ from ..exceptions import StaleVersion, TransitionRefused
 from ..models import STAGE_ORDER, Case, CloseReason, Stage
 from ..timeline import record_event
 from . import rules
+from .offers import offers_withdraw_open
 
 # Fields an agent may fill in the same request that moves the stage.
 EDITABLE_WITH_MOVE = ("customer_account", "restatement", "desired_outcome")
@@ -123,11 +124,13 @@ def _enter(
         case.resolved_at = now
         data["resolution_summary"] = case.resolution_summary
     elif to == Stage.CLOSED:
-        _close(case, fields, now, data)
+        _close(case, fields, now, data, actor)
     return data
 
 
-def _close(case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any]) -> None:
+def _close(
+    case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any], actor: Actor
+) -> None:
     from followups.services import followups_cancel_open
 
     reason = fields["close_reason"]
@@ -147,3 +150,6 @@ def _close(case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any]) -
     cancelled = followups_cancel_open(case=case, reason=f"case closed ({reason})")
     if cancelled:
         data["followups_cancelled"] = cancelled
+    withdrawn = offers_withdraw_open(case, actor=actor, note=f"case closed ({reason})")
+    if withdrawn:
+        data["offers_withdrawn"] = withdrawn

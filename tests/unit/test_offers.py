@@ -362,11 +362,11 @@ def test_fulfilling_sets_the_time_and_deciding_sets_the_decision_time(
 
 
 def test_moves_on_a_closed_case_are_refused(resolving, agent, lead):
-    offer = offer_in(S.PROPOSED, resolving, agent, lead)
+    offer = offer_in(S.ACCEPTED, resolving, agent, lead)
     lifecycle.transition(resolving, "closed", by=agent, close_reason="withdrawn")
 
     with pytest.raises(OfferRefused) as caught:
-        lifecycle.offer_accept(offer=offer, by=agent)
+        lifecycle.offer_fulfil(offer=offer, by=agent)
 
     assert caught.value.missing == ["open case"]
 
