@@ -102,7 +102,13 @@ def _enter(
         data["skipped"] = list(STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1 :][:gap])
         case.skipped_steps += gap
     if move == rules.REOPEN:
+        from followups.services import followups_cancel_open
+
         data["reason"] = fields["reason"].strip()
+        # Heard again from the start: no reminder should ask if they are happy.
+        cancelled = followups_cancel_open(case=case, reason="case reopened", by=actor)
+        if cancelled:
+            data["followups_cancelled"] = cancelled
         case.reopen_count += 1
         case.close_reason = ""
         case.closed_at = None
