@@ -27,6 +27,8 @@ MAX_ATTEMPTS = 6
 """Failed deliveries before an email is dead-lettered."""
 STALE_AFTER = timedelta(minutes=3)
 """A queued email still pending this long is queued again by the due pass."""
+PUBLISH_TIMEOUT = 2.0
+"""Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -121,8 +123,15 @@ def outbox_publish(ids: list[int]) -> bool:
     """
     from .tasks import deliver_outbox
 
+    app = deliver_outbox.app
+    # Bounded: one connection attempt, no retry loop (kombu would otherwise
+    # retry for broker_connection_timeout and more inside a web request).
+    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
     try:
-        deliver_outbox.apply_async(args=[list(ids)], retry=False)
+        with app.connection_for_write(
+            connect_timeout=PUBLISH_TIMEOUT, transport_options=options
+        ) as conn:
+            deliver_outbox.apply_async(args=[list(ids)], retry=False, connection=conn)
     except Exception:  # any broker failure; the outbox keeps the work
         logger.warning("broker unavailable; %d email(s) left to the sweep", len(ids))
         return False
