@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DEBUG ?= 1
+export DEMO_PORT ?= 8000
 
 HTMX_VERSION := 2.0.11
 PICO_VERSION := 2.1.1
@@ -25,6 +26,7 @@ demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@echo "Redress runs on http://127.0.0.1:$(DEMO_PORT)/ (Ctrl-C stops web, worker and beat)"
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.demo start
 
 ## test: the whole suite (PostgreSQL/Redis/Chromium tests need DATABASE_URL/REDIS_URL).

@@ -39,12 +39,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Malformed Token header.") from None
-        try:
-            client = ApiClient.objects.select_related("user").get_from_key(key)
-        except ApiClient.DoesNotExist:
-            raise exceptions.AuthenticationFailed(
-                "Invalid or revoked API key."
-            ) from None
+        client = self._lookup(key)
+        if client is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         if client.has_expired:
             raise exceptions.AuthenticationFailed("This API key has expired.")
         self._mark_used(client)
@@ -56,6 +53,17 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+    @staticmethod
+    def _lookup(key: str) -> ApiClient | None:
+        """Find the live key by its prefix, then check its SHA-512 (one query)."""
+        prefix, _, _ = key.partition(".")
+        client = (
+            ApiClient.objects.filter(revoked=False, prefix=prefix)
+            .select_related("user")
+            .first()
+        )
+        return client if client is not None and client.is_valid(key) else None
 
     @staticmethod
     def _mark_used(client: ApiClient) -> None:

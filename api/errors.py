@@ -1,23 +1,78 @@
-"""One exception handler: every API error is application/problem+json (RFC 9457)."""
+"""One exception handler: every API error is application/problem+json (RFC 9457).
 
-from django.core.exceptions import PermissionDenied
+How domain refusals map to HTTP (documented in the schema's components):
+
+- `StaleVersion` → 412 (the `If-Match` tag, or the version read, is stale);
+- `TransitionRefused` → 409 with `unmet`: every unmet prerequisite as
+  `{"code", "message"}` (the message is `complaints.lifecycle.describe`'s wording);
+- `OfferRefused`, `FollowUpRefused`, `RelationshipEndRefused` and any other
+  `DomainError` → 422 with `errors` (field → messages) when what is missing is
+  a field of the request (an amount, a currency, an outcome …), else 409 with
+  `unmet` (the offer's status, the case's stage, consent …).
+"""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from complaints.exceptions import (
-    DomainError,
-    StaleVersion,
-    TransitionRefused,
-)
+from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
+from complaints.lifecycle import describe
 
 PROBLEM = "application/problem+json"
+PROBLEM_BASE = "https://redress.readthedocs.io/problems/"
+
+# Codes a DomainError can name that are fields the caller sent: refusing them
+# is a validation failure (422), not a conflict with the case's state (409).
+INPUT_FIELDS = frozenset(
+    {
+        "amount",
+        "currency",
+        "kind",
+        "channel",
+        "outcome",
+        "csat",
+        "body",
+        "visibility",
+        "assignee",
+        "counter_request",
+        "reason",
+        "a due time in the future",
+    }
+)
+FIELD_ALIASES = {"a due time in the future": "due_at"}
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than the server accepts."
+    default_code = "payload_too_large"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The case changed since you read it; fetch it again."
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state."
+    default_code = "conflict"
+
+
+class Unprocessable(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request cannot be processed."
+    default_code = "unprocessable"
 
 
 def problem(status_code: int, title: str, detail: str = "", **extra) -> Response:
+    """Render a problem+json response."""
+    kind = extra.pop("type", None)
     body = {
-        "type": extra.pop("type", "about:blank"),
+        "type": PROBLEM_BASE + kind if kind else "about:blank",
         "title": title,
         "status": status_code,
         "detail": detail or title,
@@ -26,35 +81,78 @@ def problem(status_code: int, title: str, detail: str = "", **extra) -> Response
     return Response(body, status=status_code, content_type=PROBLEM)
 
 
-def problem_exception_handler(exc, context):
+def unmet(codes: list[str]) -> list[dict[str, str]]:
+    """Pair each prerequisite code with its wording."""
+    return [
+        {"code": code, "message": message}
+        for code, message in zip(codes, describe(codes), strict=True)
+    ]
+
+
+def _domain_problem(exc: DomainError) -> Response:
     if isinstance(exc, StaleVersion):
-        return problem(status.HTTP_412_PRECONDITION_FAILED, exc.title, exc.detail)
+        return problem(
+            412, exc.title, exc.detail, type="stale-version", version=exc.actual
+        )
     if isinstance(exc, TransitionRefused):
         return problem(
-            status.HTTP_409_CONFLICT, exc.title, exc.detail, unmet=exc.missing
+            409,
+            exc.title,
+            exc.detail,
+            type="transition-refused",
+            unmet=unmet(exc.missing),
         )
+    slug = exc.title.lower().replace(" ", "-")
+    if exc.missing and set(exc.missing) <= INPUT_FIELDS:
+        errors = {FIELD_ALIASES.get(code, code): [exc.detail] for code in exc.missing}
+        return problem(422, exc.title, exc.detail, type=slug, errors=errors)
+    return problem(409, exc.title, exc.detail, type=slug, unmet=unmet(exc.missing))
+
+
+def problem_exception_handler(exc, context):
+    """Turn any exception DRF sees into problem+json; None lets a 500 through."""
     if isinstance(exc, DomainError):
-        return problem(
-            status.HTTP_409_CONFLICT, exc.title, exc.detail, unmet=exc.missing
-        )
-    if isinstance(exc, Http404):
+        return _domain_problem(exc)
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
     if response is None:
         return None
+    return _reshape(exc, response)
+
+
+def _reshape(exc: exceptions.APIException, response: Response) -> Response:
     data = response.data
     extra = {}
     if isinstance(exc, exceptions.ValidationError):
         title = "Invalid request"
         detail = "One or more fields are invalid."
         extra["errors"] = data if isinstance(data, dict) else {"non_field_errors": data}
+        extra["type"] = "invalid-request"
     else:
-        title = getattr(exc, "default_detail", "Error")
+        title = str(exc.default_detail)
         detail = data.get("detail", title) if isinstance(data, dict) else str(data)
-    result = problem(response.status_code, str(title), str(detail), **extra)
+    result = problem(response.status_code, title, str(detail), **extra)
     for header, value in response.items():
         if header.lower() != "content-type":
             result[header] = value
+    if getattr(exc, "retry_after", None):
+        result["Retry-After"] = str(exc.retry_after)
     return result
+
+
+def not_found(request, *args, **kwargs):
+    """A problem+json 404 for paths under /api/ that match no route."""
+    from django.http import JsonResponse
+
+    body = {
+        "type": "about:blank",
+        "title": "Not found.",
+        "status": 404,
+        "detail": f"No API route matches {request.path}.",
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM)

@@ -35,3 +35,29 @@ class ApiClient(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "API client"
         verbose_name_plural = "API clients"
+
+
+class IdempotencyKey(models.Model):
+    """The stored outcome of a create sent with an `Idempotency-Key` header.
+
+    Scoped to the caller (`owner` is `client:<id>` or `user:<id>`); a replay of the
+    same key and body returns `response_body` again; keys expire after 24 hours.
+    """
+
+    owner = models.CharField(max_length=180)
+    key = models.CharField(max_length=255)
+    body_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "key"], name="idempotency_owner_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

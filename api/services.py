@@ -1,6 +1,11 @@
-"""Writes about API clients: issue and revoke keys."""
+"""Writes the API needs beyond the domain services: API keys, customer edits."""
+
+from typing import Any
 
 from django.contrib.auth import get_user_model
+
+from customers.models import Customer
+from customers.services import customer_set_consent
 
 from .models import ApiClient, Scope
 
@@ -35,3 +40,21 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
     client.revoked = True
     client.save(update_fields=["revoked"])
     return client
+
+
+def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
+    """Edit a customer's contact details and consent (through customer_set_consent).
+
+    Belongs in `customers.services` once that module grows an edit service.
+    """
+    consent = changes.pop("consent_to_contact", None)
+    fields = {
+        k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
+    }
+    if fields:
+        for name, value in fields.items():
+            setattr(customer, name, value)
+        customer.save(update_fields=[*fields, "updated_at"])
+    if consent is not None and consent != customer.consent_to_contact:
+        customer = customer_set_consent(customer=customer, consent=consent)
+    return customer

@@ -1,4 +1,32 @@
-"""Routes of the api app."""
+"""Routes of the api app: /api/v1/…, the OpenAPI schema and the interactive docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .errors import not_found
+from .views.complaints import ComplaintViewSet
+from .views.customers import CustomerViewSet
+from .views.misc import MetricsView, PingView
+from .views.work import FollowUpViewSet, OfferViewSet
 
 app_name = "api"
-urlpatterns: list = []
+
+router = SimpleRouter()
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("followups", FollowUpViewSet, basename="followup")
+router.register("customers", CustomerViewSet, basename="customer")
+
+v1 = [
+    path("ping/", PingView.as_view(), name="ping"),
+    path("metrics/summary/", MetricsView.as_view(), name="metrics-summary"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^.*$", not_found),
+]

@@ -1,4 +1,12 @@
-"""Routes of the dashboards app."""
+"""Routes of the dashboards app, under /dashboard/."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "dashboards"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/cases.csv", views.export_cases, name="export_cases"),
+    path("export/<slug:name>.csv", views.export_table, name="export_table"),
+]

@@ -1,4 +1,54 @@
-"""Routes of the web app."""
+"""Routes of the agents' pages (CONTRACT §8): the inbox, cases, customers."""
+
+from django.urls import path
+
+from .views import case, customers, followups, inbox, notifications, offers
 
 app_name = "web"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", inbox.inbox, name="inbox"),
+    path("cases/<str:reference>/", case.case_detail, name="case"),
+    path("cases/<str:reference>/take/", case.case_take, name="case_take"),
+    path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
+    path("cases/<str:reference>/start/", case.case_start, name="case_start"),
+    path(
+        "cases/<str:reference>/listening/", case.case_listening, name="case_listening"
+    ),
+    path("cases/<str:reference>/outcome/", case.case_outcome, name="case_outcome"),
+    path("cases/<str:reference>/resolve/", case.case_resolve, name="case_resolve"),
+    path("cases/<str:reference>/skip/", case.case_skip, name="case_skip"),
+    path("cases/<str:reference>/reopen/", case.case_reopen, name="case_reopen"),
+    path("cases/<str:reference>/close/", case.case_close, name="case_close"),
+    path("cases/<str:reference>/awaiting/", case.case_awaiting, name="case_awaiting"),
+    path("cases/<str:reference>/messages/", case.case_message, name="case_message"),
+    path("cases/<str:reference>/offers/", offers.offer_create, name="offer_create"),
+    path("offers/<int:offer_id>/<str:action>/", offers.offer_move, name="offer_move"),
+    path(
+        "cases/<str:reference>/followups/",
+        followups.followup_create,
+        name="followup_create",
+    ),
+    path(
+        "followups/<int:followup_id>/complete/",
+        followups.followup_done,
+        name="followup_complete",
+    ),
+    path(
+        "cases/<str:reference>/consent/",
+        followups.customer_consent,
+        name="customer_consent",
+    ),
+    path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("pitch-check/", case.pitch_check, name="pitch_check"),
+    path(
+        "notifications/read/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
+]

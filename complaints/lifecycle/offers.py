@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from teams.models import Role
-from teams.selectors import role_of
+from teams.selectors import role_of, team_ids_of
 
 from ..actors import Actor, as_actor
 from ..exceptions import OfferRefused
@@ -29,7 +29,6 @@ from ..timeline import record_event
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
-APPROVER_ROLES = (Role.TEAM_LEAD, Role.MANAGER)
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
@@ -59,7 +58,7 @@ def offer_make(
                 ["stage acknowledged or resolving"],
             )
         above = above_limit(kind, amount, currency)
-        approver = actor.user if above and _may_approve(actor) else None
+        approver = actor.user if above and _may_approve(actor, case) else None
         status = (
             OfferStatus.PENDING_APPROVAL
             if above and not approver
@@ -90,18 +89,30 @@ def offer_make(
 
 
 def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
-    """Whether the amount exceeds the policy limit for its kind (no limit: never)."""
+    """Whether the amount exceeds the policy limit for its kind.
+
+    A kind with no limit at all is never above it; a kind limited only in other
+    currencies is, since the amounts cannot be compared (a GBP limit must not
+    be dodged by offering dollars).
+    """
     if amount is None:
         return False
-    limit = OfferLimit.objects.filter(kind=kind, currency=currency).first()
-    return limit is not None and amount > limit.max_amount
+    limits = {
+        limit.currency: limit.max_amount
+        for limit in OfferLimit.objects.filter(kind=kind)
+    }
+    if not limits:
+        return False
+    return currency not in limits or amount > limits[currency]
 
 
 def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     """Approve an above-limit offer (team lead or manager); raise OfferRefused."""
     actor = as_actor(by)
-    if not _may_approve(actor):
-        raise OfferRefused("Only a team lead or a manager may approve.", ["approver"])
+    if not _may_approve(actor, offer.case):
+        raise OfferRefused(
+            "Only a lead of the case's team or a manager may approve.", ["approver"]
+        )
     return _move(
         offer,
         {OfferStatus.PENDING_APPROVAL},
@@ -115,8 +126,10 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
 def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
     actor = as_actor(by)
-    if not _may_approve(actor):
-        raise OfferRefused("Only a team lead or a manager may reject.", ["approver"])
+    if not _may_approve(actor, offer.case):
+        raise OfferRefused(
+            "Only a lead of the case's team or a manager may reject.", ["approver"]
+        )
     return _move(
         offer,
         {OfferStatus.PENDING_APPROVAL},
@@ -252,18 +265,28 @@ def _money(kind: str, amount: Any, currency: str) -> tuple[Decimal | None, str]:
     except (InvalidOperation, ValueError):
         raise OfferRefused("The amount is not a number.", ["amount"]) from None
     if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
-        raise OfferRefused("The amount must be positive.", ["amount"])
-    if value != value.quantize(Decimal("0.01")):
+        raise OfferRefused(
+            f"The amount must be between 0.01 and {MAX_AMOUNT}.", ["amount"]
+        )
+    cents = value.quantize(Decimal("0.01"))
+    if value != cents:
         raise OfferRefused("The amount has more than two decimals.", ["amount"])
     if not CURRENCY.match(currency):
         raise OfferRefused(
             "An amount needs an ISO 4217 currency such as EUR.", ["currency"]
         )
-    return value, currency
+    # Stored with two decimals; the timeline shows the same figure.
+    return cents, currency
 
 
-def _may_approve(actor: Actor) -> bool:
-    return actor.user is not None and role_of(actor.user) in APPROVER_ROLES
+def _may_approve(actor: Actor, case: Case) -> bool:
+    """A manager, or a team lead of the case's team (any lead if it has none)."""
+    role = role_of(actor.user) if actor.user is not None else None
+    if role == Role.MANAGER:
+        return True
+    if role != Role.TEAM_LEAD:
+        return False
+    return case.team_id is None or case.team_id in team_ids_of(actor.user)
 
 
 def _touch(case: Case) -> None:

@@ -66,7 +66,7 @@ def classify(stage: str, to: str, fields: dict[str, Any]) -> str:
     """Name the kind of move from `stage` to `to`."""
     if to not in STAGE_ORDER:
         return INVALID
-    if to == Stage.CLOSED and fields.get("close_reason") in ANYTIME_CLOSES:
+    if to == Stage.CLOSED and _close_reason(fields) in ANYTIME_CLOSES:
         return CLOSE_ANY if stage != Stage.CLOSED else INVALID
     if to == Stage.LISTENING and stage in REOPENABLE:
         return REOPEN
@@ -75,7 +75,7 @@ def classify(stage: str, to: str, fields: dict[str, Any]) -> str:
         return FORWARD
     if to == Stage.CLOSED and stage == Stage.RESOLVED:
         # Closing straight from resolved is the recorded refusal of follow-up.
-        no_follow_up = fields.get("close_reason") == CloseReason.NO_FOLLOW_UP
+        no_follow_up = _close_reason(fields) == CloseReason.NO_FOLLOW_UP
         return FORWARD if no_follow_up else SKIP
     if gap > 1:
         return SKIP
@@ -141,7 +141,7 @@ def _entry_missing(case: Case, to: str, fields: dict[str, Any]) -> list[str]:
         if case.stage == Stage.RESOLVED:
             return ["follow_up_or_refusal"]
         return ["follow_up_scheduled"]
-    if to == Stage.CLOSED and fields.get("close_reason") not in CloseReason.values:
+    if to == Stage.CLOSED and _close_reason(fields) not in CloseReason.values:
         return ["close_reason"]
     return []
 
@@ -176,6 +176,12 @@ def has_accepted_resolution(case: Case) -> bool:
 
 def _followups(case: Case, status: str) -> bool:
     return FollowUp.objects.filter(case=case, status=status).exists()
+
+
+def _close_reason(fields: dict[str, Any]) -> str:
+    # Anything but a string (a list or dict from a client) is no reason at all.
+    reason = fields.get("close_reason")
+    return reason if isinstance(reason, str) else ""
 
 
 def _text(value: Any) -> bool:

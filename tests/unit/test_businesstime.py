@@ -1,21 +1,13 @@
 """Tests for sla.businesstime: business-time arithmetic behind SLA deadlines."""
 
-import sys
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-# Runs without pytest-django, which is what normally puts the project root on
-# sys.path; ``sla`` has no package marker of its own here.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from sla.businesstime import (  # noqa: E402
+from sla.businesstime import (
     BusinessCalendar,
     add_business_time,
     business_time_between,
@@ -29,7 +21,7 @@ LUNCH = BusinessCalendar(
     "Europe/London",
     {d: [(time(9), time(12, 30)), (time(13, 30), time(17, 30))] for d in range(5)},
 )
-PROPERTY = settings(max_examples=150, derandomize=True, deadline=None, database=None)
+PROPERTY = settings(max_examples=100, derandomize=True, deadline=None, database=None)
 
 
 def london(*args: int) -> datetime:
@@ -113,6 +105,15 @@ def test_dst_days_contribute_the_time_that_really_elapses():
     )
 
 
+def test_repeated_wall_time_resolves_to_its_first_occurrence():
+    # 01:30 happens twice on 2024-10-27: at 00:30 UTC (BST), then 01:30 UTC.
+    cal = BusinessCalendar("Europe/London", {6: [(time(1, 30), time(3))]})
+    assert next_open(london(2024, 10, 26, 12), cal) == utc(2024, 10, 27, 0, 30)
+    assert business_time_between(london(2024, 10, 26), london(2024, 10, 28), cal) == (
+        2.5 * H
+    )
+
+
 def test_whole_sunday_on_spring_forward_closes_at_local_midnight():
     cal = BusinessCalendar("Europe/London", {6: [(time(0), None)]})
     result = add_business_time(london(2024, 3, 30, 12), 23 * H, cal)
@@ -139,9 +140,9 @@ def test_local_date_that_never_happened_contributes_nothing():
 
 def test_always_open_calendar_is_plain_addition_across_dst():
     cal = BusinessCalendar.always_open("Europe/London")
-    start = london(2024, 3, 1, 8, 30)
+    start = london(2024, 2, 1, 8, 30)
     # Aware arithmetic on a ZoneInfo datetime is wall-clock; compare in UTC.
-    for hours in (1, 24 * 30, 24 * 365 + 5):
+    for hours in (1, 24 * 100, 24 * 365 + 5):
         assert (
             add_business_time(start, hours * H, cal)
             == start.astimezone(UTC) + hours * H

@@ -14,11 +14,7 @@ from notifications.models import Notification, Outbox
 from sla.engine import due_pass
 from tests.unit.engine_support import (
     at,
-    fast_hasher,
     london,
-    office,
-    policy,
-    staff,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -1,0 +1,24 @@
+# Redress production image: gunicorn serves the app; the same image runs the Celery
+# worker and beat (see docker-compose.yml).
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+RUN useradd --create-home --uid 10001 redress
+
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+
+COPY . .
+RUN mkdir -p /app/var && chown -R redress:redress /app/var
+USER redress
+
+# collectstatic needs a key only to import the settings; the real one comes at run time.
+RUN SECRET_KEY=build-only-not-secret DEBUG=0 python manage.py collectstatic --noinput
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,100 @@
+"""Query-parameter filters of the case list (django-filter).
+
+`q` searches reference, subject, description and the customer's name and
+email (case-insensitive substring). On PostgreSQL the trigram GIN indexes of
+migration `api.0003` serve each of those `icontains`; the customer side is
+resolved to ids first, so the whole condition is an OR of index scans.
+"""
+
+import django_filters
+from django.db.models import Q
+
+from complaints.models import Case, Priority, Stage
+from complaints.selectors import overdue_q
+from customers.models import Customer
+
+MAX_Q = 200
+# Strict booleans: an unknown value is a 400, not silently "no filter".
+BOOLEAN = [("true", "true"), ("false", "false")]
+
+
+def _true(value: str) -> bool:
+    return value == "true"
+
+
+class CaseFilter(django_filters.FilterSet):
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Stage.choices, help_text="One or more stages (repeat the parameter)."
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        choices=Priority.choices, help_text="One or more priorities."
+    )
+    category = django_filters.CharFilter(
+        field_name="category__slug", help_text="The category's slug."
+    )
+    assignee = django_filters.CharFilter(
+        field_name="assignee__username", help_text="The assignee's username."
+    )
+    customer = django_filters.NumberFilter(
+        field_name="customer_id", help_text="The customer's id."
+    )
+    escalated = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN,
+        coerce=_true,
+        method="filter_escalated",
+        help_text="Escalated (level 1 or 2), or not.",
+    )
+    overdue = django_filters.TypedChoiceFilter(
+        choices=BOOLEAN,
+        coerce=_true,
+        method="filter_overdue",
+        help_text="With a running SLA deadline past due, or not.",
+    )
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        help_text="Filed at or after (ISO 8601).",
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", help_text="Filed before (ISO 8601)."
+    )
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=MAX_Q,
+        help_text="Text in the reference, subject, description or the "
+        "customer's name or email.",
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_escalated(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        if value:
+            return queryset.filter(escalation_level__gt=0)
+        return queryset.filter(escalation_level=0)
+
+    def filter_overdue(self, queryset, name, value):
+        if value in (None, ""):
+            return queryset
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        customer_ids = list(
+            Customer.objects.filter(
+                Q(name__icontains=text) | Q(email__icontains=text)
+            ).values_list("id", flat=True)[:5000]
+        )
+        match = (
+            Q(reference__icontains=text)
+            | Q(subject__icontains=text)
+            | Q(description__icontains=text)
+        )
+        if customer_ids:
+            match |= Q(customer_id__in=customer_ids)
+        return queryset.filter(match)

@@ -1,0 +1,97 @@
+"""Reads behind the API: scoped querysets with what each response needs loaded.
+
+Every queryset starts from `complaints.selectors.cases_visible_to`, so an
+object the caller may not see is simply absent (404), and lists take a fixed
+number of queries whatever the page size.
+"""
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+
+from complaints.models import OPEN_STAGES, Case, CloseReason, Event, Offer
+from complaints.selectors import cases_visible_to
+from customers.models import Customer
+from followups.models import FollowUp
+
+from .permissions import is_service_client
+
+LIST_RELATED = ("customer", "category", "team", "assignee", "root_cause")
+
+
+def api_cases(*, user) -> QuerySet[Case]:
+    """Cases the caller may see, with the list's relations joined."""
+    return cases_visible_to(user).select_related(*LIST_RELATED)
+
+
+def api_case_detail(*, user) -> QuerySet[Case]:
+    """Cases the caller may see, with deadlines, offers and follow-ups prefetched."""
+    return api_cases(user=user).prefetch_related(
+        "deadlines",
+        Prefetch(
+            "offers", queryset=Offer.objects.select_related("made_by", "approved_by")
+        ),
+        Prefetch("followups", queryset=FollowUp.objects.select_related("owner")),
+    )
+
+
+def api_case_events(*, case: Case) -> QuerySet[Event]:
+    return Event.objects.filter(case=case).select_related("actor")
+
+
+def api_offers(*, user) -> QuerySet[Offer]:
+    """Offers on cases the caller may see."""
+    return Offer.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "made_by", "approved_by"
+    )
+
+
+def api_followups(*, user) -> QuerySet[FollowUp]:
+    """Follow-ups on cases the caller may see."""
+    return FollowUp.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "owner"
+    )
+
+
+def api_customers(*, user) -> QuerySet[Customer]:
+    """Customers the caller may see.
+
+    Staff see every customer (they look them up to file by phone); a service
+    client sees the customers of the cases it filed.
+    """
+    customers = Customer.objects.all()
+    if is_service_client(user):
+        customers = customers.filter(
+            pk__in=cases_visible_to(user).values("customer_id")
+        )
+    return customers
+
+
+def api_customers_with_history(*, user) -> QuerySet[Customer]:
+    """`api_customers`, each annotated with its history summary (for one customer)."""
+    return api_customers(user=user).annotate(
+        cases_total=Count("cases", distinct=True),
+        cases_open=Count(
+            "cases", filter=Q(cases__stage__in=OPEN_STAGES), distinct=True
+        ),
+        cases_satisfied=Count(
+            "cases",
+            filter=Q(cases__close_reason=CloseReason.SATISFIED),
+            distinct=True,
+        ),
+        cases_unresolved=Count(
+            "cases",
+            filter=Q(cases__close_reason=CloseReason.UNSATISFIED),
+            distinct=True,
+        ),
+        last_case_at=Max("cases__created_at"),
+    )
+
+
+def api_customer_last_handler(*, customer: Customer) -> str | None:
+    """The username of whoever was assigned the customer's latest assigned case."""
+    case = (
+        Case.objects.filter(customer=customer, assignee__isnull=False)
+        .select_related("assignee")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return case.assignee.get_username() if case else None

@@ -1,0 +1,1 @@
+"""Serializers of the API: input shapes (`…In`) and output shapes, by subject."""

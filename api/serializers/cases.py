@@ -1,0 +1,239 @@
+"""Case shapes: filing input, list rows, the detail, edits and transitions."""
+
+import json
+
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from rest_framework import serializers
+
+from complaints.models import (
+    Case,
+    Category,
+    Channel,
+    CloseReason,
+    Priority,
+    RootCause,
+    Stage,
+)
+from sla.models import Deadline
+
+from .common import StaffField
+from .work import FollowUpSerializer, OfferSerializer
+
+MAX_METADATA = 16_384
+
+
+class CustomerIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=40, required=False, default="")
+    external_ref = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Your id for the customer; matched before the email.",
+    )
+
+
+class CustomerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.EmailField()
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A broken delivery",
+            request_only=True,
+            value={
+                "customer": {
+                    "email": "ada@example.com",
+                    "name": "Ada Lovelace",
+                    "external_ref": "shop-1815",
+                },
+                "subject": "Parcel arrived broken",
+                "description": "The vase was in pieces when I opened the box.",
+                "priority": "high",
+                "desired_outcome": "A replacement vase.",
+                "metadata": {"order": "SO-2231"},
+            },
+        )
+    ]
+)
+class ComplaintIn(serializers.Serializer):
+    customer = CustomerIn()
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=20_000)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Category.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        help_text="A category slug; it routes the case to the category's team.",
+    )
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, default=Priority.NORMAL
+    )
+    desired_outcome = serializers.CharField(
+        max_length=5_000, required=False, default="", allow_blank=True
+    )
+    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    metadata = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="Your own key/value data (at most 16 KiB as JSON).",
+    )
+
+    def validate_metadata(self, value):
+        if len(json.dumps(value, default=str)) > MAX_METADATA:
+            raise serializers.ValidationError("At most 16 KiB of metadata.")
+        return value
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """A case as lists show it."""
+
+    customer = CustomerRef(read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    assignee = StaffField(read_only=True, help_text="The assignee's username.")
+    root_cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "subject",
+            "stage",
+            "priority",
+            "channel",
+            "category",
+            "team",
+            "assignee",
+            "customer",
+            "escalation_level",
+            "awaiting_customer",
+            "root_cause",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = [
+            "kind",
+            "target_minutes",
+            "due_at",
+            "warn_at",
+            "met_at",
+            "paused_at",
+            "breached_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case with its deadlines, offers and follow-ups."""
+
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    offers = OfferSerializer(many=True, read_only=True)
+    followups = FollowUpSerializer(many=True, read_only=True)
+    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = [
+            *CaseSerializer.Meta.fields,
+            "description",
+            "customer_account",
+            "restatement",
+            "desired_outcome",
+            "desired_outcome_declined",
+            "resolution_summary",
+            "close_reason",
+            "duplicate_of",
+            "follow_up_refused",
+            "skipped_steps",
+            "reopen_count",
+            "occurred_at",
+            "metadata",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "deadlines",
+            "offers",
+            "followups",
+        ]
+        read_only_fields = fields
+
+
+class CasePatchIn(serializers.Serializer):
+    assignee = StaffField(required=False, allow_null=True, help_text="A username.")
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Category.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+    )
+    subject = serializers.CharField(max_length=200, required=False)
+    customer_account = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True
+    )
+    restatement = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True
+    )
+    desired_outcome = serializers.CharField(
+        max_length=5_000, required=False, allow_blank=True
+    )
+    root_cause = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=RootCause.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+    )
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Acknowledge with an apology",
+            request_only=True,
+            value={
+                "to": "acknowledged",
+                "apology": "We are sorry. Will you accept our apology?",
+            },
+        ),
+        OpenApiExample(
+            "Close as a duplicate",
+            request_only=True,
+            value={
+                "to": "closed",
+                "close_reason": "duplicate",
+                "duplicate_of": "C-2026-000041",
+            },
+        ),
+    ]
+)
+class TransitionIn(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Stage.choices)
+    apology = serializers.CharField(max_length=20_000, required=False)
+    resolution_summary = serializers.CharField(max_length=20_000, required=False)
+    skip_reason = serializers.CharField(max_length=2_000, required=False)
+    close_reason = serializers.ChoiceField(choices=CloseReason.choices, required=False)
+    duplicate_of = serializers.CharField(
+        max_length=20, required=False, help_text="The kept case's reference."
+    )
+    reason = serializers.CharField(
+        max_length=2_000, required=False, help_text="Why a case is reopened."
+    )
+    customer_account = serializers.CharField(max_length=20_000, required=False)
+    restatement = serializers.CharField(max_length=20_000, required=False)
+    desired_outcome = serializers.CharField(max_length=5_000, required=False)
+    desired_outcome_declined = serializers.BooleanField(required=False)

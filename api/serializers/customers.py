@@ -1,0 +1,75 @@
+"""Customer shapes: the list row, the detail with its history summary, edits."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from customers.models import Customer
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "name",
+            "email",
+            "phone",
+            "external_ref",
+            "consent_to_contact",
+            "relationship_status",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class HistorySerializer(serializers.Serializer):
+    cases = serializers.IntegerField(help_text="Cases filed, ever.")
+    open = serializers.IntegerField(help_text="Cases not closed yet.")
+    satisfied = serializers.IntegerField(help_text="Cases closed satisfied.")
+    unresolved = serializers.IntegerField(
+        help_text="Cases closed with the customer still unsatisfied."
+    )
+    last_case_at = serializers.DateTimeField(allow_null=True)
+    last_handled_by = serializers.CharField(
+        allow_null=True, help_text="Username of the assignee of their latest case."
+    )
+    consent_to_contact = serializers.BooleanField()
+
+
+class CustomerDetailSerializer(CustomerSerializer):
+    history = serializers.SerializerMethodField()
+
+    class Meta(CustomerSerializer.Meta):
+        fields = [*CustomerSerializer.Meta.fields, "history"]
+        read_only_fields = fields
+
+    @extend_schema_field(HistorySerializer)
+    def get_history(self, customer):
+        return HistorySerializer(
+            {
+                "cases": customer.cases_total,
+                "open": customer.cases_open,
+                "satisfied": customer.cases_satisfied,
+                "unresolved": customer.cases_unresolved,
+                "last_case_at": customer.last_case_at,
+                "last_handled_by": self.context.get("last_handled_by"),
+                "consent_to_contact": customer.consent_to_contact,
+            }
+        ).data
+
+
+class CustomerCreateIn(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    name = serializers.CharField(max_length=200)
+    phone = serializers.CharField(max_length=40, required=False, default="")
+    external_ref = serializers.CharField(
+        max_length=100, required=False, allow_null=True, default=None
+    )
+    consent_to_contact = serializers.BooleanField(required=False)
+
+
+class CustomerPatchIn(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    consent_to_contact = serializers.BooleanField(required=False)

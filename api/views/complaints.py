@@ -1,0 +1,248 @@
+"""/api/v1/complaints/: file, list, read, edit and move cases; the work on them."""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from complaints import lifecycle, services
+from complaints.actors import Actor
+from complaints.selectors import cases_visible_to
+from customers.services import customer_match_or_create
+from followups.services import followup_schedule
+
+from .. import selectors
+from ..filters import CaseFilter
+from ..idempotency import idempotent
+from ..models import ApiClient
+from ..pagination import TimelinePagination
+from ..permissions import MANAGE, READ, WRITE, is_service_client
+from ..serializers.cases import (
+    CaseDetailSerializer,
+    CasePatchIn,
+    CaseSerializer,
+    ComplaintIn,
+    TransitionIn,
+)
+from ..serializers.work import (
+    EventSerializer,
+    FollowUpIn,
+    FollowUpSerializer,
+    MessageIn,
+    MessageSerializer,
+    OfferIn,
+    OfferSerializer,
+)
+from .base import ApiViewSet, expected_version, with_etag
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Any unique string (≤255 chars). A repeat with the same body returns "
+    "the first response with `Idempotent-Replayed: true` and creates nothing; "
+    "with another body it is 422. Keys expire after 24 hours.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The case\'s ETag (e.g. `"3"`); if the case changed since, 412.',
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description='The case\'s version as a strong tag, e.g. `"3"`; send it as If-Match.',
+)
+
+
+def actor_of(request) -> Actor:
+    """Who the timeline names: the user, or the service client's label."""
+    if is_service_client(request.user):
+        return Actor.of_client(request.user.client.name)
+    return Actor.of_user(request.user)
+
+
+def client_of(request) -> ApiClient | None:
+    """The API client behind the request (None for a browser session)."""
+    return request.auth if isinstance(request.auth, ApiClient) else None
+
+
+class ComplaintViewSet(ApiViewSet):
+    lookup_field = "reference"
+    lookup_value_regex = r"C-\d{4}-\d{6,}"
+    filterset_class = CaseFilter
+    required_scopes = {
+        "create": WRITE,
+        "list": READ,
+        "retrieve": READ,
+        "timeline": READ,
+        "*": MANAGE,
+    }
+    problem_statuses = {
+        "create": (409, 422),
+        "partial_update": (412, 422),
+        "transitions": (409, 412),
+        "messages": (409, 422),
+        "offers": (409, 422),
+        "followups": (409, 422),
+    }
+
+    def get_queryset(self):
+        if self.action == "list":
+            return selectors.api_cases(user=self.request.user)
+        return selectors.api_case_detail(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # The list's filters must not narrow the lookup of one case.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    def detail_response(self, case, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=case.pk)
+        return with_etag(Response(CaseDetailSerializer(fresh).data, status=code), fresh)
+
+    @extend_schema(
+        request=ComplaintIn,
+        responses={201: CaseDetailSerializer},
+        parameters=[IDEMPOTENCY],
+        summary="File a complaint",
+    )
+    def create(self, request):
+        self.require_object_body()
+        return idempotent(request, self._file)
+
+    def _file(self) -> Response:
+        data = self.valid(ComplaintIn)
+        customer, _created = customer_match_or_create(**data.pop("customer"))
+        case = services.case_file(
+            customer=customer,
+            api_client=client_of(self.request),
+            by=actor_of(self.request),
+            **data,
+        )
+        response = self.detail_response(case, status.HTTP_201_CREATED)
+        response["Location"] = f"/api/v1/complaints/{case.reference}/"
+        return response
+
+    @extend_schema(summary="List cases you may see")
+    def list(self, request):
+        cases = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+
+    @extend_schema(summary="One case", parameters=[ETAG])
+    def retrieve(self, request, reference: str):
+        case = self.get_object()
+        return with_etag(Response(CaseDetailSerializer(case).data), case)
+
+    @extend_schema(
+        request=CasePatchIn,
+        responses={200: CaseDetailSerializer},
+        parameters=[IF_MATCH, ETAG],
+        summary="Edit a case",
+    )
+    def partial_update(self, request, reference: str):
+        case = self.get_object()
+        version = expected_version(request, case)
+        self.require_object_body()
+        changes = dict(self.valid(CasePatchIn))
+        by = actor_of(request)
+        with transaction.atomic():
+            if "assignee" in changes:
+                case = services.case_assign(
+                    case=case,
+                    assignee=changes.pop("assignee"),
+                    by=by,
+                    expected_version=version,
+                )
+                version = case.version if version is not None else None
+            if changes:
+                case = services.case_update(
+                    case=case, by=by, expected_version=version, **changes
+                )
+        return self.detail_response(case)
+
+    @extend_schema(
+        request=TransitionIn,
+        responses={200: CaseDetailSerializer},
+        parameters=[IF_MATCH, ETAG],
+        summary="Move the case to another stage",
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, reference: str):
+        case = self.get_object()
+        version = expected_version(request, case)
+        self.require_object_body()
+        fields = dict(self.valid(TransitionIn))
+        to = fields.pop("to")
+        if "duplicate_of" in fields:
+            fields["duplicate_of"] = self._kept_case(fields["duplicate_of"])
+        case = lifecycle.transition(
+            case, to, by=actor_of(request), expected_version=version, **fields
+        )
+        return self.detail_response(case)
+
+    def _kept_case(self, reference: str):
+        kept = cases_visible_to(self.request.user).filter(reference=reference).first()
+        if kept is None:
+            raise ValidationError({"duplicate_of": ["No case you may see has it."]})
+        return kept
+
+    @extend_schema(responses={200: EventSerializer(many=True)}, summary="The timeline")
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=TimelinePagination,
+        filter_backends=[],
+    )
+    def timeline(self, request, reference: str):
+        case = get_object_or_404(cases_visible_to(request.user), reference=reference)
+        page = self.paginate_queryset(selectors.api_case_events(case=case))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=MessageIn,
+        responses={201: MessageSerializer},
+        summary="Post a message or an internal note",
+    )
+    @action(detail=True, methods=["post"])
+    def messages(self, request, reference: str):
+        case = self.get_object()
+        self.require_object_body()
+        data = self.valid(MessageIn)
+        message = services.message_post(case=case, by=actor_of(request), **data)
+        return Response(MessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OfferIn, responses={201: OfferSerializer}, summary="Make an offer"
+    )
+    @action(detail=True, methods=["post"])
+    def offers(self, request, reference: str):
+        case = self.get_object()
+        self.require_object_body()
+        data = self.valid(OfferIn)
+        offer = lifecycle.offer_make(case=case, by=actor_of(request), **data)
+        return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=FollowUpIn,
+        responses={201: FollowUpSerializer},
+        summary="Schedule a follow-up (needs the customer's consent)",
+    )
+    @action(detail=True, methods=["post"])
+    def followups(self, request, reference: str):
+        case = self.get_object()
+        self.require_object_body()
+        data = self.valid(FollowUpIn)
+        followup = followup_schedule(case=case, by=actor_of(request), **data)
+        return Response(
+            FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,110 @@
+"""The dashboard figures: one piece of code for /dashboard/, its CSV exports and
+GET /api/v1/metrics/summary/.
+
+- `filters`: the filter (period, team, category, priority, channel) and scoping;
+- `volume`, `sla`, `offers`, `people`: the figures, each a few SQL aggregates
+  over the scoped cases, so the number of queries does not grow with the data;
+- `tables`: the same figures as titled tables (for screen readers and CSV);
+- `definitions`: what each figure means (page footnotes and API schema).
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from ..services import durations_refresh_recent
+from .definitions import DEFINITIONS
+from .filters import (
+    PRESETS,
+    FilterInvalid,
+    MetricsFilter,
+    dashboard_teams,
+    filter_parse,
+    may_see_dashboard,
+    scoped_cases,
+)
+from .offers import offer_figures
+from .people import (
+    agent_figures,
+    customer_figures,
+    ranking_figures,
+    satisfaction_figures,
+)
+from .sla import compliance_figures, duration_figures
+from .volume import (
+    bucket_of,
+    escalation_figures,
+    series_figures,
+    skip_figures,
+    stage_figures,
+    volume_figures,
+)
+
+# Durations computed inline per view at most; a periodic task does the rest.
+INLINE_REFRESH_LIMIT = 500
+
+
+def metrics_summary(
+    *,
+    user: Any,
+    flt: MetricsFilter | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    **dimensions: Any,
+) -> dict[str, Any]:
+    """Compute every dashboard figure over the cases `user` may see.
+
+    Pass a parsed `flt`, or `start`/`end` and slugs/values of `team`,
+    `category`, `priority`, `channel` (raises FilterInvalid on unknown ones).
+    """
+    if flt is None:
+        params = {k: v for k, v in dimensions.items() if v}
+        params.update(
+            {"from": start and start.isoformat(), "to": end and end.isoformat()}
+        )
+        flt = filter_parse(user=user, params=params)
+    now = now or timezone.now()
+    cases = scoped_cases(user=user, flt=flt)
+    durations_refresh_recent(now=timezone.now(), limit=INLINE_REFRESH_LIMIT)
+    volume = volume_figures(cases=cases, flt=flt, now=now)
+    stages = stage_figures(cases=cases, now=now)
+    people = satisfaction_figures(cases=cases, flt=flt, now=now)
+    return {
+        "from": flt.start,
+        "to": flt.end,
+        "filter": flt,
+        "bucket": bucket_of(flt),
+        **{k: v for k, v in volume.items() if k not in ("reopen", "skipping")},
+        "by_stage": {row["stage"]: row["open"] for row in stages},
+        "open_now": sum(row["open"] for row in stages),
+        "stages": stages,
+        "series": series_figures(
+            cases=cases, flt=flt, backlog_at_start=volume["backlog_at_start"]
+        ),
+        "sla": compliance_figures(cases=cases, flt=flt, now=now),
+        "times": duration_figures(cases=cases, flt=flt),
+        "escalations": escalation_figures(cases=cases, flt=flt),
+        "reopen": volume["reopen"],
+        "offers": offer_figures(cases=cases, flt=flt),
+        **people,
+        "customers": customer_figures(cases=cases, flt=flt),
+        "categories": ranking_figures(cases=cases, flt=flt, field="category"),
+        "root_causes": ranking_figures(cases=cases, flt=flt, field="root_cause"),
+        "agents": agent_figures(cases=cases, flt=flt, now=now),
+        "skips": {**volume["skipping"], "stages": skip_figures(cases=cases, flt=flt)},
+    }
+
+
+__all__ = [
+    "DEFINITIONS",
+    "PRESETS",
+    "FilterInvalid",
+    "MetricsFilter",
+    "dashboard_teams",
+    "filter_parse",
+    "may_see_dashboard",
+    "metrics_summary",
+    "scoped_cases",
+]

@@ -1,0 +1,138 @@
+"""SLA figures: deadline compliance and business-hours times (median, p90)."""
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
+
+from complaints.models import Case
+from sla.models import Deadline, DeadlineKind
+
+from ..models import CaseDurations
+from .filters import MetricsFilter
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile of an ordered set."""
+
+    function = "percentile_cont"
+    name = "Percentile"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def decided_q(flt: MetricsFilter, now: datetime, prefix: str = "") -> tuple[Q, Q]:
+    """(met on time, missed) for deadlines decided in the period; see DEFINITIONS."""
+    p = prefix
+    upper = min(flt.upper, now)
+    on_time = Q(
+        **{
+            f"{p}met_at__gte": flt.lower,
+            f"{p}met_at__lt": flt.upper,
+            f"{p}met_at__lte": F(f"{p}due_at"),
+        }
+    )
+    due_in = Q(**{f"{p}due_at__gte": flt.lower, f"{p}due_at__lt": upper})
+    late = Q(**{f"{p}met_at__isnull": True}) | Q(**{f"{p}met_at__gt": F(f"{p}due_at")})
+    not_stopped_before_due = (
+        Q(**{f"{p}paused_at__isnull": True})
+        | Q(**{f"{p}paused_at__gt": F(f"{p}due_at")})
+    ) & (
+        Q(**{f"{p}cancelled_at__isnull": True})
+        | Q(**{f"{p}cancelled_at__gt": F(f"{p}due_at")})
+    )
+    return on_time, due_in & late & not_stopped_before_due
+
+
+def compliance_figures(
+    *, cases: QuerySet[Case], flt: MetricsFilter, now: datetime
+) -> dict[str, dict[str, Any]]:
+    """Met on time / decided, per deadline kind."""
+    on_time, missed = decided_q(flt, now)
+    rows = {
+        row["kind"]: row
+        for row in Deadline.objects.filter(case__in=cases.values("pk"))
+        .filter(on_time | missed)
+        .order_by()
+        .values("kind")
+        .annotate(
+            on_time=Count("pk", filter=on_time), missed=Count("pk", filter=missed)
+        )
+    }
+    result = {}
+    for kind in DeadlineKind.values:
+        row = rows.get(kind, {"on_time": 0, "missed": 0})
+        decided = row["on_time"] + row["missed"]
+        result[kind] = {
+            "met_on_time": row["on_time"],
+            "missed": row["missed"],
+            "decided": decided,
+            "compliance": round(row["on_time"] / decided, 4) if decided else None,
+        }
+    return result
+
+
+def duration_figures(
+    *, cases: QuerySet[Case], flt: MetricsFilter
+) -> dict[str, dict[str, Any]]:
+    """Median and p90 business hours to first response and to resolution."""
+    specs = {
+        "first_response": (
+            "first_response_seconds",
+            Q(first_response_at__gte=flt.lower, first_response_at__lt=flt.upper),
+        ),
+        "resolution": (
+            "resolution_seconds",
+            Q(resolved_at__gte=flt.lower, resolved_at__lt=flt.upper),
+        ),
+    }
+    stored = CaseDurations.objects.filter(case__in=cases.values("pk"))
+    if connection.vendor != "postgresql":
+        return {
+            name: _python_stats(stored.filter(when), field)
+            for name, (field, when) in specs.items()
+        }
+    aggregates = {}
+    for name, (field, when) in specs.items():
+        counted = when & Q(**{f"{field}__isnull": False})
+        aggregates[f"{name}_n"] = Count("pk", filter=counted)
+        aggregates[f"{name}_median"] = Percentile(field, fraction=0.5, filter=counted)
+        aggregates[f"{name}_p90"] = Percentile(field, fraction=0.9, filter=counted)
+    either = Q()
+    for _, when in specs.values():
+        either |= when
+    row = stored.filter(either).aggregate(**aggregates)
+    return {
+        name: {
+            "cases": row[f"{name}_n"],
+            "median_hours": _hours(row[f"{name}_median"]),
+            "p90_hours": _hours(row[f"{name}_p90"]),
+        }
+        for name in specs
+    }
+
+
+def _python_stats(stored: QuerySet[CaseDurations], field: str) -> dict[str, Any]:
+    values = sorted(
+        stored.exclude(**{f"{field}__isnull": True}).values_list(field, flat=True)
+    )
+    return {
+        "cases": len(values),
+        "median_hours": _hours(percentile_of(values, 0.5)),
+        "p90_hours": _hours(percentile_of(values, 0.9)),
+    }
+
+
+def percentile_of(values: list[float], fraction: float) -> float | None:
+    """Linear-interpolated percentile of sorted values, as percentile_cont does."""
+    if not values:
+        return None
+    position = (len(values) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)

@@ -1,0 +1,181 @@
+"""Writes of the dashboards app: keeping `CaseDurations` in step with the cases.
+
+Business-hours durations are computed in Python (`sla.businesstime`) with the
+case's calendar — its team's, else its SLA policy's, else always open, as the
+SLA clocks do — and stored, so the dashboard aggregates them in SQL.
+
+- time to first response: business time from filing to the first
+  customer-facing response (`Case.first_response_at`);
+- time to resolution: business time the resolution clock ran until the case
+  was resolved — time waiting on the customer is excluded, and after a reopen
+  only the latest round counts (the clock restarts). A case without SLA
+  clocks counts from filing to `resolved_at`.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+
+from complaints.models import Case, Event
+from sla.businesstime import BusinessCalendar, business_time_between
+from sla.models import Calendar, Deadline, DeadlineKind, SlaPolicy
+from sla.services import calendar_spec
+from teams.models import Team
+
+from .models import CaseDurations
+
+BATCH = 2000
+MARGIN = timedelta(minutes=10)
+
+
+def durations_stale(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Return the cases whose stored durations are missing or out of date."""
+    cases = Case.objects.all() if cases is None else cases
+    has_times = Q(first_response_at__isnull=False) | Q(resolved_at__isnull=False)
+    missing = Q(durations__isnull=True) & has_times
+    changed = Q(durations__isnull=False) & (
+        _differs("first_response_at") | _differs("resolved_at")
+    )
+    return cases.filter(missing | changed)
+
+
+def durations_refresh(
+    *, cases: QuerySet[Case] | None = None, limit: int | None = None
+) -> int:
+    """Recompute the stored durations of stale cases (at most `limit`); return how many."""
+    ids = durations_stale(cases).order_by().values_list("pk", flat=True)
+    ids = list(ids[:limit] if limit else ids)
+    calendars = CalendarBook() if ids else None
+    for start in range(0, len(ids), BATCH):
+        durations_compute(case_ids=ids[start : start + BATCH], calendars=calendars)
+    return len(ids)
+
+
+def durations_refresh_recent(*, now: datetime, limit: int = 500) -> int:
+    """Refresh the durations of cases whose times may have changed since the last call.
+
+    A first response or a resolution always writes a `message_added` or
+    `stage_changed` event, so only the cases with such events since the last
+    call (minus a margin for transactions still open then) are checked; that
+    read uses the (kind, created_at) index. Without a mark — a new cache —
+    every case is checked once. Returns how many were recomputed.
+    """
+    key = f"dashboards:durations-mark:{connection.settings_dict['NAME']}"
+    mark = cache.get(key)
+    cases = None
+    if mark is not None:
+        recent = Event.objects.filter(
+            kind__in=("message_added", "stage_changed"),
+            created_at__gte=mark - MARGIN,
+        ).values("case_id")
+        cases = Case.objects.filter(pk__in=recent)
+    done = durations_refresh(cases=cases, limit=limit if mark is not None else None)
+    cache.set(key, now, None)
+    return done
+
+
+def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:
+    """Compute and upsert the durations of the given cases; return how many."""
+    calendars = calendars or CalendarBook()
+    rows = list(
+        Case.objects.filter(pk__in=list(case_ids)).values_list(
+            "pk",
+            "created_at",
+            "first_response_at",
+            "resolved_at",
+            "team_id",
+            "sla_policy_id",
+        )
+    )
+    clocks = {
+        d["case_id"]: d
+        for d in Deadline.objects.filter(
+            case_id__in=[row[0] for row in rows], kind=DeadlineKind.RESOLUTION
+        ).values("case_id", "consumed", "started_at", "met_at", "paused_at")
+    }
+    made = []
+    for pk, created, first, resolved, team_id, policy_id in rows:
+        spec = calendars.spec(team_id, policy_id)
+        made.append(
+            CaseDurations(
+                case_id=pk,
+                first_response_at=first,
+                first_response_seconds=_seconds(created, first, spec),
+                resolved_at=resolved,
+                resolution_seconds=_resolution(created, resolved, clocks.get(pk), spec),
+            )
+        )
+    CaseDurations.objects.bulk_create(
+        made,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=[
+            "first_response_at",
+            "first_response_seconds",
+            "resolved_at",
+            "resolution_seconds",
+            "computed_at",
+        ],
+    )
+    return len(made)
+
+
+class CalendarBook:
+    """Every calendar, loaded once, looked up as the SLA clocks do."""
+
+    def __init__(self) -> None:
+        calendars = Calendar.objects.prefetch_related("hours", "holidays")
+        self._specs = {c.pk: calendar_spec(c) for c in calendars}
+        self._team = dict(Team.objects.values_list("pk", "calendar_id"))
+        self._policy = dict(SlaPolicy.objects.values_list("pk", "calendar_id"))
+        self._always = BusinessCalendar.always_open()
+
+    def spec(self, team_id: int | None, policy_id: int | None) -> BusinessCalendar:
+        calendar_id = self._team.get(team_id) or self._policy.get(policy_id)
+        return self._specs.get(calendar_id, self._always)
+
+
+def _differs(name: str) -> Q:
+    stored = f"durations__{name}"
+    return (
+        Q(**{f"{name}__isnull": False, f"{stored}__isnull": True})
+        | Q(**{f"{name}__isnull": True, f"{stored}__isnull": False})
+        | (
+            Q(**{f"{name}__isnull": False, f"{stored}__isnull": False})
+            & ~Q(**{name: F(stored)})
+        )
+    )
+
+
+def _seconds(
+    start: datetime | None, end: datetime | None, spec: BusinessCalendar
+) -> int | None:
+    if start is None or end is None:
+        return None
+    return _whole(business_time_between(start, max(start, end), spec))
+
+
+def _resolution(
+    created: datetime,
+    resolved: datetime | None,
+    clock: dict[str, Any] | None,
+    spec: BusinessCalendar,
+) -> int | None:
+    if resolved is None:
+        return None
+    if clock is None:
+        return _seconds(created, resolved, spec)
+    end = clock["met_at"] or resolved
+    if clock["paused_at"] is not None and clock["paused_at"] < end:
+        end = clock["paused_at"]
+    start = clock["started_at"]
+    ran = business_time_between(start, max(start, end), spec)
+    return _whole(clock["consumed"] + ran)
+
+
+def _whole(value: timedelta) -> int:
+    return max(0, int(value.total_seconds()))

@@ -1,0 +1,178 @@
+"""Forms of the customer side: what a customer may send, with its limits and wording.
+
+Each field has a hard length limit so nothing oversized reaches the database,
+and error messages are written for a customer, not a developer.
+"""
+
+from django import forms
+
+from complaints.models import Category
+from followups.models import Outcome
+
+LONG_TEXT = 10_000
+MEDIUM_TEXT = 4_000
+TOO_LONG = "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
+REQUIRED = {
+    "name": "Please tell us your name.",
+    "email": "We need an email address so we can reply to you.",
+    "subject": "Please sum up what went wrong in a few words.",
+    "description": "Please tell us what happened.",
+    "body": "Your message is empty.",
+    "counter_request": "Please tell us what you'd prefer instead.",
+}
+
+
+class FriendlyForm(forms.Form):
+    """A form whose errors speak to a customer."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.error_messages["max_length"] = TOO_LONG
+            if name in REQUIRED:
+                field.error_messages["required"] = REQUIRED[name]
+
+
+def _text(label: str, *, max_length: int, required: bool = True, rows: int = 5, **kw):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kw,
+    )
+
+
+class ComplaintForm(FriendlyForm):
+    """The public complaint form; `website` is a trap only robots fill in."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="We'll send your case reference and updates here.",
+        error_messages={
+            "invalid": "That doesn't look like an email address. Could you check it?"
+        },
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        help_text="Only if you'd like us to be able to call you.",
+    )
+    subject = forms.CharField(
+        label="In a few words, what went wrong?",
+        max_length=200,
+        help_text='For example: "My order arrived damaged".',
+    )
+    description = _text(
+        "Tell us what happened",
+        max_length=LONG_TEXT,
+        rows=8,
+        help_text="Take all the space you need. Dates, order numbers and what "
+        "you've already tried all help us understand.",
+    )
+    category = forms.ModelChoiceField(
+        label="What is it about? (optional)",
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="I'm not sure",
+    )
+    desired_outcome = _text(
+        "What would put this right for you? (optional)",
+        max_length=MEDIUM_TEXT,
+        required=False,
+        rows=3,
+        help_text="There's no wrong answer. Knowing what you'd consider fair "
+        "helps us get there sooner.",
+    )
+    consent = forms.BooleanField(
+        label="You may contact me later to check that everything was put right.",
+        required=False,
+    )
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+
+    @property
+    def is_robot(self) -> bool:
+        """Whether the hidden trap field was filled in."""
+        return bool((self.data.get("website") or "").strip())
+
+
+class MessageForm(FriendlyForm):
+    """A message from the customer on their status page."""
+
+    body = _text("Your message", max_length=LONG_TEXT, rows=4)
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+class CounterForm(FriendlyForm):
+    """What the customer would prefer instead of an offer."""
+
+    counter_request = _text(
+        "What would you prefer instead?", max_length=MEDIUM_TEXT, rows=3
+    )
+
+
+class DeclineForm(FriendlyForm):
+    """Declining an offer, with an optional reason."""
+
+    reason = _text(
+        "Would you like to tell us why? (optional)",
+        max_length=MEDIUM_TEXT,
+        required=False,
+        rows=2,
+    )
+
+
+class ConsentForm(FriendlyForm):
+    """Giving or withdrawing consent to a follow-up."""
+
+    consent = forms.TypedChoiceField(
+        choices=[("yes", "yes"), ("no", "no")],
+        coerce=lambda value: value == "yes",
+    )
+
+
+SCORES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyForm(FriendlyForm):
+    """The follow-up satisfaction survey."""
+
+    csat = forms.TypedChoiceField(
+        label="How would you rate the way we handled your complaint?",
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose a score from 1 to 5."},
+    )
+    outcome = forms.ChoiceField(
+        label="Are you satisfied with how we resolved it?",
+        choices=[
+            (Outcome.SATISFIED, "Yes, I'm satisfied"),
+            (Outcome.UNSATISFIED, "No, it's still not right"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please tell us whether you're satisfied."},
+    )
+    note = _text(
+        "Anything else you'd like to tell us? (optional)",
+        max_length=MEDIUM_TEXT,
+        required=False,
+        rows=4,
+    )

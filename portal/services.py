@@ -1,0 +1,86 @@
+"""Writes the customer side causes: filing from the web form, the confirmation mail.
+
+Views parse and check the signed link; everything that changes data goes
+through the complaints, customers and follow-ups services from here or
+directly from the view (one call each).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.actors import Actor
+from complaints.models import Case, Category, Channel
+from complaints.services import case_file
+from complaints.timeline import record_event
+from customers.services import customer_match_or_create, customer_set_consent
+from notifications.services import email_queue, outbox_enqueue_on_commit
+
+from .links import status_url
+
+
+@transaction.atomic
+def complaint_file_from_web(
+    *,
+    name: str,
+    email: str,
+    subject: str,
+    description: str,
+    phone: str = "",
+    category: Category | None = None,
+    desired_outcome: str = "",
+    consent: bool = False,
+) -> Case:
+    """File a complaint sent through the public form, as the customer.
+
+    Matches the customer by email (case-insensitive), records consent only
+    when given (never withdraws it by omission), and queues the customer's
+    confirmation email with their status link in the outbox.
+    """
+    customer, _created = customer_match_or_create(
+        email=email.strip(), name=name.strip(), phone=phone.strip()
+    )
+    case = case_file(
+        customer=customer,
+        subject=subject,
+        description=description,
+        channel=Channel.WEB,
+        category=category,
+        desired_outcome=desired_outcome,
+        by=Actor.customer(),
+    )
+    if consent:
+        consent_set_by_customer(case=case, consent=True)
+    confirmation_queue(case=case, to=email.strip())
+    return case
+
+
+@transaction.atomic
+def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
+    """Record the customer's consent to follow-up, noting a change on the case timeline."""
+    customer = case.customer
+    before = customer.consent_to_contact
+    if before == consent:
+        return case
+    customer_set_consent(customer=customer, consent=consent)
+    record_event(
+        case, "consent_changed", by=Actor.customer(), before=before, after=consent
+    )
+    return case
+
+
+def confirmation_queue(*, case: Case, to: str) -> int:
+    """Queue the customer's confirmation email in the outbox; return its id.
+
+    Call inside the filing's transaction: the row commits with the case, and
+    the outbox delivers it (retrying a failing mail server) after commit.
+    """
+    outbox_id = email_queue(
+        to=to,
+        template="portal_confirmation",
+        key=f"case:{case.pk}:confirmation",
+        context={"customer_name": case.customer.name, "status_url": status_url(case)},
+        case=case,
+        now=timezone.now(),
+    )
+    outbox_enqueue_on_commit([outbox_id])
+    return outbox_id

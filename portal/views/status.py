@@ -1,0 +1,200 @@
+"""The customer's view of their case and what they can do there.
+
+Every view opens the case from the signed token alone, so a link only ever
+reaches its own case; offers are looked up within that case.
+"""
+
+import secrets
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints import lifecycle
+from complaints.actors import Actor
+from complaints.exceptions import OfferRefused
+from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
+from complaints.services import message_post
+
+from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
+from ..guards import submission_claim, submission_release
+from ..selectors import (
+    SHOWN_OFFERS,
+    case_for_status_token,
+    case_progress,
+    case_promise,
+    case_zone,
+    close_note,
+    customer_messages,
+    customer_offers,
+)
+from ..services import consent_set_by_customer
+from .common import link_invalid, rate_limited
+
+ANSWERED = {
+    "accept": "Thank you. We'll get on with it and let you know when it's done.",
+    "decline": "Thank you for telling us. We'll come back to you with another idea.",
+    "counter": "Thank you. We've passed on what you'd prefer and will come back "
+    "to you soon.",
+}
+ALREADY = {
+    OfferStatus.ACCEPTED: "You've already accepted this offer, so there's nothing "
+    "more to do here.",
+    OfferStatus.FULFILLED: "This offer has already been carried out.",
+    OfferStatus.DECLINED: "You've already said no to this offer.",
+    OfferStatus.COUNTERED: "You've already told us what you'd prefer instead.",
+    OfferStatus.WITHDRAWN: "This offer is no longer available. We'll be in touch "
+    "about what happens next.",
+}
+
+
+@never_cache
+@require_GET
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    """Show where the case stands, its messages, offers and consent."""
+    case = case_for_status_token(token)
+    if case is None:
+        return link_invalid(request)
+    return _page(request, case, token)
+
+
+@require_POST
+@rate_limited("status")
+def message_send(request: HttpRequest, token: str) -> HttpResponse:
+    """Add the customer's message to their case (this ends a wait on them)."""
+    case = case_for_status_token(token)
+    if case is None:
+        return link_invalid(request)
+    if not case.is_open:
+        messages.info(request, "This complaint is closed, so we couldn't add that.")
+        return _back(token, "messages")
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return _page(request, case, token, message_form=form)
+    if not _post_once(case, form.cleaned_data):
+        messages.info(request, "We already have that message; no need to resend it.")
+        return _back(token, "messages")
+    messages.success(request, "Thank you. Your message is with our team.")
+    return _back(token, "messages")
+
+
+@require_POST
+@rate_limited("status")
+def offer_answer(
+    request: HttpRequest, token: str, offer_id: int, action: str
+) -> HttpResponse:
+    """Accept, decline or counter one offer on the case."""
+    case = case_for_status_token(token)
+    offer = _offer(case, offer_id)
+    if case is None or offer is None or action not in ANSWERED:
+        return link_invalid(request)
+    form = _answer_form(action, offer, request.POST)
+    if form is not None and not form.is_valid():
+        return _page(request, case, token, invalid={(offer.pk, action): form})
+    data = form.cleaned_data if form is not None else {}
+    try:
+        _answer(offer, action, data)
+    except OfferRefused:
+        offer.refresh_from_db()
+        messages.info(request, ALREADY.get(offer.status, "This offer is closed."))
+    else:
+        messages.success(request, ANSWERED[action])
+    return _back(token, "offers")
+
+
+@require_POST
+@rate_limited("status")
+def consent(request: HttpRequest, token: str) -> HttpResponse:
+    """Give or withdraw consent to be contacted for a follow-up."""
+    case = case_for_status_token(token)
+    if case is None:
+        return link_invalid(request)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please choose yes or no.")
+        return _back(token, "consent")
+    given = form.cleaned_data["consent"]
+    consent_set_by_customer(case=case, consent=given)
+    messages.success(
+        request,
+        "Thank you. We may check back with you later."
+        if given
+        else "Understood. We won't contact you to follow up.",
+    )
+    return _back(token, "consent")
+
+
+def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
+    offers = customer_offers(case=case)
+    for offer in offers:
+        offer.forms = {
+            action: (invalid or {}).get((offer.pk, action))
+            or _answer_form(action, offer, None)
+            for action in ("decline", "counter")
+        }
+    context = {
+        "case": case,
+        "token": token,
+        "steps": case_progress(case=case),
+        "close_note": close_note(case=case),
+        "promise": case_promise(case=case),
+        "zone": case_zone(case=case).key,
+        "conversation": customer_messages(case=case),
+        "offers": offers,
+        "message_form": message_form
+        or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),
+    }
+    return render(request, "portal/status.html", context)
+
+
+def _post_once(case: Case, data: dict) -> bool:
+    """Post the message unless this form was already sent; return whether posted."""
+    nonce = data["nonce"]
+    if submission_claim(nonce=nonce) is not None:
+        return False
+    try:
+        message_post(
+            case=case,
+            body=data["body"],
+            visibility=Visibility.CUSTOMER,
+            kind=MessageKind.FROM_CUSTOMER,
+            by=Actor.customer(),
+        )
+    except BaseException:
+        submission_release(nonce=nonce)
+        raise
+    return True
+
+
+def _offer(case: Case | None, offer_id: int) -> Offer | None:
+    if case is None:
+        return None
+    return case.offers.filter(pk=offer_id, status__in=SHOWN_OFFERS).first()
+
+
+def _answer_form(action: str, offer: Offer, data):
+    auto_id = f"offer{offer.pk}-{action}-%s"
+    if action == "counter":
+        return CounterForm(data, auto_id=auto_id)
+    if action == "decline":
+        return DeclineForm(data, auto_id=auto_id)
+    return None
+
+
+def _answer(offer: Offer, action: str, data: dict) -> None:
+    by = Actor.customer()
+    if action == "accept":
+        lifecycle.offer_accept(offer=offer, by=by)
+    elif action == "decline":
+        lifecycle.offer_decline(offer=offer, by=by, reason=data.get("reason", ""))
+    else:
+        lifecycle.offer_counter(
+            offer=offer, by=by, counter_request=data["counter_request"]
+        )
+
+
+def _back(token: str, anchor: str) -> HttpResponse:
+    return redirect(reverse("portal:status", args=[token]) + f"#{anchor}")

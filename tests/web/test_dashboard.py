@@ -1,0 +1,133 @@
+"""The /dashboard/ page and its CSV exports: access, filters, drill-down, CSV."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from tests.factories import StaffFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Hashing staff passwords at full strength would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def rows_of(response) -> list[dict]:
+    body = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+@pytest.fixture
+def cases(make_case, other_team):
+    other_agent = StaffFactory(role="agent", teams=[other_team])
+    return {
+        "ours_new": make_case("new", subject="Ours, new"),
+        "ours_closed": make_case("closed", subject="=HYPERLINK(1)", priority="high"),
+        "theirs": make_case("listening", team=other_team, by=other_agent),
+    }
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_agents_get_403_on_the_page_and_the_exports(agent):
+    client = client_for(agent)
+    assert client.get("/dashboard/").status_code == 403
+    assert client.get("/dashboard/export/cases.csv").status_code == 403
+    assert client.get("/dashboard/export/agents.csv").status_code == 403
+
+
+def test_a_lead_sees_only_their_teams(lead, cases, other_team):
+    client = client_for(lead)
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    summary = response.context["s"]
+    assert summary["opened"] == 2
+    assert other_team.name not in [t.name for t in response.context["teams"]]
+    refused = client.get("/dashboard/", {"team": other_team.slug})
+    assert refused.status_code == 400
+    assert b"Unknown team" in refused.content
+
+
+def test_a_manager_sees_every_team_and_can_narrow_to_one(manager, cases, team):
+    client = client_for(manager)
+    assert client.get("/dashboard/").context["s"]["opened"] == 3
+    narrowed = client.get("/dashboard/", {"team": team.slug, "period": "7d"})
+    assert narrowed.context["s"]["opened"] == 2
+    assert narrowed.context["query"] == {"period": "7d", "team": team.slug}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2026-13-01"},
+        {"from": "2026-05-02", "to": "2026-05-01"},
+        {"period": "fortnight"},
+        {"priority": "whenever"},
+        {"channel": "pigeon"},
+        {"category": "nope"},
+        {"from": "0001-01-01"},
+    ],
+)
+def test_bad_filter_values_are_a_400_page_not_an_error(manager, params):
+    response = client_for(manager).get("/dashboard/", params)
+    assert response.status_code == 400
+    assert b"Check the filter" in response.content
+
+
+def test_the_page_shows_figures_definitions_charts_and_drill_down_links(
+    manager, cases, team
+):
+    response = client_for(manager).get("/dashboard/", {"team": team.slug})
+    html = response.content.decode()
+    assert "Cases filed in the period." in html  # a definition
+    assert 'id="chart-volume"' in html and "dashboard-charts" in html
+    assert f"/?queue=all&amp;team={team.slug}&amp;stage=new" in html
+    assert f"/dashboard/export/agents.csv?period=30d&amp;team={team.slug}" in html
+    assert "=HYPERLINK" not in html
+
+
+def test_the_case_export_streams_exactly_the_filtered_cases(manager, cases, team):
+    client = client_for(manager)
+    response = client.get(
+        "/dashboard/export/cases.csv", {"team": team.slug, "priority": "high"}
+    )
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    rows = rows_of(response)
+    assert [row["reference"] for row in rows] == [cases["ours_closed"].reference]
+    assert rows[0]["subject"] == "'=HYPERLINK(1)"  # not run as a formula
+    assert rows[0]["stage"] == "closed" and rows[0]["team"] == team.slug
+    everything = rows_of(client.get("/dashboard/export/cases.csv"))
+    assert len(everything) == 3
+
+
+def test_a_lead_cannot_export_another_teams_cases(lead, cases):
+    rows = rows_of(client_for(lead).get("/dashboard/export/cases.csv"))
+    assert cases["theirs"].reference not in {row["reference"] for row in rows}
+    assert len(rows) == 2
+
+
+def test_each_table_exports_as_csv_with_its_header(manager, cases):
+    client = client_for(manager)
+    response = client.get("/dashboard/export/funnel.csv")
+    rows = rows_of(response)
+    assert list(rows[0]) == ["Stage", "Cases", "Share"]
+    assert [row["Cases"] for row in rows][:2] == ["3", "2"]  # new, listening
+    stages = rows_of(client.get("/dashboard/export/stages.csv"))
+    assert {row["Stage"]: row["Open now"] for row in stages}["New"] == "1"
+    assert client.get("/dashboard/export/nothing.csv").status_code == 404

@@ -1,0 +1,191 @@
+"""Forms of the agents' pages: they parse and validate input, nothing more.
+
+Most fields are optional on purpose: the lifecycle decides what a move needs
+and says exactly what is missing, so the page shows its refusal rather than
+a second, diverging set of rules. Every form that changes a case carries the
+case `version` it was rendered from, so a stale save is refused.
+"""
+
+from django import forms
+
+from complaints.models import STAGE_ORDER, CloseReason, OfferKind, Visibility
+from followups.models import FollowUpChannel, Outcome
+
+FORGIVENESS_QUESTION = "Will you accept our apology?"
+SUGGESTED_APOLOGY = (
+    "Thank you for telling us about this, and I am truly sorry for what you "
+    "went through."
+)
+TEXT = {"rows": 3}
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ListeningForm(VersionedForm):
+    customer_account = forms.CharField(
+        label="The customer's account",
+        help_text="Everything they told you, in their words, without defending.",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    restatement = forms.CharField(
+        label="Your restatement",
+        help_text="“So what you are saying is …” — say it back so they know you heard.",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    apology = forms.CharField(
+        label="Apology to send the customer",
+        help_text="Apologise for their experience; this is the first response.",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    ask_forgiveness = forms.BooleanField(
+        label=f"End by asking for forgiveness: “{FORGIVENESS_QUESTION}”",
+        required=False,
+        initial=True,
+    )
+
+    def apology_text(self) -> str:
+        text = self.cleaned_data.get("apology", "").strip()
+        if text and self.cleaned_data.get("ask_forgiveness"):
+            lowered = text.lower()
+            if "forgive" not in lowered and "accept our apolog" not in lowered:
+                text = f"{text} {FORGIVENESS_QUESTION}"
+        return text
+
+
+class OutcomeForm(VersionedForm):
+    desired_outcome = forms.CharField(
+        label="What would be fair, in the customer's words",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    declined = forms.BooleanField(
+        label="The customer would rather not say", required=False
+    )
+
+
+class ResolveForm(VersionedForm):
+    resolution_summary = forms.CharField(
+        label="Resolution summary",
+        help_text="What was done to put it right.",
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
+    )
+
+
+class SkipForm(VersionedForm):
+    to = forms.ChoiceField(label="Skip ahead to", choices=())
+    skip_reason = forms.CharField(
+        label="Why skip these steps?", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+    apology = forms.CharField(
+        label="Apology to send (when skipping to Acknowledged)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    resolution_summary = forms.CharField(
+        label="Resolution summary (when skipping to Resolved)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, stage: str = "new", **kwargs):
+        super().__init__(*args, **kwargs)
+        later = (
+            STAGE_ORDER[STAGE_ORDER.index(stage) + 2 :] if stage in STAGE_ORDER else ()
+        )
+        self.fields["to"].choices = [
+            (s, s.replace("_", " ").capitalize())
+            for s in later
+            if s not in ("closed", "following_up")
+        ]
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why reopen?", required=False, widget=forms.Textarea(attrs=TEXT)
+    )
+
+
+class CloseForm(VersionedForm):
+    close_reason = forms.ChoiceField(label="Close because", choices=CloseReason.choices)
+    duplicate_of = forms.CharField(
+        label="Duplicate of (case reference)",
+        help_text="Only for duplicates, e.g. C-2026-000042.",
+        required=False,
+        max_length=20,
+    )
+
+
+class AssignForm(VersionedForm):
+    assignee = forms.IntegerField(label="Assign to", required=False)
+
+
+class MessageForm(forms.Form):
+    visibility = forms.ChoiceField(
+        label="Who sees it",
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
+    )
+    body = forms.CharField(
+        label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class OfferForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=OfferKind.choices)
+    amount = forms.DecimalField(
+        label="Amount", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    currency = forms.CharField(
+        label="Currency", required=False, max_length=3, help_text="e.g. EUR"
+    )
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    extra_mile = forms.BooleanField(
+        label="Goes beyond the fix itself (extra mile)", required=False
+    )
+
+
+class OfferNoteForm(forms.Form):
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+
+class FollowUpForm(forms.Form):
+    due_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=[
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S%z",
+            "%Y-%m-%dT%H:%M:%S%z",
+        ],
+    )
+    channel = forms.ChoiceField(
+        label="How", choices=FollowUpChannel.choices, initial=FollowUpChannel.PHONE
+    )
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+
+class FollowUpCompleteForm(forms.Form):
+    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    csat = forms.TypedChoiceField(
+        label="Satisfaction (1–5)",
+        choices=[("", "not asked")] + [(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(label="May we contact them?", required=False)

@@ -1,0 +1,159 @@
+"""Everything the case page shows, loaded in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from complaints.lifecycle import describe, rules
+from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
+from complaints.selectors import cases_visible_to
+from followups.models import FollowUp
+from followups.services import followup_proposals
+from teams.models import Role
+from teams.selectors import role_of, team_ids_of
+
+from ..deadlines import CalendarBook, calendar_id_of, deadline_label
+
+User = get_user_model()
+
+# What each step of the method is for, as the stepper explains it.
+PURPOSE: dict[str, str] = {
+    Stage.NEW: "Someone has to own this complaint. Take it (or assign it) so the "
+    "customer has one person looking after them.",
+    Stage.LISTENING: "Let the customer tell the whole story without interrupting or "
+    "defending. Write their account down, then say it back in your own words so "
+    "they know they were heard. If something is unclear, admit it and ask again.",
+    Stage.ACKNOWLEDGED: "Your apology has gone out. Now ask what would feel fair to "
+    "them, and write down their answer (or that they would rather not say).",
+    Stage.RESOLVING: "Put it right quickly and generously: refund, replace, redo, "
+    "credit or a mix. Ask what else you can do. Do not try to sell them anything.",
+    Stage.RESOLVED: "The fix is done. With their permission, plan to check back after "
+    "a day, a week and a month, or record that they would rather not hear from us.",
+    Stage.FOLLOWING_UP: "Check back as planned and make sure they are really "
+    "satisfied. An unhappy answer reopens the case.",
+    Stage.CLOSED: "Finished. Reopen it if the customer is still not happy.",
+}
+
+ESCALATION = {
+    0: "Not escalated",
+    1: "Escalated to the team lead",
+    2: "Escalated to a manager",
+}
+
+
+@dataclass
+class Step:
+    stage: str
+    label: str
+    state: str  # done, current, todo
+
+
+def next_stage(case: Case) -> str | None:
+    """The stage the method moves the case to next (None when closed)."""
+    if case.stage == Stage.CLOSED:
+        return None
+    return STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1]
+
+
+def missing_to_advance(case: Case) -> list[str]:
+    """Human wording of what the case still needs for its next forward step."""
+    to = next_stage(case)
+    if to is None:
+        return []
+    move = rules.classify(case.stage, to, {})
+    return describe(rules.prerequisites(case, to, {}, move))
+
+
+def stepper(case: Case) -> list[Step]:
+    current = STAGE_ORDER.index(case.stage)
+    return [
+        Step(
+            stage,
+            Stage(stage).label,
+            "done" if i < current else "current" if i == current else "todo",
+        )
+        for i, stage in enumerate(STAGE_ORDER)
+    ]
+
+
+def cost_totals(offers: list[Offer]) -> dict[str, dict[str, Decimal]]:
+    """Money per currency: fulfilled (spent) and accepted (promised)."""
+    totals: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: {"spent": Decimal(0), "promised": Decimal(0)}
+    )
+    for offer in offers:
+        if offer.amount is None:
+            continue
+        if offer.status == OfferStatus.FULFILLED:
+            totals[offer.currency]["spent"] += offer.amount
+        elif offer.status == OfferStatus.ACCEPTED:
+            totals[offer.currency]["promised"] += offer.amount
+    return dict(sorted(totals.items()))
+
+
+def assignable_staff(*, case: Case | None, user) -> QuerySet:
+    """Who `user` may hand cases to: members of the case's team (all staff for none)."""
+    staff = User.objects.filter(is_active=True, staff__isnull=False)
+    if case is not None and case.team_id:
+        staff = staff.filter(staff__teams=case.team_id) | staff.filter(
+            staff__role=Role.MANAGER
+        )
+    elif role_of(user) != Role.MANAGER:
+        staff = staff.filter(staff__teams__in=team_ids_of(user))
+    return staff.distinct().order_by("username")
+
+
+def case_loaded(user, reference: str) -> Case | None:
+    """The case with its joins for the page, if `user` may see it."""
+    return (
+        cases_visible_to(user)
+        .select_related(
+            "customer",
+            "category",
+            "team",
+            "assignee",
+            "sla_policy",
+            "root_cause",
+            "duplicate_of",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_page(*, case: Case, user, now: datetime) -> dict:
+    """The page's data: stepper, messages, offers, follow-ups, deadlines, timeline."""
+    offers = list(case.offers.select_related("made_by", "approved_by"))
+    book = CalendarBook()
+    spec = book.spec(calendar_id_of(case))
+    deadlines = [
+        (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
+    ]
+    role = role_of(user)
+    return {
+        "steps": stepper(case),
+        "purpose": PURPOSE[case.stage],
+        "next_stage": next_stage(case),
+        "missing": missing_to_advance(case),
+        "messages_list": list(case.messages.all()),
+        "offers": offers,
+        "costs": cost_totals(offers),
+        "followups": list(
+            FollowUp.objects.filter(case=case)
+            .select_related("owner")
+            .order_by("due_at")
+        ),
+        "deadlines": deadlines,
+        "escalation": ESCALATION.get(case.escalation_level, ""),
+        "events": list(case.events.all()),
+        "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),
+        "may_assign_others": role in (Role.TEAM_LEAD, Role.MANAGER),
+        "assignable": list(assignable_staff(case=case, user=user)),
+        "proposals": followup_proposals(case=case)
+        if case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
+        else [],
+    }

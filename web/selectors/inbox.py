@@ -1,0 +1,156 @@
+"""The inbox: queues of cases with their counts, filters, search and sorting."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from complaints.models import OPEN_STAGES, Case, Priority, Stage
+from complaints.selectors import cases_visible_to, overdue_q
+from sla.models import Deadline
+
+RECENTLY_CLOSED = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    hint: str
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue("mine", "Mine", "Open cases assigned to you"),
+    Queue("unassigned", "Unassigned", "Open cases in your teams nobody has taken"),
+    Queue("due_soon", "Due soon", "A deadline is close (past its warning point)"),
+    Queue("overdue", "Overdue", "A deadline has passed"),
+    Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
+    Queue("awaiting", "Awaiting customer", "Waiting on the customer; clock paused"),
+    Queue("closed", "Recently closed", "Closed in the last 7 days"),
+    Queue("all", "All open", "Every open case you can see"),
+)
+QUEUE_KEYS = {q.key for q in QUEUES}
+
+SORTS: dict[str, tuple[str, tuple]] = {
+    "due": (
+        "Deadline",
+        (F("next_due_at").asc(nulls_last=True), "-created_at"),
+    ),
+    "newest": ("Newest", ("-created_at", "-id")),
+    "oldest": ("Oldest", ("created_at", "id")),
+    "priority": ("Most urgent", ("-priority_rank", "-created_at")),
+    "updated": ("Last updated", ("-updated_at", "-id")),
+}
+PRIORITY_RANK = {
+    Priority.LOW: 0,
+    Priority.NORMAL: 1,
+    Priority.HIGH: 2,
+    Priority.URGENT: 3,
+}
+
+
+def _running(now: datetime | None = None) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        case_id=OuterRef("pk"),
+        met_at__isnull=True,
+        cancelled_at__isnull=True,
+        paused_at__isnull=True,
+    )
+
+
+def queue_q(key: str, *, user, now: datetime) -> Q:
+    """The filter of one queue (an unknown key means every open case)."""
+    open_ = Q(stage__in=OPEN_STAGES)
+    if key == "mine":
+        return open_ & Q(assignee_id=user.pk)
+    if key == "unassigned":
+        return open_ & Q(assignee__isnull=True)
+    if key == "due_soon":
+        soon = _running().filter(warn_at__lte=now, due_at__gt=now)
+        return open_ & Q(Exists(soon))
+    if key == "overdue":
+        return open_ & overdue_q(now)
+    if key == "escalated":
+        return open_ & Q(escalation_level__gt=0)
+    if key == "awaiting":
+        return open_ & Q(awaiting_customer=True)
+    if key == "closed":
+        return Q(stage=Stage.CLOSED, closed_at__gte=now - RECENTLY_CLOSED)
+    return open_
+
+
+def inbox_counts(*, user, now: datetime) -> dict[str, int]:
+    """Count every queue in one query."""
+    aggregates = {
+        q.key: Count("pk", filter=queue_q(q.key, user=user, now=now)) for q in QUEUES
+    }
+    return cases_visible_to(user).aggregate(**aggregates)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    queue: str = "mine"
+    stage: str = ""
+    priority: str = ""
+    category: int | None = None
+    customer: int | None = None
+    q: str = ""
+    sort: str = "due"
+
+
+def inbox_cases(*, user, filters: InboxFilters, now: datetime) -> QuerySet[Case]:
+    """The cases of one queue, filtered, searched, sorted and ready to list."""
+    cases = cases_visible_to(user).filter(queue_q(filters.queue, user=user, now=now))
+    if filters.stage in Stage.values:
+        cases = cases.filter(stage=filters.stage)
+    if filters.priority in Priority.values:
+        cases = cases.filter(priority=filters.priority)
+    if filters.category:
+        cases = cases.filter(category_id=filters.category)
+    if filters.customer:
+        cases = cases.filter(customer_id=filters.customer)
+    if filters.q:
+        cases = cases.filter(_search_q(filters.q))
+    ordering = SORTS.get(filters.sort, SORTS["due"])[1]
+    return with_list_columns(cases).order_by(*ordering)
+
+
+def with_list_columns(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Join and annotate what a row of the list shows (no per-row queries)."""
+    running = _running().order_by("due_at")
+    return cases.select_related(
+        "customer", "category", "assignee", "team", "sla_policy"
+    ).annotate(
+        next_due_at=Subquery(running.values("due_at")[:1]),
+        next_warn_at=Subquery(running.values("warn_at")[:1]),
+        next_due_kind=Subquery(running.values("kind")[:1]),
+        priority_rank=When_(
+            *(When(priority=p, then=Value(r)) for p, r in PRIORITY_RANK.items()),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    )
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()[:100]
+    return (
+        Q(reference__icontains=text)
+        | Q(subject__icontains=text)
+        | Q(customer__name__icontains=text)
+        | Q(customer__email__icontains=text)
+    )

@@ -1,0 +1,1 @@
+"""Views of the agents' pages: parse, check access, call one service, render."""

@@ -1,0 +1,326 @@
+"""The case page and the actions that move a case through the method."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints import lifecycle
+from complaints.exceptions import DomainError
+from complaints.models import Stage
+from complaints.pitch import pitch_warnings
+from complaints.selectors import case_for_user
+from complaints.services import (
+    case_assign,
+    case_set_awaiting_customer,
+    case_update,
+    message_post,
+)
+from teams.selectors import is_lead_or_manager
+
+from .. import forms
+from ..selectors.case_page import assignable_staff
+from .base import case_or_404, render_case, run_action
+
+User = get_user_model()
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    return render_case(request, case_or_404(request, reference))
+
+
+def _move(case, to, user, data, **fields):
+    return lifecycle.transition(
+        case, to, by=user, expected_version=data["version"], **fields
+    )
+
+
+@login_required
+@require_POST
+def case_start(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="start",
+        form=forms.VersionedForm(request.POST),
+        call=lambda d: _move(case, Stage.LISTENING, request.user, d),
+        success="Now listening: let the customer tell the whole story.",
+    )
+
+
+@login_required
+@require_POST
+def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    form = forms.ListeningForm(request.POST)
+    if request.POST.get("action") == "save":
+        return run_action(
+            request,
+            case,
+            key="listening",
+            form=form,
+            call=lambda d: case_update(
+                case=case,
+                by=request.user,
+                expected_version=d["version"],
+                customer_account=d["customer_account"],
+                restatement=d["restatement"],
+            ),
+            success="Notes saved.",
+        )
+    return run_action(
+        request,
+        case,
+        key="listening",
+        form=form,
+        call=lambda d: _move(
+            case,
+            Stage.ACKNOWLEDGED,
+            request.user,
+            d,
+            customer_account=d["customer_account"],
+            restatement=d["restatement"],
+            apology=form.apology_text(),
+        ),
+        success="Apology sent; the case is acknowledged.",
+    )
+
+
+@login_required
+@require_POST
+def case_outcome(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    form = forms.OutcomeForm(request.POST)
+    if request.POST.get("action") == "save":
+        return run_action(
+            request,
+            case,
+            key="outcome",
+            form=form,
+            call=lambda d: case_update(
+                case=case,
+                by=request.user,
+                expected_version=d["version"],
+                desired_outcome=d["desired_outcome"],
+            ),
+            success="Desired outcome saved.",
+        )
+    return run_action(
+        request,
+        case,
+        key="outcome",
+        form=form,
+        call=lambda d: _move(
+            case,
+            Stage.RESOLVING,
+            request.user,
+            d,
+            desired_outcome=d["desired_outcome"],
+            desired_outcome_declined=d["declined"],
+        ),
+        success="Now resolving: make an offer that puts it right.",
+    )
+
+
+@login_required
+@require_POST
+def case_resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="resolve",
+        form=forms.ResolveForm(request.POST),
+        call=lambda d: _move(
+            case,
+            Stage.RESOLVED,
+            request.user,
+            d,
+            resolution_summary=d["resolution_summary"],
+        ),
+        success="Resolved. Plan the follow-ups next.",
+    )
+
+
+@login_required
+@require_POST
+def case_skip(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="skip",
+        form=forms.SkipForm(request.POST, stage=case.stage),
+        call=lambda d: _move(
+            case,
+            d["to"],
+            request.user,
+            d,
+            skip_reason=d["skip_reason"],
+            apology=d["apology"],
+            resolution_summary=d["resolution_summary"],
+        ),
+        success="Steps skipped; the reason is on the timeline.",
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="reopen",
+        form=forms.ReopenForm(request.POST),
+        call=lambda d: _move(
+            case, Stage.LISTENING, request.user, d, reason=d["reason"]
+        ),
+        success="Reopened: listen to the customer again.",
+    )
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    form = forms.CloseForm(request.POST)
+
+    def close(d):
+        ref = d["duplicate_of"].strip().upper()
+        kept = case_for_user(request.user, ref) if ref else None
+        return _move(
+            case,
+            Stage.CLOSED,
+            request.user,
+            d,
+            close_reason=d["close_reason"],
+            duplicate_of=kept,
+        )
+
+    return run_action(
+        request, case, key="close", form=form, call=close, success="Case closed."
+    )
+
+
+@login_required
+@require_POST
+def case_take(request: HttpRequest, reference: str) -> HttpResponse:
+    from .inbox import row_response
+
+    case = case_or_404(request, reference)
+    form = forms.VersionedForm(request.POST)
+
+    def take(d):
+        return case_assign(
+            case=case,
+            assignee=request.user,
+            by=request.user,
+            expected_version=d["version"],
+        )
+
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, take)
+    return run_action(
+        request, case, key="assign", form=form, call=take, success="The case is yours."
+    )
+
+
+@login_required
+@require_POST
+def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from .inbox import row_response
+
+    case = case_or_404(request, reference)
+
+    def assign(d):
+        assignee = None
+        if d["assignee"]:
+            assignee = (
+                assignable_staff(case=case, user=request.user)
+                .filter(pk=d["assignee"])
+                .first()
+            )
+            if assignee is None:
+                raise DomainError("You cannot assign the case to that person.")
+        if assignee != request.user and not is_lead_or_manager(request.user):
+            raise DomainError(
+                "Only a team lead or a manager hands a case to someone else; "
+                "you can take it yourself."
+            )
+        return case_assign(
+            case=case, assignee=assignee, by=request.user, expected_version=d["version"]
+        )
+
+    form = forms.AssignForm(request.POST)
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, assign)
+    return run_action(
+        request, case, key="assign", form=form, call=assign, success="Assignment saved."
+    )
+
+
+@login_required
+@require_POST
+def case_awaiting(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    awaiting = request.POST.get("awaiting") == "1"
+    return run_action(
+        request,
+        case,
+        key="awaiting",
+        form=forms.VersionedForm(request.POST),
+        call=lambda d: case_set_awaiting_customer(
+            case=case, awaiting=awaiting, by=request.user
+        ),
+        success="Waiting on the customer; the resolution clock is paused."
+        if awaiting
+        else "No longer waiting on the customer; the clock runs again.",
+    )
+
+
+@login_required
+@require_POST
+def case_message(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    form = forms.MessageForm(request.POST)
+    warnings: list[str] = []
+    if form.is_valid() and form.cleaned_data["visibility"] == "customer":
+        warnings = pitch_warnings(form.cleaned_data["body"])
+        if warnings and not form.cleaned_data["send_anyway"]:
+            return render_case(
+                request,
+                case,
+                failed="message",
+                form=form,
+                extra={"pitch": warnings},
+            )
+    return run_action(
+        request,
+        case,
+        key="message",
+        form=form,
+        call=lambda d: message_post(
+            case=case,
+            body=d["body"],
+            visibility=d["visibility"],
+            by=request.user,
+            pitch_warning=bool(warnings),
+        ),
+        success="Message added.",
+        anchor="#messages",
+    )
+
+
+@login_required
+@require_POST
+def pitch_check(request: HttpRequest) -> HttpResponse:
+    """Warn while typing (htmx); nothing is stored."""
+    body = request.POST.get("body", "")[:20000]
+    customer = request.POST.get("visibility") == "customer"
+    warnings = pitch_warnings(body) if customer else []
+    return render(request, "web/_pitch.html", {"pitch": warnings, "live": True})

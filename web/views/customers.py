@@ -1,0 +1,21 @@
+"""The customer page: their whole history with us, as the viewer may see it."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..selectors.history import customer_history, customer_visible_to
+
+
+@login_required
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = customer_visible_to(request.user, customer_id)
+    if customer is None:
+        raise Http404("No such customer.")
+    history = customer_history(customer=customer, user=request.user, now=timezone.now())
+    return render(
+        request, "web/customer.html", {"history": history, "customer": customer}
+    )

@@ -1,0 +1,79 @@
+"""Follow-up actions: consent, scheduling (with the proposed cadence), completing."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
+
+from complaints.selectors import cases_visible_to
+from customers.services import customer_set_consent
+from followups.models import FollowUp
+from followups.services import followup_complete, followup_schedule
+
+from .. import forms
+from .base import case_or_404, run_action
+
+
+@login_required
+@require_POST
+def followup_create(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="followup",
+        form=forms.FollowUpForm(request.POST),
+        call=lambda d: followup_schedule(
+            case=case,
+            due_at=d["due_at"],
+            channel=d["channel"],
+            note=d["note"],
+            by=request.user,
+        ),
+        success="Follow-up scheduled.",
+        anchor="#followups",
+    )
+
+
+@login_required
+@require_POST
+def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
+    followup = (
+        FollowUp.objects.filter(pk=followup_id, case__in=cases_visible_to(request.user))
+        .select_related("case")
+        .first()
+    )
+    if followup is None:
+        raise Http404("No such follow-up.")
+    case = case_or_404(request, followup.case.reference)
+    return run_action(
+        request,
+        case,
+        key="followup",
+        form=forms.FollowUpCompleteForm(request.POST),
+        call=lambda d: followup_complete(
+            followup=followup,
+            outcome=d["outcome"],
+            csat=d["csat"],
+            note=d["note"],
+            by=request.user,
+        ),
+        success="Follow-up recorded.",
+        anchor="#followups",
+    )
+
+
+@login_required
+@require_POST
+def customer_consent(request: HttpRequest, reference: str) -> HttpResponse:
+    case = case_or_404(request, reference)
+    form = forms.ConsentForm(request.POST)
+    consent = form.is_valid() and form.cleaned_data["consent"]
+    return run_action(
+        request,
+        case,
+        key="consent",
+        form=form,
+        call=lambda d: customer_set_consent(customer=case.customer, consent=consent),
+        success="Consent to contact: yes." if consent else "Consent to contact: no.",
+        anchor="#followups",
+    )
