@@ -76,7 +76,10 @@ def test_record_events_appends_many_at_once(make_case):
 
     first, second = make_case("new"), make_case("new")
     made = record_events(
-        [(first, "sla_warning", {"deadline": "resolution"}), (second, "x", {"after": 1})]
+        [
+            (first, "sla_warning", {"deadline": "resolution"}),
+            (second, "x", {"after": 1}),
+        ]
     )
     assert [e.pk is not None for e in made] == [True, True]
     assert first.events.filter(kind="sla_warning", actor_label="system").exists()
