@@ -7,6 +7,7 @@ pass re-queues whatever stays pending (`outbox_requeue_stale`).
 """
 
 import contextlib
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
 
 from .models import Notification, Outbox, OutboxStatus
@@ -37,14 +38,21 @@ STALE_AFTER = timedelta(minutes=3)
 PUBLISH_TIMEOUT = 2.0
 """Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
+_SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
 
 
 def render_message(template: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt`."""
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
-    body = render_to_string(f"emails/{template}.txt", context)
-    return re.sub(r"\s+", " ", subject).strip()[:300], body.strip()
+    subject = _template(f"emails/{template}_subject.txt").render(context)
+    body = _template(f"emails/{template}.txt").render(context)
+    return _SPACES.sub(" ", subject).strip()[:300], body.strip()
+
+
+@functools.lru_cache(maxsize=64)
+def _template(name: str) -> Any:
+    # A due pass renders thousands of messages from a handful of templates.
+    return get_template(name)
 
 
 class NotificationBatch:
