@@ -241,6 +241,15 @@ def _nothing_due(repeat: int) -> None:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     print("claim query plan (nothing due):\n" + plan)
+    from django.utils import timezone
+
+    from sla.models import Deadline
+
+    peek = Deadline.objects.filter(next_check_at__lte=timezone.now())
+    print(
+        "peek query plan (what a pass with nothing due runs):\n"
+        + peek.explain(analyze=True)
+    )
     assert "Index Scan using deadline_next_check" in plan or "Index" in plan
     due_pass(deliver="inline")  # warm up
     timings = []

@@ -55,6 +55,7 @@ def followups_fire_batch(
         )
 
     return fire_batch(
+        due=FollowUp.objects.filter(next_check_at__lte=now).exists,
         claim=claim,
         fire=followup_fire,
         update_fields=FOLLOWUP_FIELDS,

@@ -274,11 +274,14 @@ def outbox_requeue_stale(
     dead worker and the retry backoff. Uses the wall clock, not a pass's `--at`.
     """
     now = timezone.now()
+    stale = Outbox.objects.filter(
+        status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).exclude(enqueued_at__gt=now - stale_after)
+    if not stale.exists():  # the usual case: no lock, no transaction
+        return []
     with transaction.atomic():
         ids = list(
-            Outbox.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .exclude(enqueued_at__gt=now - stale_after)
+            stale.select_for_update(skip_locked=True)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )

@@ -128,6 +128,7 @@ FireOne = Callable[..., None]
 
 def fire_batch(
     *,
+    due: Callable[[], bool],
     claim: Callable[[], list],
     fire: FireOne,
     update_fields: list[str],
@@ -141,8 +142,11 @@ def fire_batch(
     Writes are batched (one UPDATE of the claimed rows, one INSERT each of
     events, notifications and emails). If anything fails, the batch rolls
     back and is fired again row by row, each in a savepoint, so one bad row
-    is skipped (and retried later) without stalling the rest.
+    is skipped (and retried later) without stalling the rest. `due` is a cheap
+    unlocked look at the index first: most passes find nothing and stop there.
     """
+    if not due():
+        return 0, []
     batch = PassReport(at=now)
     try:
         with transaction.atomic():
@@ -243,6 +247,7 @@ def deadlines_fire_batch(
         )
 
     return fire_batch(
+        due=Deadline.objects.filter(next_check_at__lte=now).exists,
         claim=claim,
         fire=deadline_fire,
         update_fields=DEADLINE_FIELDS,
