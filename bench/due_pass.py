@@ -301,8 +301,10 @@ def _much_due(due: int, workers: int) -> None:
     started = time.perf_counter()
     for proc in procs:
         proc.start()
+    cpu = time.process_time()
     report = due_pass(now=timezone.now(), deliver="none")
     fired = time.perf_counter()
+    cpu = time.process_time() - cpu
     firing_done.set()
     for proc in procs:
         proc.join()
@@ -316,6 +318,11 @@ def _much_due(due: int, workers: int) -> None:
         f"delivered by {workers} process(es) alongside, all done "
         f"{done - started:.2f}s after the pass began = "
         f"{report.firings / (done - started):,.0f} firings/s pass + delivery"
+    )
+    load = os.getloadavg()[0]
+    print(
+        f"the pass used {cpu:.2f}s of CPU ({report.firings / cpu:,.0f} firings per "
+        f"CPU-second); load average during the run {load:.1f} on {os.cpu_count()} cores"
     )
 
 
