@@ -23,8 +23,9 @@ from ..selectors.inbox import (
     SORTS,
     InboxFilters,
     forget_counts,
-    inbox_cases,
+    inbox_case_ids,
     inbox_counts_cached,
+    inbox_rows,
     with_list_columns,
 )
 
@@ -68,12 +69,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET, default_queue="mine")
     counts = inbox_counts_cached(user=request.user, now=now)
     paginator = Paginator(
-        inbox_cases(user=request.user, filters=filters, now=now), PAGE_SIZE
+        inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
     )
     if filters == InboxFilters(queue=filters.queue, sort=filters.sort):
         # Unfiltered, the queue's size is its (briefly cached) badge count.
         paginator.count = counts[filters.queue]
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = inbox_rows(list(page.object_list))
     decorate(page.object_list, now)
     params = request.GET.copy()
     params.pop("page", None)
