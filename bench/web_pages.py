@@ -301,25 +301,34 @@ def measure() -> None:
         f"cpu_count={os.cpu_count()} cases={Case.objects.count():,} "
         f"visible to the agent={visible.count():,} runs per page={RUNS}"
     )
-    print(f"{'page':34} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (1 min)")
+    print(
+        f"{'page':30} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
+        f"{'sql p50':>7} {'cpu p50':>7} {'queries':>9}"
+    )
     for name, path in pages.items():
         for _ in range(5):  # warm up: connections, templates, plans
             client.get(path())
-        times, queries = [], set()
+        times, sql, cpu, queries = [], [], [], set()
         for _ in range(RUNS):
             url = path()
             with CaptureQueriesContext(connection) as ctx:
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append((time.perf_counter() - start) * 1000)
+                cpu.append((time.process_time() - cpu_start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             queries.add(len(ctx.captured_queries))
+            sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
         times.sort()
         p95 = times[int(len(times) * 0.95) - 1]
         print(
-            f"{name:34} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f} "
-            f"{'/'.join(map(str, sorted(queries))):>8}"
+            f"{name:30} {statistics.median(times):7.1f} {p95:7.1f} {times[-1]:7.1f} "
+            f"{statistics.median(sql):7.1f} {statistics.median(cpu):7.1f} "
+            f"{'/'.join(map(str, sorted(queries))):>9}"
         )
+    print(f"load average at end: {os.getloadavg()[0]:.1f} (1 min)")
+    print("sql = time waiting on PostgreSQL; cpu = this process's own CPU time")
 
 
 def main() -> None:
