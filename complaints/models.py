@@ -345,6 +345,28 @@ class Offer(models.Model):
         return f"{self.get_kind_display()}{money} ({self.status})"
 
 
+APPEND_ONLY = "Timeline events are append-only."
+
+
+class EventQuerySet(models.QuerySet):
+    """Refuse bulk edits and deletes before they reach the database.
+
+    PostgreSQL's trigger refuses them too; SQLite's refuses only UPDATE (test
+    flushes delete rows there), so the ORM is the guard both share.
+    """
+
+    def update(self, **kwargs):
+        raise ValueError(APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self):
+        raise ValueError(APPEND_ONLY)
+
+    delete.queryset_only = True
+
+
 class Event(models.Model):
     """One append-only line of a case's timeline (enforced by a database trigger)."""
 
@@ -363,6 +385,8 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         indexes = [
@@ -375,8 +399,8 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
-            raise ValueError("Timeline events are append-only.")
+            raise ValueError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("Timeline events are append-only.")
+        raise ValueError(APPEND_ONLY)

@@ -160,6 +160,7 @@ class CustomersSerializer(serializers.Serializer):
 
 
 class RankingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="Null for none recorded.")
     slug = serializers.CharField(help_text="Empty for cases with none recorded.")
     name = serializers.CharField()
     cases = serializers.IntegerField()
@@ -212,14 +213,16 @@ class SummarySerializer(serializers.Serializer):
     series = SeriesPointSerializer(many=True, help_text=D["backlog"])
     funnel = FunnelSerializer(many=True, help_text=D["funnel"])
     stages = StageStallSerializer(many=True, help_text=D["stalls"])
-    sla = SlaSerializer()
-    times = TimesSerializer()
+    sla = SlaSerializer(help_text="SLA compliance, by clock.")
+    times = TimesSerializer(help_text="Business-hours times, by clock.")
     escalations = EscalationSerializer(many=True, help_text=D["escalations"])
     reopen = ReopenSerializer(help_text=D["reopen_rate"])
-    offers = OffersSerializer()
+    offers = OffersSerializer(help_text=D["offers"])
     satisfaction = SatisfactionSerializer(help_text=D["satisfaction"])
     followups = FollowupsSerializer(help_text=D["followup_completion"])
-    customers = CustomersSerializer()
+    customers = CustomersSerializer(
+        help_text="Repeat complainants and customers at risk."
+    )
     categories = RankingSerializer(many=True, help_text=D["categories"])
     root_causes = RankingSerializer(many=True, help_text=D["root_causes"])
     agents = AgentSerializer(many=True, help_text=D["agents"])

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from complaints.models import Case
+from complaints.models import Case, Event
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Calendar, Deadline, DeadlineKind, SlaPolicy
 from sla.services import calendar_spec
@@ -27,6 +29,7 @@ from teams.models import Team
 from .models import CaseDurations
 
 BATCH = 2000
+MARGIN = timedelta(minutes=10)
 
 
 def durations_stale(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
@@ -46,10 +49,33 @@ def durations_refresh(
     """Recompute the stored durations of stale cases (at most `limit`); return how many."""
     ids = durations_stale(cases).order_by().values_list("pk", flat=True)
     ids = list(ids[:limit] if limit else ids)
-    calendars = CalendarBook()
+    calendars = CalendarBook() if ids else None
     for start in range(0, len(ids), BATCH):
         durations_compute(case_ids=ids[start : start + BATCH], calendars=calendars)
     return len(ids)
+
+
+def durations_refresh_recent(*, now: datetime, limit: int = 500) -> int:
+    """Refresh the durations of cases whose times may have changed since the last call.
+
+    A first response or a resolution always writes a `message_added` or
+    `stage_changed` event, so only the cases with such events since the last
+    call (minus a margin for transactions still open then) are checked; that
+    read uses the (kind, created_at) index. Without a mark — a new cache —
+    every case is checked once. Returns how many were recomputed.
+    """
+    key = f"dashboards:durations-mark:{connection.settings_dict['NAME']}"
+    mark = cache.get(key)
+    cases = None
+    if mark is not None:
+        recent = Event.objects.filter(
+            kind__in=("message_added", "stage_changed"),
+            created_at__gte=mark - MARGIN,
+        ).values("case_id")
+        cases = Case.objects.filter(pk__in=recent)
+    done = durations_refresh(cases=cases, limit=limit if mark is not None else None)
+    cache.set(key, now, None)
+    return done
 
 
 def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:

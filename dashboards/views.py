@@ -40,7 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "flt": flt,
         "s": summary,
         "tables": figure_tables(summary),
-        "charts": figure_charts(summary),
+        "charts": (charts := figure_charts(summary)),
+        "chart_ids": {chart["id"] for chart in charts},
         "definitions": DEFINITIONS,
         "query": flt.query(),
         "links": _links(flt),
@@ -96,7 +97,7 @@ def _choices(request: HttpRequest) -> dict:
 
 def _links(flt: MetricsFilter) -> dict[str, str]:
     return {
-        "open": inbox_link(flt),
+        "open": inbox_link(flt, queue="all"),
         "overdue": inbox_link(flt, queue="overdue"),
         "escalated": inbox_link(flt, queue="escalated"),
         "new": inbox_link(flt, stage="new"),

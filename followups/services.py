@@ -70,6 +70,7 @@ def followup_schedule(
             due_at=due_at.isoformat(),
             channel=channel,
         )
+        _touch(case)
         if case.stage == Stage.RESOLVED:
             transition(case, Stage.FOLLOWING_UP, by=actor)
     return followup
@@ -117,6 +118,7 @@ def followup_complete(
             outcome=outcome,
             csat=csat,
         )
+        _touch(case)
         if outcome == Outcome.UNSATISFIED and case.stage in (
             Stage.RESOLVED,
             Stage.FOLLOWING_UP,
@@ -162,3 +164,9 @@ def followup_proposals(*, case: Case, start: datetime | None = None) -> list[dat
         else settings.REDRESS_FOLLOWUP_DAYS
     )
     return [start + timedelta(days=int(d)) for d in days]
+
+
+def _touch(case: Case) -> None:
+    # The case's follow-ups are part of what its version (the ETag) stands for.
+    case.version += 1
+    case.save(update_fields=["version", "updated_at"])

@@ -173,7 +173,9 @@ def outbox_deliver(*, outbox_id: int, connection: Any = None) -> str:
     return "sent"
 
 
-def outbox_requeue_stale(*, limit: int = 5000) -> list[int]:
+def outbox_requeue_stale(
+    *, stale_after: timedelta = STALE_AFTER, limit: int = 5000
+) -> list[int]:
     """Mark pending emails that nobody has queued lately as queued; return their ids.
 
     The caller publishes them (after commit). Covers a lost broker message, a
@@ -184,7 +186,7 @@ def outbox_requeue_stale(*, limit: int = 5000) -> list[int]:
         ids = list(
             Outbox.objects.select_for_update(skip_locked=True)
             .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .exclude(enqueued_at__gt=now - STALE_AFTER)
+            .exclude(enqueued_at__gt=now - stale_after)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )

@@ -92,6 +92,7 @@ class ComplaintForm(FriendlyForm):
         label="You may contact me later to check that everything was put right.",
         required=False,
     )
+    nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     website = forms.CharField(
         label="Leave this field empty",
         required=False,

@@ -21,7 +21,7 @@ from complaints.models import (
     Stage,
     Visibility,
 )
-from followups.models import FollowUp
+from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from sla.models import Deadline, DeadlineKind
 
 from .copy import CLOSE_NOTES, STEPS
@@ -96,6 +96,19 @@ def customer_offers(*, case: Case) -> list[Offer]:
     return list(case.offers.filter(status__in=SHOWN_OFFERS).order_by("created_at"))
 
 
+def survey_due(*, case: Case, now: datetime | None = None) -> FollowUp | None:
+    """The case's email check-in that has fallen due, for the status page to offer."""
+    return (
+        case.followups.filter(
+            status=FollowUpStatus.SCHEDULED,
+            channel=FollowUpChannel.EMAIL,
+            due_at__lte=now or timezone.now(),
+        )
+        .order_by("due_at", "id")
+        .first()
+    )
+
+
 def case_progress(*, case: Case) -> list[Step]:
     """The stages as a customer's checklist: done, current, upcoming."""
     order = [stage for stage, _title, _text in STEPS]
@@ -121,7 +134,7 @@ def case_promise(*, case: Case, now: datetime | None = None) -> Promise | None:
     """What we have promised the customer next, from the case's SLA deadlines."""
     if not case.is_open or case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP):
         return None
-    zone = _zone(case)
+    zone = case_zone(case=case)
     if case.awaiting_customer:
         return Promise(kind="waiting", due=None, zone=zone.key)
     now = now or timezone.now()
@@ -139,7 +152,8 @@ def case_promise(*, case: Case, now: datetime | None = None) -> Promise | None:
     return None
 
 
-def _zone(case: Case) -> ZoneInfo:
+def case_zone(*, case: Case) -> ZoneInfo:
+    """The time zone the case's promises are kept in (its SLA calendar's, else UTC)."""
     policy = case.sla_policy
     name = policy.calendar.time_zone if policy and policy.calendar_id else "UTC"
     try:

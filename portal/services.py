@@ -5,22 +5,17 @@ through the complaints, customers and follow-ups services from here or
 directly from the view (one call each).
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.utils import timezone
 
 from complaints.actors import Actor
 from complaints.models import Case, Category, Channel
 from complaints.services import case_file
 from complaints.timeline import record_event
 from customers.services import customer_match_or_create, customer_set_consent
+from notifications.services import email_queue, outbox_enqueue_on_commit
 
 from .links import status_url
-
-log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -38,8 +33,8 @@ def complaint_file_from_web(
     """File a complaint sent through the public form, as the customer.
 
     Matches the customer by email (case-insensitive), records consent only
-    when given (never withdraws it by omission), and mails the customer a
-    confirmation with their status link once the filing is committed.
+    when given (never withdraws it by omission), and queues the customer's
+    confirmation email with their status link in the outbox.
     """
     customer, _created = customer_match_or_create(
         email=email.strip(), name=name.strip(), phone=phone.strip()
@@ -55,8 +50,7 @@ def complaint_file_from_web(
     )
     if consent:
         consent_set_by_customer(case=case, consent=True)
-    address = email.strip()
-    transaction.on_commit(lambda: confirmation_send(case=case, to=address))
+    confirmation_queue(case=case, to=email.strip())
     return case
 
 
@@ -74,18 +68,19 @@ def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
     return case
 
 
-def confirmation_send(*, case: Case, to: str) -> bool:
-    """Mail the customer that we have their complaint; return whether it went out.
+def confirmation_queue(*, case: Case, to: str) -> int:
+    """Queue the customer's confirmation email in the outbox; return its id.
 
-    A mail server failure is logged, not raised: the complaint is already
-    filed and the thank-you page carries the same link.
+    Call inside the filing's transaction: the row commits with the case, and
+    the outbox delivers it (retrying a failing mail server) after commit.
     """
-    context = {"case": case, "status_url": status_url(case)}
-    body = render_to_string("portal/email/confirmation.txt", context)
-    subject = f"We have your complaint ({case.reference})"
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    except Exception:
-        log.exception("Could not send the confirmation for %s", case.reference)
-        return False
-    return True
+    outbox_id = email_queue(
+        to=to,
+        template="portal_confirmation",
+        key=f"case:{case.pk}:confirmation",
+        context={"customer_name": case.customer.name, "status_url": status_url(case)},
+        case=case,
+        now=timezone.now(),
+    )
+    outbox_enqueue_on_commit([outbox_id])
+    return outbox_id

@@ -1,8 +1,10 @@
 """Admin for calendars, working hours, holidays and SLA policies."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
 
 from .models import Calendar, Deadline, Holiday, SlaPolicy, WorkingHours
+from .services import calendar_seed_holidays
 
 
 class WorkingHoursInline(admin.TabularInline):
@@ -17,8 +19,24 @@ class HolidayInline(admin.TabularInline):
 
 @admin.register(Calendar)
 class CalendarAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone", "country"]
+    list_display = ["name", "time_zone", "country", "subdivision"]
     inlines = [WorkingHoursInline, HolidayInline]
+    actions = ["seed_holidays"]
+
+    @admin.action(description="Add public holidays for this year and next")
+    def seed_holidays(self, request, queryset) -> None:
+        year = timezone.now().year
+        for calendar in queryset:
+            try:
+                added = calendar_seed_holidays(
+                    calendar=calendar, years=[year, year + 1]
+                )
+            except ValueError as exc:
+                self.message_user(request, f"{calendar.name}: {exc}", messages.ERROR)
+                continue
+            self.message_user(
+                request, f"{calendar.name}: {added} holiday(s) added.", messages.SUCCESS
+            )
 
 
 @admin.register(SlaPolicy)

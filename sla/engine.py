@@ -6,13 +6,14 @@ due, so a lost tick, a restarted broker or two beats running by mistake cost
 nothing and double nothing.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.utils import timezone
 
 from followups.due import followups_fire_batch
 from notifications.services import (
+    STALE_AFTER,
     outbox_deliver_many,
     outbox_publish,
     outbox_requeue_stale,
@@ -31,12 +32,14 @@ def due_pass(
     now: datetime | None = None,
     deliver: Delivery = "enqueue",
     batch_size: int = BATCH_SIZE,
+    stale_after: timedelta = STALE_AFTER,
 ) -> PassReport:
     """Fire everything due at `now` (default: the current time) exactly once.
 
     `deliver`: `enqueue` hands new and stale outbox rows to the worker after
     each batch commits (the beat task); `inline` sends them before returning
     (the command, tests, benchmarks); `none` leaves them to a later pass.
+    Emails pending and not queued for `stale_after` are queued (or sent) again.
     """
     now = now or timezone.now()
     report = PassReport(at=now)
@@ -54,7 +57,7 @@ def due_pass(
             written += ids
             if claimed < batch_size:
                 break
-    stale = outbox_requeue_stale() if deliver != "none" else []
+    stale = outbox_requeue_stale(stale_after=stale_after) if deliver != "none" else []
     report.requeued = len(stale)
     if deliver == "enqueue":
         for start in range(0, len(stale), PUBLISH_CHUNK):

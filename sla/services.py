@@ -11,16 +11,22 @@ from django.utils import timezone
 from complaints.models import Case, Stage
 
 from .businesstime import BusinessCalendar, add_business_time, business_time_between
-from .models import Calendar, Deadline, DeadlineKind, SlaPolicy
+from .models import Calendar, Deadline, DeadlineKind, Holiday, SlaPolicy
 
 
 def calendar_spec(calendar: Calendar | None) -> BusinessCalendar:
-    """Turn a stored calendar into the arithmetic's value (always open if none)."""
+    """Turn a stored calendar into the arithmetic's value.
+
+    No calendar, or one without any opening hours yet (a deadline could never
+    fall due), counts as always open rather than failing every filing.
+    """
     if calendar is None:
         return BusinessCalendar.always_open()
     weekly: dict[int, list] = {}
     for hours in calendar.hours.all():
         weekly.setdefault(hours.weekday, []).append((hours.opens, hours.closes))
+    if not weekly:
+        return BusinessCalendar.always_open(calendar.time_zone)
     holidays = frozenset(calendar.holidays.values_list("date", flat=True))
     return BusinessCalendar(tz=calendar.time_zone, weekly=weekly, holidays=holidays)
 
@@ -213,3 +219,36 @@ def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
     if team_calendar is not None:
         return team_calendar
     return policy.calendar if policy else None
+
+
+def calendar_seed_holidays(
+    *,
+    calendar: Calendar,
+    years: list[int],
+    country: str = "",
+    subdivision: str = "",
+) -> int:
+    """Add the public holidays of a country (or the calendar's) for `years`.
+
+    Existing dates are kept; return how many were added. Raises ValueError for
+    an unknown country or subdivision.
+    """
+    import holidays as holiday_data
+
+    country = (country or calendar.country).upper()
+    subdivision = subdivision or calendar.subdivision
+    if not country:
+        raise ValueError("Set the calendar's country or give one.")
+    try:
+        found = holiday_data.country_holidays(
+            country, subdiv=subdivision or None, years=years
+        )
+    except NotImplementedError as exc:
+        raise ValueError(f"No holiday data for {country!r}.") from exc
+    rows = [
+        Holiday(calendar=calendar, date=day, name=str(name)[:100])
+        for day, name in sorted(found.items())
+    ]
+    before = calendar.holidays.count()
+    Holiday.objects.bulk_create(rows, ignore_conflicts=True)
+    return calendar.holidays.count() - before

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..services import durations_refresh
+from ..services import durations_refresh_recent
 from .definitions import DEFINITIONS
 from .filters import (
     PRESETS,
@@ -67,7 +67,7 @@ def metrics_summary(
         flt = filter_parse(user=user, params=params)
     now = now or timezone.now()
     cases = scoped_cases(user=user, flt=flt)
-    durations_refresh(cases=cases, limit=INLINE_REFRESH_LIMIT)
+    durations_refresh_recent(now=timezone.now(), limit=INLINE_REFRESH_LIMIT)
     volume = volume_figures(cases=cases, flt=flt, now=now)
     stages = stage_figures(cases=cases, now=now)
     people = satisfaction_figures(cases=cases, flt=flt, now=now)

@@ -123,7 +123,7 @@ def ranking_figures(
     rows = list(
         cases.filter(now_q | before_q)
         .order_by()
-        .values(f"{field}__slug", f"{field}__name")
+        .values(field, f"{field}__slug", f"{field}__name")
         .annotate(n=Count("pk", filter=now_q), previous=Count("pk", filter=before_q))
         .order_by("-n", f"{field}__name")
     )
@@ -135,6 +135,7 @@ def ranking_figures(
             continue
         result.append(
             {
+                "id": row[field],
                 "slug": row[f"{field}__slug"] or "",
                 "name": row[f"{field}__name"] or "(none recorded)",
                 "cases": row["n"],

@@ -8,6 +8,7 @@ Rows may carry an inbox link (`link`) to the cases behind them.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from .definitions import DEFINITIONS
 from .filters import MetricsFilter
@@ -31,19 +32,52 @@ class Table:
     def values(self) -> list[list[Any]]:
         return [[row.get(key) for key, _, _ in self.columns] for row in self.rows]
 
+    def cells(self) -> list[tuple[str, str, list[tuple[str, bool]]]]:
+        """Rows formatted for the page: (row header, its link, [(text, numeric)])."""
+        kinds = [(key, kind) for key, _, kind in self.columns]
+        result = []
+        for row in self.rows:
+            (first, first_kind), rest = kinds[0], kinds[1:]
+            result.append(
+                (
+                    fmt(row.get(first), first_kind),
+                    row.get("link") or "",
+                    [(fmt(row.get(key), kind), kind != "text") for key, kind in rest],
+                )
+            )
+        return result
 
-def inbox_link(flt: MetricsFilter, **extra: str) -> str:
-    """A link to the inbox filtered like the dashboard, plus `extra` (e.g. stage)."""
-    from urllib.parse import urlencode
 
+def fmt(value: Any, kind: str) -> str:
+    """Format one cell by its column kind (a dash for no value)."""
+    if value is None or value == "":
+        return "–"
+    if kind == "pct":
+        return f"{float(value) * 100:.1f}%".replace(".0%", "%")
+    if kind == "hours":
+        return f"{float(value):.1f}"
+    if kind == "num":
+        return f"{float(value):.2f}"
+    if kind == "date" and hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def inbox_link(flt: MetricsFilter, **extra: Any) -> str:
+    """A link to the inbox filtered like the dashboard, plus `extra` (e.g. stage).
+
+    The inbox takes `queue` (default here: all open cases), `stage`,
+    `priority`, `category` (an id), `team` (a slug) and `q`.
+    """
     params = {
+        "queue": "all",
         "team": flt.team.slug if flt.team else "",
-        "category": flt.category.slug if flt.category else "",
+        "category": flt.category.pk if flt.category else "",
         "priority": flt.priority,
         **extra,
     }
     query = urlencode({k: v for k, v in params.items() if v})
-    return f"/?{query}" if query else "/"
+    return f"/?{query}"
 
 
 def figure_tables(summary: dict[str, Any]) -> list[Table]:
@@ -179,8 +213,10 @@ def _ranking(
     def build(s: dict, flt: MetricsFilter) -> Table:
         rows = []
         for row in s[key]:
-            link = inbox_link(flt, **{param: row["slug"]}) if row["slug"] else ""
-            rows.append({**row, "link": link if param == "category" else ""})
+            link = ""
+            if param == "category" and row.get("id"):
+                link = inbox_link(flt, category=row["id"])
+            rows.append({**row, "link": link})
         return Table(
             key,
             title,

@@ -1,11 +1,13 @@
 """Views of the customer portal: parse, open the signed link, call one service, render."""
 
+from .common import csrf_failure
 from .complain import complain, thanks
 from .status import consent, message_send, offer_answer, status
 from .survey import survey
 
 __all__ = [
     "complain",
+    "csrf_failure",
     "consent",
     "message_send",
     "offer_answer",

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from complaints import lifecycle
 from complaints.actors import Actor
@@ -20,18 +20,21 @@ from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
-from ..guards import submission_is_new
+from ..guards import submission_claim, submission_release
+from ..links import survey_token
 from ..selectors import (
     SHOWN_OFFERS,
     case_for_status_token,
     case_progress,
     case_promise,
+    case_zone,
     close_note,
     customer_messages,
     customer_offers,
+    survey_due,
 )
 from ..services import consent_set_by_customer
-from .common import link_invalid
+from .common import link_invalid, rate_limited
 
 ANSWERED = {
     "accept": "Thank you. We'll get on with it and let you know when it's done.",
@@ -51,7 +54,7 @@ ALREADY = {
 
 
 @never_cache
-@require_GET
+@require_safe
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """Show where the case stands, its messages, offers and consent."""
     case = case_for_status_token(token)
@@ -61,6 +64,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("status")
 def message_send(request: HttpRequest, token: str) -> HttpResponse:
     """Add the customer's message to their case (this ends a wait on them)."""
     case = case_for_status_token(token)
@@ -72,23 +76,15 @@ def message_send(request: HttpRequest, token: str) -> HttpResponse:
     form = MessageForm(request.POST)
     if not form.is_valid():
         return _page(request, case, token, message_form=form)
-    if not submission_is_new(nonce=form.cleaned_data["nonce"]):
-        messages.info(
-            request, "We already have that message; no need to send it again."
-        )
+    if not _post_once(case, form.cleaned_data):
+        messages.info(request, "We already have that message; no need to resend it.")
         return _back(token, "messages")
-    message_post(
-        case=case,
-        body=form.cleaned_data["body"],
-        visibility=Visibility.CUSTOMER,
-        kind=MessageKind.FROM_CUSTOMER,
-        by=Actor.customer(),
-    )
     messages.success(request, "Thank you. Your message is with our team.")
     return _back(token, "messages")
 
 
 @require_POST
+@rate_limited("status")
 def offer_answer(
     request: HttpRequest, token: str, offer_id: int, action: str
 ) -> HttpResponse:
@@ -112,6 +108,7 @@ def offer_answer(
 
 
 @require_POST
+@rate_limited("status")
 def consent(request: HttpRequest, token: str) -> HttpResponse:
     """Give or withdraw consent to be contacted for a follow-up."""
     case = case_for_status_token(token)
@@ -140,18 +137,40 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
             or _answer_form(action, offer, None)
             for action in ("decline", "counter")
         }
+    survey = survey_due(case=case)
     context = {
         "case": case,
+        "survey_token": survey_token(survey) if survey else None,
         "token": token,
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
         "promise": case_promise(case=case),
+        "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,
         "message_form": message_form
         or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),
     }
     return render(request, "portal/status.html", context)
+
+
+def _post_once(case: Case, data: dict) -> bool:
+    """Post the message unless this form was already sent; return whether posted."""
+    nonce = data["nonce"]
+    if submission_claim(nonce=nonce) is not None:
+        return False
+    try:
+        message_post(
+            case=case,
+            body=data["body"],
+            visibility=Visibility.CUSTOMER,
+            kind=MessageKind.FROM_CUSTOMER,
+            by=Actor.customer(),
+        )
+    except BaseException:
+        submission_release(nonce=nonce)
+        raise
+    return True
 
 
 def _offer(case: Case | None, offer_id: int) -> Offer | None:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -12,7 +13,7 @@ from followups.models import FollowUp, FollowUpStatus
 from followups.services import followup_complete
 
 from ..forms import SurveyForm
-from ..links import status_url
+from ..links import status_token
 from ..selectors import followup_for_survey_token
 from .common import link_invalid
 
@@ -51,6 +52,6 @@ def _context(followup: FollowUp, **extra) -> dict:
     return {
         "followup": followup,
         "case": followup.case,
-        "status_url": status_url(followup.case),
+        "status_url": reverse("portal:status", args=[status_token(followup.case)]),
         **extra,
     }

@@ -1,7 +1,7 @@
 """Two due passes at once, on separate connections, fire nothing twice (PostgreSQL)."""
 
 # Fixtures are imported from engine_support, so pytest (not ruff) sees them used.
-# ruff: noqa: F811
+# ruff: noqa: F401, F811
 
 import threading
 from collections import Counter
@@ -70,9 +70,7 @@ def test_two_concurrent_passes_fire_each_step_exactly_once(make_case, staff, pol
     assert again.firings == 0
 
 
-def test_a_case_locked_by_a_web_request_is_skipped_then_fired(
-    make_case, staff, policy
-):
+def test_a_case_locked_by_a_web_request_is_skipped_then_fired(make_case, staff, policy):
     with at(FILED):
         busy = make_case("listening")
         free = make_case("listening")

@@ -4,7 +4,7 @@ Office hours are Europe/London 09:00–17:00 on weekdays; June 2026 is BST.
 """
 
 # Fixtures are imported from engine_support, so pytest (not ruff) sees them used.
-# ruff: noqa: F811
+# ruff: noqa: F401, F811
 
 from datetime import date, timedelta
 

@@ -1,7 +1,7 @@
 """The Celery tasks in eager mode: the beat task fires, the delivery task sends."""
 
 # Fixtures are imported from engine_support, so pytest (not ruff) sees them used.
-# ruff: noqa: F811
+# ruff: noqa: F401, F811
 
 import pytest
 from django.core import mail

@@ -1,7 +1,7 @@
 """The outbox: delivered once, retried with backoff, dead-lettered, re-queued."""
 
 # Fixtures are imported from engine_support, so pytest (not ruff) sees them used.
-# ruff: noqa: F811
+# ruff: noqa: F401, F811
 
 from datetime import timedelta
 from unittest import mock

@@ -96,7 +96,7 @@ def test_the_page_shows_figures_definitions_charts_and_drill_down_links(
     html = response.content.decode()
     assert "Cases filed in the period." in html  # a definition
     assert 'id="chart-volume"' in html and "dashboard-charts" in html
-    assert f"/?team={team.slug}&amp;stage=new" in html
+    assert f"/?queue=all&amp;team={team.slug}&amp;stage=new" in html
     assert f"/dashboard/export/agents.csv?period=30d&amp;team={team.slug}" in html
     assert "=HYPERLINK" not in html
 

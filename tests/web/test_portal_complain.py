@@ -1,5 +1,7 @@
 """The public complaint form: filing, matching, validation, spam guards, confirmation."""
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -7,6 +9,9 @@ from django.urls import reverse
 
 from complaints.models import Case, Category, Event
 from customers.models import Customer
+from notifications.models import Outbox
+from notifications.services import outbox_deliver
+from portal import links
 from portal.links import read_status_token
 from tests.factories import CustomerFactory
 
@@ -42,11 +47,8 @@ def test_the_form_shows_without_login(client, db):
     assert "Inbox" not in body  # no staff navigation for customers
 
 
-def test_filing_creates_one_web_case_and_thanks_with_the_status_link(
-    client, db, django_capture_on_commit_callbacks, mailoutbox
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, complaint())
+def test_filing_creates_one_web_case_and_thanks_with_the_status_link(client, db):
+    response = client.post(URL, complaint())
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == "web"
@@ -65,11 +67,26 @@ def test_filing_creates_one_web_case_and_thanks_with_the_status_link(
     assert read_status_token(token) == case.reference
     assert f"/status/{token}/" in body
 
-    assert len(mailoutbox) == 1
-    mail = mailoutbox[0]
-    assert mail.to == ["ada@example.com"]
-    assert case.reference in mail.subject
-    assert f"/status/{token}/" in mail.body
+
+def test_filing_queues_one_confirmation_email_with_the_status_link(
+    client, db, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    published = []
+    monkeypatch.setattr(
+        "notifications.services.outbox_publish", lambda ids: published.append(ids)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, complaint(email="Ada@Example.com"))
+    case = Case.objects.get()
+    row = Outbox.objects.get(case=case)
+    assert published == [[row.pk]]
+    assert row.to == "Ada@Example.com"
+    assert row.subject == f"We have your complaint ({case.reference})"
+    assert links.status_url(case) in row.body
+    assert "Ada Lovelace" in row.body
+
+    assert outbox_deliver(outbox_id=row.pk) == "sent"
+    assert [m.to for m in mailoutbox] == [["Ada@Example.com"]]
 
 
 def test_an_existing_customer_is_matched_by_email_whatever_its_case(client, db):
@@ -162,17 +179,17 @@ def test_user_text_is_escaped_when_the_form_is_shown_again(client, db):
     assert "&lt;script&gt;" in body
 
 
-def test_a_filled_honeypot_files_nothing_but_looks_like_success(client, db, mailoutbox):
+def test_a_filled_honeypot_files_nothing_but_looks_like_success(client, db):
     response = client.post(URL, complaint(website="http://spam.example"))
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
     assert Case.objects.count() == 0
     assert Customer.objects.count() == 0
-    assert mailoutbox == []
+    assert Outbox.objects.count() == 0
 
 
 def test_the_rate_limit_stops_a_flood_from_one_address(client, db, settings):
-    settings.PORTAL_RATE_LIMIT = 3
+    settings.PORTAL_RATE_LIMITS = {"complain": 3}
     for n in range(3):
         assert client.post(URL, complaint(subject=f"Try {n}")).status_code == 302
     response = client.post(URL, complaint(subject="One too many"))
@@ -184,13 +201,61 @@ def test_the_rate_limit_stops_a_flood_from_one_address(client, db, settings):
 def test_the_rate_limit_counts_the_socket_address_not_forwarded_headers(
     client, db, settings
 ):
-    settings.PORTAL_RATE_LIMIT = 2
+    settings.PORTAL_RATE_LIMITS = {"complain": 2}
     for n in range(2):
         client.post(URL, complaint(), HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
     spoofed = client.post(URL, complaint(), HTTP_X_FORWARDED_FOR="10.9.9.9")
     assert spoofed.status_code == 429
     other = client.post(URL, complaint(), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302
+
+
+def test_a_double_submitted_form_files_once_and_shows_the_same_reference(client, db):
+    nonce = client.get(URL).context["form"]["nonce"].value()
+    assert len(nonce) >= 16
+    first = client.post(URL, complaint(nonce=nonce))
+    second = client.post(URL, complaint(nonce=nonce))
+    assert Case.objects.count() == 1
+    assert second.status_code == 302
+    assert second["Location"] == first["Location"]
+    page = client.get(second["Location"]).content.decode()
+    assert "already sent us this complaint" in page
+
+
+def test_a_submit_arriving_while_the_first_is_filing_is_told_to_wait(client, db):
+    from portal.guards import submission_claim
+
+    assert submission_claim(nonce="in-flight") is None  # the first submit, still busy
+    response = client.post(URL, complaint(nonce="in-flight"))
+    assert response.status_code == 200
+    assert "already filing" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_a_filing_that_fails_releases_its_nonce_for_a_retry(client, db, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    module = importlib.import_module("portal.views.complain")
+    monkeypatch.setattr(module, "complaint_file_from_web", broken)
+    with pytest.raises(RuntimeError):
+        client.post(URL, complaint(nonce="retry-me"))
+    monkeypatch.undo()
+    assert client.post(URL, complaint(nonce="retry-me")).status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_the_form_works_when_the_cache_is_down(client, db, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("cache down")
+
+            return fail
+
+    monkeypatch.setattr("portal.guards.cache", Down())
+    assert client.post(URL, complaint(nonce="abc")).status_code == 302
+    assert Case.objects.count() == 1
 
 
 def test_the_form_is_refused_without_a_csrf_token(db):
@@ -209,20 +274,32 @@ def test_the_form_files_with_its_csrf_token(db):
     assert Case.objects.count() == 1
 
 
-def test_a_mail_failure_still_files_the_complaint(
+def test_a_broker_outage_still_files_the_complaint_and_keeps_the_email(
     client, db, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(*args, **kwargs):
-        raise OSError("mail server down")
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
 
-    monkeypatch.setattr("portal.services.send_mail", broken)
+    monkeypatch.setattr("notifications.tasks.deliver_outbox.apply_async", down)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, complaint())
     assert response.status_code == 302
     assert Case.objects.count() == 1
+    assert Outbox.objects.filter(status="pending").count() == 1
 
 
 def test_the_thank_you_page_of_a_bad_token_is_a_friendly_404(client, db):
     response = client.get(reverse("portal:thanks", args=["nonsense"]))
     assert response.status_code == 404
     assert "We couldn't open this link" in response.content.decode()
+
+
+def test_a_refused_form_explains_itself_in_plain_words(db, settings):
+    settings.CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(URL, complaint())
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Please send that again" in body
+    assert "CSRF verification" not in body
+    assert Case.objects.count() == 0

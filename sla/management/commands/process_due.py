@@ -1,10 +1,11 @@
 """`manage.py process_due [--at ISO-8601]`: one synchronous due pass (CONTRACT §6)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from notifications.services import STALE_AFTER
 from sla.engine import due_pass
 
 
@@ -25,10 +26,20 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave delivery to the Celery worker instead of sending inline.",
         )
+        parser.add_argument(
+            "--stale-after",
+            type=float,
+            default=STALE_AFTER.total_seconds(),
+            help="Also deliver emails left pending this many seconds (default 180).",
+        )
 
     def handle(self, *args, at: str | None = None, enqueue: bool = False, **opts):
         now = _parse(at) if at else timezone.now()
-        report = due_pass(now=now, deliver="enqueue" if enqueue else "inline")
+        report = due_pass(
+            now=now,
+            deliver="enqueue" if enqueue else "inline",
+            stale_after=timedelta(seconds=max(opts["stale_after"], 0)),
+        )
         for line in report.lines:
             self.stdout.write(line)
         delivered = ", ".join(f"{k} {v}" for k, v in report.delivered.items() if v)
@@ -38,7 +49,8 @@ class Command(BaseCommand):
             f"to managers, {report.reminders} follow-up reminder(s), "
             f"{report.followup_escalations} overdue follow-up(s), "
             f"{report.errors} error(s); emails: {delivered or 'none sent'}"
-            f"{'' if not enqueue else ' (queued for the worker)'}"
+            f"{'' if not enqueue else ' (queued for the worker)'}; "
+            f"{report.requeued} pending email(s) queued again"
         )
 
 

@@ -1,0 +1,90 @@
+"""Measure the dashboard's server time and query count on a bulk-loaded dataset.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/redress_dash_bench \
+        .venv/bin/python bench/dashboard.py [--runs 15]
+
+Load the data first with `bench/dataset.py`. Each scenario (page or API, a
+manager or a team lead, the last 90 days or all time) is requested in-process
+through Django's test client — the full view, metrics and template, without
+the network — after two warm-up requests; it prints p50/p95/max in ms and
+the number of SQL queries of every run (which must not vary).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from complaints.models import Case, Event, Offer  # noqa: E402
+from followups.models import FollowUp  # noqa: E402
+
+SCENARIOS = [
+    ("page", "manager", "/dashboard/?period=90d"),
+    ("page", "manager", "/dashboard/?period=all"),
+    ("page", "lead", "/dashboard/?period=90d"),
+    ("page", "lead", "/dashboard/?period=all"),
+    ("page", "manager", "/dashboard/?period=90d&priority=high&channel=email"),
+    ("api", "manager", "/api/v1/metrics/summary/?period=90d"),
+    ("api", "manager", "/api/v1/metrics/summary/?period=all"),
+]
+
+
+def measure(client: Client, url: str, runs: int) -> dict:
+    for _ in range(2):
+        assert client.get(url).status_code == 200, url
+    times, queries = [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+        queries.add(len(captured))
+    times.sort()
+    return {
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "max": times[-1],
+        "queries": sorted(queries),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    users = get_user_model().objects
+    clients = {}
+    for role, name in (("manager", "bench-manager"), ("lead", "lead-team-0")):
+        clients[role] = Client(HTTP_HOST="127.0.0.1")
+        clients[role].force_login(users.get(username=name))
+    print(
+        f"dataset: {Case.objects.count()} cases, {Offer.objects.count()} offers, "
+        f"{FollowUp.objects.count()} follow-ups, {Event.objects.count()} events; "
+        f"{os.cpu_count()} cores; {args.runs} runs after 2 warm-ups"
+    )
+    print(f"{'what':5} {'who':8} {'url':58} {'p50':>7} {'p95':>7} {'max':>7}  queries")
+    for kind, role, url in SCENARIOS:
+        r = measure(clients[role], url, args.runs)
+        print(
+            f"{kind:5} {role:8} {url:58} {r['p50']:7.0f} {r['p95']:7.0f} "
+            f"{r['max']:7.0f}  {r['queries']}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Customers with their history, and the metrics summary behind the API's rules."""
+
+import pytest
+
+from customers.models import Customer
+from tests.api.conftest import complaint_body
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creating_a_customer_matches_an_existing_one_first(api_as, agent):
+    client = api_as(agent)
+    body = {"email": "grace@example.com", "name": "Grace", "consent_to_contact": True}
+    created = client.post("/api/v1/customers/", body, format="json")
+    assert created.status_code == 201
+    assert created.json()["consent_to_contact"] is True
+    again = client.post(
+        "/api/v1/customers/", {**body, "email": "GRACE@example.com"}, format="json"
+    )
+    assert again.status_code == 200
+    assert again.json()["id"] == created.json()["id"]
+    assert Customer.objects.count() == 1
+
+
+def test_the_customer_detail_carries_the_history_summary(api_as, agent, make_case):
+    case = make_case("closed")
+    customer = case.customer
+    make_case("listening", customer=customer, assignee=agent)
+    history = api_as(agent).get(f"/api/v1/customers/{customer.pk}/").json()["history"]
+    assert history["cases"] == 2
+    assert history["open"] == 1
+    assert history["satisfied"] == 1
+    assert history["unresolved"] == 0
+    assert history["last_handled_by"] == agent.username
+    assert history["consent_to_contact"] is True
+
+
+def test_patch_edits_contact_details_and_consent(api_as, agent, make_case):
+    customer = make_case("new").customer
+    response = api_as(agent).patch(
+        f"/api/v1/customers/{customer.pk}/",
+        {"phone": "+44 20 7946 0000", "consent_to_contact": False},
+        format="json",
+    )
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.phone == "+44 20 7946 0000"
+    assert customer.consent_to_contact is False
+    assert customer.consent_updated_at is not None
+
+
+def test_a_service_client_sees_only_the_customers_of_its_cases(api_as, make_case):
+    client = api_as(scopes=["complaints:write", "complaints:read"])
+    mine = client.post("/api/v1/complaints/", complaint_body(), format="json").json()
+    other = make_case("new").customer
+    listed = {row["id"] for row in client.get("/api/v1/customers/").json()["results"]}
+    assert listed == {mine["customer"]["id"]}
+    assert client.get(f"/api/v1/customers/{other.pk}/").status_code == 404
+    denied = client.patch(f"/api/v1/customers/{other.pk}/", {}, format="json")
+    assert denied.status_code == 403
+
+
+def test_metrics_answer_with_the_figures_of_visible_cases(api_as, agent, make_case):
+    make_case("new")
+    response = api_as(agent).get(
+        "/api/v1/metrics/summary/", {"from": "2000-01-01", "to": "2100-01-01"}
+    )
+    assert response.status_code == 200
+    figures = response.json()
+    assert figures["opened"] == 1
+    assert figures["by_stage"]["new"] == 1
+
+
+def test_metrics_need_credentials_and_the_read_scope(anon, api_as):
+    assert anon.get("/api/v1/metrics/summary/").status_code == 401
+    writer = api_as(scopes=["complaints:write"])
+    assert writer.get("/api/v1/metrics/summary/").status_code == 403
+
+
+def test_metrics_reject_a_bad_date_with_a_400_problem(api_as, manager):
+    response = api_as(manager).get("/api/v1/metrics/summary/", {"from": "someday"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
