@@ -187,3 +187,27 @@ def test_counts_are_cached_briefly_and_dropped_after_the_users_own_change(
     agent_client.post(f"/cases/{case.reference}/take/", {"version": case.version})
     counts = agent_client.get("/").context["counts"]
     assert (counts["unassigned"], counts["mine"]) == (1, 1)
+
+
+def test_the_navigation_follows_the_role(agent_client, lead_client):
+    assert 'href="/dashboard/"' not in agent_client.get("/").content.decode()
+    assert 'href="/dashboard/"' in lead_client.get("/").content.decode()
+
+
+def test_logging_in_and_out(client, agent):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        "/accounts/login/", {"username": agent.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, agent):
+    response = client.post(
+        "/accounts/login/", {"username": agent.username, "password": "nope"}
+    )
+    assert "do not match" in response.content.decode()
