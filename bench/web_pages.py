@@ -272,10 +272,10 @@ def _children(rng, now, cases, staff) -> None:
 
 
 def measure() -> None:
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.conf import settings
     from django.test.utils import CaptureQueriesContext
 
     from complaints.models import Case
