@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export DEBUG ?= 1
 export DEMO_PORT ?= 8000
+# Two workers; tests marked slow share one of them (see tests/conftest.py).
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 HTMX_VERSION := 2.0.11
 PICO_VERSION := 2.1.1

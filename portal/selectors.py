@@ -21,7 +21,7 @@ from complaints.models import (
     Stage,
     Visibility,
 )
-from followups.models import FollowUp
+from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from sla.models import Deadline, DeadlineKind
 
 from .copy import CLOSE_NOTES, STEPS
@@ -94,6 +94,19 @@ def message_sender(message: Message) -> str:
 def customer_offers(*, case: Case) -> list[Offer]:
     """Offers put to the customer, oldest first."""
     return list(case.offers.filter(status__in=SHOWN_OFFERS).order_by("created_at"))
+
+
+def survey_due(*, case: Case, now: datetime | None = None) -> FollowUp | None:
+    """The case's email check-in that has fallen due, for the status page to offer."""
+    return (
+        case.followups.filter(
+            status=FollowUpStatus.SCHEDULED,
+            channel=FollowUpChannel.EMAIL,
+            due_at__lte=now or timezone.now(),
+        )
+        .order_by("due_at", "id")
+        .first()
+    )
 
 
 def case_progress(*, case: Case) -> list[Step]:

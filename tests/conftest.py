@@ -21,6 +21,14 @@ def _require(flag: str) -> bool:
     return os.environ.get(flag, "") == "1"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list) -> None:
+    """Run every `slow` test (processes, fixed ports) on one xdist worker, in turn."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _missing("REQUIRE_SERVICES", "needs PostgreSQL: set DATABASE_URL")

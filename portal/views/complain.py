@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from complaints.models import Case
 
@@ -62,7 +62,7 @@ def complain(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_safe
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
     """Thank the customer and give them their reference and status link."""
     case = case_for_status_token(token)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from complaints import lifecycle
 from complaints.actors import Actor
@@ -21,6 +21,7 @@ from complaints.services import message_post
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
 from ..guards import submission_claim, submission_release
+from ..links import survey_token
 from ..selectors import (
     SHOWN_OFFERS,
     case_for_status_token,
@@ -30,6 +31,7 @@ from ..selectors import (
     close_note,
     customer_messages,
     customer_offers,
+    survey_due,
 )
 from ..services import consent_set_by_customer
 from .common import link_invalid, rate_limited
@@ -52,7 +54,7 @@ ALREADY = {
 
 
 @never_cache
-@require_GET
+@require_safe
 def status(request: HttpRequest, token: str) -> HttpResponse:
     """Show where the case stands, its messages, offers and consent."""
     case = case_for_status_token(token)
@@ -135,8 +137,10 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
             or _answer_form(action, offer, None)
             for action in ("decline", "counter")
         }
+    survey = survey_due(case=case)
     context = {
         "case": case,
+        "survey_token": survey_token(survey) if survey else None,
         "token": token,
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),

@@ -150,3 +150,23 @@ def _agent_replies_and_offers(case, agent) -> None:
         description="A brand-new kettle, delivered within two working days.",
         by=agent,
     )
+
+
+def test_a_customer_answers_the_survey_on_a_phone(live_server, browser, make_case):
+    from portal.links import survey_url
+
+    case = make_case("following_up")
+    followup = case.followups.get()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(survey_url(followup))
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_text("Something needs another look").wait_for()
+    shot(phone, "portal-survey-errors-390")
+    phone.get_by_label("2", exact=True).check()
+    phone.get_by_label("No, it's still not right").check()
+    phone.get_by_label("Anything else you'd like to tell us?").fill("It broke again.")
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_role("heading", name="Thank you for being honest with us").wait_for()
+    shot(phone, "portal-survey-done-390")
+    case.refresh_from_db()
+    assert case.stage == "listening"

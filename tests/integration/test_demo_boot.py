@@ -80,7 +80,7 @@ def test_make_demo_serves_the_app_with_worker_and_beat(tmp_path):
         ]
         output = (tmp_path / "demo.log").read_text()
         for username in ("agent", "lead", "manager"):
-            password = re.search(rf"{username}\s*/\s*(\S+)", output).group(1)
+            password = re.search(rf"{username}\s+password:\s*(\S+)", output).group(1)
             landed = _login(base, username, password)
             assert "/accounts/login/" not in landed, f"{username} could not log in"
         deadline = time.monotonic() + 60

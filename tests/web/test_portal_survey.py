@@ -1,5 +1,6 @@
 """The follow-up survey: answered once, and an unhappy answer reopens the case."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints.models import Event
-from followups.services import followups_cancel_open
+from followups.services import followup_schedule, followups_cancel_open
 from portal import links
 
 
@@ -136,3 +137,28 @@ def test_the_survey_needs_a_csrf_token(followup):
     assert response.status_code == 403
     followup.refresh_from_db()
     assert followup.status == "scheduled"
+
+
+def test_the_status_page_offers_a_due_email_check_in(client, make_case, agent):
+    case = make_case("following_up")  # its phone follow-up is due tomorrow
+    status = f"/status/{links.status_token(case)}/"
+    assert "Tell us how we did" not in client.get(status).content.decode()
+    email = followup_schedule(
+        case=case,
+        due_at=timezone.now() + timedelta(hours=2),
+        channel="email",
+        by=agent,
+    )
+    assert "Tell us how we did" not in client.get(status).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        body = client.get(status).content.decode()
+    assert "Tell us how we did" in body
+    token = re.search(r'href="/survey/([^/"]+)/"', body).group(1)
+    assert links.read_survey_token(token) == email.pk
+
+
+def test_the_error_summary_links_to_each_question(client, followup):
+    body = client.post(url(followup), {}).content.decode()
+    for name in ("csat", "outcome"):
+        assert f'href="#id_{name}"' in body
+        assert f'id="id_{name}"' in body
