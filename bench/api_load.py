@@ -16,7 +16,40 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 BATCH = 20_000
-WORDS = ["parcel", "broken", "late", "refund", "courier", "rain", "vase", "invoice", "charged", "twice", "rude", "driver", "missing", "item", "wrong", "size", "damaged", "leaking", "faulty", "engineer", "visit", "cancelled", "order", "teapot", "lid", "chipped", "delivery", "window", "ignored", "emails", "manager", "apology"]
+WORDS = [
+    "parcel",
+    "broken",
+    "late",
+    "refund",
+    "courier",
+    "rain",
+    "vase",
+    "invoice",
+    "charged",
+    "twice",
+    "rude",
+    "driver",
+    "missing",
+    "item",
+    "wrong",
+    "size",
+    "damaged",
+    "leaking",
+    "faulty",
+    "engineer",
+    "visit",
+    "cancelled",
+    "order",
+    "teapot",
+    "lid",
+    "chipped",
+    "delivery",
+    "window",
+    "ignored",
+    "emails",
+    "manager",
+    "apology",
+]
 STAGES = [
     ("new", 8),
     ("listening", 8),
@@ -164,5 +197,12 @@ def load(n_cases: int, seed: int = 11) -> dict:
         ),
     )
     with connection.cursor() as cursor:
+        # New filings must continue after the loaded references.
+        cursor.execute(
+            "INSERT INTO complaints_referencecounter (year, last) "
+            "SELECT substring(reference, 3, 4)::int, max(substring(reference, 8)::int) "
+            "FROM complaints_case GROUP BY 1 ON CONFLICT (year) DO UPDATE "
+            "SET last = GREATEST(complaints_referencecounter.last, EXCLUDED.last)"
+        )
         cursor.execute("ANALYZE")
     return {"customers": n_customers, "cases": cases, "deadlines": deadlines}
