@@ -265,9 +265,34 @@ def message_post(
             message_kind=kind,
             pitch_warning=pitch_warning,
         )
+        if staff_reply:
+            _email_customer(case, message)
     if kind == MessageKind.FROM_CUSTOMER and case.awaiting_customer:
         case_set_awaiting_customer(case=case, awaiting=False, by=actor)
     return message
+
+
+def _email_customer(case: Case, message: Message) -> None:
+    """Queue the message to the customer by email, with their status link."""
+    from notifications.services import email_queue, outbox_enqueue_on_commit
+    from portal.links import status_url
+
+    customer = case.customer
+    if not customer.email:
+        return
+    outbox_id = email_queue(
+        to=customer.email,
+        template="customer_message",
+        key=f"message:{message.pk}",
+        context={
+            "customer_name": customer.name,
+            "message": message,
+            "status_url": status_url(case),
+        },
+        case=case,
+        now=message.created_at,
+    )
+    outbox_enqueue_on_commit([outbox_id])
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:

@@ -92,6 +92,9 @@ def test_filters_and_search_narrow_the_list(agent_client, make_case):
     assert urgent.reference in html and normal.reference not in html
     html = agent_client.get(f"/?queue=all&q={normal.reference}").content.decode()
     assert normal.reference in html and urgent.reference not in html
+    lowered = normal.reference.lower()
+    html = agent_client.get(f"/?queue=all&q={lowered}").content.decode()
+    assert normal.reference in html and urgent.reference not in html
     html = agent_client.get("/?queue=all&stage=listening").content.decode()
     assert urgent.reference not in html and normal.reference not in html
 

@@ -1,5 +1,6 @@
 """The inbox: queues of cases with their counts, filters, search and sorting."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -199,8 +200,14 @@ def _priority_rank() -> When_:
     )
 
 
+REFERENCE = re.compile(r"^C-\d{4}-\d{6}$", re.IGNORECASE)
+
+
 def _search_q(text: str) -> Q:
+    """Match a whole reference exactly (indexed), else words in subject or customer."""
     text = text.strip()[:100]
+    if REFERENCE.match(text):
+        return Q(reference=text.upper())
     return (
         Q(reference__icontains=text)
         | Q(subject__icontains=text)
