@@ -21,7 +21,7 @@ from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
 from complaints.lifecycle import describe
 
 PROBLEM = "application/problem+json"
-PROBLEM_BASE = "https://redress.readthedocs.io/problems/"
+PROBLEM_BASE = "urn:redress:problem:"
 
 # Codes a DomainError can name that are fields the caller sent: refusing them
 # is a validation failure (422), not a conflict with the case's state (409).
