@@ -9,7 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
@@ -50,13 +50,17 @@ def reference_next(*, year: int) -> str:
     Locks the year's counter row, so concurrent filings never share a number;
     call inside a transaction.
     """
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
-    )
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"C-{year}-{counter.last:06d}"
+    # One upsert takes the row lock and the number together (PostgreSQL and
+    # SQLite both speak ON CONFLICT … RETURNING).
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - fixed name
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        number = cursor.fetchone()[0]
+    return f"C-{year}-{number:06d}"
 
 
 @transaction.atomic
@@ -79,7 +83,7 @@ def case_file(
     actor = as_actor(by)
     if team is None and category is not None:
         team = category.default_team
-    case = Case.objects.create(
+    case = Case(
         reference=f"new-{uuid4().hex[:16]}",  # the real one is taken last
         customer=customer,
         subject=subject.strip(),
@@ -93,6 +97,8 @@ def case_file(
         metadata=metadata or {},
         api_client=api_client,
     )
+    case.sla_policy = sla_services.policy_for(case)
+    case.save(force_insert=True)
     record_event(
         case,
         "case_filed",
