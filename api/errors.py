@@ -21,7 +21,7 @@ from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
 from complaints.lifecycle import describe
 
 PROBLEM = "application/problem+json"
-PROBLEM_BASE = "https://redress.readthedocs.io/problems/"
+PROBLEM_BASE = "urn:redress:problem:"
 
 # Codes a DomainError can name that are fields the caller sent: refusing them
 # is a validation failure (422), not a conflict with the case's state (409).
@@ -48,24 +48,28 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than the server accepts."
     default_code = "payload_too_large"
+    problem_type = "payload-too-large"
 
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The case changed since you read it; fetch it again."
     default_code = "precondition_failed"
+    problem_type = "stale-version"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state."
     default_code = "conflict"
+    problem_type = "conflict"
 
 
 class Unprocessable(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = "The request cannot be processed."
     default_code = "unprocessable"
+    problem_type = "unprocessable"
 
 
 def problem(status_code: int, title: str, detail: str = "", **extra) -> Response:
@@ -136,6 +140,8 @@ def _reshape(exc: exceptions.APIException, response: Response) -> Response:
     else:
         title = str(exc.default_detail)
         detail = data.get("detail", title) if isinstance(data, dict) else str(data)
+        if getattr(exc, "problem_type", None):
+            extra["type"] = exc.problem_type
     result = problem(response.status_code, title, str(detail), **extra)
     for header, value in response.items():
         if header.lower() != "content-type":

@@ -6,9 +6,10 @@ timeline event.
 
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
@@ -49,13 +50,17 @@ def reference_next(*, year: int) -> str:
     Locks the year's counter row, so concurrent filings never share a number;
     call inside a transaction.
     """
-    ReferenceCounter.objects.bulk_create(
-        [ReferenceCounter(year=year, last=0)], ignore_conflicts=True
-    )
-    counter = ReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"C-{year}-{counter.last:06d}"
+    # One upsert takes the row lock and the number together (PostgreSQL and
+    # SQLite both speak ON CONFLICT … RETURNING).
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - fixed name
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        number = cursor.fetchone()[0]
+    return f"C-{year}-{number:06d}"
 
 
 @transaction.atomic
@@ -78,8 +83,8 @@ def case_file(
     actor = as_actor(by)
     if team is None and category is not None:
         team = category.default_team
-    case = Case.objects.create(
-        reference=reference_next(year=timezone.now().year),
+    case = Case(
+        reference=f"new-{uuid4().hex[:16]}",  # the real one is taken last
         customer=customer,
         subject=subject.strip(),
         description=description.strip(),
@@ -92,6 +97,8 @@ def case_file(
         metadata=metadata or {},
         api_client=api_client,
     )
+    case.sla_policy = sla_services.policy_for(case)
+    case.save(force_insert=True)
     record_event(
         case,
         "case_filed",
@@ -103,6 +110,10 @@ def case_file(
         team=team.slug if team else None,
     )
     sla_services.deadlines_start(case=case)
+    # The counter row stays locked until commit and serialises every filing:
+    # take the number last, so the lock covers two statements, not the filing.
+    case.reference = reference_next(year=timezone.now().year)
+    case.save(update_fields=["reference"])
     return case
 
 
@@ -260,9 +271,34 @@ def message_post(
             message_kind=kind,
             pitch_warning=pitch_warning,
         )
+        if staff_reply:
+            _email_customer(case, message)
     if kind == MessageKind.FROM_CUSTOMER and case.awaiting_customer:
         case_set_awaiting_customer(case=case, awaiting=False, by=actor)
     return message
+
+
+def _email_customer(case: Case, message: Message) -> None:
+    """Queue the message to the customer by email, with their status link."""
+    from notifications.services import email_queue, outbox_enqueue_on_commit
+    from portal.links import status_url
+
+    customer = case.customer
+    if not customer.email:
+        return
+    outbox_id = email_queue(
+        to=customer.email,
+        template="customer_message",
+        key=f"message:{message.pk}",
+        context={
+            "customer_name": customer.name,
+            "message": message,
+            "status_url": status_url(case),
+        },
+        case=case,
+        now=message.created_at,
+    )
+    outbox_enqueue_on_commit([outbox_id])
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:

@@ -211,6 +211,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that queues work must not hang on a broker that is down.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -244,6 +246,22 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Stable names for shared choice sets (otherwise drf-spectacular invents
+    # hashed names such as Channel17fEnum that break generated clients).
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "complaints.models.Stage",
+        "PriorityEnum": "complaints.models.Priority",
+        "CaseChannelEnum": "complaints.models.Channel",
+        "CloseReasonEnum": "complaints.models.CloseReason",
+        "OfferKindEnum": "complaints.models.OfferKind",
+        "OfferStatusEnum": "complaints.models.OfferStatus",
+        "MessageKindEnum": "complaints.models.MessageKind",
+        "VisibilityEnum": "complaints.models.Visibility",
+        "DeadlineKindEnum": "sla.models.DeadlineKind",
+        "FollowUpChannelEnum": "followups.models.FollowUpChannel",
+        "FollowUpStatusEnum": "followups.models.FollowUpStatus",
+        "OutcomeEnum": "followups.models.Outcome",
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)
 

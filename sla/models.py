@@ -174,6 +174,16 @@ class Deadline(models.Model):
                 condition=models.Q(next_check_at__isnull=False),
             ),
             models.Index(fields=["kind", "due_at"], name="deadline_kind_due"),
+            # The inbox's overdue queue and deadline sort read running deadlines only.
+            models.Index(
+                fields=["case", "due_at"],
+                name="deadline_running",
+                condition=models.Q(
+                    met_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    paused_at__isnull=True,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ Called by the lifecycle and the case services inside their transactions, so a
 deadline always agrees with the case it belongs to.
 """
 
+import time
 from datetime import datetime, timedelta
 
 from django.utils import timezone
@@ -41,15 +42,43 @@ def policy_for(case: Case) -> SlaPolicy | None:
     return policies.filter(category__isnull=True).first()
 
 
+SPEC_TTL = 60.0
+"""Seconds a process keeps a calendar's hours and holidays (edits clear it here)."""
+_specs: dict[int, tuple[float, BusinessCalendar]] = {}
+
+
+def calendar_spec_by_id(calendar_id: int | None) -> BusinessCalendar:
+    """Return a calendar's arithmetic value, cached in this process for SPEC_TTL.
+
+    Filing a case needs it on every request; the calendar changes rarely.
+    """
+    if calendar_id is None:
+        return BusinessCalendar.always_open()
+    now = time.monotonic()
+    hit = _specs.get(calendar_id)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    calendar = Calendar.objects.filter(pk=calendar_id).first()
+    spec = calendar_spec(calendar)
+    _specs[calendar_id] = (now + SPEC_TTL, spec)
+    return spec
+
+
+def calendar_specs_forget(**_: object) -> None:
+    """Drop the cached calendars (connected to saves of calendars, hours, holidays)."""
+    _specs.clear()
+
+
 def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline]:
     """Start the first-response and resolution clocks of a new case."""
     now = now or case.created_at or timezone.now()
     policy = policy_for(case)
     if policy is None:
         return []
-    Case.objects.filter(pk=case.pk).update(sla_policy=policy)
+    if case.sla_policy_id != policy.pk:
+        Case.objects.filter(pk=case.pk).update(sla_policy=policy)
     case.sla_policy = policy
-    spec = calendar_spec(_calendar(case, policy))
+    spec = calendar_spec_by_id(_calendar_id(case, policy))
     made = []
     for kind, minutes in (
         (DeadlineKind.FIRST_RESPONSE, policy.first_response_minutes),
@@ -108,7 +137,7 @@ def deadlines_resume(*, case: Case, now: datetime | None = None) -> None:
     if not paused:
         return
     policy = case.sla_policy or policy_for(case)
-    spec = calendar_spec(_calendar(case, policy))
+    spec = calendar_spec_by_id(_calendar_id(case, policy))
     for deadline in paused:
         deadline.consumed += business_time_between(
             deadline.started_at, deadline.paused_at, spec
@@ -126,7 +155,7 @@ def deadlines_recompute(*, case: Case) -> None:
     case.sla_policy = policy
     if policy is None:
         return
-    spec = calendar_spec(_calendar(case, policy))
+    spec = calendar_spec_by_id(_calendar_id(case, policy))
     now = timezone.now()
     targets = {
         DeadlineKind.FIRST_RESPONSE: policy.first_response_minutes,
@@ -197,7 +226,7 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     policy = case.sla_policy or policy_for(case)
     if policy is None:
         return
-    spec = calendar_spec(_calendar(case, policy))
+    spec = calendar_spec_by_id(_calendar_id(case, policy))
     Deadline.objects.filter(case=case, kind=DeadlineKind.RESOLUTION).delete()
     deadline = Deadline(
         case=case,
@@ -212,6 +241,13 @@ def _restart_resolution(case: Case, now: datetime) -> None:
 def calendar_of(case: Case, policy: SlaPolicy | None) -> Calendar | None:
     """Return the calendar a case's clocks run on: its team's, else its policy's."""
     return _calendar(case, policy)
+
+
+def _calendar_id(case: Case, policy: SlaPolicy | None) -> int | None:
+    team_calendar_id = case.team.calendar_id if case.team_id and case.team else None
+    if team_calendar_id is not None:
+        return team_calendar_id
+    return policy.calendar_id if policy else None
 
 
 def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
@@ -251,4 +287,5 @@ def calendar_seed_holidays(
     ]
     before = calendar.holidays.count()
     Holiday.objects.bulk_create(rows, ignore_conflicts=True)
+    calendar_specs_forget()
     return calendar.holidays.count() - before

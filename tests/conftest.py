@@ -44,6 +44,12 @@ def _missing(flag: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hash test passwords with MD5: the real hasher costs seconds per user here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def team(db):
     from teams.models import Team

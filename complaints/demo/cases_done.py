@@ -66,7 +66,7 @@ RESOLVED = [
 
 FOLLOWING_UP = [
     Spec(
-        "oven-door", 29, 4.0, "following_up", "Oven door glass cracked",
+        "oven-door", 29, 6.0, "following_up", "Oven door glass cracked",
         "The inner glass cracked the first time we used the grill.",
         "product-fault", assignee="maya", root_cause="manufacturing-defect",
         account="Cracked on first use of the grill; photos sent.",
@@ -90,7 +90,7 @@ FOLLOWING_UP = [
         followups=(F(1),),
     ),
     Spec(
-        "card-double-2", 1, 10.0, "following_up", "Paid twice at the self-checkout",
+        "card-double-2", 1, 14.0, "following_up", "Paid twice at the self-checkout",
         "The self-checkout froze and took payment twice for £58.12.",
         "billing", root_cause="payment-bug",
         account="Terminal froze after the first tap; staff told her to tap again.",
@@ -103,7 +103,7 @@ FOLLOWING_UP = [
         followups=(F(1, "phone", "satisfied", 4), F(7), F(30, "email")),
     ),
     Spec(
-        "lamp-broken", 3, 6.0, "following_up", "Lamp arrived in pieces",
+        "lamp-broken", 3, 8.0, "following_up", "Lamp arrived in pieces",
         "The glass shade was shattered inside the box.",
         "delivery", priority="low", root_cause="packaging",
         account="Shade shattered; outer box fine; no padding inside.",
@@ -115,7 +115,7 @@ FOLLOWING_UP = [
         followups=(F(1, "phone", "unreachable"), F(4, "email")),
     ),
     Spec(
-        "table-damaged", 6, 3.0, "following_up", "Table scratched by the delivery team",
+        "table-damaged", 6, 5.0, "following_up", "Table scratched by the delivery team",
         "They dragged it across the patio and the top is scratched from end to end.",
         "delivery", escalate=1, root_cause="training-gap",
         account="Saw them drag it; scratches along the whole top; they left in a hurry.",

@@ -111,7 +111,8 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a lead of the case's team or a manager may approve.", ["approver"]
+            "Only a team lead or a manager may approve (a lead of the case's team).",
+            ["approver"],
         )
     return _move(
         offer,
@@ -128,7 +129,8 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a lead of the case's team or a manager may reject.", ["approver"]
+            "Only a team lead or a manager may reject (a lead of the case's team).",
+            ["approver"],
         )
     return _move(
         offer,
@@ -206,6 +208,38 @@ def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
         "offer_fulfilled",
         note=note,
     )
+
+
+def offers_withdraw_open(case: Case, *, actor: Actor, note: str) -> list[int]:
+    """Withdraw the case's unanswered offers; the caller holds the case lock.
+
+    Used when the case closes: nobody can answer them any more. Returns the
+    ids withdrawn, each with its own timeline event.
+    """
+    open_statuses = (
+        OfferStatus.PENDING_APPROVAL,
+        OfferStatus.PROPOSED,
+        OfferStatus.COUNTERED,
+    )
+    now = timezone.now()
+    withdrawn = []
+    for offer in case.offers.select_for_update().filter(status__in=open_statuses):
+        before = offer.status
+        offer.status = OfferStatus.WITHDRAWN
+        offer.decided_at = now
+        offer.save(update_fields=["status", "decided_at", "updated_at"])
+        record_event(
+            case,
+            "offer_withdrawn",
+            by=actor,
+            before=before,
+            after=offer.status,
+            offer_id=offer.pk,
+            note=note,
+            **_summary(offer),
+        )
+        withdrawn.append(offer.pk)
+    return withdrawn
 
 
 def _move(

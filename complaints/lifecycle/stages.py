@@ -18,6 +18,7 @@ from ..exceptions import StaleVersion, TransitionRefused
 from ..models import STAGE_ORDER, Case, CloseReason, Stage
 from ..timeline import record_event
 from . import rules
+from .offers import offers_withdraw_open
 
 # Fields an agent may fill in the same request that moves the stage.
 EDITABLE_WITH_MOVE = ("customer_account", "restatement", "desired_outcome")
@@ -101,7 +102,13 @@ def _enter(
         data["skipped"] = list(STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1 :][:gap])
         case.skipped_steps += gap
     if move == rules.REOPEN:
+        from followups.services import followups_cancel_open
+
         data["reason"] = fields["reason"].strip()
+        # Heard again from the start: no reminder should ask if they are happy.
+        cancelled = followups_cancel_open(case=case, reason="case reopened", by=actor)
+        if cancelled:
+            data["followups_cancelled"] = cancelled
         case.reopen_count += 1
         case.close_reason = ""
         case.closed_at = None
@@ -123,11 +130,13 @@ def _enter(
         case.resolved_at = now
         data["resolution_summary"] = case.resolution_summary
     elif to == Stage.CLOSED:
-        _close(case, fields, now, data)
+        _close(case, fields, now, data, actor)
     return data
 
 
-def _close(case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any]) -> None:
+def _close(
+    case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any], actor: Actor
+) -> None:
     from followups.services import followups_cancel_open
 
     reason = fields["close_reason"]
@@ -147,3 +156,6 @@ def _close(case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any]) -
     cancelled = followups_cancel_open(case=case, reason=f"case closed ({reason})")
     if cancelled:
         data["followups_cancelled"] = cancelled
+    withdrawn = offers_withdraw_open(case, actor=actor, note=f"case closed ({reason})")
+    if withdrawn:
+        data["offers_withdrawn"] = withdrawn

@@ -414,3 +414,14 @@ def test_the_labels_describe_every_code_the_table_can_report():
         "an assignee",
         "made up code",
     ]
+
+
+def test_reopening_cancels_the_follow_ups_still_scheduled(make_case, agent):
+    """A reopened case is heard again; no reminder should ask how happy they are."""
+    case = make_case(F)
+    assert case.followups.filter(status="scheduled").count() == 1
+
+    case = lifecycle.transition(case, L, by=agent, reason="Called back: still broken.")
+
+    assert not case.followups.filter(status="scheduled").exists()
+    assert case.events.filter(kind="followups_cancelled").count() == 1

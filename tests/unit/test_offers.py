@@ -362,11 +362,11 @@ def test_fulfilling_sets_the_time_and_deciding_sets_the_decision_time(
 
 
 def test_moves_on_a_closed_case_are_refused(resolving, agent, lead):
-    offer = offer_in(S.PROPOSED, resolving, agent, lead)
+    offer = offer_in(S.ACCEPTED, resolving, agent, lead)
     lifecycle.transition(resolving, "closed", by=agent, close_reason="withdrawn")
 
     with pytest.raises(OfferRefused) as caught:
-        lifecycle.offer_accept(offer=offer, by=agent)
+        lifecycle.offer_fulfil(offer=offer, by=agent)
 
     assert caught.value.missing == ["open case"]
 
@@ -393,3 +393,34 @@ def test_an_accepted_but_unfulfilled_refund_is_no_resolution_yet(
 
 def test_offers_change_status_only_through_the_lifecycle():
     assert Offer._meta.get_field("status").editable is False
+
+
+@pytest.mark.parametrize("reason", ["withdrawn", "duplicate", "satisfied"])
+def test_closing_a_case_withdraws_its_open_offers(
+    make_case, resolving, agent, lead, reason
+):
+    """An offer on a closed case can never be answered; it must not wait forever."""
+    open_offers = [
+        offer_in(s, resolving, agent, lead)
+        for s in (S.PENDING_APPROVAL, S.PROPOSED, S.COUNTERED)
+    ]
+    done = offer_in(S.FULFILLED, resolving, agent, lead)
+    extra = {"duplicate_of": make_case("new")} if reason == "duplicate" else {}
+    if reason == "satisfied":
+        extra["skip_reason"] = "Sorted on the phone."
+
+    lifecycle.transition(resolving, "closed", by=agent, close_reason=reason, **extra)
+
+    for offer in open_offers:
+        offer.refresh_from_db()
+        assert offer.status == S.WITHDRAWN
+    done.refresh_from_db()
+    assert done.status == S.FULFILLED
+    withdrawn = resolving.events.filter(kind="offer_withdrawn")
+    assert withdrawn.count() == 3
+    assert {e.before for e in withdrawn} == {
+        S.PENDING_APPROVAL,
+        S.PROPOSED,
+        S.COUNTERED,
+    }
+    assert all(e.data["note"] == f"case closed ({reason})" for e in withdrawn)

@@ -6,6 +6,7 @@ seeded database.
 """
 
 import re
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -14,6 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.models import ApiClient
 from complaints.models import (
@@ -219,3 +222,51 @@ def test_every_case_was_walked_by_the_lifecycle(seeded):
     for case in Case.objects.exclude(stage="new"):
         last = case.events.filter(kind="stage_changed").last()
         assert last.after == case.stage, case.reference
+
+
+@pytest.mark.parametrize("with_time_machine", [True, False])
+def test_the_demo_clock_stops_at_the_moment_with_or_without_time_machine(
+    monkeypatch, with_time_machine
+):
+    import sys
+
+    from complaints.demo.walk import at
+
+    if not with_time_machine:
+        monkeypatch.setitem(sys.modules, "time_machine", None)  # import fails
+    moment = datetime(2030, 3, 4, 10, 30, tzinfo=UTC)
+
+    with at(moment):
+        assert timezone.now() == moment
+    assert timezone.now() != moment
+
+
+def test_demo_steps_move_into_office_hours_when_there_is_room():
+    from complaints.demo.walk import next_moment
+
+    saturday_night = datetime(2030, 3, 2, 22, 10, tzinfo=UTC)
+    wednesday = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
+
+    moment = next_moment(saturday_night, now=wednesday, remaining=5)
+
+    assert moment == datetime(2030, 3, 4, 8, 10, tzinfo=UTC)  # Monday, 08:10 London
+    assert next_moment(saturday_night, now=moment, remaining=5) < moment
+
+
+@given(
+    start=st.datetimes(
+        min_value=datetime(2030, 1, 1),
+        max_value=datetime(2031, 1, 1),
+        timezones=st.just(UTC),
+    ),
+    span=st.timedeltas(min_value=timedelta(minutes=1), max_value=timedelta(days=30)),
+    steps=st.integers(min_value=1, max_value=30),
+)
+def test_demo_steps_always_move_forward_and_end_before_now(start, span, steps):
+    from complaints.demo.walk import next_moment
+
+    now, moment = start + span, start
+    for remaining in range(steps, 0, -1):
+        later = next_moment(moment, now=now, remaining=remaining)
+        assert moment < later < now
+        moment = later

@@ -1,0 +1,41 @@
+"""Customer-facing messages reach the customer by email, with their status link."""
+
+import pytest
+from django.core import mail
+
+from complaints.services import message_post
+from notifications.models import Outbox
+from notifications.services import outbox_deliver_many
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_apology_is_emailed_to_the_customer_with_a_status_link(make_case):
+    case = make_case("acknowledged")
+    row = Outbox.objects.get(case=case)
+    assert row.to == case.customer.email
+    assert "sorry" in row.subject.lower()
+    assert "Will you accept our apology?" in row.body
+    assert "/status/" in row.body
+    outbox_deliver_many(ids=[row.pk])
+    assert [m.to for m in mail.outbox] == [[case.customer.email]]
+
+
+@pytest.mark.django_db
+def test_internal_notes_and_customer_messages_send_no_email(make_case, agent):
+    case = make_case("listening")
+    message_post(
+        case=case, body="Courier is Fast Parcels.", visibility="internal", by=agent
+    )
+    message_post(
+        case=case, body="Any news?", visibility="customer", kind="from_customer"
+    )
+    assert not Outbox.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_a_customer_without_email_gets_no_mail(make_case, agent):
+    case = make_case("listening")
+    case.customer.email = ""
+    case.customer.save()
+    message_post(case=case, body="We are on it.", visibility="customer", by=agent)
+    assert not Outbox.objects.filter(case=case).exists()

@@ -1,0 +1,122 @@
+"""Customer services: matching a filer to a customer, consent, ending a relationship.
+
+Concurrent matching on one external_ref is in test_concurrency.
+"""
+
+import pytest
+
+from complaints import lifecycle
+from complaints.exceptions import RelationshipEndRefused
+from customers.models import Customer
+from customers.services import (
+    customer_end_relationship,
+    customer_match_or_create,
+    customer_set_consent,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing the staff fixtures' passwords properly costs half a second each."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def match(**kwargs):
+    kwargs.setdefault("name", "Jo Bloggs")
+    return customer_match_or_create(**kwargs)
+
+
+def test_a_new_filer_becomes_a_customer():
+    customer, created = match(email=" jo@example.com ", external_ref="shop-1")
+
+    assert created
+    assert (customer.email, customer.external_ref) == ("jo@example.com", "shop-1")
+    assert customer.consent_to_contact is False
+
+
+def test_the_external_ref_wins_over_a_changed_email():
+    first, _ = match(email="jo@example.com", external_ref="shop-1")
+
+    again, created = match(email="jo.new@example.com", external_ref="shop-1")
+
+    assert (again, created) == (first, False)
+
+
+def test_an_email_matches_whatever_its_case():
+    first, _ = match(email="Jo@Example.com")
+
+    again, created = match(email="JO@EXAMPLE.COM")
+
+    assert (again, created) == (first, False)
+
+
+def test_an_email_match_without_an_id_adopts_the_filers_id():
+    first, _ = match(email="jo@example.com")
+
+    again, created = match(email="jo@example.com", external_ref="crm-9")
+
+    assert (again, created) == (first, False)
+    assert Customer.objects.get(pk=first.pk).external_ref == "crm-9"
+
+
+def test_an_email_match_with_another_id_is_a_different_customer():
+    first, _ = match(email="family@example.com", external_ref="crm-1")
+
+    other, created = match(email="family@example.com", external_ref="crm-2")
+
+    assert created and other != first
+
+
+@pytest.mark.parametrize("ref", ["", None])
+def test_without_email_or_id_every_filer_is_new(ref):
+    one, _ = match(email="", external_ref=ref)
+    two, created = match(email="", external_ref=ref)
+
+    assert created and one != two
+    assert one.external_ref is None
+
+
+def test_consent_is_recorded_with_its_time():
+    customer, _ = match(email="jo@example.com")
+
+    customer_set_consent(customer=customer, consent=True)
+
+    customer.refresh_from_db()
+    assert customer.consent_to_contact is True
+    assert customer.consent_updated_at is not None
+
+
+def test_ending_a_relationship_waits_for_open_cases_accepted_offers_and_a_reason(
+    make_case, agent
+):
+    case = make_case("resolving")
+    offer = lifecycle.offer_make(case=case, kind="redo", by=agent)
+    lifecycle.offer_accept(offer=offer, by=agent)
+
+    with pytest.raises(RelationshipEndRefused) as caught:
+        customer_end_relationship(customer=case.customer, reason="  ")
+
+    assert caught.value.missing == [
+        "reason",
+        "no_open_cases",
+        "no_unfulfilled_accepted_offers",
+    ]
+    assert Customer.objects.get(pk=case.customer_id).relationship_status == "active"
+
+
+def test_a_relationship_ends_civilly_once_nothing_is_open(make_case, agent):
+    case = make_case("resolving")
+    offer = lifecycle.offer_make(case=case, kind="redo", by=agent)
+    lifecycle.offer_accept(offer=offer, by=agent)
+    lifecycle.offer_fulfil(offer=offer, by=agent)
+    lifecycle.transition(case, "closed", by=agent, close_reason="relationship_ended")
+
+    customer = customer_end_relationship(
+        customer=case.customer, reason="Repeated abuse of staff on the phone."
+    )
+
+    assert customer.relationship_status == "ended"
+    assert customer.relationship_ended_at is not None
+    assert customer.relationship_ended_reason == "Repeated abuse of staff on the phone."
