@@ -2,9 +2,8 @@
 
 The same `metrics_summary` as the page computes them; every field's
 description comes from `metrics.definitions`, so the schema explains each
-figure exactly as the dashboard does. Team leads (their teams), managers
-(everything) and service clients (the cases they filed) may read it; an agent
-gets 403, and a bad filter value is a 400 problem.
+figure exactly as the dashboard does. Team leads and managers only (an agent
+or a service client gets 403); a bad filter value is a 400 problem.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,7 +19,7 @@ from .metrics import DEFINITIONS as D
 from .metrics import (
     FilterInvalid,
     filter_parse,
-    may_see_metrics,
+    may_see_dashboard,
     metrics_summary_cached,
 )
 
@@ -265,7 +264,7 @@ class MetricsSummaryView(APIView):
         description="The dashboard figures of the cases the caller may see.",
     )
     def get(self, request):
-        if not may_see_metrics(request.user):
+        if not may_see_dashboard(request.user):
             raise PermissionDenied("The metrics are for team leads and managers.")
         try:
             flt = filter_parse(user=request.user, params=request.query_params)

@@ -28,7 +28,6 @@ from .filters import (
     dashboard_teams,
     filter_parse,
     may_see_dashboard,
-    may_see_metrics,
     scoped_cases,
 )
 from .offers import offer_figures
@@ -120,7 +119,6 @@ def metrics_summary_cached(*, user: Any, flt: MetricsFilter) -> dict[str, Any]:
         (
             connection.settings_dict["NAME"],
             flt.visible_team_ids,
-            flt.api_client_id,
             sorted(flt.query().items()),
             flt.start,
             flt.end,
@@ -147,7 +145,6 @@ __all__ = [
     "dashboard_teams",
     "filter_parse",
     "may_see_dashboard",
-    "may_see_metrics",
     "metrics_summary",
     "metrics_summary_cached",
     "scoped_cases",

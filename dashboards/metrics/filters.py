@@ -54,8 +54,6 @@ class MetricsFilter:
     teams: tuple[Team, ...] = field(default=(), compare=False)
     # The teams whose cases the viewer may see; None: every case (a manager).
     visible_team_ids: tuple[int, ...] | None = ()
-    # A service client (an API key without a user) sees the cases it filed.
-    api_client_id: str | None = None
 
     @property
     def lower(self) -> datetime:
@@ -82,7 +80,6 @@ class MetricsFilter:
             priority=self.priority,
             channel=self.channel,
             visible_team_ids=self.visible_team_ids,
-            api_client_id=self.api_client_id,
         )
 
     def case_q(self, prefix: str = "") -> Q:
@@ -95,8 +92,6 @@ class MetricsFilter:
         lookups = {f"{prefix}{k}": v for k, v in self.dimensions().items()}
         if self.visible_team_ids is not None:
             lookups[f"{prefix}team_id__in"] = list(self.visible_team_ids)
-        if self.api_client_id is not None:
-            lookups[f"{prefix}api_client_id"] = self.api_client_id
         return Q(**lookups)
 
     def dimensions(self) -> dict[str, Any]:
@@ -129,19 +124,8 @@ class MetricsFilter:
         return {k: v for k, v in params.items() if v}
 
 
-def service_client_of(user: Any) -> Any:
-    """The ApiClient behind a key issued without a user, else None."""
-    client = getattr(user, "client", None)
-    return client if getattr(user, "pk", None) is None else None
-
-
-def may_see_metrics(user: Any) -> bool:
-    """The metrics API: leads, managers, and service clients (their own cases)."""
-    return service_client_of(user) is not None or may_see_dashboard(user)
-
-
 def may_see_dashboard(user: Any) -> bool:
-    """Team leads and managers see the dashboard; agents do not."""
+    """Team leads and managers see the dashboard; agents and clients do not."""
     return getattr(user, "pk", None) is not None and role_of(user) in (
         Role.TEAM_LEAD,
         Role.MANAGER,
@@ -150,8 +134,6 @@ def may_see_dashboard(user: Any) -> bool:
 
 def dashboard_teams(user: Any) -> QuerySet[Team]:
     """The teams `user` may filter the dashboard by (a lead: their own)."""
-    if service_client_of(user) is not None:
-        return Team.objects.none()
     if role_of(user) == Role.MANAGER:
         return Team.objects.order_by("name")
     return Team.objects.filter(pk__in=team_ids_of(user)).order_by("name")
@@ -186,17 +168,10 @@ def filter_parse(
         priority=priority or "",
         channel=channel or "",
         teams=teams,
-        **_visibility(user),
+        visible_team_ids=None
+        if role_of(user) == Role.MANAGER
+        else tuple(team_ids_of(user)),
     )
-
-
-def _visibility(user: Any) -> dict[str, Any]:
-    client = service_client_of(user)
-    if client is not None:
-        return {"visible_team_ids": None, "api_client_id": client.pk}
-    if role_of(user) == Role.MANAGER:
-        return {"visible_team_ids": None}
-    return {"visible_team_ids": tuple(team_ids_of(user))}
 
 
 def _choice(
