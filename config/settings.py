@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -218,6 +219,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "process-due-every-minute": {"task": "sla.tasks.process_due", "schedule": 60.0},
+    # Repair the dashboards' stored business-hours durations once a night.
+    "refresh-dashboard-nightly": {
+        "task": "dashboards.tasks.refresh_dashboard",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {

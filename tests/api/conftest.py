@@ -10,12 +10,6 @@ ALL_SCOPES = ["complaints:write", "complaints:read", "cases:manage"]
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Staff fixtures hash a password each; PBKDF2 would dominate these tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttles():
     # Throttle counters live in the cache; each test starts with none.
     cache.clear()

@@ -21,11 +21,7 @@ def test_filing_locks_the_reference_counter_only_at_the_end(sla_policy):
     with CaptureQueriesContext(connection) as captured:
         case = case_file(customer=customer, subject="Late", description="Very late")
     sqls = [q["sql"] for q in captured.captured_queries]
-    lock = next(
-        i
-        for i, sql in enumerate(sqls)
-        if "complaints_referencecounter" in sql
-    )
+    lock = next(i for i, sql in enumerate(sqls) if "complaints_referencecounter" in sql)
     after_lock = [
         sql for sql in sqls[lock + 1 :] if not sql.startswith(("RELEASE", "COMMIT"))
     ]

@@ -48,11 +48,6 @@ def fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def open_as(chromium, live_server, transactional_db):
     """Return a function that logs a user in, in a new context, and gives its page."""

@@ -40,7 +40,6 @@ def _setup(settings, live_server):
     from django.core.cache import cache
 
     settings.SITE_URL = live_server.url
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     SHOTS.mkdir(parents=True, exist_ok=True)
 

@@ -31,7 +31,6 @@ SLOW_MAIL = "tests.integration.mailbackend.SlowFileBackend"
 
 @pytest.fixture
 def setup(team, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     calendar = Calendar.objects.create(name="Always", time_zone="UTC")
     SlaPolicy.objects.create(
         name="Normal",

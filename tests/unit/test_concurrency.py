@@ -22,12 +22,6 @@ from tests.factories import CustomerFactory
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def race(calls: list[Callable[[], Any]]) -> list[Any]:
     """Run the calls at once in threads; return each result or raised exception."""
     barrier = threading.Barrier(len(calls))

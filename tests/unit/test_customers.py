@@ -17,12 +17,6 @@ from customers.services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def match(**kwargs):
     kwargs.setdefault("name", "Jo Bloggs")
     return customer_match_or_create(**kwargs)

@@ -16,12 +16,6 @@ from complaints.services import case_assign
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 N, L, A, RG, RD, F, C = STAGE_ORDER
 SKIP_SCHEDULED = ["skip_reason", "follow_up_scheduled"]
 

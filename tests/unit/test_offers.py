@@ -45,12 +45,6 @@ ROUTES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def limits(db):
     OfferLimit.objects.create(kind="refund", currency="GBP", max_amount="100.00")

@@ -24,12 +24,6 @@ from tests.factories import CustomerFactory, StaffFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- filing ----------------------------------------------------------------
 
 

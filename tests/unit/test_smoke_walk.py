@@ -20,12 +20,6 @@ from sla.models import Calendar, Deadline, SlaPolicy
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.mark.parametrize("stage", STAGE_ORDER)
 def test_a_case_can_be_walked_to_every_stage(make_case, stage):
     case = make_case(stage)

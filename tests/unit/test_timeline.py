@@ -24,12 +24,6 @@ from followups.services import followup_complete, followup_schedule
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hashing the staff fixtures' passwords properly costs half a second each."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def change_and_last_event(case, change):
     """Run `change`; return (the one event it appended, the version step)."""
     version = Case.objects.get(pk=case.pk).version

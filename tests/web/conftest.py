@@ -11,12 +11,6 @@ def fresh_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    """Password hashing is not under test here; the default one is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _client_for(client_class, user):
     client = client_class()
     client.force_login(user)

@@ -11,12 +11,6 @@ from tests.factories import StaffFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Hashing staff passwords at full strength would dominate these tests."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

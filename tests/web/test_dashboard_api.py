@@ -21,11 +21,6 @@ urlpatterns = [
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres, pytest.mark.urls(__name__)]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user=user) if user else None

@@ -214,3 +214,14 @@ def test_a_wrong_password_is_refused_with_a_message(client, agent):
         "/accounts/login/", {"username": agent.username, "password": "nope"}
     )
     assert "do not match" in response.content.decode()
+
+
+def test_the_team_filter_narrows_a_managers_list_to_one_team(
+    manager_client, make_case, other_team
+):
+    care = make_case("new", subject="Care case")
+    billing = make_case("new", team=other_team, by=None, subject="Billing case")
+    html = manager_client.get(f"/?queue=all&team={other_team.slug}").content.decode()
+    assert billing.reference in html and care.reference not in html
+    html = manager_client.get("/?queue=all&team=no-such-team").content.decode()
+    assert billing.reference not in html and care.reference not in html

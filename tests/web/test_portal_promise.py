@@ -17,11 +17,6 @@ BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=BERLIN)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def policy(db):
     calendar = Calendar.objects.create(name="Berlin office", time_zone="Europe/Berlin")

@@ -17,9 +17,7 @@ from portal.copy import STEPS
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_fresh(settings):
-    # Staff fixtures hash a password; a fast hasher keeps this module quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _fresh_cache():
     cache.clear()
     yield
     cache.clear()

@@ -13,12 +13,6 @@ from followups.services import followup_schedule, followups_cancel_open
 from portal import links
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Staff fixtures hash a password; a fast hasher keeps this module quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def followup(make_case):
     return make_case("following_up").followups.get()

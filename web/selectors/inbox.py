@@ -140,6 +140,7 @@ class InboxFilters:
     stage: str = ""
     priority: str = ""
     category: int | None = None
+    team: str = ""
     customer: int | None = None
     q: str = ""
     sort: str = "due"
@@ -158,6 +159,8 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
         cases = cases.filter(priority=filters.priority)
     if filters.category:
         cases = cases.filter(category_id=filters.category)
+    if filters.team:
+        cases = cases.filter(team__slug=filters.team)
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:

@@ -44,6 +44,7 @@ def parse_filters(query: QueryDict, *, default_queue: str) -> InboxFilters:
         stage=query.get("stage", ""),
         priority=query.get("priority", ""),
         category=as_int("category"),
+        team=query.get("team", "").strip()[:100],
         customer=as_int("customer"),
         q=query.get("q", "").strip()[:100],
         sort=query.get("sort", "due") if query.get("sort") in SORTS else "due",
