@@ -1,0 +1,99 @@
+"""Offers made to put a complaint right, and the limits above which they need approval."""
+
+from django.conf import settings
+from django.db import models
+
+from .case import Case
+
+
+class OfferKind(models.TextChoices):
+    REFUND = "refund", "Refund"
+    PARTIAL_REFUND = "partial_refund", "Partial refund"
+    REPLACEMENT = "replacement", "Replacement"
+    REDO = "redo", "Redo the work"
+    CREDIT = "credit", "Credit"
+    GOODWILL_GESTURE = "goodwill_gesture", "Goodwill gesture"
+    APOLOGY_ONLY = "apology_only", "Apology only"
+    OTHER = "other", "Other"
+
+
+MONETARY_KINDS: frozenset[str] = frozenset(
+    {OfferKind.REFUND, OfferKind.PARTIAL_REFUND, OfferKind.CREDIT}
+)
+
+
+class OfferStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    COUNTERED = "countered", "Countered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    REJECTED = "rejected", "Rejected by approver"
+    FULFILLED = "fulfilled", "Fulfilled"
+
+
+class OfferLimit(models.Model):
+    """The most an agent may offer of a kind without a manager's approval."""
+
+    kind = models.CharField(max_length=20, choices=OfferKind.choices)
+    currency = models.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
+    max_amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["kind", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "currency"], name="offer_limit_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ≤ {self.max_amount} {self.currency}"
+
+
+class Offer(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
+    kind = models.CharField(max_length=20, choices=OfferKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    description = models.TextField(blank=True)
+    extra_mile = models.BooleanField(
+        default=False, help_text="A gesture beyond the fix itself."
+    )
+    status = models.CharField(
+        max_length=20, choices=OfferStatus.choices, editable=False
+    )
+    needed_approval = models.BooleanField(default=False, editable=False)
+    counter_request = models.TextField(
+        blank=True, help_text="What the customer asked for instead."
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["case", "status"], name="offer_case_status"),
+            models.Index(fields=["status", "created_at"], name="offer_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        money = f" {self.amount} {self.currency}" if self.amount is not None else ""
+        return f"{self.get_kind_display()}{money} ({self.status})"
