@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from complaints.actors import Actor, as_actor
 from complaints.exceptions import FollowUpRefused
+from complaints.lifecycle import followups_cancel_open, transition
 from complaints.models import Case, Stage
 from complaints.timeline import record_event
 
@@ -34,8 +35,6 @@ def followup_schedule(
     The first one moves a resolved case on to following_up. Raises
     FollowUpRefused.
     """
-    from complaints.lifecycle import transition
-
     actor = as_actor(by)
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
@@ -88,8 +87,6 @@ def followup_complete(
 
     Raises FollowUpRefused when it is not scheduled or the input is invalid.
     """
-    from complaints.lifecycle import transition
-
     actor = as_actor(by)
     if outcome not in Outcome.values:
         raise FollowUpRefused(f"Unknown outcome {outcome!r}.", ["outcome"])
@@ -134,23 +131,6 @@ def followup_complete(
                 reason=f"Follow-up found the customer still unsatisfied. {note}".strip(),
             )
     return followup
-
-
-def followups_cancel_open(*, case: Case, reason: str, by: Actor | Any = None) -> int:
-    """Cancel the case's scheduled follow-ups; return how many."""
-    ids = list(
-        FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).values_list(
-            "pk", flat=True
-        )
-    )
-    if ids:
-        FollowUp.objects.filter(pk__in=ids).update(
-            status=FollowUpStatus.CANCELLED, next_check_at=None
-        )
-        record_event(
-            case, "followups_cancelled", by=by, followup_ids=ids, reason=reason
-        )
-    return len(ids)
 
 
 def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:

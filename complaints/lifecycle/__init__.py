@@ -6,6 +6,7 @@
   `offer_decline`, `offer_counter`, `offer_withdraw`, `offer_fulfil`.
 """
 
+from .followups import followups_cancel_open
 from .offers import (
     above_limit,
     offer_accept,
@@ -24,6 +25,7 @@ __all__ = [
     "LABELS",
     "above_limit",
     "describe",
+    "followups_cancel_open",
     "has_accepted_resolution",
     "offer_accept",
     "offer_approve",

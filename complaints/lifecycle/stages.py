@@ -18,6 +18,7 @@ from ..exceptions import StaleVersion, TransitionRefused
 from ..models import STAGE_ORDER, Case, CloseReason, Stage
 from ..timeline import record_event
 from . import rules
+from .followups import followups_cancel_open
 from .offers import offers_withdraw_open
 
 # Fields an agent may fill in the same request that moves the stage.
@@ -102,8 +103,6 @@ def _enter(
         data["skipped"] = list(STAGE_ORDER[STAGE_ORDER.index(case.stage) + 1 :][:gap])
         case.skipped_steps += gap
     if move == rules.REOPEN:
-        from followups.services import followups_cancel_open
-
         data["reason"] = fields["reason"].strip()
         # Heard again from the start: no reminder should ask if they are happy.
         cancelled = followups_cancel_open(case=case, reason="case reopened", by=actor)
@@ -137,8 +136,6 @@ def _enter(
 def _close(
     case: Case, fields: dict[str, Any], now: Any, data: dict[str, Any], actor: Actor
 ) -> None:
-    from followups.services import followups_cancel_open
-
     reason = fields["close_reason"]
     case.close_reason = reason
     case.closed_at = now

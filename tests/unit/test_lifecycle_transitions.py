@@ -228,7 +228,7 @@ def test_following_up_closes_once_every_follow_up_is_done(make_case, agent):
 
 
 def test_following_up_closes_once_every_follow_up_is_cancelled(make_case, agent):
-    from followups.services import followups_cancel_open
+    from complaints.lifecycle import followups_cancel_open
 
     case = make_case(F)
     followups_cancel_open(case=case, reason="customer moved abroad", by=agent)

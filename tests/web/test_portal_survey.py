@@ -8,8 +8,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from complaints.lifecycle import followups_cancel_open
 from complaints.models import Event
-from followups.services import followup_schedule, followups_cancel_open
+from followups.services import followup_schedule
 from portal import links
 
 
