@@ -6,8 +6,14 @@ migration `api.0003` serve each of those `icontains`; the customer side is
 resolved to ids first, so the whole condition is an OR of index scans.
 """
 
+from datetime import UTC
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from complaints.models import Case, Priority, Stage
 from complaints.selectors import overdue_q
@@ -20,6 +26,27 @@ BOOLEAN = [("true", "true"), ("false", "false")]
 
 def _true(value: str) -> bool:
     return value == "true"
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC before it reaches the database.
+
+    Python accepts offsets up to ±24 h, PostgreSQL only ±15:59; a value whose
+    UTC equivalent falls outside years 1–9999 is invalid, not a server error.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("This date-time is out of range.") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -50,12 +77,12 @@ class CaseFilter(django_filters.FilterSet):
         method="filter_overdue",
         help_text="With a running SLA deadline past due, or not.",
     )
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = UtcIsoDateTimeFilter(
         field_name="created_at",
         lookup_expr="gte",
         help_text="Filed at or after (ISO 8601).",
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="Filed before (ISO 8601)."
     )
     q = django_filters.CharFilter(
@@ -69,6 +96,7 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = []
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_escalated(self, queryset, name, value):
         if value in (None, ""):
             return queryset
@@ -76,6 +104,7 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.filter(escalation_level__gt=0)
         return queryset.filter(escalation_level=0)
 
+    @extend_schema_field(OpenApiTypes.BOOL)
     def filter_overdue(self, queryset, name, value):
         if value in (None, ""):
             return queryset

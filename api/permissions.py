@@ -19,6 +19,7 @@ from .models import Scope
 READ = Scope.COMPLAINTS_READ.value
 WRITE = Scope.COMPLAINTS_WRITE.value
 MANAGE = Scope.CASES_MANAGE.value
+STAFF_ONLY = "staff"  # no service client holds it: users with a staff role only
 
 
 def is_service_client(user) -> bool:

@@ -7,7 +7,8 @@ Load the data first with `bench/dataset.py`. Each scenario (page or API, a
 manager or a team lead, the last 90 days or all time) is requested in-process
 through Django's test client — the full view, metrics and template, without
 the network — after two warm-up requests; it prints p50/p95/max in ms and
-the number of SQL queries of every run (which must not vary).
+the number of SQL queries of every run (which must not vary). `--cold` turns
+the summary cache off (the first view after a change to any case).
 """
 
 import argparse
@@ -30,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from complaints.models import Case, Event, Offer  # noqa: E402
+from dashboards import metrics  # noqa: E402
 from followups.models import FollowUp  # noqa: E402
 
 SCENARIOS = [
@@ -43,8 +45,8 @@ SCENARIOS = [
 ]
 
 
-def measure(client: Client, url: str, runs: int) -> dict:
-    for _ in range(2):
+def measure(client: Client, url: str, runs: int, warmups: int) -> dict:
+    for _ in range(warmups):
         assert client.get(url).status_code == 200, url
     times, queries = [], set()
     for _ in range(runs):
@@ -66,7 +68,14 @@ def measure(client: Client, url: str, runs: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--cold", action="store_true", help="turn the cache off")
+    parser.add_argument("--warmups", type=int, default=2)
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenario numbers (0-based)"
+    )
     args = parser.parse_args()
+    if args.cold:
+        metrics.SUMMARY_SECONDS = 0  # as after any write: nothing cached to reuse
     users = get_user_model().objects
     clients = {}
     for role, name in (("manager", "bench-manager"), ("lead", "lead-team-0")):
@@ -75,11 +84,14 @@ def main() -> None:
     print(
         f"dataset: {Case.objects.count()} cases, {Offer.objects.count()} offers, "
         f"{FollowUp.objects.count()} follow-ups, {Event.objects.count()} events; "
-        f"{os.cpu_count()} cores; {args.runs} runs after 2 warm-ups"
+        f"{os.cpu_count()} cores; {args.runs} runs after {args.warmups} warm-ups; "
+        f"{'cold (summary cache off)' if args.cold else 'warm cache'}"
     )
     print(f"{'what':5} {'who':8} {'url':58} {'p50':>7} {'p95':>7} {'max':>7}  queries")
-    for kind, role, url in SCENARIOS:
-        r = measure(clients[role], url, args.runs)
+    chosen = [int(n) for n in args.only.split(",") if n] or range(len(SCENARIOS))
+    for number in chosen:
+        kind, role, url = SCENARIOS[number]
+        r = measure(clients[role], url, args.runs, args.warmups)
         print(
             f"{kind:5} {role:8} {url:58} {r['p50']:7.0f} {r['p95']:7.0f} "
             f"{r['max']:7.0f}  {r['queries']}"

@@ -5,6 +5,7 @@ timeline event.
 """
 
 from datetime import datetime
+from uuid import uuid4
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -79,7 +80,7 @@ def case_file(
     if team is None and category is not None:
         team = category.default_team
     case = Case.objects.create(
-        reference=reference_next(year=timezone.now().year),
+        reference=f"new-{uuid4().hex[:16]}",  # the real one is taken last
         customer=customer,
         subject=subject.strip(),
         description=description.strip(),
@@ -103,6 +104,10 @@ def case_file(
         team=team.slug if team else None,
     )
     sla_services.deadlines_start(case=case)
+    # The counter row stays locked until commit and serialises every filing:
+    # take the number last, so the lock covers two statements, not the filing.
+    case.reference = reference_next(year=timezone.now().year)
+    case.save(update_fields=["reference"])
     return case
 
 

@@ -27,3 +27,28 @@ def record_event(
         after=after,
         data=data,
     )
+
+
+def record_events(
+    entries: list[tuple[Case, str, dict[str, Any]]], /, *, by: Any = None
+) -> list[Event]:
+    """Append many events at once (one INSERT), e.g. a due pass's firings.
+
+    Each entry is `(case, kind, data)`; `data` may carry `before` and `after`.
+    """
+    actor = as_actor(by)
+    rows = []
+    for case, kind, data in entries:
+        data = dict(data)
+        rows.append(
+            Event(
+                case=case,
+                actor=actor.user,
+                actor_label=actor.label,
+                kind=kind,
+                before=data.pop("before", None),
+                after=data.pop("after", None),
+                data=data,
+            )
+        )
+    return Event.objects.bulk_create(rows)

@@ -16,7 +16,12 @@ from rest_framework.views import APIView
 from complaints.models import OPEN_STAGES, Channel, Priority
 
 from .metrics import DEFINITIONS as D
-from .metrics import FilterInvalid, filter_parse, may_see_dashboard, metrics_summary
+from .metrics import (
+    FilterInvalid,
+    filter_parse,
+    may_see_dashboard,
+    metrics_summary_cached,
+)
 
 Rate = serializers.FloatField
 RATE = " A share from 0 to 1; null when there is nothing to divide by."
@@ -265,5 +270,5 @@ class MetricsSummaryView(APIView):
             flt = filter_parse(user=request.user, params=request.query_params)
         except FilterInvalid as exc:
             raise ValidationError(exc.errors) from None
-        figures = metrics_summary(user=request.user, flt=flt)
+        figures = metrics_summary_cached(user=request.user, flt=flt)
         return Response(SummarySerializer(figures).data)

@@ -40,3 +40,18 @@ class CaseDurations(models.Model):
         return (
             f"{self.case_id}: {self.first_response_seconds}/{self.resolution_seconds}"
         )
+
+
+class RefreshMark(models.Model):
+    """When a background refresh last ran (one row per kind of refresh).
+
+    Kept in the database rather than the cache so that it moves with the data
+    (a restore or a fresh test database starts without a mark and is checked
+    in full once).
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"

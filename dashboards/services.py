@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from complaints.models import Case, Event
@@ -26,7 +24,7 @@ from sla.models import Calendar, Deadline, DeadlineKind, SlaPolicy
 from sla.services import calendar_spec
 from teams.models import Team
 
-from .models import CaseDurations
+from .models import CaseDurations, RefreshMark
 
 BATCH = 2000
 MARGIN = timedelta(minutes=10)
@@ -61,20 +59,19 @@ def durations_refresh_recent(*, now: datetime, limit: int = 500) -> int:
     A first response or a resolution always writes a `message_added` or
     `stage_changed` event, so only the cases with such events since the last
     call (minus a margin for transactions still open then) are checked; that
-    read uses the (kind, created_at) index. Without a mark — a new cache —
-    every case is checked once. Returns how many were recomputed.
+    read uses the (kind, created_at) index. Without a mark (a new or restored
+    database) every case is checked once. Returns how many were recomputed.
     """
-    key = f"dashboards:durations-mark:{connection.settings_dict['NAME']}"
-    mark = cache.get(key)
+    mark = RefreshMark.objects.filter(name="durations").first()
     cases = None
     if mark is not None:
         recent = Event.objects.filter(
             kind__in=("message_added", "stage_changed"),
-            created_at__gte=mark - MARGIN,
+            created_at__gte=min(mark.at, now) - MARGIN,
         ).values("case_id")
         cases = Case.objects.filter(pk__in=recent)
     done = durations_refresh(cases=cases, limit=limit if mark is not None else None)
-    cache.set(key, now, None)
+    RefreshMark.objects.update_or_create(name="durations", defaults={"at": now})
     return done
 
 

@@ -8,26 +8,18 @@ recorded like deadlines (see `sla.due`): skip-locked rows, the firing stamped
 on the row in the same transaction as its events and outbox rows.
 """
 
-import logging
 from datetime import datetime
-
-from django.db import transaction
 
 from complaints.services import case_escalate
 from complaints.timeline import record_event
 from notifications.models import NotificationKind
-from notifications.services import (
-    email_queue,
-    notifications_create,
-    outbox_enqueue_on_commit,
-)
 from portal.links import survey_url
 from sla.businesstime import BusinessCalendar, add_business_time, business_day
-from sla.due import RETRY_FAILED_AFTER, SYSTEM, PassCache, PassReport, local
+from sla.due import SYSTEM, Firings, PassCache, PassReport, fire_batch, local
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus
 
-logger = logging.getLogger(__name__)
+FOLLOWUP_FIELDS = ["reminded_at", "escalated_at", "next_check_at"]
 
 
 def followup_overdue_at(followup: FollowUp, spec: BusinessCalendar) -> datetime:
@@ -46,52 +38,55 @@ def followups_fire_batch(
 
     Return how many rows were claimed and the outbox ids written.
     """
-    outbox: list[int] = []
-    with transaction.atomic():
-        batch = list(
+
+    def claim() -> list[FollowUp]:
+        return list(
             FollowUp.objects.select_for_update(skip_locked=True, of=("self", "case"))
             .select_related(
-                "case", "case__customer", "case__team", "case__sla_policy", "owner"
+                "case",
+                "case__customer",
+                "case__team",
+                "case__assignee",
+                "case__sla_policy",
+                "owner",
             )
             .filter(next_check_at__lte=now)
             .order_by("next_check_at")[:limit]
         )
-        for followup in batch:
-            try:
-                with transaction.atomic():
-                    outbox += followup_fire(
-                        followup=followup, now=now, report=report, cache=cache
-                    )
-            except Exception:  # one bad row must not stall the pass
-                logger.exception("due pass failed on follow-up %s", followup.pk)
-                report.errors += 1
-                FollowUp.objects.filter(pk=followup.pk).update(
-                    next_check_at=now + RETRY_FAILED_AFTER
-                )
-        if enqueue:
-            outbox_enqueue_on_commit(outbox)
-    return len(batch), outbox
+
+    return fire_batch(
+        due=FollowUp.objects.filter(next_check_at__lte=now).exists,
+        claim=claim,
+        fire=followup_fire,
+        update_fields=FOLLOWUP_FIELDS,
+        now=now,
+        report=report,
+        cache=cache,
+        enqueue=enqueue,
+    )
 
 
 def followup_fire(
-    *, followup: FollowUp, now: datetime, report: PassReport, cache: PassCache
-) -> list[int]:
-    """Fire what is due on one claimed follow-up; return the outbox ids written."""
-    outbox: list[int] = []
+    followup: FollowUp,
+    *,
+    now: datetime,
+    report: PassReport,
+    cache: PassCache,
+    firings: Firings,
+) -> None:
+    """Fire what is due on one claimed follow-up (the caller saves the row)."""
     if followup.status != FollowUpStatus.SCHEDULED:
         followup.next_check_at = None
-    else:
-        spec = cache.spec(followup.case, followup.case.sla_policy)
-        overdue_at = followup_overdue_at(followup, spec)
-        if followup.reminded_at is None and followup.due_at <= now:
-            outbox += _remind(followup, now, report, cache, spec)
-        if followup.escalated_at is None and overdue_at <= now:
-            outbox += _escalate(followup, now, report, cache, spec)
-        followup.next_check_at = None if followup.escalated_at else overdue_at
-        if followup.reminded_at is None:
-            followup.next_check_at = followup.due_at
-    followup.save(update_fields=["reminded_at", "escalated_at", "next_check_at"])
-    return outbox
+        return
+    spec = cache.spec(followup.case, followup.case.sla_policy)
+    overdue_at = followup_overdue_at(followup, spec)
+    if followup.reminded_at is None and followup.due_at <= now:
+        _remind(followup, now, report, cache, spec, firings)
+    if followup.escalated_at is None and overdue_at <= now:
+        _escalate(followup, now, report, cache, spec, firings)
+    followup.next_check_at = None if followup.escalated_at else overdue_at
+    if followup.reminded_at is None:
+        followup.next_check_at = followup.due_at
 
 
 def _context(followup: FollowUp, spec: BusinessCalendar) -> dict:
@@ -116,32 +111,28 @@ def _owners(followup: FollowUp, cache: PassCache) -> list:
     return cache.leads(case)
 
 
-def _remind(followup, now, report, cache, spec) -> list[int]:
+def _remind(followup, now, report, cache, spec, firings: Firings) -> None:
     case = followup.case
     customer = case.customer
     followup.reminded_at = now
-    outbox: list[int] = []
     survey_sent = (
         followup.channel == FollowUpChannel.EMAIL
         and customer.consent_to_contact
         and bool(customer.email)
     )
     if survey_sent:
-        outbox.append(
-            email_queue(
-                to=customer.email,
-                template="followup_survey",
-                key=f"followup:{followup.pk}:survey",
-                context={
-                    "customer_name": customer.name,
-                    "survey_url": survey_url(followup),
-                },
-                case=case,
-                now=now,
-            )
+        firings.notes.add_email(
+            to=customer.email,
+            template="followup_survey",
+            key=f"followup:{followup.pk}:survey",
+            context={
+                "customer_name": customer.name,
+                "survey_url": survey_url(followup),
+            },
+            case=case,
         )
     recipients = _owners(followup, cache)
-    outbox += notifications_create(
+    firings.notes.add(
         recipients=recipients,
         kind=NotificationKind.FOLLOWUP_DUE,
         key=f"followup:{followup.pk}:reminder",
@@ -150,21 +141,23 @@ def _remind(followup, now, report, cache, spec) -> list[int]:
         now=now,
         email=followup.channel == FollowUpChannel.PHONE,
     )
-    record_event(
-        case,
-        "followup_reminder_sent",
-        by=SYSTEM,
-        followup_id=followup.pk,
-        channel=followup.channel,
-        survey_sent=survey_sent,
-        notified=[u.get_username() for u in recipients],
+    firings.events.append(
+        (
+            case,
+            "followup_reminder_sent",
+            {
+                "followup_id": followup.pk,
+                "channel": followup.channel,
+                "survey_sent": survey_sent,
+                "notified": [u.get_username() for u in recipients],
+            },
+        )
     )
     report.reminders += 1
     report.lines.append(f"reminded {case.reference} follow-up {followup.pk}")
-    return outbox
 
 
-def _escalate(followup, now, report, cache, spec) -> list[int]:
+def _escalate(followup, now, report, cache, spec, firings: Firings) -> None:
     case = followup.case
     followup.escalated_at = now
     record_event(
@@ -176,11 +169,10 @@ def _escalate(followup, now, report, cache, spec) -> list[int]:
     )
     if case.is_open:
         case_escalate(case=case, level=1, by=SYSTEM, reason="follow-up overdue")
-    recipients = cache.leads(case)
     report.followup_escalations += 1
     report.lines.append(f"escalated {case.reference} overdue follow-up {followup.pk}")
-    return notifications_create(
-        recipients=recipients,
+    firings.notes.add(
+        recipients=cache.leads(case),
         kind=NotificationKind.FOLLOWUP_OVERDUE,
         key=f"followup:{followup.pk}:overdue",
         context=_context(followup, spec),

@@ -6,6 +6,8 @@ after commit, and a broker that is down costs nothing but a log line: the due
 pass re-queues whatever stays pending (`outbox_requeue_stale`).
 """
 
+import contextlib
+import functools
 import logging
 import re
 from collections.abc import Iterable
@@ -16,26 +18,118 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.db.models import F
+from django.template.loader import get_template
 from django.utils import timezone
 
 from .models import Notification, Outbox, OutboxStatus
 
 logger = logging.getLogger(__name__)
 
+OUTCOMES = ("sent", "failed", "dead", "skipped")
+DELIVERY_CHUNK = 20
+"""Emails sent per transaction. A worker killed mid-chunk leaves the chunk
+pending, so up to this many may be sent again (with the same Message-ID);
+the outbox itself marks each row sent exactly once."""
 MAX_ATTEMPTS = 6
 """Failed deliveries before an email is dead-lettered."""
 STALE_AFTER = timedelta(minutes=3)
 """A queued email still pending this long is queued again by the due pass."""
+PUBLISH_TIMEOUT = 2.0
+"""Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
+_SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
 
 
 def render_message(template: str, context: dict[str, Any]) -> tuple[str, str]:
     """Render `emails/<template>_subject.txt` and `emails/<template>.txt`."""
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
-    body = render_to_string(f"emails/{template}.txt", context)
-    return re.sub(r"\s+", " ", subject).strip()[:300], body.strip()
+    subject = _template(f"emails/{template}_subject.txt").render(context)
+    body = _template(f"emails/{template}.txt").render(context)
+    return _SPACES.sub(" ", subject).strip()[:300], body.strip()
+
+
+@functools.lru_cache(maxsize=64)
+def _template(name: str) -> Any:
+    # A due pass renders thousands of messages from a handful of templates.
+    return get_template(name)
+
+
+class NotificationBatch:
+    """Collect notifications and their emails; write them in two INSERTs on flush.
+
+    The due pass adds every firing of a batch here, so the database sees one
+    round trip per table rather than one per firing.
+    """
+
+    def __init__(self) -> None:
+        self._notes: list[Notification] = []
+        self._mails: list[tuple[Notification | None, Outbox]] = []
+
+    def add(
+        self,
+        *,
+        recipients: Iterable[AbstractBaseUser],
+        kind: str,
+        key: str,
+        context: dict[str, Any],
+        case: Any = None,
+        now: datetime,
+        email: bool = True,
+    ) -> None:
+        """Notify each active recipient in-app, and by email those with an address.
+
+        `key` names the firing (e.g. `deadline:7:warning`); each email's outbox
+        key extends it with the recipient, so a repeat fails (IntegrityError)
+        rather than mailing twice.
+        """
+        recipients = _distinct(recipients)
+        if not recipients:
+            return
+        url = case.get_absolute_url() if case is not None else ""
+        subject, body = render_message(kind, {**context, "case": case})
+        footer = f"\n\nOpen the case: {settings.SITE_URL}{url}\n— Redress"
+        for user in recipients:
+            note = Notification(
+                recipient=user,
+                case=case,
+                kind=kind,
+                title=subject[:200],
+                body=body,
+                url=url,
+                created_at=now,
+            )
+            self._notes.append(note)
+            if email and user.email:
+                mail = _outbox(
+                    key=f"{key}:user:{user.pk}",
+                    to=user.email,
+                    subject=subject,
+                    body=body + footer,
+                    case=case,
+                    now=now,
+                )
+                self._mails.append((note, mail))
+
+    def add_email(
+        self, *, to: str, template: str, key: str, context: dict[str, Any], case: Any
+    ) -> None:
+        """Queue one email rendered from `template` (e.g. to a customer)."""
+        subject, body = render_message(template, {**context, "case": case})
+        self._mails.append(
+            (None, _outbox(key=key, to=to, subject=subject, body=body, case=case))
+        )
+
+    def flush(self) -> list[int]:
+        """Write what was collected; return the new outbox ids."""
+        Notification.objects.bulk_create(self._notes)
+        mails = []
+        for note, mail in self._mails:
+            mail.notification = note
+            mails.append(mail)
+        ids = [row.pk for row in Outbox.objects.bulk_create(mails)]
+        self._notes, self._mails = [], []
+        return ids
 
 
 def notifications_create(
@@ -48,48 +142,18 @@ def notifications_create(
     now: datetime,
     email: bool = True,
 ) -> list[int]:
-    """Add an in-app notification for each recipient, and an email to those with one.
-
-    `key` names the firing (e.g. `deadline:7:warning`); each email's outbox key
-    extends it with the recipient, and a repeat raises IntegrityError rather
-    than mailing twice. Return the new outbox ids (to enqueue after commit).
-    """
-    recipients = _distinct(recipients)
-    if not recipients:
-        return []
-    url = case.get_absolute_url() if case is not None else ""
-    subject, body = render_message(kind, {**context, "case": case})
-    notes = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            case=case,
-            kind=kind,
-            title=subject[:200],
-            body=body,
-            url=url,
-            created_at=now,
-        )
-        for user in recipients
+    """Notify staff now (see `NotificationBatch.add`); return the new outbox ids."""
+    batch = NotificationBatch()
+    batch.add(
+        recipients=recipients,
+        kind=kind,
+        key=key,
+        context=context,
+        case=case,
+        now=now,
+        email=email,
     )
-    if not email:
-        return []
-    footer = render_to_string(
-        "emails/staff_footer.txt", {"link": f"{settings.SITE_URL}{url}"}
-    )
-    mails = [
-        _outbox(
-            key=f"{key}:user:{user.pk}",
-            to=user.email,
-            subject=subject,
-            body=body + footer,
-            case=case,
-            notification=note,
-            now=now,
-        )
-        for user, note in zip(recipients, notes, strict=True)
-        if user.email
-    ]
-    return [row.pk for row in Outbox.objects.bulk_create(mails)]
+    return batch.flush()
 
 
 def email_queue(
@@ -103,7 +167,7 @@ def email_queue(
 ) -> int:
     """Queue one email rendered from `template` (e.g. to a customer); return its id."""
     subject, body = render_message(template, {**context, "case": case})
-    row = _outbox(key=key, to=to, subject=subject, body=body, case=case, now=now)
+    row = _outbox(key=key, to=to, subject=subject, body=body, case=case)
     row.save()
     return row.pk
 
@@ -121,8 +185,15 @@ def outbox_publish(ids: list[int]) -> bool:
     """
     from .tasks import deliver_outbox
 
+    app = deliver_outbox.app
+    # Bounded: one connection attempt, no retry loop (kombu would otherwise
+    # retry for broker_connection_timeout and more inside a web request).
+    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
     try:
-        deliver_outbox.apply_async(args=[list(ids)], retry=False)
+        with app.connection_for_write(
+            connect_timeout=PUBLISH_TIMEOUT, transport_options=options
+        ) as conn:
+            deliver_outbox.apply_async(args=[list(ids)], retry=False, connection=conn)
     except Exception:  # any broker failure; the outbox keeps the work
         logger.warning("broker unavailable; %d email(s) left to the sweep", len(ids))
         return False
@@ -130,15 +201,20 @@ def outbox_publish(ids: list[int]) -> bool:
 
 
 def outbox_deliver_many(*, ids: Iterable[int]) -> dict[str, int]:
-    """Deliver each pending email among `ids` over one mail connection.
+    """Deliver the pending emails among `ids`, DELIVERY_CHUNK per transaction.
 
     Return counts by outcome (`sent`, `failed`, `dead`, `skipped`).
     """
-    counts = {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}
+    ids = list(ids)
+    counts = dict.fromkeys(OUTCOMES, 0)
     connection = get_connection()
+    with contextlib.suppress(Exception):  # a send failure is recorded per row
+        connection.open()
     try:
-        for outbox_id in ids:
-            counts[outbox_deliver(outbox_id=outbox_id, connection=connection)] += 1
+        for start in range(0, len(ids), DELIVERY_CHUNK):
+            chunk = _deliver_chunk(ids[start : start + DELIVERY_CHUNK], connection)
+            for outcome, count in chunk.items():
+                counts[outcome] += count
     finally:
         connection.close()
     return counts
@@ -147,30 +223,46 @@ def outbox_deliver_many(*, ids: Iterable[int]) -> dict[str, int]:
 def outbox_deliver(*, outbox_id: int, connection: Any = None) -> str:
     """Send one pending email and mark it sent; idempotent.
 
-    The row stays locked while sending, so a second worker skips it; a row
-    already sent, dead, or locked by another delivery is skipped. A failure is
-    recorded with a backoff, and after MAX_ATTEMPTS the row is dead-lettered.
     Returns `sent`, `failed`, `dead` or `skipped`; never raises for a send error.
     """
+    counts = _deliver_chunk([outbox_id], connection or get_connection())
+    return next(outcome for outcome, count in counts.items() if count)
+
+
+def _deliver_chunk(ids: list[int], connection: Any) -> dict[str, int]:
+    """Lock the chunk's pending rows, send each, mark the sent ones, commit.
+
+    Rows stay locked while sending, so a second worker skips them (SKIP
+    LOCKED); rows already sent, dead or locked elsewhere count as skipped. A
+    failure is recorded with a backoff, dead-lettered after MAX_ATTEMPTS.
+    """
+    counts = dict.fromkeys(OUTCOMES, 0)
     with transaction.atomic():
-        row = (
+        rows = list(
             Outbox.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id, status=OutboxStatus.PENDING)
-            .first()
+            .filter(pk__in=ids, status=OutboxStatus.PENDING)
+            .order_by("pk")
         )
-        if row is None:
-            return "skipped"
+        counts["skipped"] = len(ids) - len(rows)
         now = timezone.now()
-        row.attempts += 1
-        try:
-            _send(row, connection)
-        except Exception as exc:  # any transport error is recorded, not raised
-            return _record_failure(row, exc, now)
-        row.status = OutboxStatus.SENT
-        row.sent_at = now
-        row.last_error = ""
-        row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-    return "sent"
+        sent = []
+        for row in rows:
+            row.attempts += 1
+            try:
+                _send(row, connection)
+            except Exception as exc:  # any transport error is recorded, not raised
+                counts[_record_failure(row, exc, now)] += 1
+                continue
+            sent.append(row.pk)
+        if sent:
+            Outbox.objects.filter(pk__in=sent).update(
+                status=OutboxStatus.SENT,
+                sent_at=now,
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+        counts["sent"] = len(sent)
+    return counts
 
 
 def outbox_requeue_stale(
@@ -182,11 +274,14 @@ def outbox_requeue_stale(
     dead worker and the retry backoff. Uses the wall clock, not a pass's `--at`.
     """
     now = timezone.now()
+    stale = Outbox.objects.filter(
+        status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).exclude(enqueued_at__gt=now - stale_after)
+    if not stale.exists():  # the usual case: no lock, no transaction
+        return []
     with transaction.atomic():
         ids = list(
-            Outbox.objects.select_for_update(skip_locked=True)
-            .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
-            .exclude(enqueued_at__gt=now - stale_after)
+            stale.select_for_update(skip_locked=True)
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:limit]
         )
@@ -254,7 +349,7 @@ def _record_failure(row: Outbox, exc: Exception, now: datetime) -> str:
 
 
 def _outbox(**fields: Any) -> Outbox:
-    fields.pop("now")
+    fields.pop("now", None)
     now = timezone.now()  # delivery bookkeeping runs on the wall clock
     return Outbox(created_at=now, next_attempt_at=now, enqueued_at=now, **fields)
 

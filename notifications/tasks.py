@@ -1,14 +1,22 @@
 """Celery tasks for notifications: a thin interface to `notifications.services`."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=2,
+    max_retries=3,
+)
 def deliver_outbox(ids: list[int]) -> dict[str, int]:
     """Deliver the pending emails among `ids`; rows already sent are skipped.
 
-    Failures are recorded on each row with a backoff (the due pass re-queues
-    them), so the task itself does not retry and never raises for a send error.
+    Send failures are recorded on each row with a backoff (the due pass
+    re-queues them). A lost database connection retries the task soon; the
+    due pass's sweep is the backstop if that retry is lost too.
     """
     from .services import outbox_deliver_many
 

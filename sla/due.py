@@ -10,23 +10,25 @@ commit.
 """
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from complaints.actors import Actor
 from complaints.services import case_escalate
-from complaints.timeline import record_event
+from complaints.timeline import record_event, record_events
 from notifications.models import NotificationKind
 from notifications.selectors import all_managers, case_watchers
-from notifications.services import notifications_create, outbox_enqueue_on_commit
+from notifications.services import NotificationBatch, outbox_enqueue_on_commit
 from teams.selectors import team_leads
 
 from .businesstime import BusinessCalendar, add_business_time
 from .models import Calendar, Deadline, DeadlineKind
-from .services import calendar_of, calendar_spec, next_check
+from .services import calendar_spec, next_check
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system()
@@ -49,6 +51,14 @@ class PassReport:
     delivered: dict[str, int] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
 
+    def merge(self, other: "PassReport") -> None:
+        """Add another (batch) report's counts and lines to this one."""
+        for item in fields(self):
+            mine = getattr(self, item.name)
+            if isinstance(mine, int):
+                setattr(self, item.name, mine + getattr(other, item.name))
+        self.lines += other.lines
+
     @property
     def firings(self) -> int:
         return (
@@ -69,10 +79,12 @@ class PassCache:
         self._managers: list | None = None
 
     def spec(self, case, policy) -> BusinessCalendar:
-        calendar = calendar_of(case, policy)
-        key = calendar.pk if calendar else None
+        """The calendar of the case's clocks: its team's, else its policy's."""
+        key = case.team.calendar_id if case.team_id else None
+        key = key or (policy.calendar_id if policy else None)
         if key not in self._specs:
-            if calendar is not None:
+            calendar = None
+            if key is not None:
                 calendar = Calendar.objects.prefetch_related("hours", "holidays").get(
                     pk=key
                 )
@@ -97,6 +109,127 @@ def local(moment: datetime | None, spec: BusinessCalendar) -> str:
     return moment.astimezone(ZoneInfo(spec.tz)).strftime("%a %d %b %Y %H:%M %Z")
 
 
+class Firings:
+    """The timeline events and notifications of a batch, written on flush."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[Any, str, dict[str, Any]]] = []
+        self.notes = NotificationBatch()
+
+    def flush(self) -> list[int]:
+        """Write them (one INSERT per table); return the new outbox ids."""
+        record_events(self.events, by=SYSTEM)
+        self.events = []
+        return self.notes.flush()
+
+
+FireOne = Callable[..., None]
+
+
+def fire_batch(
+    *,
+    due: Callable[[], bool],
+    claim: Callable[[], list],
+    fire: FireOne,
+    update_fields: list[str],
+    now: datetime,
+    report: PassReport,
+    cache: PassCache,
+    enqueue: bool,
+) -> tuple[int, list[int]]:
+    """Claim a batch, fire each row, write everything in one transaction.
+
+    Writes are batched (one UPDATE of the claimed rows, one INSERT each of
+    events, notifications and emails). If anything fails, the batch rolls
+    back and is fired again row by row, each in a savepoint, so one bad row
+    is skipped (and retried later) without stalling the rest. `due` is a cheap
+    unlocked look at the index first: most passes find nothing and stop there.
+    """
+    if not due():
+        return 0, []
+    batch = PassReport(at=now)
+    try:
+        with transaction.atomic():
+            rows = claim()
+            firings = Firings()
+            for row in rows:
+                fire(row, now=now, report=batch, cache=cache, firings=firings)
+            if rows:
+                rows_update(rows, update_fields)
+            outbox = firings.flush()
+            if enqueue:
+                outbox_enqueue_on_commit(outbox)
+    except Exception:
+        logger.exception("due pass batch failed; firing it row by row")
+        return _fire_one_by_one(claim, fire, update_fields, now, report, cache, enqueue)
+    report.merge(batch)
+    return len(rows), outbox
+
+
+def rows_update(rows: list, update_fields: list[str]) -> None:
+    """Save `update_fields` of many rows of one model in a single statement.
+
+    On PostgreSQL an `UPDATE … FROM (VALUES …)`; Django's `bulk_update` builds
+    a CASE per field and row, which costs more than the firings themselves.
+    """
+    model = type(rows[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, update_fields)
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in update_fields]
+    sets = ", ".join(
+        f'"{f.column}" = v."{f.column}"::{f.db_type(connection)}' for f in columns
+    )
+    names = ", ".join(f'"{f.column}"' for f in columns)
+    row_sql = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
+    params: list = []
+    for row in rows:
+        params.append(row.pk)
+        params.extend(getattr(row, f.attname) for f in columns)
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET {sets} '  # noqa: S608 (model names)
+        f"FROM (VALUES {', '.join([row_sql] * len(rows))}) AS v(pk, {names}) "
+        f'WHERE t."{meta.pk.column}" = v.pk'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _fire_one_by_one(claim, fire, update_fields, now, report, cache, enqueue):
+    outbox: list[int] = []
+    with transaction.atomic():
+        rows = claim()
+        for row in rows:
+            single = PassReport(at=now)
+            try:
+                with transaction.atomic():
+                    firings = Firings()
+                    fire(row, now=now, report=single, cache=cache, firings=firings)
+                    row.save(update_fields=update_fields)
+                    outbox += firings.flush()
+            except Exception:  # one bad row must not stall the pass
+                logger.exception("due pass failed on %s %s", type(row).__name__, row.pk)
+                report.errors += 1
+                type(row).objects.filter(pk=row.pk).update(
+                    next_check_at=now + RETRY_FAILED_AFTER
+                )
+                continue
+            report.merge(single)
+        if enqueue:
+            outbox_enqueue_on_commit(outbox)
+    return len(rows), outbox
+
+
+DEADLINE_FIELDS = [
+    "warned_at",
+    "breached_at",
+    "escalate_again_at",
+    "escalated_again_at",
+    "next_check_at",
+]
+
+
 def deadlines_fire_batch(
     *, now: datetime, limit: int, report: PassReport, cache: PassCache, enqueue: bool
 ) -> tuple[int, list[int]]:
@@ -104,62 +237,52 @@ def deadlines_fire_batch(
 
     Return how many rows were claimed and the outbox ids written.
     """
-    outbox: list[int] = []
-    with transaction.atomic():
-        batch = list(
+
+    def claim() -> list[Deadline]:
+        return list(
             Deadline.objects.select_for_update(skip_locked=True, of=("self", "case"))
             .select_related("case", "case__assignee", "case__team", "case__sla_policy")
             .filter(next_check_at__lte=now)
             .order_by("next_check_at")[:limit]
         )
-        for deadline in batch:
-            try:
-                with transaction.atomic():
-                    outbox += deadline_fire(
-                        deadline=deadline, now=now, report=report, cache=cache
-                    )
-            except Exception:  # one bad row must not stall the pass
-                logger.exception("due pass failed on deadline %s", deadline.pk)
-                report.errors += 1
-                Deadline.objects.filter(pk=deadline.pk).update(
-                    next_check_at=now + RETRY_FAILED_AFTER
-                )
-        if enqueue:
-            outbox_enqueue_on_commit(outbox)
-    return len(batch), outbox
+
+    return fire_batch(
+        due=Deadline.objects.filter(next_check_at__lte=now).exists,
+        claim=claim,
+        fire=deadline_fire,
+        update_fields=DEADLINE_FIELDS,
+        now=now,
+        report=report,
+        cache=cache,
+        enqueue=enqueue,
+    )
 
 
 def deadline_fire(
-    *, deadline: Deadline, now: datetime, report: PassReport, cache: PassCache
-) -> list[int]:
-    """Fire what is due on one claimed deadline; return the outbox ids written.
+    deadline: Deadline,
+    *,
+    now: datetime,
+    report: PassReport,
+    cache: PassCache,
+    firings: Firings,
+) -> None:
+    """Fire what is due on one claimed deadline (the caller saves the row).
 
     A breach supersedes a warning not yet sent (the warning is marked done
     without a message); a breach whose escalation has also run out escalates
     twice in the same pass.
     """
     case = deadline.case
-    outbox: list[int] = []
     if deadline.is_running and case.is_open:
         spec = cache.spec(case, case.sla_policy)
         if deadline.breached_at is None and deadline.due_at <= now:
-            outbox += _breach(deadline, now, report, cache, spec)
+            _breach(deadline, now, report, cache, spec, firings)
         elif deadline.warned_at is None and deadline.warn_at <= now:
-            outbox += _warn(deadline, now, report, spec)
+            _warn(deadline, now, report, spec, firings)
         # Also right after a breach, when the pass ran late.
         if _escalation_ran_out(deadline, now):
-            outbox += _escalate_again(deadline, now, report, cache, spec)
+            _escalate_again(deadline, now, report, cache, spec, firings)
     deadline.next_check_at = next_check(deadline) if case.is_open else None
-    deadline.save(
-        update_fields=[
-            "warned_at",
-            "breached_at",
-            "escalate_again_at",
-            "escalated_again_at",
-            "next_check_at",
-        ]
-    )
-    return outbox
 
 
 def _escalation_ran_out(deadline: Deadline, now: datetime) -> bool:
@@ -183,21 +306,24 @@ def _context(deadline: Deadline, spec: BusinessCalendar) -> dict:
     }
 
 
-def _warn(deadline, now, report, spec) -> list[int]:
+def _warn(deadline, now, report, spec, firings: Firings) -> None:
     case = deadline.case
     deadline.warned_at = now
     recipients = case_watchers(case)
-    record_event(
-        case,
-        "sla_warning",
-        by=SYSTEM,
-        deadline=deadline.kind,
-        due_at=deadline.due_at.isoformat(),
-        notified=[u.get_username() for u in recipients],
+    firings.events.append(
+        (
+            case,
+            "sla_warning",
+            {
+                "deadline": deadline.kind,
+                "due_at": deadline.due_at.isoformat(),
+                "notified": [u.get_username() for u in recipients],
+            },
+        )
     )
     report.warnings += 1
     report.lines.append(f"warned {case.reference} {deadline.kind}")
-    return notifications_create(
+    firings.notes.add(
         recipients=recipients,
         kind=NotificationKind.SLA_WARNING,
         key=f"deadline:{deadline.pk}:warning",
@@ -207,7 +333,7 @@ def _warn(deadline, now, report, spec) -> list[int]:
     )
 
 
-def _breach(deadline, now, report, cache, spec) -> list[int]:
+def _breach(deadline, now, report, cache, spec, firings: Firings) -> None:
     case = deadline.case
     policy = case.sla_policy
     minutes = policy.escalation_minutes if policy else DEFAULT_ESCALATION_MINUTES
@@ -228,7 +354,7 @@ def _breach(deadline, now, report, cache, spec) -> list[int]:
     case_escalate(case=case, level=1, by=SYSTEM, reason=f"{label} deadline missed")
     report.breaches += 1
     report.lines.append(f"breached {case.reference} {deadline.kind} -> level 1")
-    return notifications_create(
+    firings.notes.add(
         recipients=cache.leads(case),
         kind=NotificationKind.SLA_BREACHED,
         key=f"deadline:{deadline.pk}:breach",
@@ -238,7 +364,7 @@ def _breach(deadline, now, report, cache, spec) -> list[int]:
     )
 
 
-def _escalate_again(deadline, now, report, cache, spec) -> list[int]:
+def _escalate_again(deadline, now, report, cache, spec, firings: Firings) -> None:
     case = deadline.case
     deadline.escalated_again_at = now
     label = DeadlineKind(deadline.kind).label.lower()
@@ -250,7 +376,7 @@ def _escalate_again(deadline, now, report, cache, spec) -> list[int]:
     )
     report.escalations += 1
     report.lines.append(f"escalated {case.reference} {deadline.kind} -> level 2")
-    return notifications_create(
+    firings.notes.add(
         recipients=cache.managers(),
         kind=NotificationKind.SLA_ESCALATED,
         key=f"deadline:{deadline.pk}:escalation",

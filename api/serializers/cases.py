@@ -96,10 +96,16 @@ class CaseSerializer(serializers.ModelSerializer):
     """A case as lists show it."""
 
     customer = CustomerRef(read_only=True)
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    team = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
+    team = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     assignee = StaffField(read_only=True, help_text="The assignee's username.")
-    root_cause = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    root_cause = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Case
@@ -145,7 +151,15 @@ class CaseDetailSerializer(CaseSerializer):
     deadlines = DeadlineSerializer(many=True, read_only=True)
     offers = OfferSerializer(many=True, read_only=True)
     followups = FollowUpSerializer(many=True, read_only=True)
-    duplicate_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    close_reason = serializers.ChoiceField(
+        choices=CloseReason.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty while the case is open.",
+    )
+    duplicate_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = [

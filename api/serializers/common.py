@@ -40,7 +40,9 @@ class StaffField(serializers.SlugRelatedField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "username")
-        if not kwargs.get("read_only"):
+        if kwargs.get("read_only"):
+            kwargs.setdefault("allow_null", True)
+        else:
             kwargs.setdefault(
                 "queryset",
                 User.objects.filter(is_active=True, staff__role__in=Role.values),

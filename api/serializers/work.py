@@ -128,6 +128,12 @@ class FollowUpCompleteIn(serializers.Serializer):
 
 class FollowUpSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="Empty until the follow-up is done.",
+    )
     owner = StaffField(read_only=True)
 
     class Meta:

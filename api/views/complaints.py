@@ -1,6 +1,7 @@
 """/api/v1/complaints/: file, list, read, edit and move cases; the work on them."""
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -10,8 +11,10 @@ from rest_framework.response import Response
 
 from complaints import lifecycle, services
 from complaints.actors import Actor
+from complaints.models import Offer
 from complaints.selectors import cases_visible_to
 from customers.services import customer_match_or_create
+from followups.models import FollowUp
 from followups.services import followup_schedule
 
 from .. import selectors
@@ -74,6 +77,14 @@ def client_of(request) -> ApiClient | None:
 
 
 class ComplaintViewSet(ApiViewSet):
+    """Complaint cases, addressed by reference (e.g. C-2026-000042).
+
+    Filing needs `complaints:write`, reading `complaints:read`, working a case
+    (edits, transitions, messages, offers, follow-ups) `cases:manage`; a key
+    issued for a user acts with that user's role and sees only their teams'
+    cases (others are 404).
+    """
+
     lookup_field = "reference"
     lookup_value_regex = r"C-\d{4}-\d{6,}"
     filterset_class = CaseFilter
@@ -128,7 +139,16 @@ class ComplaintViewSet(ApiViewSet):
             by=actor_of(self.request),
             **data,
         )
-        response = self.detail_response(case, status.HTTP_201_CREATED)
+        # A case just filed has no offers or follow-ups yet; its relations are
+        # in memory. Load only its deadlines rather than reading it all again.
+        prefetch_related_objects(
+            [case],
+            "deadlines",
+            Prefetch("offers", queryset=Offer.objects.none()),
+            Prefetch("followups", queryset=FollowUp.objects.none()),
+        )
+        data = CaseDetailSerializer(case).data
+        response = with_etag(Response(data, status=status.HTTP_201_CREATED), case)
         response["Location"] = f"/api/v1/complaints/{case.reference}/"
         return response
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from customers.services import customer_match_or_create, customer_set_consent
 
 from .. import selectors
-from ..permissions import MANAGE, READ, WRITE
+from ..permissions import MANAGE, READ, STAFF_ONLY
 from ..serializers.customers import (
     CustomerCreateIn,
     CustomerDetailSerializer,
@@ -19,13 +19,20 @@ from .base import ApiViewSet
 
 
 class CustomerViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Customers and their history. Staff see everyone; a service client only
+    the customers of the cases it filed, and cannot create customers (they are
+    created by filing). Reading needs `complaints:read`, editing `cases:manage`.
+    """
+
     serializer_class = CustomerSerializer
     lookup_value_regex = r"\d+"
     filter_backends = []
     required_scopes = {
         "list": READ,
         "retrieve": READ,
-        "create": WRITE,
+        # Staff only: a service client that could create (and so match by
+        # email) any customer would read back people it has no case with.
+        "create": STAFF_ONLY,
         "partial_update": MANAGE,
     }
     problem_statuses = {"create": (409,)}

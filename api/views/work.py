@@ -38,7 +38,12 @@ def _offer_move(verb: str, service, body, doc: str):
 
 
 class OfferViewSet(ApiViewSet):
-    """Offers are moved by id; each verb is one lifecycle move."""
+    """Offers, moved by id; each verb is one lifecycle move (`cases:manage`).
+
+    pending_approval → proposed (approve, team leads and managers only) →
+    accepted | declined | countered | withdrawn; accepted → fulfilled. A move
+    the offer's status does not allow is 409 with the status it needs.
+    """
 
     permission_classes = [HasScopeOrStaffRole, IsApprover]
     serializer_class = OfferSerializer
@@ -80,6 +85,8 @@ class OfferViewSet(ApiViewSet):
 
 
 class FollowUpViewSet(ApiViewSet):
+    """Follow-ups, completed by id (`cases:manage`); unsatisfied reopens the case."""
+
     serializer_class = FollowUpSerializer
     required_scopes = {"*": MANAGE}
     problem_statuses = {"*": (409, 422)}

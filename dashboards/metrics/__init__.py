@@ -8,10 +8,16 @@ GET /api/v1/metrics/summary/.
 - `definitions`: what each figure means (page footnotes and API schema).
 """
 
+import hashlib
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Max
 from django.utils import timezone
+
+from complaints.models import Event
 
 from ..services import durations_refresh_recent
 from .definitions import DEFINITIONS
@@ -43,6 +49,8 @@ from .volume import (
 
 # Durations computed inline per view at most; a periodic task does the rest.
 INLINE_REFRESH_LIMIT = 500
+# How long a computed summary may be reused (a newer event makes a new key).
+SUMMARY_SECONDS = 120
 
 
 def metrics_summary(
@@ -97,6 +105,38 @@ def metrics_summary(
     }
 
 
+def metrics_summary_cached(*, user: Any, flt: MetricsFilter) -> dict[str, Any]:
+    """`metrics_summary`, served from the cache while nothing has changed.
+
+    The key holds the viewer's scope, the filter, the newest timeline event
+    (every change to a case appends one, so any write makes a new key) and
+    the current minute (for the figures that age by themselves: overdue,
+    stalled). A repeated view costs one indexed query.
+    """
+    latest = Event.objects.aggregate(latest=Max("pk"))["latest"]
+    now = timezone.now()
+    raw = repr(
+        (
+            connection.settings_dict["NAME"],
+            flt.visible_team_ids,
+            sorted(flt.query().items()),
+            flt.start,
+            flt.end,
+            latest,
+            now.replace(second=0, microsecond=0),
+        )
+    )
+    key = "dashboards:summary:" + hashlib.sha256(raw.encode()).hexdigest()
+    summary = cache.get(key)
+    if summary is None:
+        summary = metrics_summary(user=user, flt=flt, now=now)
+        if SUMMARY_SECONDS:
+            kept = {k: v for k, v in summary.items() if k != "filter"}
+            cache.set(key, kept, SUMMARY_SECONDS)
+        return summary
+    return {**summary, "filter": flt}
+
+
 __all__ = [
     "DEFINITIONS",
     "PRESETS",
@@ -106,5 +146,6 @@ __all__ = [
     "filter_parse",
     "may_see_dashboard",
     "metrics_summary",
+    "metrics_summary_cached",
     "scoped_cases",
 ]

@@ -47,7 +47,8 @@ DEFINITIONS: dict[str, str] = {
     "and those still open past due.",
     "repeat_complainants": "Customers with two or more cases filed in the period.",
     "at_risk": "Customers with an open case that is escalated or was reopened, or "
-    "whose follow-up in the period ended unsatisfied.",
+    "whose follow-up in the period ended unsatisfied (the list counts all their "
+    "cases).",
     "categories": "Cases filed in the period by category, against the period of the "
     "same length just before (trend); cumulative share shows the few categories "
     "behind most complaints.",

@@ -15,7 +15,7 @@ DECIDED = (*GRANTED, OfferStatus.DECLINED, OfferStatus.COUNTERED)
 
 def offer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any]:
     """Offers made in the period by kind (and currency), and approvals pending now."""
-    scoped = Offer.objects.filter(case__in=cases.values("pk"))
+    scoped = Offer.objects.filter(flt.case_q("case__"))
     made = scoped.filter(created_at__gte=flt.lower, created_at__lt=flt.upper)
     rows = list(
         made.order_by()

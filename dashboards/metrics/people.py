@@ -20,7 +20,7 @@ def satisfaction_figures(
     *, cases: QuerySet[Case], flt: MetricsFilter, now: datetime
 ) -> dict[str, Any]:
     """Scores of follow-ups completed in the period; completion of those due in it."""
-    scoped = FollowUp.objects.filter(case__in=cases.values("pk"))
+    scoped = FollowUp.objects.filter(flt.case_q("case__"))
     done_in = Q(
         status=FollowUpStatus.DONE,
         completed_at__gte=flt.lower,
@@ -72,6 +72,7 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
         .filter(n__gte=2)
     )
     unhappy = FollowUp.objects.filter(
+        flt.case_q("case__"),
         outcome=Outcome.UNSATISFIED,
         completed_at__gte=flt.lower,
         completed_at__lt=flt.upper,
@@ -79,8 +80,14 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
     risky = Q(stage__in=OPEN_STAGES) & (
         Q(escalation_level__gt=0) | Q(reopen_count__gt=0)
     )
+    # Two narrow reads (open cases; the period's unhappy follow-ups) instead of
+    # one OR over every case.
+    at_risk_ids = set(cases.filter(risky).values_list("customer_id", flat=True))
+    at_risk_ids |= set(
+        cases.filter(pk__in=unhappy).values_list("customer_id", flat=True)
+    )
     at_risk = (
-        cases.filter(risky | Q(pk__in=unhappy))
+        cases.filter(customer_id__in=sorted(at_risk_ids))
         .order_by()
         .values("customer_id", "customer__name")
         .annotate(
@@ -89,8 +96,15 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
             escalated=Count("pk", filter=risky & Q(escalation_level__gt=0)),
         )
     )
+    repeat_count = (
+        filed.order_by()
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=2)
+        .count()
+    )
     return {
-        "repeat_complainants": repeat.count(),
+        "repeat_complainants": repeat_count,
         "repeat_top": [
             {
                 "customer_id": r["customer_id"],
@@ -99,7 +113,7 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
             }
             for r in repeat.order_by("-n", "customer_id")[:TOP]
         ],
-        "at_risk": at_risk.count(),
+        "at_risk": len(at_risk_ids),
         "at_risk_top": [
             {
                 "customer_id": r["customer_id"],
@@ -169,7 +183,7 @@ def agent_figures(
     sla = {
         r["case__assignee"]: r
         for r in Deadline.objects.filter(
-            case__in=cases.values("pk"),
+            flt.case_q("case__"),
             case__assignee__isnull=False,
             kind=DeadlineKind.FIRST_RESPONSE,
         )
@@ -182,7 +196,7 @@ def agent_figures(
     }
     csat = dict(
         FollowUp.objects.filter(
-            case__in=cases.values("pk"),
+            flt.case_q("case__"),
             case__assignee__isnull=False,
             status=FollowUpStatus.DONE,
             completed_at__gte=flt.lower,

@@ -53,7 +53,7 @@ def compliance_figures(
     on_time, missed = decided_q(flt, now)
     rows = {
         row["kind"]: row
-        for row in Deadline.objects.filter(case__in=cases.values("pk"))
+        for row in Deadline.objects.filter(flt.case_q("case__"))
         .filter(on_time | missed)
         .order_by()
         .values("kind")
@@ -88,7 +88,7 @@ def duration_figures(
             Q(resolved_at__gte=flt.lower, resolved_at__lt=flt.upper),
         ),
     }
-    stored = CaseDurations.objects.filter(case__in=cases.values("pk"))
+    stored = CaseDurations.objects.filter(flt.case_q("case__"))
     if connection.vendor != "postgresql":
         return {
             name: _python_stats(stored.filter(when), field)

@@ -3,7 +3,7 @@
 import pytest
 
 from customers.models import Customer
-from tests.api.conftest import complaint_body
+from tests.api.conftest import ALL_SCOPES, complaint_body
 
 pytestmark = pytest.mark.django_db
 
@@ -58,23 +58,27 @@ def test_a_service_client_sees_only_the_customers_of_its_cases(api_as, make_case
     assert client.get(f"/api/v1/customers/{other.pk}/").status_code == 404
     denied = client.patch(f"/api/v1/customers/{other.pk}/", {}, format="json")
     assert denied.status_code == 403
+    body = {"email": other.email, "name": "Probe"}
+    probing = api_as(scopes=ALL_SCOPES).post("/api/v1/customers/", body, format="json")
+    assert probing.status_code == 403
 
 
-def test_metrics_answer_with_the_figures_of_visible_cases(api_as, agent, make_case):
+def test_metrics_answer_a_lead_with_the_figures_of_visible_cases(
+    api_as, lead, make_case
+):
     make_case("new")
-    response = api_as(agent).get(
-        "/api/v1/metrics/summary/", {"from": "2000-01-01", "to": "2100-01-01"}
-    )
+    response = api_as(lead).get("/api/v1/metrics/summary/")
     assert response.status_code == 200
     figures = response.json()
     assert figures["opened"] == 1
     assert figures["by_stage"]["new"] == 1
 
 
-def test_metrics_need_credentials_and_the_read_scope(anon, api_as):
+def test_metrics_need_credentials_and_a_lead_or_manager(anon, api_as, agent):
     assert anon.get("/api/v1/metrics/summary/").status_code == 401
     writer = api_as(scopes=["complaints:write"])
     assert writer.get("/api/v1/metrics/summary/").status_code == 403
+    assert api_as(agent).get("/api/v1/metrics/summary/").status_code == 403
 
 
 def test_metrics_reject_a_bad_date_with_a_400_problem(api_as, manager):

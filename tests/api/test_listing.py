@@ -151,3 +151,18 @@ def test_the_detail_takes_the_same_few_queries_with_more_offers(
     with django_assert_max_num_queries(9):
         response = client.get(f"{URL}{case.reference}/")
     assert len(response.json()["offers"]) == 5
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_after": "0190-11-21T21:11:10-18:10"},  # PostgreSQL caps offsets
+        {"created_after": "0001-01-01T00:00:00+14:00"},  # before year 1 in UTC
+        {"created_before": "9999-12-31T23:59:59-12:00"},  # after year 9999 in UTC
+        {"q": "a\x00b"},
+        {"customer": "99999999999999999999999"},
+        {"assignee": "Ð¤,Ò"},
+    ],
+)
+def test_extreme_query_values_never_cause_a_server_error(params, boss):
+    assert boss.get(URL, params).status_code in (200, 400)

@@ -41,6 +41,14 @@ def chromium():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Cached inbox counts must not leak between tests (ids can repeat)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

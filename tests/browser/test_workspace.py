@@ -38,7 +38,9 @@ def test_an_agent_takes_a_case_from_new_to_closed_through_the_stepper(
     page.get_by_label("Your restatement").fill("So the vase broke in transit.")
     page.get_by_role("button", name="Send apology and continue").click()
     expect(page.locator(".flash")).to_contain_text("acknowledged")
-    expect(page.locator(".msg-customer")).to_contain_text("Will you accept our apology?")
+    expect(page.locator(".msg-customer")).to_contain_text(
+        "Will you accept our apology?"
+    )
 
     page.get_by_label("What would be fair").fill("A new vase")
     page.get_by_role("button", name="Record and start resolving").click()
@@ -61,9 +63,7 @@ def test_an_agent_takes_a_case_from_new_to_closed_through_the_stepper(
     shoot(page, "case-closed")
 
 
-def test_a_team_lead_approves_an_offer_above_the_limit(
-    open_as, agent, lead, make_case
-):
+def test_a_team_lead_approves_an_offer_above_the_limit(open_as, agent, lead, make_case):
     from complaints.lifecycle import offer_make
     from complaints.models import Offer, OfferLimit
 

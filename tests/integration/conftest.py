@@ -24,8 +24,6 @@ BIN = Path(sys.executable).parent
 SHARED_REDIS = os.environ.get("REDIS_URL", "")
 MESSAGE_ID = re.compile(r"^Message-ID: (<outbox-[^>]+>)", re.MULTILINE)
 
-pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
-
 
 def wait_until(predicate, timeout: float = 30.0, step: float = 0.2, what: str = ""):
     """Poll `predicate` until it is truthy; fail the test after `timeout` seconds."""

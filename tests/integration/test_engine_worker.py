@@ -4,8 +4,9 @@ Happy path: beat ticks, the worker runs the due pass and delivers the outbox,
 even with two beats running by mistake. Faults: SIGKILL of the worker mid-batch,
 Redis restarted mid-run, database connections killed mid-run, the broker down
 while a request queues work. The outbox counts: every email is sent, none twice
-(the only allowed repeat is the one in flight when a process died between
-handing it to the mail server and committing; it carries the same Message-ID).
+in the outbox. The mail server may see a repeat only of the chunk a process was
+delivering when it died, between handing mails over and committing (at most
+DELIVERY_CHUNK, each with the same Message-ID, so clients show it once).
 """
 
 import json
@@ -18,6 +19,7 @@ from django.db import connection
 
 from complaints.models import Case, Event
 from notifications.models import Notification, Outbox, OutboxStatus
+from notifications.services import DELIVERY_CHUNK
 from sla.models import Calendar, SlaPolicy
 from tests.factories import CaseFactory
 from tests.integration.conftest import message_ids, wait_until
@@ -70,6 +72,16 @@ def publish(url: str, ids: list[int], chunk: int = 10) -> None:
     app.close()
 
 
+def terminate_other_backends() -> int:
+    """Kill every other connection to the test database; return how many."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
 def worker_ready(stack, name: str, after: int = 0):
     return wait_until(
         lambda: stack.log(name).count(" ready.") > after, 60, what=f"{name} ready"
@@ -118,7 +130,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_each_email_once(
     # sweep of the due pass re-queues what is still pending right away.
     stack.manage("process_due", "--enqueue", "--stale-after", "0")
     wait_until(all_sent(150), 60, what="150 emails sent")
-    assert_each_sent_once(stack.mail, 150, allowed_repeats=1)
+    assert_each_sent_once(stack.mail, 150, allowed_repeats=DELIVERY_CHUNK)
     assert set(
         Outbox.objects.filter(pk__in=ids).values_list("attempts", flat=True)
     ) == {1}
@@ -145,7 +157,7 @@ def test_redis_restarted_mid_run_loses_nothing(private_stack, private_redis, set
     assert pending > 0, "the restart should have lost queued work"
     stack.manage("process_due", "--enqueue", "--stale-after", "0")
     wait_until(all_sent(150), 60, what="150 emails sent")
-    assert_each_sent_once(stack.mail, 150, allowed_repeats=1)
+    assert_each_sent_once(stack.mail, 150, allowed_repeats=DELIVERY_CHUNK)
 
 
 def test_database_connections_killed_mid_run_worker_and_beat_recover(stack, setup):
@@ -157,15 +169,10 @@ def test_database_connections_killed_mid_run_worker_and_beat_recover(stack, setu
     stack.beat("beat1")
     publish(stack.redis_url, ids)
     wait_until(lambda: sum(message_ids(stack.mail).values()) >= 20, 30, 0.05)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        assert cursor.fetchone()[0] >= 1
+    wait_until(terminate_other_backends, 10, 0.01, what="a backend to terminate")
     stack.manage("process_due", "--enqueue", "--stale-after", "0")
     wait_until(all_sent(150), 60, what="150 emails sent")
-    assert_each_sent_once(stack.mail, 150, allowed_repeats=1)
+    assert_each_sent_once(stack.mail, 150, allowed_repeats=DELIVERY_CHUNK)
     # The beat-driven pass still runs in the recovered worker.
     late = due_cases(team, 1)[0]
     wait_until(

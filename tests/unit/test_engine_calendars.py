@@ -67,3 +67,20 @@ def test_a_calendar_without_hours_counts_as_always_open(db):
     start = london(2026, 6, 6, 12)  # a Saturday
     due = add_business_time(start, timedelta(hours=2), calendar_spec(empty))
     assert due == london(2026, 6, 6, 14)
+
+
+def test_one_business_day_is_the_mean_opening_time_of_open_days():
+    from datetime import time
+
+    from sla.businesstime import BusinessCalendar, business_day
+
+    office = BusinessCalendar("UTC", {d: [(time(9), time(17))] for d in range(5)})
+    assert business_day(office) == timedelta(hours=8)
+    assert business_day(BusinessCalendar.always_open()) == timedelta(hours=24)
+    short_friday = BusinessCalendar(
+        "UTC",
+        {**{d: [(time(9), time(17))] for d in range(4)}, 4: [(time(9), time(13))]},
+    )
+    assert business_day(short_friday) == timedelta(hours=7, minutes=12)
+    with pytest.raises(ValueError):
+        business_day(BusinessCalendar("UTC", {}))

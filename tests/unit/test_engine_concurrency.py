@@ -12,9 +12,13 @@ from django.db import connection, transaction
 from complaints.models import Case, Event
 from notifications.models import Notification, Outbox
 from sla.engine import due_pass
-from tests.unit.engine_support import (
+from tests.unit.engine_support import (  # noqa: F401 (fixtures)
     at,
+    fast_hasher,
     london,
+    office,
+    policy,
+    staff,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -226,3 +226,30 @@ def test_naive_at_is_read_as_utc(db):
     out = StringIO()
     call_command("process_due", at="2026-06-08T10:00", stdout=out)
     assert "2026-06-08T10:00:00+00:00" in out.getvalue()
+
+
+def test_one_failing_row_is_skipped_and_retried_later(make_case, staff, policy):
+    from unittest import mock
+
+    import sla.due
+    from sla.engine import due_pass
+
+    with at(FRIDAY):
+        bad, good = make_case("listening"), make_case("listening")
+    real = sla.due.case_watchers
+
+    def watchers(case):
+        if case.pk == bad.pk:
+            raise RuntimeError("boom")
+        return real(case)
+
+    moment = london(2026, 6, 8, 10)
+    with mock.patch("sla.due.case_watchers", side_effect=watchers):
+        report = due_pass(now=moment, deliver="none")
+    assert report.errors == 1 and report.warnings == 1
+    assert first_response(good).warned_at == moment
+    failed = first_response(bad)
+    assert failed.warned_at is None
+    assert failed.next_check_at == moment + timedelta(minutes=5)
+    retry = due_pass(now=moment + timedelta(minutes=5), deliver="none")
+    assert retry.warnings == 1 and retry.errors == 0

@@ -69,3 +69,18 @@ def test_tasks_acknowledge_late():
 
     assert process_due.acks_late and deliver_outbox.acks_late
     assert "process-due-every-minute" in app.conf.beat_schedule
+
+
+def test_record_events_appends_many_at_once(make_case):
+    from complaints.timeline import record_events
+
+    first, second = make_case("new"), make_case("new")
+    made = record_events(
+        [
+            (first, "sla_warning", {"deadline": "resolution"}),
+            (second, "x", {"after": 1}),
+        ]
+    )
+    assert [e.pk is not None for e in made] == [True, True]
+    assert first.events.filter(kind="sla_warning", actor_label="system").exists()
+    assert second.events.get(kind="x").after == 1

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -135,6 +136,7 @@ def test_deadlines_are_worded_in_business_time_with_text_not_colour_alone(
 
 
 def _inbox_queries(client) -> int:
+    cache.clear()  # measure the worst case: queue counts not cached
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/?queue=all").status_code == 200
     return len(ctx.captured_queries)
@@ -148,6 +150,7 @@ def test_inbox_queries_do_not_grow_with_rows(
     few = _inbox_queries(agent_client)
     for _ in range(20):
         make_case("acknowledged")
+    cache.clear()
     with django_assert_max_num_queries(few):
         agent_client.get("/?queue=all")
     assert _inbox_queries(agent_client) == few
@@ -171,3 +174,40 @@ def test_an_agent_gets_no_assign_menu_in_the_inbox(agent_client, make_case):
     case = make_case("new")
     page = agent_client.get("/?queue=unassigned").content.decode()
     assert f'id="assign-{case.reference}"' not in page
+
+
+def test_counts_are_cached_briefly_and_dropped_after_the_users_own_change(
+    agent_client, agent, make_case
+):
+    cache.clear()
+    case = make_case("new")
+    assert agent_client.get("/").context["counts"]["unassigned"] == 1
+    make_case("new")  # someone else's change: the badge may lag a few seconds
+    assert agent_client.get("/").context["counts"]["unassigned"] == 1
+    agent_client.post(f"/cases/{case.reference}/take/", {"version": case.version})
+    counts = agent_client.get("/").context["counts"]
+    assert (counts["unassigned"], counts["mine"]) == (1, 1)
+
+
+def test_the_navigation_follows_the_role(agent_client, lead_client):
+    assert 'href="/dashboard/"' not in agent_client.get("/").content.decode()
+    assert 'href="/dashboard/"' in lead_client.get("/").content.decode()
+
+
+def test_logging_in_and_out(client, agent):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        "/accounts/login/", {"username": agent.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, agent):
+    response = client.post(
+        "/accounts/login/", {"username": agent.username, "password": "nope"}
+    )
+    assert "do not match" in response.content.decode()

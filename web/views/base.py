@@ -21,6 +21,7 @@ from complaints.models import Case, Stage
 from .. import forms
 from ..selectors.case_page import case_loaded, case_page
 from ..selectors.history import customer_history
+from ..selectors.inbox import forget_counts
 
 SIDEBAR_CASES = 6
 # Which panel of the case page shows a form's refusal (the stepper otherwise).
@@ -138,5 +139,6 @@ def run_action(
         return render_case(
             request, case, status=409, failed=key, form=form, problem=problem
         )
+    forget_counts(request.user)
     messages.success(request, success)
     return redirect(case.get_absolute_url() + anchor)

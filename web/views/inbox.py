@@ -22,8 +22,10 @@ from ..selectors.inbox import (
     QUEUES,
     SORTS,
     InboxFilters,
-    inbox_cases,
-    inbox_counts,
+    forget_counts,
+    inbox_case_ids,
+    inbox_counts_cached,
+    inbox_rows,
     with_list_columns,
 )
 
@@ -65,15 +67,21 @@ def decorate(cases, now) -> None:
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     filters = parse_filters(request.GET, default_queue="mine")
-    page = Paginator(
-        inbox_cases(user=request.user, filters=filters, now=now), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    counts = inbox_counts_cached(user=request.user, now=now)
+    paginator = Paginator(
+        inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
+    )
+    if filters == InboxFilters(queue=filters.queue, sort=filters.sort):
+        # Unfiltered, the queue's size is its (briefly cached) badge count.
+        paginator.count = counts[filters.queue]
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = inbox_rows(list(page.object_list))
     decorate(page.object_list, now)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "queues": QUEUES,
-        "counts": inbox_counts(user=request.user, now=now),
+        "counts": counts,
         "filters": filters,
         "page": page,
         "sorts": {k: label for k, (label, _) in SORTS.items()},
@@ -105,6 +113,8 @@ def row_response(
             error = "Someone else changed this case first; reload to see who has it."
         except DomainError as exc:
             error = exc.detail
+        else:
+            forget_counts(request.user)
     row = with_list_columns(cases_visible_to(request.user).filter(pk=case.pk)).first()
     decorate([row], timezone.now())
     return render(
