@@ -5,8 +5,8 @@ timeline event.
 """
 
 from datetime import datetime
-from uuid import uuid4
 from typing import Any
+from uuid import uuid4
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
