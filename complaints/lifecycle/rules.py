@@ -74,9 +74,11 @@ def classify(stage: str, to: str, fields: dict[str, Any]) -> str:
     if gap == 1:
         return FORWARD
     if to == Stage.CLOSED and stage == Stage.RESOLVED:
-        # Closing straight from resolved is the recorded refusal of follow-up.
-        no_follow_up = _close_reason(fields) == CloseReason.NO_FOLLOW_UP
-        return FORWARD if no_follow_up else SKIP
+        # Closing straight from resolved is the recorded refusal of follow-up;
+        # only another valid reason makes it a skip of following_up.
+        reason = _close_reason(fields)
+        skip = reason in CloseReason.values and reason != CloseReason.NO_FOLLOW_UP
+        return SKIP if skip else FORWARD
     if gap > 1:
         return SKIP
     return INVALID

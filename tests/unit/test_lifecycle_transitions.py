@@ -55,7 +55,7 @@ REFUSED_EMPTY: dict[tuple[str, str], list[str]] = {
     (RD, RG): ["valid_move"],
     (RD, RD): ["valid_move"],
     (RD, F): ["follow_up_or_refusal"],
-    (RD, C): ["skip_reason", "close_reason"],
+    (RD, C): ["close_reason"],  # closing here is the refusal of follow-up
     (F, N): ["valid_move"],
     (F, L): ["reason"],
     (F, A): ["valid_move"],
@@ -242,10 +242,7 @@ def test_following_up_closes_once_every_follow_up_is_cancelled(make_case, agent)
 def test_closing_needs_a_known_close_reason(make_case, agent, reason):
     case = make_case(RD)
 
-    assert refused(case, C, agent, close_reason=reason) == [
-        "skip_reason",
-        "close_reason",
-    ]
+    assert refused(case, C, agent, close_reason=reason) == ["close_reason"]
 
 
 # --- skips ---------------------------------------------------------------
