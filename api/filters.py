@@ -6,23 +6,18 @@ migration `api.0003` serve each of those `icontains`; the customer side is
 resolved to ids first, so the whole condition is an OR of index scans.
 """
 
-import re
 from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from complaints.models import Case, Priority, Stage
-from complaints.selectors import overdue_q
-from customers.models import Customer
+from complaints.selectors import cases_search, overdue_q
 
 MAX_Q = 200
-MAX_IDS = 1000
-REFERENCE = re.compile(r"^C-\d{4}-\d{6,}$", re.IGNORECASE)
 # Strict booleans: an unknown value is a 400, not silently "no filter".
 BOOLEAN = [("true", "true"), ("false", "false")]
 
@@ -114,35 +109,4 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
     def filter_q(self, queryset, name, value):
-        text = value.strip()
-        if not text:
-            return queryset
-        match = self._text_match(text)
-        # With few matches, collect them first (an index-only OR of trigram
-        # scans) so the page is a sort of those few, not a walk down the
-        # created_at index filtering every case; with many, that walk finds a
-        # page of matches quickly anyway.
-        ids = list(
-            Case.objects.filter(match).values_list("id", flat=True)[: MAX_IDS + 1]
-        )
-        if len(ids) <= MAX_IDS:
-            return queryset.filter(pk__in=ids)
-        return queryset.filter(match)
-
-    @staticmethod
-    def _text_match(text: str) -> Q:
-        if REFERENCE.match(text):
-            # A whole reference: the unique index, not a trigram scan of
-            # references that all share their C-YYYY- prefix.
-            match = Q(reference=text.upper())
-        else:
-            match = Q(reference__icontains=text)
-        match |= Q(subject__icontains=text) | Q(description__icontains=text)
-        customer_ids = list(
-            Customer.objects.filter(
-                Q(name__icontains=text) | Q(email__icontains=text)
-            ).values_list("id", flat=True)[:MAX_IDS]
-        )
-        if customer_ids:
-            match |= Q(customer_id__in=customer_ids)
-        return match
+        return cases_search(queryset, value)

@@ -1,6 +1,5 @@
 """The inbox: queues of cases with their counts, filters, search and sorting."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +20,7 @@ from django.db.models import (
 )
 
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
-from complaints.selectors import cases_visible_to, overdue_q
+from complaints.selectors import cases_search, cases_visible_to, overdue_q
 from sla.models import Deadline
 
 RECENTLY_CLOSED = timedelta(days=7)
@@ -164,7 +163,7 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
-        cases = cases.filter(_search_q(filters.q))
+        cases = cases_search(cases, filters.q)
     sort = filters.sort if filters.sort in SORTS else "due"
     if sort == "due":
         cases = cases.annotate(next_due_at=_next_due("due_at"))
@@ -200,20 +199,4 @@ def _priority_rank() -> When_:
         *(When(priority=p, then=Value(r)) for p, r in PRIORITY_RANK.items()),
         default=Value(0),
         output_field=IntegerField(),
-    )
-
-
-REFERENCE = re.compile(r"^C-\d{4}-\d{6}$", re.IGNORECASE)
-
-
-def _search_q(text: str) -> Q:
-    """Match a whole reference exactly (indexed), else words in subject or customer."""
-    text = text.strip()[:100]
-    if REFERENCE.match(text):
-        return Q(reference=text.upper())
-    return (
-        Q(reference__icontains=text)
-        | Q(subject__icontains=text)
-        | Q(customer__name__icontains=text)
-        | Q(customer__email__icontains=text)
     )
