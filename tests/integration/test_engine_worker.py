@@ -119,7 +119,14 @@ def test_worker_killed_mid_batch_then_restarted_sends_each_email_once(
     worker_ready(stack, "w1")
     queued = stack.manage("process_due", "--enqueue", "--stale-after", "0")
     assert "150 pending email(s) queued again" in queued.stdout, queued.stderr
-    wait_until(lambda: sum(message_ids(stack.mail).values()) >= 20, 30, 0.05)
+    # Kill once the first chunk is committed as sent: a kill between the mail
+    # server taking a chunk and its commit would leave nothing marked sent.
+    wait_until(
+        lambda: Outbox.objects.filter(status=OutboxStatus.SENT).count() >= 20,
+        30,
+        0.05,
+        what="the first chunk marked sent",
+    )
     stack.kill(stack.procs[0], signal.SIGKILL)
     sent_before = Outbox.objects.filter(status=OutboxStatus.SENT).count()
     assert 20 <= sent_before < 150, "the kill should land mid-batch"
