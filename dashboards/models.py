@@ -52,6 +52,28 @@ class RefreshMark(models.Model):
 
     name = models.CharField(max_length=50, primary_key=True)
     at = models.DateTimeField()
+    event_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The newest timeline event seen then."
+    )
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+from .rollups.tables import (  # noqa: E402  (the rollup tables are models too)
+    AgentFacts,
+    CaseFactDays,
+    CauseFacts,
+    DayFacts,
+    OfferFacts,
+)
+
+__all__ = [
+    "AgentFacts",
+    "CaseDurations",
+    "CaseFactDays",
+    "CauseFacts",
+    "DayFacts",
+    "OfferFacts",
+    "RefreshMark",
+]

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from complaints.models import Event
+from complaints.models import Case, Event
 
+from ..rollups.refresh import rollups_enabled, rollups_refresh
 from ..services import durations_refresh_recent
 from .definitions import DEFINITIONS
 from .filters import (
@@ -37,6 +38,7 @@ from .people import (
     ranking_figures,
     satisfaction_figures,
 )
+from .rolled import rolled_figures
 from .sla import compliance_figures, duration_figures
 from .volume import (
     bucket_of,
@@ -76,9 +78,13 @@ def metrics_summary(
     now = now or timezone.now()
     cases = scoped_cases(user=user, flt=flt)
     durations_refresh_recent(now=timezone.now(), limit=INLINE_REFRESH_LIMIT)
-    volume = volume_figures(cases=cases, flt=flt, now=now)
+    if rollups_enabled():
+        rollups_refresh(now=now)
+        period = rolled_figures(cases=cases, flt=flt, now=now)
+    else:
+        period = raw_figures(cases=cases, flt=flt, now=now)
+    volume = period["volume"]
     stages = stage_figures(cases=cases, now=now)
-    people = satisfaction_figures(cases=cases, flt=flt, now=now)
     return {
         "from": flt.start,
         "to": flt.end,
@@ -88,20 +94,38 @@ def metrics_summary(
         "by_stage": {row["stage"]: row["open"] for row in stages},
         "open_now": sum(row["open"] for row in stages),
         "stages": stages,
+        "series": period["series"],
+        "sla": period["sla"],
+        "times": duration_figures(cases=cases, flt=flt),
+        "escalations": period["escalations"],
+        "reopen": volume["reopen"],
+        "offers": period["offers"],
+        **period["people"],
+        "customers": customer_figures(cases=cases, flt=flt),
+        "categories": period["categories"],
+        "root_causes": period["root_causes"],
+        "agents": period["agents"],
+        "skips": {**volume["skipping"], "stages": period["skips"]},
+    }
+
+
+def raw_figures(*, cases: QuerySet[Case], flt: MetricsFilter, now: datetime) -> dict:
+    """The period figures straight from the cases (SQLite, and the reference the
+    rollups are tested against); the same keys as `rolled_figures`."""
+    volume = volume_figures(cases=cases, flt=flt, now=now)
+    return {
+        "volume": volume,
         "series": series_figures(
             cases=cases, flt=flt, backlog_at_start=volume["backlog_at_start"]
         ),
         "sla": compliance_figures(cases=cases, flt=flt, now=now),
-        "times": duration_figures(cases=cases, flt=flt),
         "escalations": escalation_figures(cases=cases, flt=flt),
-        "reopen": volume["reopen"],
+        "skips": skip_figures(cases=cases, flt=flt),
+        "people": satisfaction_figures(cases=cases, flt=flt, now=now),
         "offers": offer_figures(cases=cases, flt=flt),
-        **people,
-        "customers": customer_figures(cases=cases, flt=flt),
         "categories": ranking_figures(cases=cases, flt=flt, field="category"),
         "root_causes": ranking_figures(cases=cases, flt=flt, field="root_cause"),
         "agents": agent_figures(cases=cases, flt=flt, now=now),
-        "skips": {**volume["skipping"], "stages": skip_figures(cases=cases, flt=flt)},
     }
 
 

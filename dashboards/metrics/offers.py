@@ -7,10 +7,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from complaints.models import Case, Offer, OfferKind, OfferStatus
 
+from ..rollups.measures import DECIDED, GRANTED
 from .filters import MetricsFilter
-
-GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
-DECIDED = (*GRANTED, OfferStatus.DECLINED, OfferStatus.COUNTERED)
 
 
 def offer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any]:
@@ -29,6 +27,13 @@ def offer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any
             granted_total=Sum("amount", filter=Q(status__in=GRANTED)),
         )
     )
+    pending = scoped.filter(status=OfferStatus.PENDING_APPROVAL).count()
+    return offer_shape(rows, pending)
+
+
+def offer_shape(rows: list[dict[str, Any]], pending: int) -> dict[str, Any]:
+    """Offers by kind from rows per (kind, currency) of n, granted, decided,
+    approval, total and granted_total (None: no amounts)."""
     kinds: dict[str, dict[str, Any]] = {}
     for row in rows:
         kind = kinds.setdefault(row["kind"], _empty(row["kind"]))
@@ -37,7 +42,7 @@ def offer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any
         if row["total"] is not None:
             kind["amounts"].append(_money(row))
     result = []
-    for kind in sorted(kinds.values(), key=lambda k: -k["n"]):
+    for kind in sorted(kinds.values(), key=lambda k: (-k["n"], k["kind"])):
         result.append(
             {
                 "kind": kind["kind"],
@@ -51,7 +56,6 @@ def offer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any
                 "amounts": sorted(kind["amounts"], key=lambda a: a["currency"]),
             }
         )
-    pending = scoped.filter(status=OfferStatus.PENDING_APPROVAL).count()
     return {"by_kind": result, "approvals_pending": pending}
 
 

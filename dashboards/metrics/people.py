@@ -42,6 +42,11 @@ def satisfaction_figures(
         ),
         **scores,
     )
+    return satisfaction_shape(row)
+
+
+def satisfaction_shape(row: dict[str, Any]) -> dict[str, Any]:
+    """Satisfaction and follow-up completion from their counts (raw or rolled)."""
     return {
         "satisfaction": {
             "average": round(row["average"], 2) if row["average"] is not None else None,
@@ -141,6 +146,12 @@ def ranking_figures(
         .annotate(n=Count("pk", filter=now_q), previous=Count("pk", filter=before_q))
         .order_by("-n", f"{field}__name")
     )
+    return ranking_shape(rows, field)
+
+
+def ranking_shape(rows: list[dict[str, Any]], field: str) -> list[dict[str, Any]]:
+    """The top of a ranking from rows of {field, field__slug, field__name, n,
+    previous}, sorted by cases filed then name."""
     total = sum(r["n"] for r in rows)
     running, result = 0, []
     for row in rows:
@@ -207,6 +218,12 @@ def agent_figures(
         .values_list("case__assignee")
         .annotate(avg=Avg("csat"))
     )
+    return agent_shape(load, sla, csat)
+
+
+def agent_shape(load: dict, sla: dict, csat: dict) -> list[dict[str, Any]]:
+    """Per assignee: {open, filed, closed} load, {on_time, missed} first-response
+    clocks and the average score (each keyed by user id)."""
     ids = set(load) | set(sla) | set(csat)
     names = dict(
         get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")

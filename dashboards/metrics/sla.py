@@ -61,6 +61,11 @@ def compliance_figures(
             on_time=Count("pk", filter=on_time), missed=Count("pk", filter=missed)
         )
     }
+    return compliance_shape(rows)
+
+
+def compliance_shape(rows: dict[str, dict[str, int]]) -> dict[str, dict[str, Any]]:
+    """Compliance per deadline kind from {kind: {on_time, missed}}."""
     result = {}
     for kind in DeadlineKind.values:
         row = rows.get(kind, {"on_time": 0, "missed": 0})

@@ -49,6 +49,11 @@ def volume_figures(
     )
     # Apart, so the deadline lookup runs for open cases only (stage index).
     row["overdue"] = cases.filter(open_now, overdue_q(now)).count()
+    return volume_shape(row)
+
+
+def volume_shape(row: dict[str, Any]) -> dict[str, Any]:
+    """The volume figures from their counts (raw or rolled up)."""
     opened = row["opened"]
     return {
         "opened": opened,
@@ -132,15 +137,35 @@ def series_figures(
             .annotate(n=Count("pk"))
         )
         counts[name] = Counter({_day(r["bucket"]): r["n"] for r in rows})
+    return series_shape(
+        counts["created_at"], counts["closed_at"], flt, backlog_at_start
+    )
+
+
+def series_shape(
+    opened: Counter, closed: Counter, flt: MetricsFilter, backlog_at_start: int
+) -> list[dict[str, Any]]:
+    """Opened, closed and the running backlog per bucket (counts keyed by start)."""
     backlog = backlog_at_start
     series = []
-    for start in _buckets(flt, bucket):
-        opened, closed = counts["created_at"][start], counts["closed_at"][start]
-        backlog += opened - closed
+    for start in _buckets(flt, bucket_of(flt)):
+        backlog += opened[start] - closed[start]
         series.append(
-            {"start": start, "opened": opened, "closed": closed, "backlog": backlog}
+            {
+                "start": start,
+                "opened": opened[start],
+                "closed": closed[start],
+                "backlog": backlog,
+            }
         )
     return series
+
+
+def bucket_start(day: date, bucket: str) -> date:
+    """The start of the day, week (Monday) or month bucket holding `day`."""
+    if bucket == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1) if bucket == "month" else day
 
 
 def _buckets(flt: MetricsFilter, bucket: str) -> list[date]:
@@ -172,7 +197,13 @@ def escalation_figures(
         .values_list("after")
         .annotate(n=Count("pk"))
     )
-    found = Counter({int(level): n for level, n in rows if level is not None})
+    return escalation_shape(
+        Counter({int(level): n for level, n in rows if level is not None})
+    )
+
+
+def escalation_shape(found: Counter) -> list[dict[str, Any]]:
+    """Escalations per level reached (1: team lead, 2: manager)."""
     labels = {1: "Team lead", 2: "Manager"}
     return [
         {"level": level, "label": label, "escalations": found[level]}
@@ -194,9 +225,17 @@ def skip_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> list[dict[str,
     counted: Counter = Counter()
     for skipped in lists.iterator(chunk_size=5000):
         counted.update(s for s in skipped or () if s in STAGE_ORDER)
+    return skip_shape(counted)
+
+
+def skip_shape(counted: Counter) -> list[dict[str, Any]]:
+    """Skipped stages, most skipped first (ties in stage order)."""
+    ranked = sorted(
+        (kv for kv in counted.items() if kv[1]),
+        key=lambda kv: (-kv[1], STAGE_ORDER.index(kv[0])),
+    )
     return [
-        {"stage": stage, "label": Stage(stage).label, "skips": n}
-        for stage, n in sorted(counted.items(), key=lambda kv: -kv[1])
+        {"stage": stage, "label": Stage(stage).label, "skips": n} for stage, n in ranked
     ]
 
 

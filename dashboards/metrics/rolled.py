@@ -1,0 +1,274 @@
+"""The period figures read from the rollup tables instead of the raw rows.
+
+Same figures, same shapes as the raw queries (the `*_shape` functions are
+shared); a handful of sums over day rows (and month rows for whole months
+when the chart is monthly) instead of scans over every case, deadline, offer,
+follow-up and event of the period. Figures about now (open cases, overdue,
+pending approvals) stay raw in `metrics_summary`: they read open cases only.
+"""
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from complaints.models import OPEN_STAGES, STAGE_ORDER, Case, Offer, OfferStatus
+from complaints.selectors import overdue_q
+from followups.models import FollowUp, FollowUpStatus
+
+from ..rollups.measures import AGENT_MEASURES, DAY_MEASURES, MONEY_MEASURES
+from .filters import MetricsFilter
+from .offers import offer_shape
+from .people import agent_shape, ranking_shape, satisfaction_shape
+from .sla import compliance_shape
+from .volume import (
+    bucket_of,
+    bucket_start,
+    escalation_shape,
+    series_shape,
+    skip_shape,
+    volume_shape,
+)
+
+
+def rolled_figures(
+    *, cases: QuerySet[Case], flt: MetricsFilter, now: Any
+) -> dict[str, Any]:
+    """Every period figure of `metrics_summary`, from the rollups."""
+    bucket = bucket_of(flt)
+    rows = _fetch(
+        "dashboards_dayfacts",
+        DAY_MEASURES,
+        flt,
+        _range(flt.start, flt.end, months=bucket == "month"),
+        group="span, day",
+    )
+    totals = _sum(rows, DAY_MEASURES)
+    opened, closed = Counter(), Counter()
+    for row in rows:
+        start = bucket_start(row["day"], bucket)
+        opened[start] += row["opened"]
+        closed[start] += row["closed"]
+    live = cases.filter(stage__in=OPEN_STAGES).aggregate(
+        escalated=Count("pk", filter=Q(escalation_level__gt=0))
+    )
+    backlog = _backlog(flt)
+    volume = volume_shape(
+        {
+            **totals,
+            "open_at_start": backlog,
+            "escalated": live["escalated"],
+            "overdue": cases.filter(stage__in=OPEN_STAGES)
+            .filter(overdue_q(now))
+            .count(),
+        }
+    )
+    return {
+        "volume": volume,
+        "series": series_shape(opened, closed, flt, backlog),
+        "sla": compliance_shape(
+            {
+                "first_response": {
+                    "on_time": totals["fr_on_time"],
+                    "missed": totals["fr_missed"],
+                },
+                "resolution": {
+                    "on_time": totals["res_on_time"],
+                    "missed": totals["res_missed"],
+                },
+            }
+        ),
+        "escalations": escalation_shape(
+            Counter({1: totals["esc_1"], 2: totals["esc_2"]})
+        ),
+        "skips": skip_shape(Counter({s: totals[f"skip_{s}"] for s in STAGE_ORDER})),
+        "people": satisfaction_shape(_satisfaction_row(totals, flt, now)),
+        "offers": _offers(flt),
+        "categories": _ranking(flt, "category"),
+        "root_causes": _ranking(flt, "root_cause"),
+        "agents": _agents(cases, flt),
+    }
+
+
+def _satisfaction_row(totals: dict, flt: MetricsFilter, now: Any) -> dict[str, Any]:
+    completed = totals["fu_completed"]
+    overdue = FollowUp.objects.filter(
+        flt.case_q("case__"),
+        status=FollowUpStatus.SCHEDULED,
+        due_at__gte=flt.lower,
+        due_at__lt=min(flt.upper, now),
+    ).count()
+    return {
+        "completed": completed,
+        "scored": totals["fu_scored"],
+        "average": totals["fu_csat_sum"] / totals["fu_scored"]
+        if totals["fu_scored"]
+        else None,
+        "unsatisfied": totals["fu_unsatisfied"],
+        "due": totals["fu_due"],
+        "due_done": totals["fu_due_done"],
+        "overdue": overdue,
+        **{f"csat_{n}": totals[f"fu_csat_{n}"] for n in range(1, 6)},
+    }
+
+
+def _backlog(flt: MetricsFilter) -> int:
+    """Cases filed before the period minus cases closed before it."""
+    first = flt.start.replace(day=1)
+    where = "((span = 'm' AND day < %s) OR (span = 'd' AND day >= %s AND day < %s))"
+    rows = _fetch(
+        "dashboards_dayfacts",
+        ("opened", "closed"),
+        flt,
+        (where, [first, first, flt.start]),
+    )
+    return (rows[0]["opened"] or 0) - (rows[0]["closed"] or 0) if rows else 0
+
+
+def _offers(flt: MetricsFilter) -> dict[str, Any]:
+    measures = ("n", "granted", "decided", "approval", "total", "granted_total")
+    rows = _fetch(
+        "dashboards_offerfacts",
+        measures,
+        flt,
+        _range(flt.start, flt.end, months=True),
+        group="kind, currency",
+    )
+    rows = [row for row in rows if row["n"]]
+    pending = Offer.objects.filter(
+        flt.case_q("case__"), status=OfferStatus.PENDING_APPROVAL
+    ).count()
+    return offer_shape(rows, pending)
+
+
+def _ranking(flt: MetricsFilter, field: str) -> list[dict[str, Any]]:
+    """Cases filed per category or root cause, now and in the period before."""
+    table, names = {
+        "category": ("dashboards_dayfacts", "complaints_category"),
+        "root_cause": ("dashboards_causefacts", "complaints_rootcause"),
+    }[field]
+    before = flt.previous()
+    now_sql, now_params = _range(flt.start, flt.end, months=True)
+    before_sql, before_params = _range(before.start, before.end, months=True)
+    dims_sql, dims_params = _dimensions(flt)
+    sql = (
+        f"SELECT f.{field}_id, t.slug, t.name, "
+        f"coalesce(sum(f.opened) FILTER (WHERE {now_sql}), 0)::bigint, "
+        f"coalesce(sum(f.opened) FILTER (WHERE {before_sql}), 0)::bigint "
+        f"FROM {table} f LEFT JOIN {names} t ON t.id = f.{field}_id "
+        f"WHERE ({now_sql} OR {before_sql}) AND {dims_sql} "
+        f"GROUP BY f.{field}_id, t.slug, t.name "
+        "ORDER BY 4 DESC, t.name"
+    )
+    params = [*now_params, *before_params, *now_params, *before_params, *dims_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [
+            {
+                field: pk,
+                f"{field}__slug": slug,
+                f"{field}__name": name,
+                "n": n,
+                "previous": previous,
+            }
+            for pk, slug, name, n, previous in cursor.fetchall()
+        ]
+    return ranking_shape(rows, field)
+
+
+def _agents(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict[str, Any]]:
+    rows = _fetch(
+        "dashboards_agentfacts",
+        AGENT_MEASURES,
+        flt,
+        _range(flt.start, flt.end, months=True),
+        group="assignee_id",
+    )
+    open_now = dict(
+        cases.filter(assignee__isnull=False, stage__in=OPEN_STAGES)
+        .order_by()
+        .values_list("assignee")
+        .annotate(n=Count("pk"))
+    )
+    load, sla, csat = {}, {}, {}
+    for row in rows:
+        pk = row["assignee_id"]
+        if row["filed"] or row["closed"]:
+            load[pk] = {"filed": row["filed"], "closed": row["closed"]}
+        if row["fr_on_time"] or row["fr_missed"]:
+            sla[pk] = {"on_time": row["fr_on_time"], "missed": row["fr_missed"]}
+        if row["csat_n"]:
+            csat[pk] = row["csat_sum"] / row["csat_n"]
+    for pk, n in open_now.items():
+        load.setdefault(pk, {"filed": 0, "closed": 0})["open"] = n
+    return agent_shape(load, sla, csat)
+
+
+def _range(start: date, end: date, *, months: bool) -> tuple[str, list]:
+    """Rows covering the days start..end: month rows for whole months if allowed."""
+    days = ("(span = 'd' AND day >= %s AND day <= %s)", [start, end])
+    if not months:
+        return days
+    first = start if start.day == 1 else _next_month(start)
+    after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else None
+    after = after or end.replace(day=1)
+    if first >= after:
+        return days
+    return (
+        "((span = 'm' AND day >= %s AND day < %s) OR (span = 'd' AND "
+        "((day >= %s AND day < %s) OR (day >= %s AND day <= %s))))",
+        [first, after, start, first, after, end],
+    )
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _dimensions(flt: MetricsFilter) -> tuple[str, list]:
+    conditions, params = ["TRUE"], []
+    for column, value in (
+        ("team_id", flt.team.pk if flt.team else None),
+        ("category_id", flt.category.pk if flt.category else None),
+        ("priority", flt.priority or None),
+        ("channel", flt.channel or None),
+    ):
+        if value is not None:
+            conditions.append(f"{column} = %s")
+            params.append(value)
+    if flt.visible_team_ids is not None:
+        conditions.append("team_id = ANY(%s)")
+        params.append(list(flt.visible_team_ids))
+    return " AND ".join(conditions), params
+
+
+def _fetch(
+    table: str,
+    measures: tuple[str, ...],
+    flt: MetricsFilter,
+    span: tuple[str, list],
+    *,
+    group: str = "",
+) -> list[dict[str, Any]]:
+    where, params = span
+    dims, dims_params = _dimensions(flt)
+    keys = [k.strip() for k in group.split(",") if k.strip()]
+    select = [*keys, *(_sum_sql(m) for m in measures)]
+    sql = f"SELECT {', '.join(select)} FROM {table} WHERE {where} AND {dims}"
+    if keys:
+        sql += f" GROUP BY {group}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *dims_params])
+        names = [*keys, *measures]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _sum_sql(measure: str) -> str:
+    # sum(bigint) is numeric in PostgreSQL; counts come back as int.
+    return f"sum({measure})" if measure in MONEY_MEASURES else f"sum({measure})::bigint"
+
+
+def _sum(rows: list[dict[str, Any]], measures: tuple[str, ...]) -> dict[str, int]:
+    return {m: sum(row[m] or 0 for row in rows) for m in measures}

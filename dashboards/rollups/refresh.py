@@ -1,0 +1,221 @@
+"""Keeping the rollup tables in step with the cases (PostgreSQL only).
+
+Every change to a case appends a timeline event, so a refresh asks which
+cases have events newer than the last refresh's newest (and, for transactions
+still open then, recent events a little older), and recomputes every day those cases count on — now, and
+at the last refresh (`CaseFactDays`) — plus the days whose deadlines may have
+fallen due in between. A day is recomputed whole, from the source tables, so
+a refresh is idempotent and can never drift by a missed delta; the months of
+those days are then summed again from their days.
+
+Views refresh before they read (cheap when little changed); beat refreshes
+every few minutes, and `rollups_rebuild` recomputes everything nightly and
+after bulk loads.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from complaints.models import Case, Event
+from followups.models import FollowUp
+from sla.models import Deadline
+
+from ..models import RefreshMark
+from .sources import CASE_DAYS_SQL, ROLLUPS
+
+MARK = "rollups"
+# Transactions still open at the last refresh committed their events since:
+# events are read back this far in time, within this many ids of the newest
+# event seen then (the primary key bounds the scan; a transaction that old
+# would have had to outlive ten thousand other events).
+MARGIN = timedelta(minutes=10)
+LAG_IDS = 10_000
+# With no new event, figures that age by the clock (missed deadlines) may
+# lag this long before a view recomputes today.
+QUIET = timedelta(seconds=60)
+LOCK_KEY = 7_301_966  # pg_advisory_xact_lock: one refresh at a time
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    cases: int
+    days: int
+    rebuilt: bool = False
+
+
+def rollups_enabled() -> bool:
+    """Rollups are kept on PostgreSQL; elsewhere the figures are computed raw."""
+    return connection.vendor == "postgresql" and settings.REDRESS_DASHBOARD_ROLLUPS
+
+
+def rollups_refresh(*, now: datetime | None = None) -> Refreshed:
+    """Bring the rollups up to date with every change so far (see module)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock()
+        mark = RefreshMark.objects.filter(name=MARK).first()
+        if mark is None:
+            return _rebuild(now)
+        latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+        quiet = latest == mark.event_id and abs(now - mark.at) < QUIET
+        if quiet and _local(now) == _local(mark.at):
+            return Refreshed(cases=0, days=0)
+        since = min(mark.at, now) - MARGIN
+        ids = sorted(
+            set(
+                Event.objects.filter(
+                    Q(pk__gt=mark.event_id or 0)
+                    | Q(pk__gt=(mark.event_id or 0) - LAG_IDS, created_at__gte=since)
+                )
+                .order_by()
+                .values_list("case_id", flat=True)
+                .distinct()
+            )
+        )
+        dirty = set(_span(_local(since), _local(max(mark.at, now))))
+        dirty |= _case_days_replace(ids)
+        _recompute(sorted(dirty), asof=now)
+        _mark(now, latest)
+        return Refreshed(cases=len(ids), days=len(dirty))
+
+
+def rollups_rebuild(*, now: datetime | None = None) -> Refreshed:
+    """Recompute every rollup row and every case's days from scratch."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock()
+        return _rebuild(now)
+
+
+def _rebuild(now: datetime) -> Refreshed:
+    latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+    first = Case.objects.aggregate(first=Min("created_at"))["first"]
+    with connection.cursor() as cursor:
+        for rollup in ROLLUPS:
+            cursor.execute(f"TRUNCATE {rollup.table}")
+        cursor.execute("TRUNCATE dashboards_casefactdays")
+        cursor.execute(
+            "INSERT INTO dashboards_casefactdays (case_id, days) "
+            "SELECT id, to_jsonb(days) FROM ("
+            + CASE_DAYS_SQL.format(which="IS NOT NULL")
+            + ") AS f(id, days)",
+            {"tz": settings.TIME_ZONE},
+        )
+    days: list[date] = []
+    if first is not None:
+        last = max(
+            [now]
+            + [
+                t
+                for t in (
+                    Deadline.objects.aggregate(t=Max("due_at"))["t"],
+                    FollowUp.objects.aggregate(t=Max("due_at"))["t"],
+                )
+                if t is not None
+            ]
+        )
+        days = list(_span(_local(first), _local(last)))
+        _recompute(days, asof=now)
+    _mark(now, latest)
+    return Refreshed(cases=Case.objects.count(), days=len(days), rebuilt=True)
+
+
+def _case_days_replace(ids: list[int]) -> set[date]:
+    """Store the days `ids` count on now; return those and the ones stored before."""
+    if not ids:
+        return set()
+    params = {"ids": ids, "tz": settings.TIME_ZONE}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT days FROM dashboards_casefactdays WHERE case_id = ANY(%(ids)s)",
+            params,
+        )
+        old = _dates(cursor.fetchall())
+        cursor.execute(
+            "INSERT INTO dashboards_casefactdays (case_id, days) "
+            "SELECT id, to_jsonb(days) FROM ("
+            + CASE_DAYS_SQL.format(which="= ANY(%(ids)s)")
+            + ") AS f(id, days) "
+            "ON CONFLICT (case_id) DO UPDATE SET days = EXCLUDED.days "
+            "RETURNING days",
+            params,
+        )
+        new = _dates(cursor.fetchall())
+    return old | new
+
+
+def _dates(rows: list[tuple]) -> set[date]:
+    # Django leaves jsonb undecoded on raw cursors.
+    found = set()
+    for (days,) in rows:
+        found.update(date.fromisoformat(d) for d in json.loads(days))
+    return found
+
+
+def _recompute(days: list[date], *, asof: datetime) -> None:
+    if not days:
+        return
+    months = sorted({d.replace(day=1) for d in days})
+    runs = _runs(days)
+    params = {"days": days, "months": months, "tz": settings.TIME_ZONE, "asof": asof}
+    for n, (first, last) in enumerate(runs):
+        params[f"lo{n}"] = _midnight(first)
+        params[f"hi{n}"] = _midnight(last + timedelta(days=1))
+    for n, month in enumerate(months):
+        params[f"mlo{n}"] = month
+        params[f"mhi{n}"] = (month + timedelta(days=32)).replace(day=1)
+    with connection.cursor() as cursor:
+        for rollup in ROLLUPS:
+            cursor.execute(
+                f"DELETE FROM {rollup.table} "
+                "WHERE span = 'd' AND day = ANY(%(days)s::date[])",
+                params,
+            )
+            cursor.execute(rollup.day_rows_sql(len(runs)), params)
+            cursor.execute(
+                f"DELETE FROM {rollup.table} "
+                "WHERE span = 'm' AND day = ANY(%(months)s::date[])",
+                params,
+            )
+            cursor.execute(rollup.month_rows_sql(len(months)), params)
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: [(first, last), …]."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if runs and day == runs[-1][1] + timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _mark(now: datetime, latest: int) -> None:
+    RefreshMark.objects.update_or_create(
+        name=MARK, defaults={"at": now, "event_id": latest}
+    )
+
+
+def _lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _local(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _span(first: date, last: date):
+    for n in range((last - first).days + 1):
+        yield first + timedelta(days=n)

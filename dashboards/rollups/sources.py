@@ -1,0 +1,288 @@
+"""Where each rollup measure comes from: one grouped SELECT per source table.
+
+A source reads the rows of one table whose moment falls on one of the given
+local days (an index range scan per day), joins their case for the four
+dimensions, and counts its measures. The refresh sums the sources of a table
+per bucket. The conditions mirror the raw figures in `dashboards.metrics`
+(the agreement tests compare the two).
+"""
+
+from dataclasses import dataclass, field
+
+from complaints.models import STAGE_ORDER, Stage
+
+from .measures import (
+    AGENT_MEASURES,
+    CAUSE_MEASURES,
+    DAY_MEASURES,
+    DECIDED,
+    GRANTED,
+    OFFER_MEASURES,
+)
+
+DIMENSIONS = ("team_id", "category_id", "priority", "channel")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows of `tables` (the case joined as `c`) whose `moment` falls on a day
+    being recomputed, counted by name (and by `keys` beyond the dimensions)."""
+
+    tables: str
+    moment: str
+    counts: dict[str, str]
+    keys: dict[str, str] = field(default_factory=dict)
+    where: str = "TRUE"
+
+    def select(self, measures: tuple[str, ...], ranges: int) -> str:
+        keys = [f"c.{d}" for d in DIMENSIONS] + list(self.keys.values())
+        counts = [self.counts.get(m, "0") for m in measures]
+        day = f"({self.moment} AT TIME ZONE %(tz)s)::date"
+        # Constant bounds (not a join on a list of days) let the planner see
+        # how few rows a day holds and walk the timestamp index.
+        when = " OR ".join(
+            f"({self.moment} >= %(lo{n})s AND {self.moment} < %(hi{n})s)"
+            for n in range(ranges)
+        )
+        groups = ", ".join(str(n) for n in range(1, len(keys) + 2))
+        return (
+            f"SELECT {day}, {', '.join(keys)}, {', '.join(counts)} "
+            f"FROM {self.tables} WHERE ({self.where}) AND ({when}) GROUP BY {groups}"
+        )
+
+
+def _quoted(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _reached(stage: str) -> str:
+    later = STAGE_ORDER[STAGE_ORDER.index(stage) :]
+    cond = f"c.stage IN ({_quoted(later)})"
+    if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(Stage.RESOLVED):
+        cond = f"({cond} OR c.reopen_count > 0)"
+    return f"count(*) FILTER (WHERE {cond})"
+
+
+def _met(kind: str) -> str:
+    return f"count(*) FILTER (WHERE dl.kind = '{kind}' AND dl.met_at <= dl.due_at)"
+
+
+# Missed: due before the refresh and not met by then, unless the clock was
+# paused or cancelled before it fell due (see metrics.sla.decided_q).
+MISSED = (
+    "dl.due_at < %(asof)s AND (dl.met_at IS NULL OR dl.met_at > dl.due_at) "
+    "AND (dl.paused_at IS NULL OR dl.paused_at > dl.due_at) "
+    "AND (dl.cancelled_at IS NULL OR dl.cancelled_at > dl.due_at)"
+)
+
+
+def _missed(kind: str) -> str:
+    return f"count(*) FILTER (WHERE dl.kind = '{kind}' AND {MISSED})"
+
+
+CASES = "complaints_case c"
+DEADLINES = "sla_deadline dl JOIN complaints_case c ON c.id = dl.case_id"
+EVENTS = "complaints_event e JOIN complaints_case c ON c.id = e.case_id"
+FOLLOWUPS = "followups_followup f JOIN complaints_case c ON c.id = f.case_id"
+OFFERS = "complaints_offer o JOIN complaints_case c ON c.id = o.case_id"
+SKIPS = (
+    EVENTS + " CROSS JOIN LATERAL jsonb_array_elements_text("
+    "CASE WHEN jsonb_typeof(e.data -> 'skipped') = 'array' "
+    "THEN e.data -> 'skipped' ELSE '[]'::jsonb END) AS s(stage)"
+)
+SKIP_EVENT = (
+    "e.kind = 'stage_changed' AND (e.data -> 'move') = '\"skip\"'::jsonb "
+    "AND c.skipped_steps > 0"
+)
+ASSIGNED = "c.assignee_id IS NOT NULL"
+# Naming the kinds lets the (kind, due_at) index find a day's due times.
+CLOCKS = "dl.kind IN ('first_response', 'resolution')"
+
+DAY_SOURCES = [
+    Source(
+        CASES,
+        "c.created_at",
+        {
+            "opened": "count(*)",
+            "reopened": "count(*) FILTER (WHERE c.reopen_count > 0)",
+            "reopens": "sum(c.reopen_count)",
+            "skipping": "count(*) FILTER (WHERE c.skipped_steps > 0)",
+            "skipped": "sum(c.skipped_steps)",
+            **{f"reached_{s}": _reached(s) for s in STAGE_ORDER},
+        },
+    ),
+    Source(CASES, "c.closed_at", {"closed": "count(*)"}),
+    Source(
+        DEADLINES,
+        "dl.met_at",
+        {"fr_on_time": _met("first_response"), "res_on_time": _met("resolution")},
+    ),
+    Source(
+        DEADLINES,
+        "dl.due_at",
+        {"fr_missed": _missed("first_response"), "res_missed": _missed("resolution")},
+        where=CLOCKS,
+    ),
+    Source(
+        EVENTS,
+        "e.created_at",
+        {
+            f"esc_{n}": f"count(*) FILTER (WHERE (e.after #>> '{{}}') = '{n}')"
+            for n in (1, 2)
+        },
+        where="e.kind = 'escalated'",
+    ),
+    Source(
+        SKIPS,
+        "e.created_at",
+        {f"skip_{s}": f"count(*) FILTER (WHERE s.stage = '{s}')" for s in STAGE_ORDER},
+        where=SKIP_EVENT,
+    ),
+    Source(
+        FOLLOWUPS,
+        "f.completed_at",
+        {
+            "fu_completed": "count(*)",
+            "fu_scored": "count(f.csat)",
+            "fu_csat_sum": "coalesce(sum(f.csat), 0)",
+            **{
+                f"fu_csat_{n}": f"count(*) FILTER (WHERE f.csat = {n})"
+                for n in range(1, 6)
+            },
+            "fu_unsatisfied": "count(*) FILTER (WHERE f.outcome = 'unsatisfied')",
+        },
+        where="f.status = 'done'",
+    ),
+    Source(
+        FOLLOWUPS,
+        "f.due_at",
+        {
+            "fu_due": "count(*)",
+            "fu_due_done": "count(*) FILTER (WHERE f.status = 'done')",
+        },
+        where="f.status <> 'cancelled'",
+    ),
+]
+
+BY_ASSIGNEE = {"assignee_id": "c.assignee_id"}
+AGENT_SOURCES = [
+    Source(CASES, "c.created_at", {"filed": "count(*)"}, BY_ASSIGNEE, ASSIGNED),
+    Source(CASES, "c.closed_at", {"closed": "count(*)"}, BY_ASSIGNEE, ASSIGNED),
+    Source(
+        DEADLINES,
+        "dl.met_at",
+        {"fr_on_time": _met("first_response")},
+        BY_ASSIGNEE,
+        ASSIGNED,
+    ),
+    Source(
+        DEADLINES,
+        "dl.due_at",
+        {"fr_missed": _missed("first_response")},
+        BY_ASSIGNEE,
+        f"{ASSIGNED} AND {CLOCKS}",
+    ),
+    Source(
+        FOLLOWUPS,
+        "f.completed_at",
+        {"csat_sum": "sum(f.csat)", "csat_n": "count(*)"},
+        BY_ASSIGNEE,
+        f"{ASSIGNED} AND f.status = 'done' AND f.csat IS NOT NULL",
+    ),
+]
+CAUSE_SOURCES = [
+    Source(
+        CASES,
+        "c.created_at",
+        {"opened": "count(*)"},
+        {"root_cause_id": "c.root_cause_id"},
+    )
+]
+_granted, _decided = _quoted(GRANTED), _quoted(DECIDED)
+OFFER_SOURCES = [
+    Source(
+        OFFERS,
+        "o.created_at",
+        {
+            "n": "count(*)",
+            "granted": f"count(*) FILTER (WHERE o.status IN ({_granted}))",
+            "decided": f"count(*) FILTER (WHERE o.status IN ({_decided}))",
+            "approval": "count(*) FILTER (WHERE o.needed_approval)",
+            "total": "sum(o.amount)",
+            "granted_total": f"sum(o.amount) FILTER (WHERE o.status IN ({_granted}))",
+        },
+        {"kind": "o.kind", "currency": "o.currency"},
+    )
+]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    table: str
+    measures: tuple[str, ...]
+    sources: list[Source]
+    keys: tuple[str, ...] = ()
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return (*DIMENSIONS, *self.keys)
+
+    def day_rows_sql(self, ranges: int) -> str:
+        """INSERT the day rows of `ranges` time ranges (`%(loN)s`–`%(hiN)s`,
+        whole local days), summed over every source."""
+        union = " UNION ALL ".join(
+            source.select(self.measures, ranges) for source in self.sources
+        )
+        names = ", ".join(["day", *self.key_columns, *self.measures])
+        sums = ", ".join(f"sum({m})" for m in self.measures)
+        keys = ", ".join(["day", *self.key_columns])
+        return (
+            f"INSERT INTO {self.table} (span, {names}) "
+            f"SELECT 'd', {keys}, {sums} FROM ({union}) AS u({names}) "
+            f"GROUP BY {keys}"
+        )
+
+    def month_rows_sql(self, months: int) -> str:
+        """INSERT the rows of `months` months (`%(mloN)s`–`%(mhiN)s`) summed
+        from their day rows."""
+        keys = ", ".join(self.key_columns)
+        sums = ", ".join(f"sum({m})" for m in self.measures)
+        month = "date_trunc('month', day)::date"
+        which = " OR ".join(
+            f"(day >= %(mlo{n})s AND day < %(mhi{n})s)" for n in range(months)
+        )
+        return (
+            f"INSERT INTO {self.table} (span, day, {keys}, "
+            f"{', '.join(self.measures)}) "
+            f"SELECT 'm', {month}, {keys}, {sums} FROM {self.table} "
+            f"WHERE span = 'd' AND ({which}) GROUP BY {month}, {keys}"
+        )
+
+
+ROLLUPS = [
+    Rollup("dashboards_dayfacts", DAY_MEASURES, DAY_SOURCES),
+    Rollup("dashboards_agentfacts", AGENT_MEASURES, AGENT_SOURCES, ("assignee_id",)),
+    Rollup("dashboards_causefacts", CAUSE_MEASURES, CAUSE_SOURCES, ("root_cause_id",)),
+    Rollup(
+        "dashboards_offerfacts", OFFER_MEASURES, OFFER_SOURCES, ("kind", "currency")
+    ),
+]
+
+# The local days each case counts on (to find what a change makes stale).
+CASE_DAYS_SQL = """
+SELECT id, array_agg(DISTINCT (t AT TIME ZONE %(tz)s)::date)
+FROM (
+    SELECT c.id, unnest(ARRAY[c.created_at, c.closed_at]) FROM complaints_case c
+        WHERE c.id {which}
+    UNION ALL SELECT case_id, unnest(ARRAY[met_at, due_at]) FROM sla_deadline
+        WHERE case_id {which}
+    UNION ALL SELECT case_id, created_at FROM complaints_offer
+        WHERE case_id {which}
+    UNION ALL SELECT case_id, unnest(ARRAY[completed_at, due_at])
+        FROM followups_followup WHERE case_id {which}
+    UNION ALL SELECT case_id, created_at FROM complaints_event
+        WHERE case_id {which} AND kind IN ('escalated', 'stage_changed')
+) AS facts(id, t)
+WHERE t IS NOT NULL
+GROUP BY id
+"""
