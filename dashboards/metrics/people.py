@@ -1,4 +1,4 @@
-"""Figures about people: satisfaction, follow-ups, customers at risk, causes, agents."""
+"""Figures about people: satisfaction, follow-ups, causes, agents."""
 
 from datetime import datetime
 from typing import Any
@@ -64,71 +64,6 @@ def satisfaction_shape(row: dict[str, Any]) -> dict[str, Any]:
             "overdue": row["overdue"],
             "completion_rate": _share(row["due_done"], row["due"]),
         },
-    }
-
-
-def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any]:
-    """Repeat complainants of the period and customers at risk now."""
-    filed = cases.filter(created_at__gte=flt.lower, created_at__lt=flt.upper)
-    repeat = (
-        filed.order_by()
-        .values("customer_id", "customer__name")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-    )
-    unhappy = FollowUp.objects.filter(
-        flt.case_q("case__"),
-        outcome=Outcome.UNSATISFIED,
-        completed_at__gte=flt.lower,
-        completed_at__lt=flt.upper,
-    ).values("case_id")
-    risky = Q(stage__in=OPEN_STAGES) & (
-        Q(escalation_level__gt=0) | Q(reopen_count__gt=0)
-    )
-    # Two narrow reads (open cases; the period's unhappy follow-ups) instead of
-    # one OR over every case.
-    at_risk_ids = set(cases.filter(risky).values_list("customer_id", flat=True))
-    at_risk_ids |= set(
-        cases.filter(pk__in=unhappy).values_list("customer_id", flat=True)
-    )
-    at_risk = (
-        cases.filter(customer_id__in=sorted(at_risk_ids))
-        .order_by()
-        .values("customer_id", "customer__name")
-        .annotate(
-            n=Count("pk"),
-            open=Count("pk", filter=Q(stage__in=OPEN_STAGES)),
-            escalated=Count("pk", filter=risky & Q(escalation_level__gt=0)),
-        )
-    )
-    repeat_count = (
-        filed.order_by()
-        .values("customer_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=2)
-        .count()
-    )
-    return {
-        "repeat_complainants": repeat_count,
-        "repeat_top": [
-            {
-                "customer_id": r["customer_id"],
-                "name": r["customer__name"],
-                "cases": r["n"],
-            }
-            for r in repeat.order_by("-n", "customer_id")[:TOP]
-        ],
-        "at_risk": len(at_risk_ids),
-        "at_risk_top": [
-            {
-                "customer_id": r["customer_id"],
-                "name": r["customer__name"],
-                "cases": r["n"],
-                "open": r["open"],
-                "escalated": r["escalated"],
-            }
-            for r in at_risk.order_by("-escalated", "-n", "customer_id")[:TOP]
-        ],
     }
 
 

@@ -27,6 +27,19 @@ INDEXES = {
         "followups_followup (completed_at) WHERE completed_at IS NOT NULL"
     ),
     "dash_followup_due": "followups_followup (due_at)",
+    "dash_followup_scheduled": (
+        "followups_followup (due_at) INCLUDE (case_id) WHERE status = 'scheduled'"
+    ),
+    "dash_durations_first": (
+        "dashboards_casedurations (first_response_at) INCLUDE (first_response_seconds)"
+    ),
+    "dash_durations_resolved": (
+        "dashboards_casedurations (resolved_at) INCLUDE (resolution_seconds)"
+    ),
+    "dash_followup_unhappy": (
+        "followups_followup (completed_at) INCLUDE (case_id) "
+        "WHERE outcome = 'unsatisfied'"
+    ),
 }
 
 
