@@ -8,7 +8,9 @@ manager or a team lead, the last 90 days or all time) is requested in-process
 through Django's test client — the full view, metrics and template, without
 the network — after two warm-up requests; it prints p50/p95/max in ms and
 the number of SQL queries of every run (which must not vary). `--cold` turns
-the summary cache off (the first view after a change to any case).
+the summary cache off (the first view after a change to any case). The
+rollups are brought up to date first, as beat does every minute; `--refresh`
+also times what a view pays when they are not (it escalates 20 cases).
 """
 
 import argparse
@@ -16,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -29,9 +32,11 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from complaints.models import Case, Event, Offer  # noqa: E402
 from dashboards import metrics  # noqa: E402
+from dashboards.rollups.refresh import rollups_refresh  # noqa: E402
 from followups.models import FollowUp  # noqa: E402
 
 SCENARIOS = [
@@ -71,6 +76,11 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="turn the cache off")
     parser.add_argument("--warmups", type=int, default=2)
     parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also time the rollup refresh (escalates 20 cases: changes the data)",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated scenario numbers (0-based)"
     )
     args = parser.parse_args()
@@ -88,6 +98,7 @@ def main() -> None:
         f"{'cold (summary cache off)' if args.cold else 'warm cache'}"
     )
     print(f"{'what':5} {'who':8} {'url':58} {'p50':>7} {'p95':>7} {'max':>7}  queries")
+    rollups_refresh()  # as beat does every minute
     chosen = [int(n) for n in args.only.split(",") if n] or range(len(SCENARIOS))
     for number in chosen:
         kind, role, url = SCENARIOS[number]
@@ -96,6 +107,34 @@ def main() -> None:
             f"{kind:5} {role:8} {url:58} {r['p50']:7.0f} {r['p95']:7.0f} "
             f"{r['max']:7.0f}  {r['queries']}"
         )
+    if args.refresh:
+        refresh_costs(users.get(username="bench-manager"))
+
+
+def refresh_costs(manager) -> None:
+    """What a view pays to bring the rollups up to date, in three situations."""
+    from complaints.services import case_escalate
+
+    print("rollup refresh before a view:")
+    now = timezone.now()
+    rollups_refresh(now=now)
+    timed("nothing changed (within a minute)", lambda: rollups_refresh(now=now))
+    later = now + timedelta(seconds=61)
+    timed("nothing changed, a minute later (today)", lambda: rollups_refresh(now=later))
+    open_cases = list(
+        Case.objects.filter(stage="resolving", escalation_level=0).order_by("-pk")[:20]
+    )
+    for case in open_cases:
+        case_escalate(case=case, level=1, by=manager, reason="bench")
+    timed(f"{len(open_cases)} cases escalated", lambda: rollups_refresh())
+
+
+def timed(label: str, run) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        done = run()
+        ms = (time.perf_counter() - started) * 1000
+    print(f"  {label:42} {ms:7.0f} ms  {len(captured)} queries  {done}")
 
 
 if __name__ == "__main__":

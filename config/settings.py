@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
     },
     # Keep the rollups close to the cases, so a view has little left to do.
-    "refresh-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 300.0},
+    "refresh-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

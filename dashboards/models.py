@@ -62,7 +62,7 @@ class RefreshMark(models.Model):
 
 from .rollups.tables import (  # noqa: E402  (the rollup tables are models too)
     AgentFacts,
-    CaseFactDays,
+    CaseFootprint,
     CauseFacts,
     DayFacts,
     OfferFacts,
@@ -71,7 +71,7 @@ from .rollups.tables import (  # noqa: E402  (the rollup tables are models too)
 __all__ = [
     "AgentFacts",
     "CaseDurations",
-    "CaseFactDays",
+    "CaseFootprint",
     "CauseFacts",
     "DayFacts",
     "OfferFacts",

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CaseFactDays',
+            name='CaseFootprint',
             fields=[
                 ('case_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('days', models.JSONField(default=list)),
+                ('days', models.JSONField(default=dict)),
             ],
         ),
         migrations.AddField(

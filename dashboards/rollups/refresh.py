@@ -1,16 +1,18 @@
 """Keeping the rollup tables in step with the cases (PostgreSQL only).
 
 Every change to a case appends a timeline event, so a refresh asks which
-cases have events newer than the last refresh's newest (and, for transactions
-still open then, recent events a little older), and recomputes every day those cases count on — now, and
-at the last refresh (`CaseFactDays`) — plus the days whose deadlines may have
-fallen due in between. A day is recomputed whole, from the source tables, so
-a refresh is idempotent and can never drift by a missed delta; the months of
-those days are then summed again from their days.
+cases have events newer than the last refresh's newest (and, for
+transactions still open then, recent events a little older). For those
+cases it compares what they add to each day's rows now with the footprint
+kept from the last refresh (`CaseFootprint`), and recomputes the days that
+differ — plus the days whose deadlines may have fallen due since. A day is
+recomputed whole, from the source tables, so a refresh is idempotent and
+cannot drift by a missed delta; the months of those days are then summed
+again from their days.
 
 Views refresh before they read (cheap when little changed); beat refreshes
-every few minutes, and `rollups_rebuild` recomputes everything nightly and
-after bulk loads.
+every minute, and `rollups_rebuild` recomputes everything nightly and after
+bulk loads.
 """
 
 import json
@@ -27,7 +29,7 @@ from followups.models import FollowUp
 from sla.models import Deadline
 
 from ..models import RefreshMark
-from .sources import CASE_DAYS_SQL, ROLLUPS
+from .sources import ROLLUPS, footprint_sql
 
 MARK = "rollups"
 # Transactions still open at the last refresh committed their events since:
@@ -79,7 +81,7 @@ def rollups_refresh(*, now: datetime | None = None) -> Refreshed:
             )
         )
         dirty = set(_span(_local(since), _local(max(mark.at, now))))
-        dirty |= _case_days_replace(ids)
+        dirty |= _footprints_replace(ids, now)
         _recompute(sorted(dirty), asof=now)
         _mark(now, latest)
         return Refreshed(cases=len(ids), days=len(dirty))
@@ -99,13 +101,11 @@ def _rebuild(now: datetime) -> Refreshed:
     with connection.cursor() as cursor:
         for rollup in ROLLUPS:
             cursor.execute(f"TRUNCATE {rollup.table}")
-        cursor.execute("TRUNCATE dashboards_casefactdays")
+        cursor.execute("TRUNCATE dashboards_casefootprint")
         cursor.execute(
-            "INSERT INTO dashboards_casefactdays (case_id, days) "
-            "SELECT id, to_jsonb(days) FROM ("
-            + CASE_DAYS_SQL.format(which="IS NOT NULL")
-            + ") AS f(id, days)",
-            {"tz": settings.TIME_ZONE},
+            "INSERT INTO dashboards_casefootprint (case_id, days) "
+            + footprint_sql("IS NOT NULL"),
+            {"tz": settings.TIME_ZONE, "asof": now},
         )
     days: list[date] = []
     if first is not None:
@@ -126,36 +126,38 @@ def _rebuild(now: datetime) -> Refreshed:
     return Refreshed(cases=Case.objects.count(), days=len(days), rebuilt=True)
 
 
-def _case_days_replace(ids: list[int]) -> set[date]:
-    """Store the days `ids` count on now; return those and the ones stored before."""
+def _footprints_replace(ids: list[int], asof: datetime) -> set[date]:
+    """Store the footprints of `ids`; return the days where they changed."""
     if not ids:
         return set()
-    params = {"ids": ids, "tz": settings.TIME_ZONE}
+    params = {"ids": ids, "tz": settings.TIME_ZONE, "asof": asof}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT days FROM dashboards_casefactdays WHERE case_id = ANY(%(ids)s)",
+            "SELECT case_id, days FROM dashboards_casefootprint "
+            "WHERE case_id = ANY(%(ids)s)",
             params,
         )
-        old = _dates(cursor.fetchall())
+        old = {pk: json.loads(days) for pk, days in cursor.fetchall()}
+        cursor.execute(footprint_sql("= ANY(%(ids)s)"), params)
+        new = {pk: json.loads(days) for pk, days in cursor.fetchall()}
         cursor.execute(
-            "INSERT INTO dashboards_casefactdays (case_id, days) "
-            "SELECT id, to_jsonb(days) FROM ("
-            + CASE_DAYS_SQL.format(which="= ANY(%(ids)s)")
-            + ") AS f(id, days) "
-            "ON CONFLICT (case_id) DO UPDATE SET days = EXCLUDED.days "
-            "RETURNING days",
-            params,
+            "DELETE FROM dashboards_casefootprint WHERE case_id = ANY(%(ids)s)", params
         )
-        new = _dates(cursor.fetchall())
-    return old | new
-
-
-def _dates(rows: list[tuple]) -> set[date]:
-    # Django leaves jsonb undecoded on raw cursors.
-    found = set()
-    for (days,) in rows:
-        found.update(date.fromisoformat(d) for d in json.loads(days))
-    return found
+        if new:
+            cursor.execute(
+                "INSERT INTO dashboards_casefootprint (case_id, days) "
+                "SELECT * FROM unnest(%s::bigint[], %s::jsonb[])",
+                [list(new), [json.dumps(days) for days in new.values()]],
+            )
+    changed = set()
+    for pk in ids:
+        before, after = old.get(pk, {}), new.get(pk, {})
+        changed |= {
+            day
+            for day in before.keys() | after.keys()
+            if before.get(day) != after.get(day)
+        }
+    return {date.fromisoformat(day) for day in changed}
 
 
 def _recompute(days: list[date], *, asof: datetime) -> None:

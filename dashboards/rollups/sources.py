@@ -50,6 +50,19 @@ class Source:
             f"FROM {self.tables} WHERE ({self.where}) AND ({when}) GROUP BY {groups}"
         )
 
+    def footprint(self, tag: str, measures: tuple[str, ...], which: str) -> str:
+        """Per case and day, this source's rows for those cases as text."""
+        keys = [f"c.{d}" for d in DIMENSIONS] + list(self.keys.values())
+        counts = [self.counts[m] for m in measures if m in self.counts]
+        day = f"({self.moment} AT TIME ZONE %(tz)s)::date"
+        # ROW(…)::text keeps NULLs apart ("(,5)" is not "(5,)").
+        text = f"ROW('{tag}', {', '.join(keys)}, {', '.join(counts)})::text"
+        return (
+            f"SELECT c.id, {day}, {text} FROM {self.tables} "
+            f"WHERE ({self.where}) AND c.id {which} AND {self.moment} IS NOT NULL "
+            f"GROUP BY c.id, 2, {', '.join(keys)}"
+        )
+
 
 def _quoted(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
@@ -268,21 +281,18 @@ ROLLUPS = [
     ),
 ]
 
-# The local days each case counts on (to find what a change makes stale).
-CASE_DAYS_SQL = """
-SELECT id, array_agg(DISTINCT (t AT TIME ZONE %(tz)s)::date)
-FROM (
-    SELECT c.id, unnest(ARRAY[c.created_at, c.closed_at]) FROM complaints_case c
-        WHERE c.id {which}
-    UNION ALL SELECT case_id, unnest(ARRAY[met_at, due_at]) FROM sla_deadline
-        WHERE case_id {which}
-    UNION ALL SELECT case_id, created_at FROM complaints_offer
-        WHERE case_id {which}
-    UNION ALL SELECT case_id, unnest(ARRAY[completed_at, due_at])
-        FROM followups_followup WHERE case_id {which}
-    UNION ALL SELECT case_id, created_at FROM complaints_event
-        WHERE case_id {which} AND kind IN ('escalated', 'stage_changed')
-) AS facts(id, t)
-WHERE t IS NOT NULL
-GROUP BY id
-"""
+
+def footprint_sql(which: str) -> str:
+    """Each case's fingerprint per local day: a hash of every row it adds to
+    any rollup that day. `which` restricts the cases (`= ANY(%(ids)s)`)."""
+    parts = [
+        source.footprint(f"{rollup.table}:{n}", rollup.measures, which)
+        for rollup in ROLLUPS
+        for n, source in enumerate(rollup.sources)
+    ]
+    return (
+        "SELECT id, jsonb_object_agg(day, print) FROM ("
+        "SELECT id, day, md5(string_agg(part, ';' ORDER BY part)) AS print "
+        f"FROM ({' UNION ALL '.join(parts)}) AS p(id, day, part) "
+        "GROUP BY id, day) AS d GROUP BY id"
+    )

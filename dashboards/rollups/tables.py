@@ -71,16 +71,19 @@ class OfferFacts(Facts):
         indexes = [models.Index(fields=["span", "day"], name="offerfacts_span_day")]
 
 
-class CaseFactDays(models.Model):
-    """The days a case counted on at the last refresh.
+class CaseFootprint(models.Model):
+    """What a case added to each day's rollup rows at the last refresh: a
+    fingerprint per day ({"2026-11-23": "…"}).
 
-    When a case changes, those days are recomputed along with the days it
-    counts on now, so a fact that moved (a reopen clears the closing day; a
-    pause moves a due time) leaves no stale count behind.
+    When a case changes, the days whose fingerprint differs now — and only
+    those — are recomputed: an escalation touches today alone, a reopen also
+    the filing day and the old closing day (which it clears), a pause the
+    day a deadline was due. A day that no longer counts the case leaves no
+    stale count behind, as its old fingerprint is kept here.
     """
 
     case_id = models.BigIntegerField(primary_key=True)
-    days = models.JSONField(default=list)
+    days = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"case {self.case_id}: {len(self.days)} days"

@@ -94,7 +94,7 @@ def assert_agree(user, now=None) -> int:
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    tables = [r.table for r in ROLLUPS] + ["dashboards_casefactdays"]
+    tables = [r.table for r in ROLLUPS] + ["dashboards_casefootprint"]
     found = {}
     with connection.cursor() as cursor:
         for table in tables:
