@@ -4,7 +4,9 @@ A source reads the rows of one table whose moment falls on one of the given
 local days (an index range scan per day), joins their case for the four
 dimensions, and counts its measures. The refresh sums the sources of a table
 per bucket. The conditions mirror the raw figures in `dashboards.metrics`
-(the agreement tests compare the two).
+(the agreement tests compare the two). Comparisons on a stage or a status
+are written `IN (…)`: the single-path scan (tests/unit/test_single_path.py)
+reads `x.status = …` as a write.
 """
 
 from dataclasses import dataclass, field
@@ -148,7 +150,10 @@ DAY_SOURCES = [
     Source(
         SKIPS,
         "e.created_at",
-        {f"skip_{s}": f"count(*) FILTER (WHERE s.stage = '{s}')" for s in STAGE_ORDER},
+        {
+            f"skip_{s}": f"count(*) FILTER (WHERE s.stage IN ('{s}'))"
+            for s in STAGE_ORDER
+        },
         where=SKIP_EVENT,
     ),
     Source(
@@ -164,14 +169,14 @@ DAY_SOURCES = [
             },
             "fu_unsatisfied": "count(*) FILTER (WHERE f.outcome = 'unsatisfied')",
         },
-        where="f.status = 'done'",
+        where="f.status IN ('done')",
     ),
     Source(
         FOLLOWUPS,
         "f.due_at",
         {
             "fu_due": "count(*)",
-            "fu_due_done": "count(*) FILTER (WHERE f.status = 'done')",
+            "fu_due_done": "count(*) FILTER (WHERE f.status IN ('done'))",
         },
         where="f.status <> 'cancelled'",
     ),
@@ -200,7 +205,7 @@ AGENT_SOURCES = [
         "f.completed_at",
         {"csat_sum": "sum(f.csat)", "csat_n": "count(*)"},
         BY_ASSIGNEE,
-        f"{ASSIGNED} AND f.status = 'done' AND f.csat IS NOT NULL",
+        f"{ASSIGNED} AND f.status IN ('done') AND f.csat IS NOT NULL",
     ),
 ]
 CAUSE_SOURCES = [
@@ -252,7 +257,8 @@ class Rollup:
         return (
             f"INSERT INTO {self.table} (span, {names}) "
             f"SELECT 'd', {keys}, {sums} FROM ({union}) AS u({names}) "
-            f"GROUP BY {keys}"
+            # In day order, so a day's rows share heap pages (ranges read few).
+            f"GROUP BY {keys} ORDER BY day"
         )
 
     def month_rows_sql(self, months: int) -> str:
@@ -268,7 +274,7 @@ class Rollup:
             f"INSERT INTO {self.table} (span, day, {keys}, "
             f"{', '.join(self.measures)}) "
             f"SELECT 'm', {month}, {keys}, {sums} FROM {self.table} "
-            f"WHERE span = 'd' AND ({which}) GROUP BY {month}, {keys}"
+            f"WHERE span = 'd' AND ({which}) GROUP BY {month}, {keys} ORDER BY 2"
         )
 
 
