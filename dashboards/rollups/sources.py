@@ -6,7 +6,7 @@ dimensions, and counts its measures. The refresh sums the sources of a table
 per bucket. The conditions mirror the raw figures in `dashboards.metrics`
 (the agreement tests compare the two). Comparisons on a stage or a status
 are written `IN (…)`: the single-path scan (tests/unit/test_single_path.py)
-reads `x.status = …` as a write.
+takes an equals sign after `.status` for a write.
 """
 
 from dataclasses import dataclass, field
