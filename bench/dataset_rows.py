@@ -86,6 +86,7 @@ class CaseMaker:
             else rng.randrange(1, self.n_customers + 1)
         )
         updated = max(t for t in (created, first, resolved, closed) if t)
+        channel = pick(rng, CHANNELS)
         yield (
             "complaints_case",
             [
@@ -93,7 +94,7 @@ class CaseMaker:
                 f"C-{year}-{number:06d}",
                 "Parcel arrived broken",
                 "It was broken.",
-                pick(rng, CHANNELS),
+                channel,
                 priority,
                 stage,
                 "",
@@ -154,7 +155,16 @@ class CaseMaker:
         yield from self._events(
             pk, agent, created, first, resolved, closed, reached, skipped, level
         )
-        yield "dashboards_casedurations", self._durations(pk, created, first, resolved)
+        yield (
+            "dashboards_casedurations",
+            [
+                *self._durations(pk, created, first, resolved),
+                team,
+                category,
+                priority,
+                channel,
+            ],
+        )
 
     def _stage(self, days: float) -> str:
         r = self.rng.random()

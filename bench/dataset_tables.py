@@ -150,6 +150,10 @@ class Tables:
             "resolved_at",
             "resolution_seconds",
             "computed_at",
+            "team_id",
+            "category_id",
+            "priority",
+            "channel",
         ],
     }
 

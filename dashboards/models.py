@@ -31,6 +31,12 @@ class CaseDurations(models.Model):
         blank=True,
         help_text="Business seconds the resolution clock ran until resolved.",
     )
+    # The case's dimensions when computed, so the percentiles filter without
+    # joining every case (kept in step like the times: see services).
+    team_id = models.IntegerField(null=True, blank=True)
+    category_id = models.IntegerField(null=True, blank=True)
+    priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 
 from complaints.models import Case, Event
 from sla.businesstime import BusinessCalendar, business_time_between
@@ -28,6 +28,7 @@ from .models import CaseDurations, RefreshMark
 
 BATCH = 2000
 MARGIN = timedelta(minutes=10)
+LAG_IDS = 10_000  # as in dashboards.rollups.refresh
 
 
 def durations_stale(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
@@ -36,7 +37,12 @@ def durations_stale(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     has_times = Q(first_response_at__isnull=False) | Q(resolved_at__isnull=False)
     missing = Q(durations__isnull=True) & has_times
     changed = Q(durations__isnull=False) & (
-        _differs("first_response_at") | _differs("resolved_at")
+        _differs("first_response_at")
+        | _differs("resolved_at")
+        | _differs("team_id")
+        | _differs("category_id")
+        | ~Q(priority=F("durations__priority"))
+        | ~Q(channel=F("durations__channel"))
     )
     return cases.filter(missing | changed)
 
@@ -56,22 +62,27 @@ def durations_refresh(
 def durations_refresh_recent(*, now: datetime, limit: int = 500) -> int:
     """Refresh the durations of cases whose times may have changed since the last call.
 
-    A first response or a resolution always writes a `message_added` or
-    `stage_changed` event, so only the cases with such events since the last
-    call (minus a margin for transactions still open then) are checked; that
-    read uses the (kind, created_at) index. Without a mark (a new or restored
-    database) every case is checked once. Returns how many were recomputed.
+    Every change to a case (a first response, a resolution, a new team or
+    category) writes a timeline event, so only the cases with events newer
+    than the newest seen last time (and recent ones a little older, for
+    transactions still open then) are checked; the primary key bounds that
+    read. Without a mark (a new or restored database) every case is checked
+    once. Returns how many were recomputed.
     """
     mark = RefreshMark.objects.filter(name="durations").first()
+    latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
     cases = None
     if mark is not None:
+        seen = mark.event_id or 0
         recent = Event.objects.filter(
-            kind__in=("message_added", "stage_changed"),
-            created_at__gte=min(mark.at, now) - MARGIN,
+            Q(pk__gt=seen)
+            | Q(pk__gt=seen - LAG_IDS, created_at__gte=min(mark.at, now) - MARGIN)
         ).values("case_id")
         cases = Case.objects.filter(pk__in=recent)
     done = durations_refresh(cases=cases, limit=limit if mark is not None else None)
-    RefreshMark.objects.update_or_create(name="durations", defaults={"at": now})
+    RefreshMark.objects.update_or_create(
+        name="durations", defaults={"at": now, "event_id": latest}
+    )
     return done
 
 
@@ -86,6 +97,9 @@ def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:
             "resolved_at",
             "team_id",
             "sla_policy_id",
+            "category_id",
+            "priority",
+            "channel",
         )
     )
     clocks = {
@@ -95,11 +109,15 @@ def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:
         ).values("case_id", "consumed", "started_at", "met_at", "paused_at")
     }
     made = []
-    for pk, created, first, resolved, team_id, policy_id in rows:
+    for pk, created, first, resolved, team_id, policy_id, *dims in rows:
         spec = calendars.spec(team_id, policy_id)
         made.append(
             CaseDurations(
                 case_id=pk,
+                team_id=team_id,
+                category_id=dims[0],
+                priority=dims[1],
+                channel=dims[2],
                 first_response_at=first,
                 first_response_seconds=business_seconds(created, first, spec),
                 resolved_at=resolved,
@@ -117,6 +135,10 @@ def durations_compute(*, case_ids: Iterable[int], calendars: Any = None) -> int:
             "first_response_seconds",
             "resolved_at",
             "resolution_seconds",
+            "team_id",
+            "category_id",
+            "priority",
+            "channel",
             "computed_at",
         ],
     )

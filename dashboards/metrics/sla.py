@@ -84,7 +84,7 @@ def duration_figures(
             Q(resolved_at__gte=flt.lower, resolved_at__lt=flt.upper),
         ),
     }
-    stored = CaseDurations.objects.filter(flt.case_q("case__"))
+    stored = CaseDurations.objects.filter(**durations_scope(flt))
     if connection.vendor != "postgresql":
         return {
             name: _python_stats(stored.filter(when), field)
@@ -108,6 +108,22 @@ def duration_figures(
             "p90_hours": _hours(p90),
         }
     return result
+
+
+def durations_scope(flt: MetricsFilter) -> dict[str, Any]:
+    """The filter as lookups on the dimensions stored with the durations."""
+    lookups: dict[str, Any] = {}
+    if flt.team is not None:
+        lookups["team_id"] = flt.team.pk
+    if flt.category is not None:
+        lookups["category_id"] = flt.category.pk
+    if flt.priority:
+        lookups["priority"] = flt.priority
+    if flt.channel:
+        lookups["channel"] = flt.channel
+    if flt.visible_team_ids is not None:
+        lookups["team_id__in"] = list(flt.visible_team_ids)
+    return lookups
 
 
 def _row(row: tuple) -> tuple[int, tuple]:

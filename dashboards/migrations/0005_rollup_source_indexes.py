@@ -30,12 +30,6 @@ INDEXES = {
     "dash_followup_scheduled": (
         "followups_followup (due_at) INCLUDE (case_id) WHERE status = 'scheduled'"
     ),
-    "dash_durations_first": (
-        "dashboards_casedurations (first_response_at) INCLUDE (first_response_seconds)"
-    ),
-    "dash_durations_resolved": (
-        "dashboards_casedurations (resolved_at) INCLUDE (resolution_seconds)"
-    ),
     "dash_followup_unhappy": (
         "followups_followup (completed_at) INCLUDE (case_id) "
         "WHERE outcome = 'unsatisfied'"

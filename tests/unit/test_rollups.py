@@ -19,8 +19,15 @@ from django.utils import timezone
 from complaints.lifecycle.stages import transition
 from complaints.models import Case, Category, Priority, Stage
 from complaints.services import case_escalate, case_set_awaiting_customer, case_update
-from dashboards.metrics import dashboard_teams, filter_parse, raw_figures, scoped_cases
+from dashboards.metrics import (
+    dashboard_teams,
+    filter_parse,
+    metrics_summary,
+    raw_figures,
+    scoped_cases,
+)
 from dashboards.metrics.rolled import rolled_figures
+from dashboards.models import CaseDurations
 from dashboards.rollups.refresh import rollups_rebuild, rollups_refresh
 from dashboards.rollups.sources import ROLLUPS
 from followups.models import FollowUp, FollowUpStatus
@@ -192,3 +199,26 @@ def test_a_damaged_rollup_shows_and_the_nightly_rebuild_repairs_it(demo):
     assert rolled_figures(cases=cases, flt=flt, now=now) == raw_figures(
         cases=cases, flt=flt, now=now
     )
+
+
+def test_durations_follow_a_case_into_its_new_category(demo):
+    manager = demo["manager"]
+    case = Case.objects.filter(
+        stage=Stage.ACKNOWLEDGED, first_response_at__isnull=False
+    ).first()
+    target = Category.objects.exclude(pk=case.category_id).order_by("pk").first()
+
+    def timed_cases(category) -> int:
+        summary = metrics_summary(
+            user=manager,
+            flt=filter_parse(
+                user=manager, params={"period": "all", "category": category.slug}
+            ),
+        )
+        return summary["times"]["first_response"]["cases"]
+
+    before = timed_cases(target)
+    case_update(case=case, by=manager, category=target)
+    assert timed_cases(target) == before + 1
+    row = CaseDurations.objects.get(case=case)
+    assert (row.category_id, row.team_id) == (target.pk, case.team_id)
