@@ -228,6 +228,13 @@ class SummarySerializer(serializers.Serializer):
     customers = CustomersSerializer(
         help_text="Repeat complainants and customers at risk."
     )
+    long_as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            "When `times` and `customers` were computed, for periods over 92 days "
+            "(they are reused for up to 5 minutes); null: computed for this answer."
+        ),
+    )
     categories = RankingSerializer(many=True, help_text=D["categories"])
     root_causes = RankingSerializer(many=True, help_text=D["root_causes"])
     agents = AgentSerializer(many=True, help_text=D["agents"])

@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -26,6 +28,7 @@ from dashboards.metrics import (
     raw_figures,
     scoped_cases,
 )
+from dashboards.metrics.customers import customer_figures
 from dashboards.metrics.rolled import rolled_figures
 from dashboards.models import CaseDurations
 from dashboards.rollups.refresh import rollups_rebuild, rollups_refresh
@@ -222,3 +225,29 @@ def test_durations_follow_a_case_into_its_new_category(demo):
     assert timed_cases(target) == before + 1
     row = CaseDurations.objects.get(case=case)
     assert (row.category_id, row.team_id) == (target.pk, case.team_id)
+
+
+def test_long_periods_reuse_times_and_customer_counts_for_a_few_minutes(demo):
+    manager = demo["manager"]
+    today = timezone.localdate()
+    start = (today - timedelta(days=200)).isoformat()
+    long = filter_parse(user=manager, params={"from": start, "to": today.isoformat()})
+    short = filter_parse(user=manager, params={"period": "90d"})
+    first = metrics_summary(user=manager, flt=long)
+    assert first["long_as_of"] is not None
+    assert metrics_summary(user=manager, flt=short)["long_as_of"] is None
+
+    case = Case.objects.filter(stage=Stage.NEW, escalation_level=0).first()
+    case_escalate(case=case, level=1, by=manager)
+    again = metrics_summary(user=manager, flt=long)
+    assert again["escalated"] == first["escalated"] + 1  # live
+    assert again["long_as_of"] == first["long_as_of"]  # reused
+    assert again["customers"] == first["customers"]
+    now_raw = customer_figures(cases=scoped_cases(user=manager, flt=long), flt=long)
+    assert now_raw["at_risk"] == first["customers"]["at_risk"] + 1
+
+    later = first["long_as_of"] + timedelta(seconds=301)
+    with time_machine.travel(later, tick=False):
+        cache.clear()  # locmem honours its own clock; the entry would be expired
+        fresh = metrics_summary(user=manager, flt=long)
+    assert fresh["long_as_of"] == later
