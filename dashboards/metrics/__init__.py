@@ -41,6 +41,7 @@ from .sla import compliance_figures, duration_figures
 from .volume import (
     bucket_of,
     escalation_figures,
+    open_groups,
     series_figures,
     skip_figures,
     stage_figures,
@@ -91,12 +92,13 @@ def metrics_summary(
 def _summary(
     *, cases: QuerySet[Case], flt: MetricsFilter, now: datetime, rolled: bool
 ) -> dict[str, Any]:
+    groups = open_groups(cases=cases, now=now)
     if rolled:
-        period = rolled_figures(cases=cases, flt=flt, now=now)
+        period = rolled_figures(cases=cases, flt=flt, now=now, groups=groups)
     else:
         period = raw_figures(cases=cases, flt=flt, now=now)
     volume = period["volume"]
-    stages = stage_figures(cases=cases, now=now)
+    stages = stage_figures(groups=groups, now=now)
     long = long_figures(cases=cases, flt=flt, now=now)
     return {
         "from": flt.start,

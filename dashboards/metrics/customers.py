@@ -63,21 +63,21 @@ def _at_risk(cases: QuerySet[Case], flt: MetricsFilter) -> tuple[int, list[dict]
     """Customers with an open escalated or reopened case, or an unsatisfied
     follow-up in the period; the top ones by open escalations, then cases."""
     open_cases = cases.filter(stage__in=OPEN_STAGES)
-    risky = open_cases.filter(Q(escalation_level__gt=0) | Q(reopen_count__gt=0))
     unhappy = FollowUp.objects.filter(
         flt.case_q("case__"),
         outcome=Outcome.UNSATISFIED,
         completed_at__gte=flt.lower,
         completed_at__lt=flt.upper,
     ).values("case__customer_id")
-    ids = set(risky.values_list("customer_id", flat=True))
-    ids |= set(unhappy.values_list("case__customer_id", flat=True))
+    # One pass over the open cases: who is at risk, and with how many escalations.
     escalated = dict(
-        open_cases.filter(escalation_level__gt=0)
+        open_cases.filter(Q(escalation_level__gt=0) | Q(reopen_count__gt=0))
         .order_by()
         .values_list("customer_id")
-        .annotate(n=Count("*"))
+        .annotate(n=Count("pk", filter=Q(escalation_level__gt=0)))
     )
+    ids = set(escalated)
+    ids |= set(unhappy.values_list("case__customer_id", flat=True))
     # Only customers tied with or above the tenth-most-escalated can make the
     # top, so only theirs need counting across every case.
     ranked = sorted((escalated.get(pk, 0) for pk in ids), reverse=True)

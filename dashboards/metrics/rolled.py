@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from complaints.models import OPEN_STAGES, STAGE_ORDER, Case, Offer, OfferStatus
 from complaints.selectors import overdue_q
@@ -27,6 +27,7 @@ from .volume import (
     bucket_of,
     bucket_start,
     escalation_shape,
+    open_groups,
     series_shape,
     skip_shape,
     volume_shape,
@@ -34,9 +35,16 @@ from .volume import (
 
 
 def rolled_figures(
-    *, cases: QuerySet[Case], flt: MetricsFilter, now: Any
+    *,
+    cases: QuerySet[Case],
+    flt: MetricsFilter,
+    now: Any,
+    groups: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Every period figure of `metrics_summary`, from the rollups."""
+    """Every period figure of `metrics_summary`, from the rollups (`groups`:
+    the open cases per stage and assignee, from `open_groups`)."""
+    if groups is None:
+        groups = open_groups(cases=cases, now=now)
     bucket = bucket_of(flt)
     rows = _fetch(
         "dashboards_dayfacts",
@@ -51,15 +59,12 @@ def rolled_figures(
         start = bucket_start(row["day"], bucket)
         opened[start] += row["opened"]
         closed[start] += row["closed"]
-    live = cases.filter(stage__in=OPEN_STAGES).aggregate(
-        escalated=Count("pk", filter=Q(escalation_level__gt=0))
-    )
     backlog = _backlog(flt)
     volume = volume_shape(
         {
             **totals,
             "open_at_start": backlog,
-            "escalated": live["escalated"],
+            "escalated": sum(row["escalated"] for row in groups),
             "overdue": cases.filter(stage__in=OPEN_STAGES)
             .filter(overdue_q(now))
             .count(),
@@ -88,7 +93,7 @@ def rolled_figures(
         "offers": _offers(flt),
         "categories": _ranking(flt, "category"),
         "root_causes": _ranking(flt, "root_cause"),
-        "agents": _agents(cases, flt),
+        "agents": _agents(groups, flt),
     }
 
 
@@ -178,7 +183,7 @@ def _ranking(flt: MetricsFilter, field: str) -> list[dict[str, Any]]:
     return ranking_shape(rows, field)
 
 
-def _agents(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict[str, Any]]:
+def _agents(groups: list[dict[str, Any]], flt: MetricsFilter) -> list[dict[str, Any]]:
     rows = _fetch(
         "dashboards_agentfacts",
         AGENT_MEASURES,
@@ -186,12 +191,10 @@ def _agents(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict[str, Any]]:
         _range(flt.start, flt.end, months=True),
         group="assignee_id",
     )
-    open_now = dict(
-        cases.filter(assignee__isnull=False, stage__in=OPEN_STAGES)
-        .order_by()
-        .values_list("assignee")
-        .annotate(n=Count("pk"))
-    )
+    open_now: Counter = Counter()
+    for row in groups:
+        if row["assignee_id"] is not None:
+            open_now[row["assignee_id"]] += row["n"]
     load, sla, csat = {}, {}, {}
     for row in rows:
         pk = row["assignee_id"]

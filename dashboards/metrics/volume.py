@@ -90,30 +90,37 @@ def _reached(stage: str) -> Q:
     return reached
 
 
-def stage_figures(*, cases: QuerySet[Case], now: datetime) -> list[dict[str, Any]]:
-    """Open cases now by stage: how many, how many stalled, average age in days."""
+def open_groups(*, cases: QuerySet[Case], now: datetime) -> list[dict[str, Any]]:
+    """The open cases now, counted per stage and assignee in one pass: how many,
+    how many stalled, how many escalated, and the oldest filing."""
     quiet = now - timedelta(days=STALL_DAYS)
-    rows = {
-        row["stage"]: row
-        for row in cases.filter(stage__in=OPEN_STAGES)
+    return list(
+        cases.filter(stage__in=OPEN_STAGES)
         .order_by()
-        .values("stage")
+        .values("stage", "assignee_id")
         .annotate(
             n=Count("pk"),
             stalled=Count("pk", filter=Q(updated_at__lt=quiet)),
+            escalated=Count("pk", filter=Q(escalation_level__gt=0)),
             oldest=_min("created_at"),
         )
-    }
+    )
+
+
+def stage_figures(
+    *, groups: list[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Open cases now by stage: how many, how many stalled, oldest in days."""
     result = []
     for stage in OPEN_STAGES:
-        row = rows.get(stage, {})
-        oldest = row.get("oldest")
+        rows = [row for row in groups if row["stage"] == stage]
+        oldest = min((row["oldest"] for row in rows), default=None)
         result.append(
             {
                 "stage": stage,
                 "label": Stage(stage).label,
-                "open": row.get("n", 0),
-                "stalled": row.get("stalled", 0),
+                "open": sum(row["n"] for row in rows),
+                "stalled": sum(row["stalled"] for row in rows),
                 "oldest_days": (now - oldest).days if oldest else None,
             }
         )
