@@ -16,7 +16,6 @@ from django.db.models import QuerySet
 
 from complaints.models import OPEN_STAGES, STAGE_ORDER, Case, Offer, OfferStatus
 from complaints.selectors import overdue_q
-from followups.models import FollowUp, FollowUpStatus
 
 from ..rollups.measures import AGENT_MEASURES, DAY_MEASURES, MONEY_MEASURES
 from .filters import MetricsFilter
@@ -89,7 +88,7 @@ def rolled_figures(
             Counter({1: totals["esc_1"], 2: totals["esc_2"]})
         ),
         "skips": skip_shape(Counter({s: totals[f"skip_{s}"] for s in STAGE_ORDER})),
-        "people": satisfaction_shape(_satisfaction_row(totals, flt, now)),
+        "people": satisfaction_shape(_satisfaction_row(totals)),
         "offers": _offers(flt),
         "categories": _ranking(flt, "category"),
         "root_causes": _ranking(flt, "root_cause"),
@@ -97,16 +96,9 @@ def rolled_figures(
     }
 
 
-def _satisfaction_row(totals: dict, flt: MetricsFilter, now: Any) -> dict[str, Any]:
-    completed = totals["fu_completed"]
-    overdue = FollowUp.objects.filter(
-        flt.case_q("case__"),
-        status=FollowUpStatus.SCHEDULED,
-        due_at__gte=flt.lower,
-        due_at__lt=min(flt.upper, now),
-    ).count()
+def _satisfaction_row(totals: dict) -> dict[str, Any]:
     return {
-        "completed": completed,
+        "completed": totals["fu_completed"],
         "scored": totals["fu_scored"],
         "average": totals["fu_csat_sum"] / totals["fu_scored"]
         if totals["fu_scored"]
@@ -114,7 +106,7 @@ def _satisfaction_row(totals: dict, flt: MetricsFilter, now: Any) -> dict[str, A
         "unsatisfied": totals["fu_unsatisfied"],
         "due": totals["fu_due"],
         "due_done": totals["fu_due_done"],
-        "overdue": overdue,
+        "overdue": totals["fu_overdue"],
         **{f"csat_{n}": totals[f"fu_csat_{n}"] for n in range(1, 6)},
     }
 

@@ -41,6 +41,8 @@ DAY_MEASURES: tuple[str, ...] = (
     "fu_unsatisfied",
     "fu_due",
     "fu_due_done",
+    # Still scheduled and past due at the refresh, by the day they fell due.
+    "fu_overdue",
 )
 AGENT_MEASURES: tuple[str, ...] = (
     "filed",

@@ -177,6 +177,10 @@ DAY_SOURCES = [
         {
             "fu_due": "count(*)",
             "fu_due_done": "count(*) FILTER (WHERE f.status IN ('done'))",
+            "fu_overdue": (
+                "count(*) FILTER (WHERE f.status IN ('scheduled') "
+                "AND f.due_at < %(asof)s)"
+            ),
         },
         where="f.status <> 'cancelled'",
     ),
