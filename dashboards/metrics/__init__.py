@@ -84,7 +84,7 @@ def metrics_summary(
     durations_refresh_recent(now=timezone.now(), limit=INLINE_REFRESH_LIMIT)
     rolled = rollups_enabled()
     if rolled:
-        rollups_refresh(now=now)
+        rollups_refresh(now=now, wait=False)
     with _analytic():
         return _summary(cases=cases, flt=flt, now=now, rolled=rolled)
 

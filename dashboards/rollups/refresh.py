@@ -49,6 +49,7 @@ class Refreshed:
     cases: int
     days: int
     rebuilt: bool = False
+    busy: bool = False
 
 
 def rollups_enabled() -> bool:
@@ -56,11 +57,17 @@ def rollups_enabled() -> bool:
     return connection.vendor == "postgresql" and settings.REDRESS_DASHBOARD_ROLLUPS
 
 
-def rollups_refresh(*, now: datetime | None = None) -> Refreshed:
-    """Bring the rollups up to date with every change so far (see module)."""
+def rollups_refresh(*, now: datetime | None = None, wait: bool = True) -> Refreshed:
+    """Bring the rollups up to date with every change so far (see module).
+
+    With `wait` off (a view), return at once if another refresh or the
+    nightly rebuild holds the lock: the view reads the rollups as they are
+    (they are being brought up to date) rather than queue behind it.
+    """
     now = now or timezone.now()
     with transaction.atomic():
-        _lock()
+        if not _lock(wait=wait):
+            return Refreshed(cases=0, days=0, busy=True)
         mark = RefreshMark.objects.filter(name=MARK).first()
         if mark is None:
             return _rebuild(now)
@@ -99,9 +106,10 @@ def _rebuild(now: datetime) -> Refreshed:
     latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
     first = Case.objects.aggregate(first=Min("created_at"))["first"]
     with connection.cursor() as cursor:
+        # DELETE, not TRUNCATE: views keep reading the old rows until commit.
         for rollup in ROLLUPS:
-            cursor.execute(f"TRUNCATE {rollup.table}")
-        cursor.execute("TRUNCATE dashboards_casefootprint")
+            cursor.execute(f"DELETE FROM {rollup.table}")
+        cursor.execute("DELETE FROM dashboards_casefootprint")
         cursor.execute(
             "INSERT INTO dashboards_casefootprint (case_id, days) "
             + footprint_sql("IS NOT NULL"),
@@ -209,9 +217,13 @@ def _mark(now: datetime, latest: int) -> None:
     )
 
 
-def _lock() -> None:
+def _lock(*, wait: bool = True) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        return cursor.fetchone()[0]
 
 
 def _local(moment: datetime) -> date:

@@ -31,7 +31,7 @@ from dashboards.metrics import (
 from dashboards.metrics.customers import customer_figures
 from dashboards.metrics.rolled import rolled_figures
 from dashboards.models import CaseDurations
-from dashboards.rollups.refresh import rollups_rebuild, rollups_refresh
+from dashboards.rollups.refresh import LOCK_KEY, rollups_rebuild, rollups_refresh
 from dashboards.rollups.sources import ROLLUPS
 from followups.models import FollowUp, FollowUpStatus
 from followups.services import followup_complete
@@ -251,3 +251,23 @@ def test_long_periods_reuse_times_and_customer_counts_for_a_few_minutes(demo):
         cache.clear()  # locmem honours its own clock; the entry would be expired
         fresh = metrics_summary(user=manager, flt=long)
     assert fresh["long_as_of"] == later
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_view_does_not_wait_for_a_refresh_in_progress(demo):
+    from django.db import connections
+
+    rollups_refresh()
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            case = Case.objects.filter(stage=Stage.NEW).first()
+            case_escalate(case=case, level=1, by=demo["manager"])
+            assert rollups_refresh(wait=False).busy
+            cursor.execute("ROLLBACK")
+    finally:
+        other.close()
+    done = rollups_refresh(wait=False)
+    assert not done.busy and done.cases >= 1
