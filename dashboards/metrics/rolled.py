@@ -4,11 +4,12 @@ Same figures, same shapes as the raw queries (the `*_shape` functions are
 shared); a handful of sums over day rows (and month rows for whole months
 when the chart is monthly) instead of scans over every case, deadline, offer,
 follow-up and event of the period. Figures about now (open cases, overdue,
-pending approvals) stay raw in `metrics_summary`: they read open cases only.
+pending approvals) still read the rows, but only the open cases' (through a
+covering index); the percentiles and customer counts are `long_figures`.
 """
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import connection
@@ -37,7 +38,7 @@ def rolled_figures(
     *,
     cases: QuerySet[Case],
     flt: MetricsFilter,
-    now: Any,
+    now: datetime,
     groups: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every period figure of `metrics_summary`, from the rollups (`groups`:
@@ -147,9 +148,11 @@ def _ranking(flt: MetricsFilter, field: str) -> list[dict[str, Any]]:
         "root_cause": ("dashboards_causefacts", "complaints_rootcause"),
     }[field]
     before = flt.previous()
-    now_sql, now_params = _range(flt.start, flt.end, months=True)
-    before_sql, before_params = _range(before.start, before.end, months=True)
-    dims_sql, dims_params = _dimensions(flt)
+    now_sql, now_params = _range(flt.start, flt.end, months=True, alias="f.")
+    before_sql, before_params = _range(
+        before.start, before.end, months=True, alias="f."
+    )
+    dims_sql, dims_params = _dimensions(flt, alias="f.")
     sql = (
         f"SELECT f.{field}_id, t.slug, t.name, "
         f"coalesce(sum(f.opened) FILTER (WHERE {now_sql}), 0)::bigint, "
@@ -201,9 +204,12 @@ def _agents(groups: list[dict[str, Any]], flt: MetricsFilter) -> list[dict[str, 
     return agent_shape(load, sla, csat)
 
 
-def _range(start: date, end: date, *, months: bool) -> tuple[str, list]:
+def _range(
+    start: date, end: date, *, months: bool, alias: str = ""
+) -> tuple[str, list]:
     """Rows covering the days start..end: month rows for whole months if allowed."""
-    days = ("(span = 'd' AND day >= %s AND day <= %s)", [start, end])
+    span, day = f"{alias}span", f"{alias}day"
+    days = (f"({span} = 'd' AND {day} >= %s AND {day} <= %s)", [start, end])
     if not months:
         return days
     first = start if start.day == 1 else _next_month(start)
@@ -212,8 +218,8 @@ def _range(start: date, end: date, *, months: bool) -> tuple[str, list]:
     if first >= after:
         return days
     return (
-        "((span = 'm' AND day >= %s AND day < %s) OR (span = 'd' AND "
-        "((day >= %s AND day < %s) OR (day >= %s AND day <= %s))))",
+        f"(({span} = 'm' AND {day} >= %s AND {day} < %s) OR ({span} = 'd' AND "
+        f"(({day} >= %s AND {day} < %s) OR ({day} >= %s AND {day} <= %s))))",
         [first, after, start, first, after, end],
     )
 
@@ -222,7 +228,7 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _dimensions(flt: MetricsFilter) -> tuple[str, list]:
+def _dimensions(flt: MetricsFilter, alias: str = "") -> tuple[str, list]:
     conditions, params = ["TRUE"], []
     for column, value in (
         ("team_id", flt.team.pk if flt.team else None),
@@ -231,10 +237,10 @@ def _dimensions(flt: MetricsFilter) -> tuple[str, list]:
         ("channel", flt.channel or None),
     ):
         if value is not None:
-            conditions.append(f"{column} = %s")
+            conditions.append(f"{alias}{column} = %s")
             params.append(value)
     if flt.visible_team_ids is not None:
-        conditions.append("team_id = ANY(%s)")
+        conditions.append(f"{alias}team_id = ANY(%s)")
         params.append(list(flt.visible_team_ids))
     return " AND ".join(conditions), params
 
