@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from complaints.models import Case, Offer, OfferKind, OfferStatus
 
-from ..rollups.measures import DECIDED, GRANTED
+from ..models.measures import DECIDED, GRANTED
 from .filters import MetricsFilter
 
 

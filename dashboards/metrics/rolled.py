@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from complaints.models import OPEN_STAGES, STAGE_ORDER, Case, Offer, OfferStatus
 from complaints.selectors import overdue_q
 
-from ..rollups.measures import AGENT_MEASURES, DAY_MEASURES, MONEY_MEASURES
+from ..models.measures import AGENT_MEASURES, DAY_MEASURES, MONEY_MEASURES
 from .filters import MetricsFilter
 from .offers import offer_shape
 from .people import agent_shape, ranking_shape, satisfaction_shape

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from complaints.models import STAGE_ORDER, Stage
 
-from .measures import (
+from ..models.measures import (
     AGENT_MEASURES,
     CAUSE_MEASURES,
     DAY_MEASURES,

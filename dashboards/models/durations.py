@@ -64,22 +64,3 @@ class RefreshMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
-
-
-from .rollups.tables import (  # noqa: E402  (the rollup tables are models too)
-    AgentFacts,
-    CaseFootprint,
-    CauseFacts,
-    DayFacts,
-    OfferFacts,
-)
-
-__all__ = [
-    "AgentFacts",
-    "CaseDurations",
-    "CaseFootprint",
-    "CauseFacts",
-    "DayFacts",
-    "OfferFacts",
-    "RefreshMark",
-]
