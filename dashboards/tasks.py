@@ -20,4 +20,5 @@ def refresh_rollups() -> int:
     """Fold the cases changed since the last refresh into the rollups."""
     from dashboards.rollups.refresh import rollups_enabled, rollups_refresh
 
-    return rollups_refresh().days if rollups_enabled() else 0
+    # Skip a turn rather than queue behind a refresh that is still running.
+    return rollups_refresh(wait=False).days if rollups_enabled() else 0

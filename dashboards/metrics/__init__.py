@@ -50,6 +50,9 @@ from .volume import (
 
 # Durations computed inline per view at most; a periodic task does the rest.
 INLINE_REFRESH_LIMIT = 500
+# Changed cases a view folds into the rollups itself; with more (or no
+# rollups built yet) it reads the raw rows while beat's refresh catches up.
+INLINE_ROLLUP_CASES = 2000
 # How long a computed summary may be reused (a newer event makes a new key).
 SUMMARY_SECONDS = 120
 WORK_MEM = "64MB"
@@ -84,7 +87,8 @@ def metrics_summary(
     durations_refresh_recent(now=timezone.now(), limit=INLINE_REFRESH_LIMIT)
     rolled = rollups_enabled()
     if rolled:
-        rollups_refresh(now=now, wait=False)
+        done = rollups_refresh(now=now, wait=False, limit=INLINE_ROLLUP_CASES)
+        rolled = not done.behind
     with _analytic():
         return _summary(cases=cases, flt=flt, now=now, rolled=rolled)
 

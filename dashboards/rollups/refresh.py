@@ -49,7 +49,8 @@ class Refreshed:
     cases: int
     days: int
     rebuilt: bool = False
-    busy: bool = False
+    busy: bool = False  # another refresh holds the lock; the rows are close
+    behind: bool = False  # too much to do inline; read the raw rows instead
 
 
 def rollups_enabled() -> bool:
@@ -57,12 +58,16 @@ def rollups_enabled() -> bool:
     return connection.vendor == "postgresql" and settings.REDRESS_DASHBOARD_ROLLUPS
 
 
-def rollups_refresh(*, now: datetime | None = None, wait: bool = True) -> Refreshed:
+def rollups_refresh(
+    *, now: datetime | None = None, wait: bool = True, limit: int | None = None
+) -> Refreshed:
     """Bring the rollups up to date with every change so far (see module).
 
-    With `wait` off (a view), return at once if another refresh or the
-    nightly rebuild holds the lock: the view reads the rollups as they are
-    (they are being brought up to date) rather than queue behind it.
+    A view passes `wait=False` and a `limit`: it returns at once when another
+    refresh or the nightly rebuild holds the lock (`busy`: the view reads the
+    rollups as they are, a minute behind at most), and it does not rebuild
+    or fold in more than `limit` changed cases itself (`behind`: the view
+    reads the raw rows; beat's refresh catches up).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -70,6 +75,11 @@ def rollups_refresh(*, now: datetime | None = None, wait: bool = True) -> Refres
             return Refreshed(cases=0, days=0, busy=True)
         mark = RefreshMark.objects.filter(name=MARK).first()
         if mark is None:
+            small = Case.objects.values("pk")[: (limit or 0) + 1].count() <= (
+                limit or 0
+            )
+            if limit is not None and not small:
+                return Refreshed(cases=0, days=0, behind=True)
             return _rebuild(now)
         latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
         quiet = latest == mark.event_id and abs(now - mark.at) < QUIET
@@ -87,6 +97,8 @@ def rollups_refresh(*, now: datetime | None = None, wait: bool = True) -> Refres
                 .distinct()
             )
         )
+        if limit is not None and len(ids) > limit:
+            return Refreshed(cases=len(ids), days=0, behind=True)
         dirty = set(_span(_local(since), _local(max(mark.at, now))))
         dirty |= _footprints_replace(ids, now)
         _recompute(sorted(dirty), asof=now)

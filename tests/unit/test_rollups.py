@@ -271,3 +271,27 @@ def test_a_view_does_not_wait_for_a_refresh_in_progress(demo):
         other.close()
     done = rollups_refresh(wait=False)
     assert not done.busy and done.cases >= 1
+
+
+def test_a_view_reads_the_raw_rows_when_too_much_changed_and_beat_catches_up(
+    demo, monkeypatch
+):
+    from dashboards import metrics
+    from dashboards.tasks import refresh_rollups
+
+    manager = demo["manager"]
+    flt = filter_parse(user=manager, params={"period": "7d"})
+    rollups_refresh()
+    monkeypatch.setattr(metrics, "INLINE_ROLLUP_CASES", 1)
+    for case in Case.objects.filter(stage=Stage.RESOLVING, escalation_level=0)[:2]:
+        case_escalate(case=case, level=1, by=manager)
+    now = timezone.now()
+    assert rollups_refresh(now=now, wait=False, limit=1).behind
+    summary = metrics_summary(user=manager, flt=flt, now=now)  # raw, and right
+    cases = scoped_cases(user=manager, flt=flt)
+    raw = raw_figures(cases=cases, flt=flt, now=now)
+    assert summary["escalations"] == raw["escalations"]
+    assert rolled_figures(cases=cases, flt=flt, now=now) != raw  # rollups behind
+
+    refresh_rollups()  # beat, a minute later at most
+    assert rolled_figures(cases=cases, flt=flt, now=now) == raw
