@@ -231,7 +231,7 @@ class SummarySerializer(serializers.Serializer):
     long_as_of = serializers.DateTimeField(
         allow_null=True,
         help_text=(
-            "When `times` and `customers` were computed, for periods over 92 days "
+            "When `times` and `customers` were computed, for periods over 31 days "
             "(they are reused for up to 5 minutes); null: computed for this answer."
         ),
     )

@@ -58,7 +58,7 @@ SUMMARY_SECONDS = 120
 WORK_MEM = "64MB"
 # Percentiles and customer counts over periods longer than this many days are
 # reused for up to LONG_SECONDS (see long_figures).
-LONG_DAYS = 92
+LONG_DAYS = 31
 LONG_SECONDS = 300
 
 

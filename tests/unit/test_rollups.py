@@ -232,7 +232,7 @@ def test_long_periods_reuse_times_and_customer_counts_for_a_few_minutes(demo):
     today = timezone.localdate()
     start = (today - timedelta(days=200)).isoformat()
     long = filter_parse(user=manager, params={"from": start, "to": today.isoformat()})
-    short = filter_parse(user=manager, params={"period": "90d"})
+    short = filter_parse(user=manager, params={"period": "30d"})
     first = metrics_summary(user=manager, flt=long)
     assert first["long_as_of"] is not None
     assert metrics_summary(user=manager, flt=short)["long_as_of"] is None
