@@ -33,6 +33,9 @@ from .volume import (
     volume_shape,
 )
 
+ONE_DAY = timedelta(days=1)
+EARLIEST = date(1900, 1, 1)  # the filter takes no earlier date
+
 
 def rolled_figures(
     *,
@@ -50,7 +53,7 @@ def rolled_figures(
         "dashboards_dayfacts",
         DAY_MEASURES,
         flt,
-        _range(flt.start, flt.end, months=bucket == "month"),
+        _range(flt.start, flt.end, coarsest="m" if bucket == "month" else "d"),
         group="span, day",
     )
     totals = _sum(rows, DAY_MEASURES)
@@ -114,14 +117,8 @@ def _satisfaction_row(totals: dict) -> dict[str, Any]:
 
 def _backlog(flt: MetricsFilter) -> int:
     """Cases filed before the period minus cases closed before it."""
-    first = flt.start.replace(day=1)
-    where = "((span = 'm' AND day < %s) OR (span = 'd' AND day >= %s AND day < %s))"
-    rows = _fetch(
-        "dashboards_dayfacts",
-        ("opened", "closed"),
-        flt,
-        (where, [first, first, flt.start]),
-    )
+    before = _range(EARLIEST, flt.start - ONE_DAY)
+    rows = _fetch("dashboards_dayfacts", ("opened", "closed"), flt, before)
     return (rows[0]["opened"] or 0) - (rows[0]["closed"] or 0) if rows else 0
 
 
@@ -131,7 +128,7 @@ def _offers(flt: MetricsFilter) -> dict[str, Any]:
         "dashboards_offerfacts",
         measures,
         flt,
-        _range(flt.start, flt.end, months=True),
+        _range(flt.start, flt.end),
         group="kind, currency",
     )
     rows = [row for row in rows if row["n"]]
@@ -148,10 +145,8 @@ def _ranking(flt: MetricsFilter, field: str) -> list[dict[str, Any]]:
         "root_cause": ("dashboards_causefacts", "complaints_rootcause"),
     }[field]
     before = flt.previous()
-    now_sql, now_params = _range(flt.start, flt.end, months=True, alias="f.")
-    before_sql, before_params = _range(
-        before.start, before.end, months=True, alias="f."
-    )
+    now_sql, now_params = _range(flt.start, flt.end, alias="f.")
+    before_sql, before_params = _range(before.start, before.end, alias="f.")
     dims_sql, dims_params = _dimensions(flt, alias="f.")
     sql = (
         f"SELECT f.{field}_id, t.slug, t.name, "
@@ -183,7 +178,7 @@ def _agents(groups: list[dict[str, Any]], flt: MetricsFilter) -> list[dict[str, 
         "dashboards_agentfacts",
         AGENT_MEASURES,
         flt,
-        _range(flt.start, flt.end, months=True),
+        _range(flt.start, flt.end),
         group="assignee_id",
     )
     open_now: Counter = Counter()
@@ -205,27 +200,43 @@ def _agents(groups: list[dict[str, Any]], flt: MetricsFilter) -> list[dict[str, 
 
 
 def _range(
-    start: date, end: date, *, months: bool, alias: str = ""
+    start: date, end: date, *, coarsest: str = "y", alias: str = ""
 ) -> tuple[str, list]:
-    """Rows covering the days start..end: month rows for whole months if allowed."""
+    """Rows covering the days start..end: year rows for whole years, month
+    rows for other whole months, day rows for the rest — no coarser than
+    `coarsest` ("d", "m" or "y"; a monthly chart must not read years)."""
     span, day = f"{alias}span", f"{alias}day"
-    days = (f"({span} = 'd' AND {day} >= %s AND {day} <= %s)", [start, end])
-    if not months:
-        return days
-    first = start if start.day == 1 else _next_month(start)
-    after = _next_month(end) if _next_month(end) - timedelta(days=1) == end else None
-    after = after or end.replace(day=1)
-    if first >= after:
-        return days
-    return (
-        f"(({span} = 'm' AND {day} >= %s AND {day} < %s) OR ({span} = 'd' AND "
-        f"(({day} >= %s AND {day} < %s) OR ({day} >= %s AND {day} <= %s))))",
-        [first, after, start, first, after, end],
-    )
+    pieces = _pieces(start, end, coarsest)
+    sql = " OR ".join(f"({span} = %s AND {day} >= %s AND {day} < %s)" for _ in pieces)
+    return f"({sql or 'FALSE'})", [value for piece in pieces for value in piece]
+
+
+def _pieces(start: date, end: date, coarsest: str) -> list[tuple[str, date, date]]:
+    """start..end as (span, first, after) ranges, the coarsest rows that fit."""
+    pieces: list[tuple[str, date, date]] = []
+    cursor, after_end = start, end + ONE_DAY
+    years, months = coarsest == "y", coarsest in ("y", "m")
+    while cursor < after_end:
+        year, month = _next_year(cursor), _next_month(cursor)
+        if years and cursor.month == 1 and cursor.day == 1 and year <= after_end:
+            piece = ("y", cursor, year)
+        elif months and cursor.day == 1 and month <= after_end:
+            piece = ("m", cursor, month)
+        else:
+            piece = ("d", cursor, min(month, after_end))
+        if pieces and pieces[-1][0] == piece[0] and pieces[-1][2] == piece[1]:
+            piece = (piece[0], pieces.pop()[1], piece[2])
+        pieces.append(piece)
+        cursor = piece[2]
+    return pieces
 
 
 def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _next_year(day: date) -> date:
+    return day.replace(year=day.year + 1, month=1, day=1)
 
 
 def _dimensions(flt: MetricsFilter, alias: str = "") -> tuple[str, list]:

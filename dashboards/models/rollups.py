@@ -1,8 +1,10 @@
 """The rollup tables: daily and monthly sums of the dashboard's measures.
 
 Rows with span "d" hold one local day; rows with span "m" hold one calendar
-month (the sum of that month's day rows), so an all-time view reads a few
-dozen rows per bucket instead of every day. Only `dashboards.rollups.refresh`
+month (the sum of that month's day rows) and rows with span "y" one calendar
+year (the sum of its months), so an all-time view reads a year's rows for
+each whole year, a month's for each other whole month, and days only at the
+edges. Only `dashboards.rollups.refresh`
 writes them; `dashboards.metrics.rolled` reads them. They are derived data:
 `refresh_dashboard --rollups` rebuilds them from the cases at any time.
 """
@@ -21,6 +23,7 @@ from .measures import (
 class Span(models.TextChoices):
     DAY = "d", "Day"
     MONTH = "m", "Month"
+    YEAR = "y", "Year"
 
 
 class Facts(models.Model):

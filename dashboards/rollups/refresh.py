@@ -181,17 +181,20 @@ def _footprints_replace(ids: list[int], asof: datetime) -> set[date]:
 
 
 def _recompute(days: list[date], *, asof: datetime) -> None:
+    """Recompute the day rows of `days`, then their months, then their years."""
     if not days:
         return
-    months = sorted({d.replace(day=1) for d in days})
     runs = _runs(days)
-    params = {"days": days, "months": months, "tz": settings.TIME_ZONE, "asof": asof}
+    months = sorted({d.replace(day=1) for d in days})
+    years = sorted({d.replace(month=1, day=1) for d in days})
+    params = {"days": days, "tz": settings.TIME_ZONE, "asof": asof}
     for n, (first, last) in enumerate(runs):
         params[f"lo{n}"] = _midnight(first)
         params[f"hi{n}"] = _midnight(last + timedelta(days=1))
-    for n, month in enumerate(months):
-        params[f"mlo{n}"] = month
-        params[f"mhi{n}"] = (month + timedelta(days=32)).replace(day=1)
+    for span, starts, after in (("m", months, _next_month), ("y", years, _next_year)):
+        params[span] = starts
+        for n, start in enumerate(starts):
+            params[f"{span}lo{n}"], params[f"{span}hi{n}"] = start, after(start)
     with connection.cursor() as cursor:
         for rollup in ROLLUPS:
             cursor.execute(
@@ -200,12 +203,21 @@ def _recompute(days: list[date], *, asof: datetime) -> None:
                 params,
             )
             cursor.execute(rollup.day_rows_sql(len(runs)), params)
-            cursor.execute(
-                f"DELETE FROM {rollup.table} "
-                "WHERE span = 'm' AND day = ANY(%(months)s::date[])",
-                params,
-            )
-            cursor.execute(rollup.month_rows_sql(len(months)), params)
+            for span, unit, starts in (("m", "month", months), ("y", "year", years)):
+                cursor.execute(
+                    f"DELETE FROM {rollup.table} "
+                    f"WHERE span = '{span}' AND day = ANY(%({span})s::date[])",
+                    params,
+                )
+                cursor.execute(rollup.sum_rows_sql(span, unit, len(starts)), params)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _next_year(day: date) -> date:
+    return day.replace(year=day.year + 1, month=1, day=1)
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:

@@ -265,20 +265,21 @@ class Rollup:
             f"GROUP BY {keys} ORDER BY day"
         )
 
-    def month_rows_sql(self, months: int) -> str:
-        """INSERT the rows of `months` months (`%(mloN)s`–`%(mhiN)s`) summed
-        from their day rows."""
+    def sum_rows_sql(self, span: str, unit: str, count: int) -> str:
+        """INSERT the `span` rows ("m": months, "y": years) of `count` periods
+        (`%(<span>loN)s`–`%(<span>hiN)s`), summed from the rows one level down."""
+        below = {"m": "d", "y": "m"}[span]
         keys = ", ".join(self.key_columns)
         sums = ", ".join(f"sum({m})" for m in self.measures)
-        month = "date_trunc('month', day)::date"
+        start = f"date_trunc('{unit}', day)::date"
         which = " OR ".join(
-            f"(day >= %(mlo{n})s AND day < %(mhi{n})s)" for n in range(months)
+            f"(day >= %({span}lo{n})s AND day < %({span}hi{n})s)" for n in range(count)
         )
         return (
             f"INSERT INTO {self.table} (span, day, {keys}, "
             f"{', '.join(self.measures)}) "
-            f"SELECT 'm', {month}, {keys}, {sums} FROM {self.table} "
-            f"WHERE span = 'd' AND ({which}) GROUP BY {month}, {keys} ORDER BY 2"
+            f"SELECT '{span}', {start}, {keys}, {sums} FROM {self.table} "
+            f"WHERE span = '{below}' AND ({which}) GROUP BY {start}, {keys} ORDER BY 2"
         )
 
 
