@@ -2,8 +2,11 @@
 GET /api/v1/metrics/summary/.
 
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
-- `volume`, `sla`, `offers`, `people`: the figures, each a few SQL aggregates
-  over the scoped cases, so the number of queries does not grow with the data;
+- `volume`, `sla`, `offers`, `people`, `customers`: the figures, each a few SQL
+  aggregates over the scoped rows, so the number of queries does not grow
+  with the data (`raw_figures`);
+- `rolled`: the same period figures from the rollup tables, on PostgreSQL
+  (`dashboards.rollups`), which must agree with the raw ones;
 - `tables`: the same figures as titled tables (for screen readers and CSV);
 - `definitions`: what each figure means (page footnotes and API schema).
 """
