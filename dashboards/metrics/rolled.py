@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from complaints.models import OPEN_STAGES, STAGE_ORDER, Case, Offer, OfferStatus
 from complaints.selectors import overdue_q
@@ -216,9 +217,11 @@ def _pieces(start: date, end: date, coarsest: str) -> list[tuple[str, date, date
     pieces: list[tuple[str, date, date]] = []
     cursor, after_end = start, end + ONE_DAY
     years, months = coarsest == "y", coarsest in ("y", "m")
+    this_year = timezone.localdate().year  # year rows exist for past years only
     while cursor < after_end:
         year, month = _next_year(cursor), _next_month(cursor)
-        if years and cursor.month == 1 and cursor.day == 1 and year <= after_end:
+        whole_year = cursor.month == 1 and cursor.day == 1 and year <= after_end
+        if years and whole_year and cursor.year < this_year:
             piece = ("y", cursor, year)
         elif months and cursor.day == 1 and month <= after_end:
             piece = ("m", cursor, month)

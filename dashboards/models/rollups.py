@@ -1,8 +1,8 @@
 """The rollup tables: daily and monthly sums of the dashboard's measures.
 
 Rows with span "d" hold one local day; rows with span "m" hold one calendar
-month (the sum of that month's day rows) and rows with span "y" one calendar
-year (the sum of its months), so an all-time view reads a year's rows for
+month (the sum of that month's day rows) and rows with span "y" one past
+calendar year (the sum of its months), so an all-time view reads a year's rows for
 each whole year, a month's for each other whole month, and days only at the
 edges. Only `dashboards.rollups.refresh`
 writes them; `dashboards.metrics.rolled` reads them. They are derived data:

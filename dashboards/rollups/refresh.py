@@ -186,7 +186,10 @@ def _recompute(days: list[date], *, asof: datetime) -> None:
         return
     runs = _runs(days)
     months = sorted({d.replace(day=1) for d in days})
-    years = sorted({d.replace(month=1, day=1) for d in days})
+    # Year rows are kept for past years only: this year's would be summed
+    # again at every refresh, and no period holds this whole year yet.
+    this_year = _local(asof).year
+    years = sorted({d.replace(month=1, day=1) for d in days if d.year < this_year})
     params = {"days": days, "tz": settings.TIME_ZONE, "asof": asof}
     for n, (first, last) in enumerate(runs):
         params[f"lo{n}"] = _midnight(first)
@@ -209,7 +212,8 @@ def _recompute(days: list[date], *, asof: datetime) -> None:
                     f"WHERE span = '{span}' AND day = ANY(%({span})s::date[])",
                     params,
                 )
-                cursor.execute(rollup.sum_rows_sql(span, unit, len(starts)), params)
+                if starts:
+                    cursor.execute(rollup.sum_rows_sql(span, unit, len(starts)), params)
 
 
 def _next_month(day: date) -> date:
