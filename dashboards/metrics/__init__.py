@@ -152,6 +152,16 @@ def long_figures(
 
     if flt.days <= LONG_DAYS or not LONG_SECONDS:
         return {**compute(), "as_of": None}
+    key = _cache_key("long", flt)
+    kept = cache.get(key)
+    if kept is None:
+        kept = {**compute(), "as_of": now}
+        cache.set(key, kept, LONG_SECONDS)
+    return kept
+
+
+def _cache_key(kind: str, flt: MetricsFilter, *extra: Any) -> str:
+    """A cache key for figures of the viewer's scope and filter (and `extra`)."""
     raw = repr(
         (
             connection.settings_dict["NAME"],
@@ -159,14 +169,10 @@ def long_figures(
             sorted(flt.query().items()),
             flt.start,
             flt.end,
+            *extra,
         )
     )
-    key = "dashboards:long:" + hashlib.sha256(raw.encode()).hexdigest()
-    kept = cache.get(key)
-    if kept is None:
-        kept = {**compute(), "as_of": now}
-        cache.set(key, kept, LONG_SECONDS)
-    return kept
+    return f"dashboards:{kind}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 @contextmanager
@@ -211,18 +217,7 @@ def metrics_summary_cached(*, user: Any, flt: MetricsFilter) -> dict[str, Any]:
     """
     latest = Event.objects.aggregate(latest=Max("pk"))["latest"]
     now = timezone.now()
-    raw = repr(
-        (
-            connection.settings_dict["NAME"],
-            flt.visible_team_ids,
-            sorted(flt.query().items()),
-            flt.start,
-            flt.end,
-            latest,
-            now.replace(second=0, microsecond=0),
-        )
-    )
-    key = "dashboards:summary:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = _cache_key("summary", flt, latest, now.replace(second=0, microsecond=0))
     summary = cache.get(key)
     if summary is None:
         summary = metrics_summary(user=user, flt=flt, now=now)

@@ -107,6 +107,21 @@ class MetricsFilter:
             lookups["channel"] = self.channel
         return lookups
 
+    def columns(self) -> dict[str, Any]:
+        """The dimensions as values of the columns that store them (`team_id`,
+        `category_id`, `priority`, `channel`), as the rollups and the stored
+        durations do; the visible teams are `visible_team_ids`."""
+        return {
+            column: value
+            for column, value in (
+                ("team_id", self.team.pk if self.team else None),
+                ("category_id", self.category.pk if self.category else None),
+                ("priority", self.priority or None),
+                ("channel", self.channel or None),
+            )
+            if value is not None
+        }
+
     def query(self, **overrides: str) -> dict[str, str]:
         """The query parameters that reproduce this filter (for links and forms)."""
         params = {"period": self.preset}

@@ -244,15 +244,9 @@ def _next_year(day: date) -> date:
 
 def _dimensions(flt: MetricsFilter, alias: str = "") -> tuple[str, list]:
     conditions, params = ["TRUE"], []
-    for column, value in (
-        ("team_id", flt.team.pk if flt.team else None),
-        ("category_id", flt.category.pk if flt.category else None),
-        ("priority", flt.priority or None),
-        ("channel", flt.channel or None),
-    ):
-        if value is not None:
-            conditions.append(f"{alias}{column} = %s")
-            params.append(value)
+    for column, value in flt.columns().items():
+        conditions.append(f"{alias}{column} = %s")
+        params.append(value)
     if flt.visible_team_ids is not None:
         conditions.append(f"{alias}team_id = ANY(%s)")
         params.append(list(flt.visible_team_ids))

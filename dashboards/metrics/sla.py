@@ -112,15 +112,7 @@ def duration_figures(
 
 def durations_scope(flt: MetricsFilter) -> dict[str, Any]:
     """The filter as lookups on the dimensions stored with the durations."""
-    lookups: dict[str, Any] = {}
-    if flt.team is not None:
-        lookups["team_id"] = flt.team.pk
-    if flt.category is not None:
-        lookups["category_id"] = flt.category.pk
-    if flt.priority:
-        lookups["priority"] = flt.priority
-    if flt.channel:
-        lookups["channel"] = flt.channel
+    lookups = flt.columns()
     if flt.visible_team_ids is not None:
         lookups["team_id__in"] = list(flt.visible_team_ids)
     return lookups
