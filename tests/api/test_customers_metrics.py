@@ -85,3 +85,17 @@ def test_metrics_reject_a_bad_date_with_a_400_problem(api_as, manager):
     response = api_as(manager).get("/api/v1/metrics/summary/", {"from": "someday"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_metrics_say_when_long_period_times_and_customer_counts_were_computed(
+    api_as, manager, make_case
+):
+    make_case("acknowledged")
+    client = api_as(manager)
+    short = client.get("/api/v1/metrics/summary/", {"period": "30d"}).json()
+    assert short["long_as_of"] is None  # computed for this answer
+    long = client.get("/api/v1/metrics/summary/", {"period": "90d"}).json()
+    assert long["long_as_of"] is not None
+    assert long["times"]["first_response"]["cases"] == 1
+    again = client.get("/api/v1/metrics/summary/", {"period": "90d"}).json()
+    assert again["long_as_of"] == long["long_as_of"]  # reused within 5 minutes

@@ -125,3 +125,11 @@ def test_each_table_exports_as_csv_with_its_header(manager, cases):
     stages = rows_of(client.get("/dashboard/export/stages.csv"))
     assert {row["Stage"]: row["Open now"] for row in stages}["New"] == "1"
     assert client.get("/dashboard/export/nothing.csv").status_code == 404
+
+
+def test_the_page_dates_the_reused_figures_of_long_periods_only(manager, cases):
+    client = client_for(manager)
+    long = client.get("/dashboard/", {"period": "90d"}).content.decode()
+    assert 'id="long-as-of"' in long and "recomputed every 5 minutes" in long
+    short = client.get("/dashboard/", {"period": "30d"}).content.decode()
+    assert 'id="long-as-of"' not in short
