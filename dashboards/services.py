@@ -16,19 +16,18 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from complaints.models import Case, Event
+from complaints.models import Case
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Calendar, Deadline, DeadlineKind, SlaPolicy
 from sla.services import calendar_spec
 from teams.models import Team
 
+from .changes import changed_case_ids, latest_event_id
 from .models import CaseDurations, RefreshMark
 
 BATCH = 2000
-MARGIN = timedelta(minutes=10)
-LAG_IDS = 10_000  # as in dashboards.rollups.refresh
 
 
 def durations_stale(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
@@ -63,22 +62,18 @@ def durations_refresh_recent(*, now: datetime, limit: int = 500) -> int:
     """Refresh the durations of cases whose times may have changed since the last call.
 
     Every change to a case (a first response, a resolution, a new team or
-    category) writes a timeline event, so only the cases with events newer
-    than the newest seen last time (and recent ones a little older, for
-    transactions still open then) are checked; the primary key bounds that
-    read. Without a mark (a new or restored database) every case is checked
-    once. Returns how many were recomputed.
+    category) writes a timeline event, so only the cases changed since the
+    last call (`dashboards.changes`) are checked, and nothing at all when no
+    event is newer. Without a mark (a new or restored database) every case is
+    checked once. Returns how many were recomputed.
     """
     mark = RefreshMark.objects.filter(name="durations").first()
-    latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+    latest = latest_event_id()
     cases = None
     if mark is not None:
-        seen = mark.event_id or 0
-        recent = Event.objects.filter(
-            Q(pk__gt=seen)
-            | Q(pk__gt=seen - LAG_IDS, created_at__gte=min(mark.at, now) - MARGIN)
-        ).values("case_id")
-        cases = Case.objects.filter(pk__in=recent)
+        if latest == mark.event_id:
+            return 0  # nothing new: no read of the events, no write of the mark
+        cases = Case.objects.filter(pk__in=changed_case_ids(mark, now))
     done = durations_refresh(cases=cases, limit=limit if mark is not None else None)
     RefreshMark.objects.update_or_create(
         name="durations", defaults={"at": now, "event_id": latest}

@@ -21,23 +21,18 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from complaints.models import Case, Event
+from complaints.models import Case
 from followups.models import FollowUp
 from sla.models import Deadline
 
+from ..changes import MARGIN, changed_case_ids, latest_event_id
 from ..models import RefreshMark
 from .sources import ROLLUPS, footprint_sql
 
 MARK = "rollups"
-# Transactions still open at the last refresh committed their events since:
-# events are read back this far in time, within this many ids of the newest
-# event seen then (the primary key bounds the scan; a transaction that old
-# would have had to outlive ten thousand other events).
-MARGIN = timedelta(minutes=10)
-LAG_IDS = 10_000
 # With no new event, figures that age by the clock (missed deadlines) may
 # lag this long before a view recomputes today.
 QUIET = timedelta(seconds=60)
@@ -81,22 +76,12 @@ def rollups_refresh(
             if limit is not None and not small:
                 return Refreshed(cases=0, days=0, behind=True)
             return _rebuild(now)
-        latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+        latest = latest_event_id()
         quiet = latest == mark.event_id and abs(now - mark.at) < QUIET
         if quiet and _local(now) == _local(mark.at):
             return Refreshed(cases=0, days=0)
         since = min(mark.at, now) - MARGIN
-        ids = sorted(
-            set(
-                Event.objects.filter(
-                    Q(pk__gt=mark.event_id or 0)
-                    | Q(pk__gt=(mark.event_id or 0) - LAG_IDS, created_at__gte=since)
-                )
-                .order_by()
-                .values_list("case_id", flat=True)
-                .distinct()
-            )
-        )
+        ids = sorted(changed_case_ids(mark, now))
         if limit is not None and len(ids) > limit:
             return Refreshed(cases=len(ids), days=0, behind=True)
         dirty = set(_span(_local(since), _local(max(mark.at, now))))
@@ -115,7 +100,7 @@ def rollups_rebuild(*, now: datetime | None = None) -> Refreshed:
 
 
 def _rebuild(now: datetime) -> Refreshed:
-    latest = Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+    latest = latest_event_id()
     first = Case.objects.aggregate(first=Min("created_at"))["first"]
     with connection.cursor() as cursor:
         # DELETE, not TRUNCATE: views keep reading the old rows until commit.

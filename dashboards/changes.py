@@ -1,0 +1,40 @@
+"""Which cases changed since a refresh: one reading for everything the
+dashboards store (the durations, the rollups).
+
+Every change to a case appends a timeline event, so the cases changed since
+a `RefreshMark` are those with events newer than the newest the mark saw.
+A transaction still open at the last refresh commits its events later with
+older ids, so recent events a little older are read again too: back MARGIN
+in time, within LAG_IDS ids of the mark (the primary key bounds the scan; a
+transaction that old would have had to outlive ten thousand other events).
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Max, Q, QuerySet
+
+from complaints.models import Event
+
+from .models import RefreshMark
+
+MARGIN = timedelta(minutes=10)
+LAG_IDS = 10_000
+
+
+def latest_event_id() -> int:
+    """The newest timeline event's id (0 for none)."""
+    return Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
+
+
+def changed_case_ids(mark: RefreshMark, now: datetime) -> QuerySet:
+    """The ids of the cases changed since `mark` (a values queryset)."""
+    seen = mark.event_id or 0
+    since = min(mark.at, now) - MARGIN
+    return (
+        Event.objects.filter(
+            Q(pk__gt=seen) | Q(pk__gt=seen - LAG_IDS, created_at__gte=since)
+        )
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
