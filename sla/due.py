@@ -27,8 +27,8 @@ from notifications.services import NotificationBatch, outbox_enqueue_on_commit
 from teams.selectors import team_leads
 
 from .businesstime import BusinessCalendar, add_business_time
-from .models import Calendar, Deadline, DeadlineKind
-from .services import calendar_spec, next_check
+from .models import Deadline, DeadlineKind
+from .services import calendar_id_of, calendar_spec_by_id, next_check
 
 logger = logging.getLogger(__name__)
 SYSTEM = Actor.system()
@@ -74,22 +74,12 @@ class PassCache:
     """Calendars, leads and managers read once per pass rather than once per row."""
 
     def __init__(self) -> None:
-        self._specs: dict[int | None, BusinessCalendar] = {}
         self._leads: dict[int | None, list] = {}
         self._managers: list | None = None
 
     def spec(self, case, policy) -> BusinessCalendar:
-        """The calendar of the case's clocks: its team's, else its policy's."""
-        key = case.team.calendar_id if case.team_id else None
-        key = key or (policy.calendar_id if policy else None)
-        if key not in self._specs:
-            calendar = None
-            if key is not None:
-                calendar = Calendar.objects.prefetch_related("hours", "holidays").get(
-                    pk=key
-                )
-            self._specs[key] = calendar_spec(calendar)
-        return self._specs[key]
+        """The calendar of the case's clocks (the process-wide calendar cache)."""
+        return calendar_spec_by_id(calendar_id_of(case, policy))
 
     def leads(self, case) -> list:
         if case.team_id not in self._leads:

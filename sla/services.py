@@ -78,7 +78,7 @@ def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline
     if case.sla_policy_id != policy.pk:
         Case.objects.filter(pk=case.pk).update(sla_policy=policy)
     case.sla_policy = policy
-    spec = calendar_spec_by_id(_calendar_id(case, policy))
+    spec = calendar_spec_by_id(calendar_id_of(case, policy))
     made = []
     for kind, minutes in (
         (DeadlineKind.FIRST_RESPONSE, policy.first_response_minutes),
@@ -137,7 +137,7 @@ def deadlines_resume(*, case: Case, now: datetime | None = None) -> None:
     if not paused:
         return
     policy = case.sla_policy or policy_for(case)
-    spec = calendar_spec_by_id(_calendar_id(case, policy))
+    spec = calendar_spec_by_id(calendar_id_of(case, policy))
     for deadline in paused:
         deadline.consumed += business_time_between(
             deadline.started_at, deadline.paused_at, spec
@@ -155,7 +155,7 @@ def deadlines_recompute(*, case: Case) -> None:
     case.sla_policy = policy
     if policy is None:
         return
-    spec = calendar_spec_by_id(_calendar_id(case, policy))
+    spec = calendar_spec_by_id(calendar_id_of(case, policy))
     now = timezone.now()
     targets = {
         DeadlineKind.FIRST_RESPONSE: policy.first_response_minutes,
@@ -226,7 +226,7 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     policy = case.sla_policy or policy_for(case)
     if policy is None:
         return
-    spec = calendar_spec_by_id(_calendar_id(case, policy))
+    spec = calendar_spec_by_id(calendar_id_of(case, policy))
     Deadline.objects.filter(case=case, kind=DeadlineKind.RESOLUTION).delete()
     deadline = Deadline(
         case=case,
@@ -238,23 +238,12 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     deadline.save()
 
 
-def calendar_of(case: Case, policy: SlaPolicy | None) -> Calendar | None:
-    """Return the calendar a case's clocks run on: its team's, else its policy's."""
-    return _calendar(case, policy)
-
-
-def _calendar_id(case: Case, policy: SlaPolicy | None) -> int | None:
+def calendar_id_of(case: Case, policy: SlaPolicy | None) -> int | None:
+    """The calendar a case's clocks run on: its team's, else its policy's."""
     team_calendar_id = case.team.calendar_id if case.team_id and case.team else None
     if team_calendar_id is not None:
         return team_calendar_id
     return policy.calendar_id if policy else None
-
-
-def _calendar(case: Case, policy: SlaPolicy | None) -> Calendar | None:
-    team_calendar = case.team.calendar if case.team_id and case.team else None
-    if team_calendar is not None:
-        return team_calendar
-    return policy.calendar if policy else None
 
 
 def calendar_seed_holidays(
