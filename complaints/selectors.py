@@ -80,8 +80,12 @@ def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     )
     if customer_ids:
         match |= Q(customer_id__in=customer_ids)
+    # Within what the caller may see: a lead's few matches stay the fast path
+    # even when the word is common across every team.
     ids = list(
-        Case.objects.filter(match).values_list("id", flat=True)[: SEARCH_MAX_IDS + 1]
+        cases.order_by()
+        .filter(match)
+        .values_list("id", flat=True)[: SEARCH_MAX_IDS + 1]
     )
     if len(ids) <= SEARCH_MAX_IDS:
         return cases.filter(pk__in=ids)
