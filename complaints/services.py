@@ -296,7 +296,6 @@ def _email_customer(case: Case, message: Message) -> None:
             "status_url": status_url(case),
         },
         case=case,
-        now=message.created_at,
     )
     outbox_enqueue_on_commit([outbox_id])
 

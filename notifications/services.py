@@ -107,7 +107,6 @@ class NotificationBatch:
                     subject=subject,
                     body=body + footer,
                     case=case,
-                    now=now,
                 )
                 self._mails.append((note, mail))
 
@@ -163,7 +162,6 @@ def email_queue(
     key: str,
     context: dict[str, Any],
     case: Any = None,
-    now: datetime,
 ) -> int:
     """Queue one email rendered from `template` (e.g. to a customer); return its id."""
     subject, body = render_message(template, {**context, "case": case})
@@ -349,7 +347,6 @@ def _record_failure(row: Outbox, exc: Exception, now: datetime) -> str:
 
 
 def _outbox(**fields: Any) -> Outbox:
-    fields.pop("now", None)
     now = timezone.now()  # delivery bookkeeping runs on the wall clock
     return Outbox(created_at=now, next_attempt_at=now, enqueued_at=now, **fields)
 

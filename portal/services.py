@@ -6,7 +6,6 @@ directly from the view (one call each).
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from complaints.actors import Actor
 from complaints.models import Case, Category, Channel
@@ -80,7 +79,6 @@ def confirmation_queue(*, case: Case, to: str) -> int:
         key=f"case:{case.pk}:confirmation",
         context={"customer_name": case.customer.name, "status_url": status_url(case)},
         case=case,
-        now=timezone.now(),
     )
     outbox_enqueue_on_commit([outbox_id])
     return outbox_id

@@ -200,7 +200,7 @@ def test_broker_down_never_blocks_or_fails_queueing_work(stack, setup):
         "with transaction.atomic():\n"
         f"    case = Case.objects.get(pk={case.pk})\n"
         "    row = email_queue(to='a@example.com', template='sla_warning', key='down:1',"
-        " context={}, case=case, now=timezone.now())\n"
+        " context={}, case=case)\n"
         "    outbox_enqueue_on_commit([row])\n"
         "print(json.dumps({'seconds': time.monotonic() - start, 'id': row}))\n"
     )

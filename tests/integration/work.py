@@ -37,7 +37,6 @@ def queued_emails(case, count: int, prefix: str) -> list[int]:
             key=f"{prefix}:{i}",
             context={"kind_label": "Resolution", "due_local": "soon"},
             case=case,
-            now=timezone.now(),
         )
         for i in range(count)
     ]
