@@ -39,24 +39,17 @@ def followups_fire_batch(
     Return how many rows were claimed and the outbox ids written.
     """
 
-    def claim() -> list[FollowUp]:
-        return list(
-            FollowUp.objects.select_for_update(skip_locked=True, of=("self", "case"))
-            .select_related(
-                "case",
-                "case__customer",
-                "case__team",
-                "case__assignee",
-                "case__sla_policy",
-                "owner",
-            )
-            .filter(next_check_at__lte=now)
-            .order_by("next_check_at")[:limit]
-        )
-
     return fire_batch(
-        due=FollowUp.objects.filter(next_check_at__lte=now).exists,
-        claim=claim,
+        model=FollowUp,
+        related=(
+            "case",
+            "case__customer",
+            "case__team",
+            "case__assignee",
+            "case__sla_policy",
+            "owner",
+        ),
+        limit=limit,
         fire=followup_fire,
         update_fields=FOLLOWUP_FIELDS,
         now=now,

@@ -118,8 +118,9 @@ FireOne = Callable[..., None]
 
 def fire_batch(
     *,
-    due: Callable[[], bool],
-    claim: Callable[[], list],
+    model: Any,
+    related: tuple[str, ...],
+    limit: int,
     fire: FireOne,
     update_fields: list[str],
     now: datetime,
@@ -127,15 +128,26 @@ def fire_batch(
     cache: PassCache,
     enqueue: bool,
 ) -> tuple[int, list[int]]:
-    """Claim a batch, fire each row, write everything in one transaction.
+    """Claim up to `limit` due rows of `model` (by `next_check_at`, with their
+    case locked and `related` joined), fire each, write everything in one
+    transaction; return how many rows were claimed and the outbox ids.
 
     Writes are batched (one UPDATE of the claimed rows, one INSERT each of
     events, notifications and emails). If anything fails, the batch rolls
     back and is fired again row by row, each in a savepoint, so one bad row
-    is skipped (and retried later) without stalling the rest. `due` is a cheap
-    unlocked look at the index first: most passes find nothing and stop there.
+    is skipped (and retried later) without stalling the rest. A cheap
+    unlocked look at the index comes first: most passes find nothing there.
     """
-    if not due():
+
+    def claim() -> list:
+        return list(
+            model.objects.select_for_update(skip_locked=True, of=("self", "case"))
+            .select_related(*related)
+            .filter(next_check_at__lte=now)
+            .order_by("next_check_at")[:limit]
+        )
+
+    if not model.objects.filter(next_check_at__lte=now).exists():
         return 0, []
     batch = PassReport(at=now)
     try:
@@ -227,18 +239,10 @@ def deadlines_fire_batch(
 
     Return how many rows were claimed and the outbox ids written.
     """
-
-    def claim() -> list[Deadline]:
-        return list(
-            Deadline.objects.select_for_update(skip_locked=True, of=("self", "case"))
-            .select_related("case", "case__assignee", "case__team", "case__sla_policy")
-            .filter(next_check_at__lte=now)
-            .order_by("next_check_at")[:limit]
-        )
-
     return fire_batch(
-        due=Deadline.objects.filter(next_check_at__lte=now).exists,
-        claim=claim,
+        model=Deadline,
+        related=("case", "case__assignee", "case__team", "case__sla_policy"),
+        limit=limit,
         fire=deadline_fire,
         update_fields=DEADLINE_FIELDS,
         now=now,
