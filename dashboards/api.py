@@ -6,6 +6,7 @@ figure exactly as the dashboard does. Team leads and managers only (an agent
 or a service client gets 403); a bad filter value is a 400 problem.
 """
 
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from complaints.models import OPEN_STAGES, Channel, Priority
+from config.replica import reads_from_replica
 
 from .metrics import DEFINITIONS as D
 from .metrics import (
@@ -270,6 +272,7 @@ class MetricsSummaryView(APIView):
         operation_id="metrics_summary",
         description="The dashboard figures of the cases the caller may see.",
     )
+    @method_decorator(reads_from_replica)
     def get(self, request):
         if not may_see_dashboard(request.user):
             raise PermissionDenied("The metrics are for team leads and managers.")

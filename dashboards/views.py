@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from complaints.models import Category, Channel, Priority
+from config.replica import reads_from_replica
 
 from . import exports
 from .metrics import (
@@ -29,6 +30,7 @@ from .metrics.tables import TABLE_NAMES, figure_tables, inbox_link
 
 @require_GET
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Show every figure for the filter in the query string."""
     flt = _filter(request)
@@ -52,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_from_replica
 def export_cases(request: HttpRequest) -> HttpResponse:
     """Stream the filtered cases filed in the period as CSV."""
     flt = _filter(request)
@@ -62,6 +65,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@reads_from_replica
 def export_table(request: HttpRequest, name: str) -> HttpResponse:
     """One dashboard table as CSV."""
     if name not in TABLE_NAMES:
