@@ -23,13 +23,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## demo: migrate, load demo data, run web + Celery worker + beat until Ctrl-C.
+## demo: migrate, load demo data, run web + Celery worker + beat until Ctrl-C (or SIGTERM).
+## Emailed links point at the demo's own port unless SITE_URL says otherwise.
 demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo "Redress runs on http://127.0.0.1:$(DEMO_PORT)/ (Ctrl-C stops web, worker and beat)"
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho -f Procfile.demo start
+	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(DEMO_PORT)}" PATH=$(CURDIR)/$(BIN):$$PATH \
+		$(BIN)/python bin/demo.py
 
 ## test: the whole suite (PostgreSQL/Redis/Chromium tests need DATABASE_URL/REDIS_URL).
 test: install

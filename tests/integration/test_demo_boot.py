@@ -59,10 +59,12 @@ def test_make_demo_serves_the_app_with_worker_and_beat(tmp_path):
         for k, v in os.environ.items()
         if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")
     }
+    env.pop("SITE_URL", None)
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3",
         DEMO_PORT=str(port),
         PYTHONUNBUFFERED="1",
+        EMAIL_FILE_PATH=str(tmp_path / "mail"),
     )
     log = (tmp_path / "demo.log").open("w+")
     process = subprocess.Popen(
@@ -92,11 +94,70 @@ def test_make_demo_serves_the_app_with_worker_and_beat(tmp_path):
         assert re.search(r"celery@\S+ ready", output), output[-3000:]
         assert "beat: Starting" in output, output[-3000:]
         assert process.poll() is None, "make demo stopped by itself"
+        # Once all three are up, the address and logins are printed again.
+        banner = _wait_for_text(tmp_path / "demo.log", "Redress runs on", 30)
+        tail = banner[banner.rindex("Redress runs on") :]
+        assert f"http://127.0.0.1:{port}/" in tail
+        assert re.search(r"manager\s+password:", tail)
+        # The worker sends the demo's emails; their links use the demo's port.
+        links = _wait_for_mail(tmp_path / "mail", "/status/", 60)
+        assert f"http://127.0.0.1:{port}/status/" in links
+        assert "127.0.0.1:8000" not in links or port == 8000
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        # SIGTERM to make alone (not its group), as a service manager would.
+        process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert process.returncode is not None
+    # Web, worker and beat are gone too, though make was killed on its own.
+    marker = str(tmp_path)
+    assert _wait_until_gone(marker, 30) == [], "demo processes left running"
+
+
+def _wait_for_text(path: Path, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        content = path.read_text()
+        if text in content:
+            return content
+        time.sleep(0.5)
+    raise AssertionError(path.read_text()[-3000:])
+
+
+def _wait_for_mail(folder: Path, text: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [
+            p.read_text(errors="replace")
+            for p in (folder.glob("*") if folder.exists() else [])
+        ]
+        hits = [mail for mail in found if text in mail]
+        if hits:
+            return "\n".join(hits)
+        time.sleep(1)
+    raise AssertionError(f"no email with {text!r} in {folder}")
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Pids whose environment names `marker` (the test's own folder)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+        except OSError:
+            continue
+    return [pid for pid in found if pid != os.getpid()]
+
+
+def _wait_until_gone(marker: str, seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = _processes_with(marker)
+        if not left:
+            return []
+        time.sleep(0.5)
+    return _processes_with(marker)
