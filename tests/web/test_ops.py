@@ -79,3 +79,45 @@ def test_metrics_parse_and_count_open_cases_by_stage(client, settings, team, age
     assert "closed" not in by_stage
     assert "redress_outbox_pending" in families
     assert "redress_deadlines" in families
+
+
+def test_a_database_dropping_out_mid_request_is_a_503_problem(service_client_key):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {service_client_key}")
+    with mock.patch(
+        "api.views.complaints.ComplaintViewSet.list",
+        side_effect=OperationalError("server closed the connection unexpectedly"),
+    ):
+        response = client.get("/api/v1/complaints/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 503
+
+
+def test_a_page_whose_database_drops_out_says_try_again(agent, team):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(agent)
+    with mock.patch(
+        "web.views.inbox.render", side_effect=OperationalError("connection lost")
+    ):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert b"try again" in response.content
+
+
+@pytest.fixture
+def service_client_key(db):
+    from api.services import api_client_create
+
+    return api_client_create(name="ops", username=None, scopes=["complaints:read"])[1]
