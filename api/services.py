@@ -17,9 +17,16 @@ def api_client_create(
 ) -> tuple[ApiClient, str]:
     """Issue a key; return (client, the key in clear — shown once, stored hashed).
 
-    Raises ValueError on an unknown scope or user.
+    A key for a user acts with the user's role and within its scopes; given no
+    scopes it holds all of them (the role alone limits it). A service key given
+    none may file and read. Raises ValueError on an unknown scope or user.
     """
-    scopes = list(scopes) if scopes else [Scope.COMPLAINTS_WRITE, Scope.COMPLAINTS_READ]
+    if scopes:
+        scopes = list(dict.fromkeys(scopes))
+    elif username:
+        scopes = list(Scope.values)
+    else:
+        scopes = [Scope.COMPLAINTS_WRITE.value, Scope.COMPLAINTS_READ.value]
     unknown = sorted(set(scopes) - set(Scope.values))
     if unknown:
         raise ValueError(
