@@ -143,6 +143,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
+# Maker–checker: may a lead or manager approve their own above-limit offer?
+OFFER_SELF_APPROVAL = env.bool("OFFER_SELF_APPROVAL", default=False)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
