@@ -40,6 +40,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The customer's status link is built by the portal and handed down to the domain.
+CUSTOMER_STATUS_URL = "portal.links.status_url"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
