@@ -142,7 +142,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins lock a username at one address (AXES_FAILURE_LIMIT), never a
+# whole office behind one NAT address; and a username at every address after
+# AXES_USERNAME_FAILURE_LIMIT failures across addresses (teams.lockouts).
+AXES_HANDLER = "teams.lockouts.RedressAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
 # Maker–checker: may a lead or manager approve their own above-limit offer?
