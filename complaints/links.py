@@ -77,7 +77,7 @@ def case_links_revoke(*, case: Case, by: Actor | Any, reason: str = "") -> Case:
     note = reason.strip() or REVOKED
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        return links_end(case, by=actor, reason=note, surveys=True, notify=True)
+        return links_end(case, by=actor, reason=note, surveys=True, notify=case.is_open)
 
 
 def case_links_revoke_for_customer(

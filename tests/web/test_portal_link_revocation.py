@@ -171,3 +171,16 @@ def test_a_link_made_before_epochs_still_opens_an_unrevoked_case(client, make_ca
     case = make_case("listening")
     legacy = signing.dumps({"c": case.reference}, salt=links.STATUS_SALT, compress=True)
     assert client.get(status(legacy)).status_code == 200
+
+
+def test_revoking_a_closed_cases_links_sends_no_new_link(client, make_case, agent):
+    case = make_case("listening")
+    close(case, agent)
+    fresh = fresh_link_in(case)
+
+    case_links_revoke(case=case, by=agent, reason="shared on social media")
+
+    assert_invalid(client.get(status(fresh)))
+    assert Outbox.objects.filter(case=case, key__contains=":link:").count() == 1
+    event = Event.objects.filter(case=case, kind="links_revoked").last()
+    assert event.data["fresh_link_emailed"] is False
