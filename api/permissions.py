@@ -1,11 +1,12 @@
 """Who may call what: scopes for service clients, roles for users.
 
-A key issued for a user acts as that user: any staff role may call every
-route, and what they may see or change is then decided by
+Every key needs the scope of the route: `complaints:write` to file,
+`complaints:read` to read, `cases:manage` to work cases. A view names its
+scope per action in `required_scopes`. A key issued for a user acts with that
+user's role AND within its scopes: it needs both a staff role and the scope;
+what it may then see or change is decided by
 `complaints.selectors.cases_visible_to` and the lifecycle's own role checks.
-A service client (a key without a user) needs the scope of the route:
-`complaints:write` to file, `complaints:read` to read, `cases:manage` to work
-cases. A view names its scope per action in `required_scopes`.
+A browser session (no key) is limited by the role alone.
 """
 
 from rest_framework.permissions import BasePermission
@@ -14,7 +15,7 @@ from teams.models import Role
 from teams.selectors import role_of
 
 from .authentication import ServiceClient
-from .models import Scope
+from .models import ApiClient, Scope
 
 READ = Scope.COMPLAINTS_READ.value
 WRITE = Scope.COMPLAINTS_WRITE.value
@@ -26,6 +27,19 @@ def is_service_client(user) -> bool:
     return isinstance(user, ServiceClient)
 
 
+def key_allows(request, scope: str) -> bool:
+    """Whether the request's key (if any) holds `scope`; a session has no key.
+
+    Staff-only routes have no scope of their own: a user's key needs
+    `cases:manage` for them, since they change shared records.
+    """
+    client = request.auth
+    if not isinstance(client, ApiClient):
+        return True
+    needed = MANAGE if scope == STAFF_ONLY else scope
+    return needed in (client.scopes or [])
+
+
 def required_scope(view, request) -> str:
     """The scope the view's current action needs (reads need complaints:read)."""
     scopes = getattr(view, "required_scopes", {})
@@ -34,7 +48,8 @@ def required_scope(view, request) -> str:
 
 
 class HasScopeOrStaffRole(BasePermission):
-    """Service clients need the action's scope; users need a staff role."""
+    """Service clients need the action's scope; users a staff role (and a
+    user's key the scope as well)."""
 
     message = "Your API key or account lacks the permission for this request."
 
@@ -44,7 +59,9 @@ class HasScopeOrStaffRole(BasePermission):
             return False
         if is_service_client(user):
             return required_scope(view, request) in user.scopes
-        return role_of(user) is not None
+        if role_of(user) is None:
+            return False
+        return key_allows(request, required_scope(view, request))
 
 
 class IsApprover(BasePermission):

@@ -281,7 +281,8 @@ def message_post(
 def _email_customer(case: Case, message: Message) -> None:
     """Queue the message to the customer by email, with their status link."""
     from notifications.services import email_queue, outbox_enqueue_on_commit
-    from portal.links import status_url
+
+    from .links import status_url
 
     customer = case.customer
     if not customer.email:

@@ -40,6 +40,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The customer's status link is built by the portal and handed down to the domain.
+CUSTOMER_STATUS_URL = "portal.links.status_url"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -163,9 +165,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failed logins lock a username at one address (AXES_FAILURE_LIMIT), never a
+# whole office behind one NAT address; and a username at every address after
+# AXES_USERNAME_FAILURE_LIMIT failures across addresses (teams.lockouts).
+AXES_HANDLER = "teams.lockouts.RedressAxesHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
+# Maker–checker: may a lead or manager approve their own above-limit offer?
+OFFER_SELF_APPROVAL = env.bool("OFFER_SELF_APPROVAL", default=False)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -1,7 +1,11 @@
 """Signed customer links: only the holder of a link sees that one case or survey.
 
 Tokens are signed with SECRET_KEY (django.core.signing) under their own salt,
-so a status token cannot be used as a survey token, and they expire.
+so a status token cannot be used as a survey token, and they expire. Each also
+carries the case's link epoch when it was made (`link_epoch` for status,
+`survey_epoch` for surveys); `complaints.links` moves the epochs on to revoke
+links, and the selectors refuse a token whose epoch is behind. A token made
+before epochs existed counts as epoch 0.
 """
 
 from django.conf import settings
@@ -15,12 +19,18 @@ SURVEY_MAX_AGE = 60 * 60 * 24 * 60  # two months
 
 def status_token(case) -> str:
     """Return a signed token naming the case (by reference)."""
-    return signing.dumps({"c": case.reference}, salt=STATUS_SALT, compress=True)
+    return signing.dumps(
+        {"c": case.reference, "e": case.link_epoch}, salt=STATUS_SALT, compress=True
+    )
 
 
 def survey_token(followup) -> str:
     """Return a signed token naming the follow-up."""
-    return signing.dumps({"f": followup.pk}, salt=SURVEY_SALT, compress=True)
+    return signing.dumps(
+        {"f": followup.pk, "e": followup.case.survey_epoch},
+        salt=SURVEY_SALT,
+        compress=True,
+    )
 
 
 def status_url(case) -> str:
@@ -34,18 +44,38 @@ def survey_url(followup) -> str:
 
 
 def read_status_token(token: str) -> str | None:
-    """Return the case reference in a valid status token, else None."""
-    return _read(token, STATUS_SALT, STATUS_MAX_AGE, "c")
+    """Return the case reference in a well-signed status token, else None."""
+    read = read_status_link(token)
+    return read[0] if read else None
 
 
 def read_survey_token(token: str) -> int | None:
-    """Return the follow-up id in a valid survey token, else None."""
-    return _read(token, SURVEY_SALT, SURVEY_MAX_AGE, "f")
+    """Return the follow-up id in a well-signed survey token, else None."""
+    read = read_survey_link(token)
+    return read[0] if read else None
 
 
-def _read(token: str, salt: str, max_age: int, key: str):
+def read_status_link(token: str) -> tuple[str, int] | None:
+    """Return (case reference, link epoch) of a well-signed status token, else None.
+
+    Whether the link is still live is for the caller to check against the case.
+    """
+    return _read(token, STATUS_SALT, STATUS_MAX_AGE, "c", str)
+
+
+def read_survey_link(token: str) -> tuple[int, int] | None:
+    """Return (follow-up id, survey epoch) of a well-signed survey token, else None."""
+    return _read(token, SURVEY_SALT, SURVEY_MAX_AGE, "f", int)
+
+
+def _read(token: str, salt: str, max_age: int, key: str, kind: type):
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    return data.get(key) if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return None
+    value, epoch = data.get(key), data.get("e", 0)
+    if type(value) is not kind or type(epoch) is not int:
+        return None
+    return value, epoch

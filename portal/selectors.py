@@ -25,7 +25,7 @@ from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from sla.models import Deadline, DeadlineKind
 
 from .copy import CLOSE_NOTES, STEPS
-from .links import read_status_token, read_survey_token
+from .links import read_status_link, read_survey_link
 
 # Offers the customer has seen: never those awaiting or refused internal approval.
 SHOWN_OFFERS = (
@@ -55,23 +55,30 @@ class Promise:
 
 
 def case_for_status_token(token: str) -> Case | None:
-    """The case a status token names, or None when the token is not valid."""
-    reference = read_status_token(token)
-    if not isinstance(reference, str):
+    """The case a status token names, or None when the token is not valid or revoked."""
+    read = read_status_link(token)
+    if read is None:
         return None
+    reference, epoch = read
+    # A revoked link (its epoch behind the case's) opens nothing.
     return (
         Case.objects.select_related("customer", "sla_policy__calendar")
-        .filter(reference=reference)
+        .filter(reference=reference, link_epoch=epoch)
         .first()
     )
 
 
 def followup_for_survey_token(token: str) -> FollowUp | None:
-    """The follow-up a survey token names, or None when the token is not valid."""
-    followup_id = read_survey_token(token)
-    if not isinstance(followup_id, int):
+    """The follow-up a survey token names, or None when not valid or revoked."""
+    read = read_survey_link(token)
+    if read is None:
         return None
-    return FollowUp.objects.select_related("case").filter(pk=followup_id).first()
+    followup_id, epoch = read
+    return (
+        FollowUp.objects.select_related("case")
+        .filter(pk=followup_id, case__survey_epoch=epoch)
+        .first()
+    )
 
 
 def customer_messages(*, case: Case) -> QuerySet[Message]:

@@ -8,6 +8,7 @@ directly from the view (one call each).
 from django.db import transaction
 
 from complaints.actors import Actor
+from complaints.exceptions import DomainError
 from complaints.models import Case, Category, Channel
 from complaints.services import case_file
 from complaints.timeline import record_event
@@ -55,7 +56,15 @@ def complaint_file_from_web(
 
 @transaction.atomic
 def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
-    """Record the customer's consent to follow-up, noting a change on the case timeline."""
+    """Record the customer's consent to follow-up, noting a change on the case timeline.
+
+    A closed case's link shows the case but changes nothing: raises DomainError.
+    """
+    if not case.is_open:
+        raise DomainError(
+            f"{case.reference} is closed; its page no longer changes consent.",
+            ["open case"],
+        )
     customer = case.customer
     before = customer.consent_to_contact
     if before == consent:

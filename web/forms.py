@@ -189,3 +189,7 @@ class FollowUpCompleteForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(label="May we contact them?", required=False)
+
+
+class RevokeLinksForm(forms.Form):
+    reason = forms.CharField(label="Reason", required=False, max_length=200)

@@ -20,6 +20,11 @@ urlpatterns = [
     path("cases/<str:reference>/skip/", case.case_skip, name="case_skip"),
     path("cases/<str:reference>/reopen/", case.case_reopen, name="case_reopen"),
     path("cases/<str:reference>/close/", case.case_close, name="case_close"),
+    path(
+        "cases/<str:reference>/links/revoke/",
+        case.case_links_revoke_view,
+        name="case_links_revoke",
+    ),
     path("cases/<str:reference>/awaiting/", case.case_awaiting, name="case_awaiting"),
     path("cases/<str:reference>/messages/", case.case_message, name="case_message"),
     path("cases/<str:reference>/offers/", offers.offer_create, name="offer_create"),

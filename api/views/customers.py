@@ -16,6 +16,7 @@ from ..serializers.customers import (
 )
 from ..services import customer_edit
 from .base import ApiViewSet
+from .complaints import actor_of
 
 
 class CustomerViewSet(mixins.ListModelMixin, ApiViewSet):
@@ -74,5 +75,7 @@ class CustomerViewSet(mixins.ListModelMixin, ApiViewSet):
     def partial_update(self, request, pk: str):
         customer = self.get_object()
         self.require_object_body()
-        customer = customer_edit(customer=customer, **self.valid(CustomerPatchIn))
+        customer = customer_edit(
+            customer=customer, by=actor_of(request), **self.valid(CustomerPatchIn)
+        )
         return self.render_customer(customer)

@@ -2,12 +2,18 @@
 
 pending_approval → proposed → accepted | declined | countered | withdrawn;
 accepted → fulfilled; pending_approval → rejected (by an approver).
+
+Maker–checker: with `OFFER_SELF_APPROVAL` off (the default) an above-limit
+offer always starts `pending_approval` and its maker never approves it; another
+lead of the case's team or a manager does. With it on, an approver's own
+above-limit offer is approved as it is made.
 """
 
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,8 +50,9 @@ def offer_make(
 ) -> Offer:
     """Make an offer on an acknowledged or resolving case.
 
-    Above the policy limit for its kind and currency it waits for approval,
-    unless a team lead or manager makes it. Raises OfferRefused.
+    Above the policy limit for its kind and currency it waits for approval;
+    only with OFFER_SELF_APPROVAL on is a lead's or manager's own offer approved
+    at once. Raises OfferRefused.
     """
     actor = as_actor(by)
     amount, currency = _money(kind, amount, currency)
@@ -58,7 +65,8 @@ def offer_make(
                 ["stage acknowledged or resolving"],
             )
         above = above_limit(kind, amount, currency)
-        approver = actor.user if above and _may_approve(actor, case) else None
+        self_approved = above and self_approval() and _may_approve(actor, case)
+        approver = actor.user if self_approved else None
         status = (
             OfferStatus.PENDING_APPROVAL
             if above and not approver
@@ -106,13 +114,28 @@ def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
     return currency not in limits or amount > limits[currency]
 
 
+def self_approval() -> bool:
+    """Whether an approver may approve their own above-limit offer (setting)."""
+    return bool(getattr(settings, "OFFER_SELF_APPROVAL", False))
+
+
 def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
-    """Approve an above-limit offer (team lead or manager); raise OfferRefused."""
+    """Approve an above-limit offer (team lead or manager, not its maker).
+
+    Raises OfferRefused for a non-approver, and for the offer's own maker
+    unless OFFER_SELF_APPROVAL is on.
+    """
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
             "Only a team lead or a manager may approve (a lead of the case's team).",
             ["approver"],
+        )
+    if _is_maker(actor, offer) and not self_approval():
+        raise OfferRefused(
+            "You made this offer, so someone else must approve it: another team "
+            "lead of the case's team or a manager.",
+            ["approver other than the maker"],
         )
     return _move(
         offer,
@@ -321,6 +344,10 @@ def _may_approve(actor: Actor, case: Case) -> bool:
     if role != Role.TEAM_LEAD:
         return False
     return case.team_id is None or case.team_id in team_ids_of(actor.user)
+
+
+def _is_maker(actor: Actor, offer: Offer) -> bool:
+    return actor.user is not None and offer.made_by_id == actor.user.pk
 
 
 def _touch(case: Case) -> None:

@@ -15,6 +15,8 @@ from sla import services as sla_services
 
 from ..actors import Actor, as_actor
 from ..exceptions import StaleVersion, TransitionRefused
+from ..links import CLOSED as LINKS_CLOSED
+from ..links import links_end
 from ..models import STAGE_ORDER, Case, CloseReason, Stage
 from ..timeline import record_event
 from . import rules
@@ -66,6 +68,9 @@ def transition(
                 after=_now_values(case, edits),
             )
         record_event(case, "stage_changed", by=actor, before=before, after=to, **data)
+        if to == Stage.CLOSED:
+            # A closed case takes no more answers: end the links that could.
+            links_end(case, by=actor, reason=LINKS_CLOSED, surveys=False)
         sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
     return case
 

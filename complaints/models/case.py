@@ -138,6 +138,10 @@ class Case(models.Model):
     occurred_at = models.DateTimeField(null=True, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Signed customer links carry these; a link behind them is revoked
+    # (complaints.links moves them: status links end on close, both on revocation).
+    link_epoch = models.PositiveIntegerField(default=0, editable=False)
+    survey_epoch = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from complaints import lifecycle
 from complaints.actors import Actor
-from complaints.exceptions import OfferRefused
+from complaints.exceptions import DomainError, OfferRefused
 from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
 
@@ -119,7 +119,15 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, "Please choose yes or no.")
         return _back(token, "consent")
     given = form.cleaned_data["consent"]
-    consent_set_by_customer(case=case, consent=given)
+    try:
+        consent_set_by_customer(case=case, consent=given)
+    except DomainError:
+        messages.info(
+            request,
+            "This complaint is closed, so we couldn't change that here. Reply to "
+            "our last email and we'll sort it out.",
+        )
+        return _back(token, "consent")
     messages.success(
         request,
         "Thank you. We may check back with you later."

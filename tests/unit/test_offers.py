@@ -2,10 +2,11 @@
 
 Approval: CONTRACT §5 names a manager; Redress lets the team lead of the
 case's team approve too, because the lead owns escalation level 1 and the
-method asks only that bending policy be "a decision someone owns". So an
-above-limit offer made by such a lead or by a manager is approved at once
-(`needed_approval` stays true and `approved_by` names them); one made by an
-agent, a service client or the system waits in `pending_approval`.
+method asks only that bending policy be "a decision someone owns". An
+above-limit offer waits in `pending_approval` whoever makes it, and its maker
+never approves it (maker–checker), unless OFFER_SELF_APPROVAL is on: then one
+made by such a lead or by a manager is approved at once (`needed_approval`
+stays true and `approved_by` names them).
 """
 
 from decimal import Decimal

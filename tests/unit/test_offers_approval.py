@@ -1,7 +1,9 @@
 """Offers above the policy limit wait for a lead's or manager's approval (CONTRACT §5).
 
-Redress lets the team lead of the case's team approve too (see test_offers.py):
-an above-limit offer made by such a lead or a manager is approved at once.
+Redress lets the team lead of the case's team approve too (see test_offers.py).
+An above-limit offer made by such a lead or a manager is approved at once only
+with OFFER_SELF_APPROVAL on; by default it waits for someone else
+(test_offers_maker_checker.py).
 """
 
 import pytest
@@ -85,9 +87,10 @@ def test_a_lead_of_another_team_cannot_approve(resolving, agent, lead, other_tea
 
 
 @pytest.mark.parametrize("who", ["lead", "manager"])
-def test_a_leads_or_managers_own_offer_above_the_limit_is_approved_at_once(
-    resolving, lead, manager, who
+def test_with_self_approval_a_leads_or_managers_own_offer_is_approved_at_once(
+    resolving, lead, manager, who, settings
 ):
+    settings.OFFER_SELF_APPROVAL = True
     maker = {"lead": lead, "manager": manager}[who]
 
     offer = lifecycle.offer_make(

@@ -114,6 +114,8 @@ def test_one_complaint_from_filing_to_a_satisfied_close(team, agent, lead):
         ("stage_changed", agent.username),
         ("followup_completed", agent.username),
         ("stage_changed", agent.username),
+        # Closing ends the customer's old status links (a fresh one is emailed).
+        ("links_revoked", agent.username),
     ]
     stages = case.events.filter(kind="stage_changed").values_list("after", flat=True)
     assert list(stages) == list(STAGE_ORDER[1:])

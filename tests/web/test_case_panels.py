@@ -273,3 +273,17 @@ def test_following_up_closes_when_every_follow_up_is_done(agent_client, make_cas
     )
     case.refresh_from_db()
     assert case.stage == "closed" and case.close_reason == "satisfied"
+
+
+def test_a_lead_approving_their_own_offer_is_told_why_not(lead_client, make_case):
+    OfferLimit.objects.create(kind="refund", currency="GBP", max_amount=Decimal(50))
+    case = make_case("resolving")
+    lead_client.post(
+        url(case, "offers"), {"kind": "refund", "amount": "80", "currency": "GBP"}
+    )
+    offer = Offer.objects.get(case=case)
+    assert offer.status == "pending_approval"
+    response = lead_client.post(f"/offers/{offer.pk}/approve/", follow=True)
+    assert "made this offer" in response.content.decode()
+    offer.refresh_from_db()
+    assert offer.status == "pending_approval"

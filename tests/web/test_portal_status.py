@@ -129,6 +129,7 @@ def test_an_expired_token_is_a_404(client, make_case):
 def test_a_token_naming_a_case_that_does_not_exist_is_a_404(client, db):
     class Ghost:
         reference = "C-2000-999999"
+        link_epoch = 0
 
     assert client.get(f"/status/{links.status_token(Ghost)}/").status_code == 404
 

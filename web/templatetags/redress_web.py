@@ -30,6 +30,7 @@ EVENT_TEXT = {
     "followups_cancelled": "cancelled open follow-ups",
     "escalated": "escalated the case",
     "awaiting_customer": "changed whether we wait on the customer",
+    "links_revoked": "ended the customer's old links",
 }
 
 

@@ -30,6 +30,7 @@ PANEL_OF = {
     "message": "messages",
     "followup": "followups",
     "consent": "followups",
+    "links": "links",
 }
 
 

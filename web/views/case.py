@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from complaints import lifecycle
 from complaints.exceptions import DomainError
+from complaints.links import case_links_revoke
 from complaints.models import Stage
 from complaints.pitch import pitch_warnings
 from complaints.selectors import case_for_user
@@ -204,6 +205,24 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
 
     return run_action(
         request, case, key="close", form=form, call=close, success="Case closed."
+    )
+
+
+@login_required
+@require_POST
+def case_links_revoke_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """End the customer's status and survey links (any staff who may see the case)."""
+    case = case_or_404(request, reference)
+    return run_action(
+        request,
+        case,
+        key="links",
+        form=forms.RevokeLinksForm(request.POST),
+        call=lambda d: case_links_revoke(
+            case=case, by=request.user, reason=d["reason"]
+        ),
+        success="Links revoked. Old status and survey links no longer open the case.",
+        anchor="#links",
     )
 
 

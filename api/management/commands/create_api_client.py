@@ -17,7 +17,11 @@ class Command(BaseCommand):
             nargs="+",
             default=None,
             metavar="SCOPE",
-            help=f"any of {', '.join(Scope.values)} (service clients only)",
+            help=(
+                f"any of {', '.join(Scope.values)}; a user's key acts within them "
+                "(default: all for a user's key, complaints:write and "
+                "complaints:read for a service client)"
+            ),
         )
 
     def handle(self, *args, name: str, username: str | None, scopes, **options) -> None:
