@@ -200,15 +200,18 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# HTTPS only when DEBUG is off; each can be turned off for a plain-HTTP trial.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# /healthz and /readyz answer probes on plain HTTP inside the network.
+# HTTPS only when DEBUG is off (tests speak plain HTTP to the test client, so
+# they keep it off); each can be turned off for a plain-HTTP trial.
+HTTPS_ONLY = not (DEBUG or TESTING)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS_ONLY)
+# /healthz, /readyz and /metrics answer probes and scrapers on plain HTTP inside
+# the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool(
-    "SECURE_COOKIES", default=not DEBUG
+    "SECURE_COOKIES", default=HTTPS_ONLY
 )
 SECURE_HSTS_SECONDS = env.int(
-    "SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
