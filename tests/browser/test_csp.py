@@ -5,9 +5,12 @@ Chromium reports every blocked inline script, style or resource as a
 draw their charts, and (the API docs) build Swagger UI from their own script.
 """
 
+import re
+
 import pytest
 
 from portal import links
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +27,37 @@ def violations(page) -> list[str]:
 
 
 @pytest.fixture
-def watched(open_as):
-    """Open a logged-in page that records CSP violations from the first byte."""
+def chromium_page(live_server):
+    """A page of its own browser (not the session one: see test_dashboard.py)."""
+    from playwright.sync_api import sync_playwright
 
-    def open_watched(user):
-        page = open_as(user)
-        page.context.add_init_script(LISTEN)
-        return page
+    from tests.browser.conftest import CHROMIUM_ARGS
 
-    return open_watched
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(15_000)
+        context.add_init_script(LISTEN)
+        yield context.new_page()
+        browser.close()
 
 
-def test_the_staff_pages_raise_no_violation(watched, manager, make_case):
+def log_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.get_username())
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
+
+
+def test_the_staff_pages_raise_no_violation(
+    chromium_page, transactional_db, manager, make_case
+):
     case = make_case("resolving", assignee=manager)
-    page = watched(manager)
+    page = chromium_page
+    log_in(page, manager)
     for path in ("/", f"/cases/{case.reference}/", f"/customers/{case.customer_id}/"):
         page.goto(path)
         page.wait_for_load_state("networkidle")
@@ -53,25 +73,20 @@ def test_the_staff_pages_raise_no_violation(watched, manager, make_case):
 
 
 def test_the_public_pages_and_the_api_docs_raise_no_violation(
-    chromium, live_server, make_case
+    chromium_page, transactional_db, make_case
 ):
     case = make_case("following_up")
-    context = chromium.new_context(base_url=live_server.url)
-    context.add_init_script(LISTEN)
-    page = context.new_page()
-    try:
-        for path in (
-            "/accounts/login/",
-            "/complain/",
-            f"/status/{links.status_token(case)}/",
-            f"/survey/{links.survey_token(case.followups.get())}/",
-        ):
-            page.goto(path)
-            page.wait_for_load_state("networkidle")
-            assert violations(page) == [], path
-        page.goto("/api/docs/")
-        page.wait_for_selector(".swagger-ui .info", timeout=15_000)
+    page = chromium_page
+    for path in (
+        "/accounts/login/",
+        "/complain/",
+        f"/status/{links.status_token(case)}/",
+        f"/survey/{links.survey_token(case.followups.get())}/",
+    ):
+        page.goto(path)
         page.wait_for_load_state("networkidle")
-        assert violations(page) == []
-    finally:
-        context.close()
+        assert violations(page) == [], path
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info")
+    page.wait_for_load_state("networkidle")
+    assert violations(page) == []
