@@ -17,8 +17,11 @@ COPY . .
 RUN mkdir -p /app/var && chown -R redress:redress /app/var
 USER redress
 
-# collectstatic needs a key only to import the settings; the real one comes at run time.
-RUN SECRET_KEY=build-only-not-secret DEBUG=0 python manage.py collectstatic --noinput
+# collectstatic needs a key and hosts only to import the settings: a throwaway random
+# key (the settings refuse placeholders); the real ones come from the environment at
+# run time (SECRET_KEY and ALLOWED_HOSTS are required, see .env.example).
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    ALLOWED_HOSTS=build.invalid DEBUG=0 python manage.py collectstatic --noinput
 
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -12,7 +12,8 @@ How domain refusals map to HTTP (documented in the schema's components):
 """
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -151,10 +152,9 @@ def _reshape(exc: exceptions.APIException, response: Response) -> Response:
     return result
 
 
-def not_found(request, *args, **kwargs):
+@csrf_exempt  # it only ever answers 404: an unknown route is that, whatever the method
+def not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """A problem+json 404 for paths under /api/ that match no route."""
-    from django.http import JsonResponse
-
     body = {
         "type": "about:blank",
         "title": "Not found.",
@@ -162,3 +162,15 @@ def not_found(request, *args, **kwargs):
         "detail": f"No API route matches {request.path}.",
     }
     return JsonResponse(body, status=404, content_type=PROBLEM)
+
+
+def csrf_problem(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """A problem+json 403 for a browser session that sent no valid CSRF token."""
+    body = {
+        "type": PROBLEM_BASE + "csrf-failed",
+        "title": "CSRF verification failed.",
+        "status": 403,
+        "detail": f"CSRF Failed: {reason or 'no valid token'}. Send the csrftoken "
+        "cookie's value in the X-CSRFToken header.",
+    }
+    return JsonResponse(body, status=403, content_type=PROBLEM)

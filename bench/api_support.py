@@ -5,6 +5,7 @@ PostgreSQL of DATABASE_URL's server, never the test or development database.
 """
 
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -16,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "redress_api_bench"
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PORT = 8110
-SECRET = "bench-only-secret-key-not-for-production-0123456789abcdef"
+# A throwaway key per run: DEBUG is off, so the settings refuse placeholders.
+SECRET = secrets.token_urlsafe(50)
 
 
 def bench_env() -> dict[str, str]:
@@ -27,6 +29,9 @@ def bench_env() -> dict[str, str]:
         DEBUG="0",
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        # Plain HTTP on the loopback: no redirect to HTTPS, no HSTS.
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
         # The benchmark measures the endpoint, not the throttle refusing it.
         API_THROTTLE_RATE="100000000/min",
         DJANGO_SETTINGS_MODULE="config.settings",

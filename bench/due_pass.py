@@ -16,6 +16,7 @@ A `--reuse` run skips loading when the data is already there.
 import argparse
 import os
 import resource
+import secrets
 import statistics
 import sys
 import time
@@ -29,7 +30,8 @@ os.environ.setdefault(
 )
 os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
-os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 
 
 def main() -> None:

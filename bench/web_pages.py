@@ -15,6 +15,7 @@ the script refuses any database whose name does not end in "_bench".
 import argparse
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -32,7 +33,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("AXES_ENABLED", "0")
 # Measure as deployed: DEBUG off (no template debug info); a throwaway key.
 os.environ["DEBUG"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+# The test client speaks plain HTTP.
+os.environ["SECURE_SSL_REDIRECT"] = "0"
+os.environ["SECURE_COOKIES"] = "0"
 
 CASES = 100_000
 CUSTOMERS = 40_000

@@ -25,7 +25,7 @@ MAX_METADATA = 16_384
 class CustomerIn(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     name = serializers.CharField(max_length=200)
-    phone = serializers.CharField(max_length=40, required=False, default="")
+    phone = serializers.CharField(max_length=40, required=False)
     external_ref = serializers.CharField(
         max_length=100,
         required=False,

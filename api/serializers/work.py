@@ -45,7 +45,6 @@ class OfferIn(serializers.Serializer):
         r"^[A-Z]{3}$",
         required=False,
         allow_blank=True,
-        default="",
         help_text="ISO 4217, e.g. EUR.",
     )
     description = serializers.CharField(

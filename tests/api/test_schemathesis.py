@@ -1,4 +1,5 @@
-"""Schemathesis against the live schema, in process: no 5xx, no off-schema reply.
+"""Schemathesis against the live schema, in process: no 5xx, no off-schema reply,
+every error a problem.
 
 Bounded (a fixed number of examples per operation, derandomized) so the run
 is repeatable and stays around a minute.
@@ -14,6 +15,21 @@ from config.wsgi import application
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 EXAMPLES = 20
+
+
+@schemathesis.check
+def errors_are_problems(ctx, response, case):
+    """Every 4xx/5xx answer is application/problem+json (CONTRACT §11)."""
+    if response.status_code >= 400:
+        media = response.headers.get("content-type", [""])[0]
+        assert media.startswith("application/problem+json"), (
+            f"{case.method} {case.formatted_path} answered {response.status_code} "
+            f"as {media!r}"
+        )
+        assert response.json()["status"] == response.status_code
+    assert response.headers.get("cache-control", [""])[0] == "no-store"
+
+
 # No 5xx, and every reply documented (status, media type, body, headers).
 # Not `positive_data_acceptance`: an opaque cursor or a domain refusal (422)
 # rejects input a schema cannot describe as invalid.
@@ -23,6 +39,7 @@ CHECKS = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
     checks.response_headers_conformance,
+    errors_are_problems,
 ]
 
 
