@@ -15,7 +15,7 @@ from sla import services as sla_services
 
 from ..actors import Actor, as_actor
 from ..exceptions import StaleVersion, TransitionRefused
-from ..models import STAGE_ORDER, Case, CloseReason, Stage
+from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
 from ..timeline import record_event
 from . import rules
 from .followups import followups_cancel_open
@@ -60,12 +60,14 @@ def transition(
         if edits:
             record_event(
                 case,
-                "case_edited",
+                EventKind.CASE_EDITED,
                 by=actor,
                 before=edits,
                 after=_now_values(case, edits),
             )
-        record_event(case, "stage_changed", by=actor, before=before, after=to, **data)
+        record_event(
+            case, EventKind.STAGE_CHANGED, by=actor, before=before, after=to, **data
+        )
         sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
     return case
 
