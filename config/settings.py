@@ -287,6 +287,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpChannelEnum": "followups.models.FollowUpChannel",
         "FollowUpStatusEnum": "followups.models.FollowUpStatus",
         "OutcomeEnum": "followups.models.Outcome",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
+        "WebhookStatusEnum": "webhooks.models.SubscriptionStatus",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)
