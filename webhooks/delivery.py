@@ -236,9 +236,10 @@ def _delivered(delivery: WebhookDelivery, now: datetime) -> str:
     delivery.next_attempt_at = None
     delivery.queued_until = None
     delivery.last_error = ""
-    WebhookSubscription.objects.filter(
-        pk=delivery.subscription_id, failing_since__isnull=False
-    ).update(failing_since=None, next_probe_at=None)
+    if delivery.subscription.failing_since is not None:
+        WebhookSubscription.objects.filter(pk=delivery.subscription_id).update(
+            failing_since=None, next_probe_at=None
+        )
     return "delivered"
 
 

@@ -82,6 +82,8 @@ def test_a_receiver_failing_three_times_gets_four_attempts_and_one_delivery(
     for gap, base in zip(gaps, BACKOFF, strict=False):
         assert base <= gap <= base * 1.2 + timedelta(seconds=5)
     assert delivery.status == DeliveryStatus.DELIVERED
+    subscription.refresh_from_db()
+    assert subscription.failing_since is None  # the run of failures is over
 
 
 def test_a_delivered_event_is_never_sent_again(
