@@ -114,6 +114,7 @@ def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
                 status=DeliveryStatus.PENDING,
                 next_attempt_at__lte=now,
                 subscription__status=SubscriptionStatus.ACTIVE,
+                subscription__client__revoked=False,
             )
             .first()
         )

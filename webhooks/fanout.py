@@ -71,11 +71,13 @@ def body_of(event: Event, kind: EventType, messages: dict[int, Message]) -> str:
     out: dict[str, Any] = {"reference": case.reference, "actor": event.actor_label}
     if kind == EventType.CASE_CREATED:
         out.update(
-            stage=case.stage,
-            priority=case.priority,
-            category=data.get("category"),
-            channel=case.channel,
-            subject=case.subject,
+            {
+                "stage": case.stage,
+                "priority": case.priority,
+                "category": data.get("category"),
+                "channel": case.channel,
+                "subject": case.subject,
+            }
         )
     elif kind == EventType.CASE_STAGE_CHANGED:
         out.update({"from": event.before, "to": event.after})

@@ -307,3 +307,28 @@ def test_the_beat_queues_each_due_delivery_once(
     assert deliveries_queue_due(now=later) == 1
     assert deliveries_queue_due(now=later) == 0  # queued already
     assert queued == [only_delivery(subscription).pk]
+
+
+def test_a_revoked_clients_events_are_neither_recorded_nor_sent(
+    make_client, subscribe, receivers, file_case, queued
+):
+    from api.services import api_client_revoke
+
+    receiver = receivers()
+    subscription, _ = subscribe(make_client(), receiver.url)
+    file_case(subscription.client)
+    api_client_revoke(client=subscription.client)
+    file_case(subscription.client)
+
+    delivery = only_delivery(subscription)  # only the event before revoking
+    assert attempt(delivery) == "skipped"
+    assert receiver.received == []
+
+
+def test_the_beat_runs_the_due_deliveries_and_tasks_ack_late():
+    from config.celery import app
+    from webhooks.tasks import deliver_webhook
+
+    entry = app.conf.beat_schedule["deliver-due-webhooks"]
+    assert entry["task"] == "webhooks.tasks.deliver_due_webhooks"
+    assert deliver_webhook.acks_late
