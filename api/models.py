@@ -9,6 +9,7 @@ class Scope(models.TextChoices):
     COMPLAINTS_WRITE = "complaints:write", "File complaints"
     COMPLAINTS_READ = "complaints:read", "Read complaints"
     CASES_MANAGE = "cases:manage", "Work cases"
+    WEBHOOKS_MANAGE = "webhooks:manage", "Manage webhooks"
 
 
 def default_scopes() -> list[str]:

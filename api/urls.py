@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from webhooks.api import WebhookViewSet
+
 from .errors import not_found
 from .views.complaints import ComplaintViewSet
 from .views.customers import CustomerViewSet
@@ -17,6 +19,7 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("followups", FollowUpViewSet, basename="followup")
 router.register("customers", CustomerViewSet, basename="customer")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),

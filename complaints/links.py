@@ -26,7 +26,7 @@ from django.utils.module_loading import import_string
 from customers.models import Customer
 
 from .actors import Actor, as_actor
-from .models import Case
+from .models import Case, EventKind
 from .timeline import record_event
 
 CLOSED = "case closed"
@@ -56,7 +56,7 @@ def links_end(
     emailed = notify and _email_fresh_link(case, reason)
     record_event(
         case,
-        "links_revoked",
+        EventKind.LINKS_REVOKED,
         by=by,
         after=case.link_epoch,
         reason=reason,

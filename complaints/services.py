@@ -23,6 +23,7 @@ from .models import (
     Case,
     Category,
     Channel,
+    EventKind,
     Message,
     MessageKind,
     Priority,
@@ -101,7 +102,7 @@ def case_file(
     case.save(force_insert=True)
     record_event(
         case,
-        "case_filed",
+        EventKind.CASE_FILED,
         by=actor,
         after="new",
         channel=channel,
@@ -137,7 +138,7 @@ def case_assign(
         case.assignee = assignee
         case.version += 1
         case.save(update_fields=["assignee", "version", "updated_at"])
-        record_event(case, "assigned", by=actor, before=before, after=after)
+        record_event(case, EventKind.ASSIGNED, by=actor, before=before, after=after)
     return case
 
 
@@ -173,7 +174,7 @@ def case_update(
             return case
         case.version += 1
         case.save()
-        record_event(case, "case_edited", by=actor, before=before, after=after)
+        record_event(case, EventKind.CASE_EDITED, by=actor, before=before, after=after)
         if {"priority", "category"} & set(after):
             sla_services.deadlines_recompute(case=case)
     return case
@@ -193,7 +194,12 @@ def case_escalate(
         case.version += 1
         case.save(update_fields=["escalation_level", "version", "updated_at"])
         record_event(
-            case, "escalated", by=actor, before=before, after=level, reason=reason
+            case,
+            EventKind.ESCALATED,
+            by=actor,
+            before=before,
+            after=level,
+            reason=reason,
         )
     return case
 
@@ -212,7 +218,11 @@ def case_set_awaiting_customer(
         case.version += 1
         case.save()
         record_event(
-            case, "awaiting_customer", by=actor, before=not awaiting, after=awaiting
+            case,
+            EventKind.AWAITING_CUSTOMER,
+            by=actor,
+            before=not awaiting,
+            after=awaiting,
         )
         if awaiting:
             sla_services.deadlines_pause(case=case)
@@ -264,7 +274,7 @@ def message_post(
             case.save()
         record_event(
             case,
-            "message_added",
+            EventKind.MESSAGE_ADDED,
             by=actor,
             message_id=message.pk,
             visibility=visibility,

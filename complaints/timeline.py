@@ -1,14 +1,19 @@
-"""Append an event to a case's timeline; the only writer of `Event` rows."""
+"""Append an event to a case's timeline; the only writer of `Event` rows.
+
+Every event has an `EventKind`; once its transaction commits it is published
+to the subscribers of `complaints.events` (webhooks, …).
+"""
 
 from typing import Any
 
 from .actors import Actor, as_actor
-from .models import Case, Event
+from .events import publish_on_commit
+from .models import Case, Event, EventKind
 
 
 def record_event(
     case: Case,
-    kind: str,
+    kind: EventKind,
     /,
     *,
     by: Actor | Any = None,
@@ -16,9 +21,13 @@ def record_event(
     after: Any = None,
     **data: Any,
 ) -> Event:
-    """Append one event (who, when, what, before/after) to the case's timeline."""
+    """Append one event (who, when, what, before/after) to the case's timeline.
+
+    Raises TypeError when `kind` is not an `EventKind`.
+    """
+    _check(kind)
     actor = as_actor(by)
-    return Event.objects.create(
+    event = Event.objects.create(
         case=case,
         actor=actor.user,
         actor_label=actor.label,
@@ -27,18 +36,22 @@ def record_event(
         after=after,
         data=data,
     )
+    publish_on_commit([event])
+    return event
 
 
 def record_events(
-    entries: list[tuple[Case, str, dict[str, Any]]], /, *, by: Any = None
+    entries: list[tuple[Case, EventKind, dict[str, Any]]], /, *, by: Any = None
 ) -> list[Event]:
     """Append many events at once (one INSERT), e.g. a due pass's firings.
 
     Each entry is `(case, kind, data)`; `data` may carry `before` and `after`.
+    Raises TypeError when a kind is not an `EventKind`.
     """
     actor = as_actor(by)
     rows = []
     for case, kind, data in entries:
+        _check(kind)
         data = dict(data)
         rows.append(
             Event(
@@ -51,4 +64,11 @@ def record_events(
                 data=data,
             )
         )
-    return Event.objects.bulk_create(rows)
+    events = Event.objects.bulk_create(rows)
+    publish_on_commit(events)
+    return events
+
+
+def _check(kind: Any) -> None:
+    if not isinstance(kind, EventKind):
+        raise TypeError(f"An event kind must be an EventKind, not {kind!r}.")

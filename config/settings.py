@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dashboards",
     "portal",
     "ops",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -321,7 +322,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Keep the rollups close to the cases, so a view has little left to do.
     "refresh-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60.0},
+    # Webhook retries that fell due (the first try and short retries are queued
+    # directly; this picks up the rest and anything a lost task left behind).
+    "deliver-due-webhooks": {
+        "task": "webhooks.tasks.deliver_due_webhooks",
+        "schedule": 30.0,
+    },
 }
+
+# Webhooks (CONTRACT §14): with DEBUG off, URLs resolving to loopback, private,
+# link-local or other non-public addresses are refused unless this is set.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+WEBHOOK_PAUSE_AFTER_HOURS = env.float("WEBHOOK_PAUSE_AFTER_HOURS", default=12.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -368,6 +381,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpChannelEnum": "followups.models.FollowUpChannel",
         "FollowUpStatusEnum": "followups.models.FollowUpStatus",
         "OutcomeEnum": "followups.models.Outcome",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
+        "WebhookStatusEnum": "webhooks.models.SubscriptionStatus",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)

@@ -10,6 +10,7 @@ on the row in the same transaction as its events and outbox rows.
 
 from datetime import datetime
 
+from complaints.models import EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event
 from notifications.models import NotificationKind
@@ -137,7 +138,7 @@ def _remind(followup, now, report, cache, spec, firings: Firings) -> None:
     firings.events.append(
         (
             case,
-            "followup_reminder_sent",
+            EventKind.FOLLOWUP_REMINDER_SENT,
             {
                 "followup_id": followup.pk,
                 "channel": followup.channel,
@@ -155,7 +156,7 @@ def _escalate(followup, now, report, cache, spec, firings: Firings) -> None:
     followup.escalated_at = now
     record_event(
         case,
-        "followup_overdue",
+        EventKind.FOLLOWUP_OVERDUE,
         by=SYSTEM,
         followup_id=followup.pk,
         due_at=followup.due_at.isoformat(),

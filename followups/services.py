@@ -13,7 +13,7 @@ from django.utils import timezone
 from complaints.actors import Actor, as_actor
 from complaints.exceptions import FollowUpRefused
 from complaints.lifecycle import followups_cancel_open, transition
-from complaints.models import Case, Stage
+from complaints.models import Case, EventKind, Stage
 from complaints.timeline import record_event
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
@@ -63,7 +63,7 @@ def followup_schedule(
         )
         record_event(
             case,
-            "followup_scheduled",
+            EventKind.FOLLOWUP_SCHEDULED,
             by=actor,
             followup_id=followup.pk,
             due_at=due_at.isoformat(),
@@ -109,7 +109,7 @@ def followup_complete(
         followup.save()
         record_event(
             case,
-            "followup_completed",
+            EventKind.FOLLOWUP_COMPLETED,
             by=actor,
             followup_id=followup.pk,
             outcome=outcome,

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from complaints.actors import Actor
 from complaints.exceptions import DomainError
-from complaints.models import Case, Category, Channel
+from complaints.models import Case, Category, Channel, EventKind
 from complaints.services import case_file
 from complaints.timeline import record_event
 from customers.services import customer_match_or_create, customer_set_consent
@@ -71,7 +71,11 @@ def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
         return case
     customer_set_consent(customer=customer, consent=consent)
     record_event(
-        case, "consent_changed", by=Actor.customer(), before=before, after=consent
+        case,
+        EventKind.CONSENT_CHANGED,
+        by=Actor.customer(),
+        before=before,
+        after=consent,
     )
     return case
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 
 from complaints.actors import Actor
+from complaints.models import EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event, record_events
 from notifications.models import NotificationKind
@@ -307,7 +308,7 @@ def _warn(deadline, now, report, spec, firings: Firings) -> None:
     firings.events.append(
         (
             case,
-            "sla_warning",
+            EventKind.SLA_WARNING,
             {
                 "deadline": deadline.kind,
                 "due_at": deadline.due_at.isoformat(),
@@ -339,7 +340,7 @@ def _breach(deadline, now, report, cache, spec, firings: Firings) -> None:
     label = DeadlineKind(deadline.kind).label.lower()
     record_event(
         case,
-        "sla_breached",
+        EventKind.SLA_BREACHED,
         by=SYSTEM,
         deadline=deadline.kind,
         due_at=deadline.due_at.isoformat(),

@@ -9,7 +9,7 @@ from typing import Any
 from followups.models import FollowUp, FollowUpStatus
 
 from ..actors import Actor
-from ..models import Case
+from ..models import Case, EventKind
 from ..timeline import record_event
 
 
@@ -25,6 +25,6 @@ def followups_cancel_open(*, case: Case, reason: str, by: Actor | Any = None) ->
             status=FollowUpStatus.CANCELLED, next_check_at=None
         )
         record_event(
-            case, "followups_cancelled", by=by, followup_ids=ids, reason=reason
+            case, EventKind.FOLLOWUPS_CANCELLED, by=by, followup_ids=ids, reason=reason
         )
     return len(ids)

@@ -25,6 +25,7 @@ from ..exceptions import OfferRefused
 from ..models import (
     MONETARY_KINDS,
     Case,
+    EventKind,
     Offer,
     OfferKind,
     OfferLimit,
@@ -87,7 +88,7 @@ def offer_make(
         _touch(case)
         record_event(
             case,
-            "offer_made",
+            EventKind.OFFER_MADE,
             by=actor,
             after=status,
             offer_id=offer.pk,
@@ -142,7 +143,7 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
         {OfferStatus.PENDING_APPROVAL},
         OfferStatus.PROPOSED,
         actor,
-        "offer_approved",
+        EventKind.OFFER_APPROVED,
         approved_by=actor.user,
     )
 
@@ -160,7 +161,7 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
         {OfferStatus.PENDING_APPROVAL},
         OfferStatus.REJECTED,
         actor,
-        "offer_rejected",
+        EventKind.OFFER_REJECTED,
         note=reason,
     )
 
@@ -172,7 +173,7 @@ def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
         {OfferStatus.PROPOSED},
         OfferStatus.ACCEPTED,
         as_actor(by),
-        "offer_accepted",
+        EventKind.OFFER_ACCEPTED,
     )
 
 
@@ -183,7 +184,7 @@ def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
         {OfferStatus.PROPOSED},
         OfferStatus.DECLINED,
         as_actor(by),
-        "offer_declined",
+        EventKind.OFFER_DECLINED,
         note=reason,
     )
 
@@ -199,7 +200,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
         {OfferStatus.PROPOSED},
         OfferStatus.COUNTERED,
         as_actor(by),
-        "offer_countered",
+        EventKind.OFFER_COUNTERED,
         counter_request=counter_request.strip(),
     )
 
@@ -216,7 +217,7 @@ def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
         allowed,
         OfferStatus.WITHDRAWN,
         as_actor(by),
-        "offer_withdrawn",
+        EventKind.OFFER_WITHDRAWN,
         note=reason,
     )
 
@@ -228,7 +229,7 @@ def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
         {OfferStatus.ACCEPTED},
         OfferStatus.FULFILLED,
         as_actor(by),
-        "offer_fulfilled",
+        EventKind.OFFER_FULFILLED,
         note=note,
     )
 
@@ -253,7 +254,7 @@ def offers_withdraw_open(case: Case, *, actor: Actor, note: str) -> list[int]:
         offer.save(update_fields=["status", "decided_at", "updated_at"])
         record_event(
             case,
-            "offer_withdrawn",
+            EventKind.OFFER_WITHDRAWN,
             by=actor,
             before=before,
             after=offer.status,
@@ -270,7 +271,7 @@ def _move(
     allowed: set[str],
     to: str,
     actor: Actor,
-    event: str,
+    event: EventKind,
     *,
     approved_by: Any = None,
     note: str = "",

@@ -17,7 +17,7 @@ from ..actors import Actor, as_actor
 from ..exceptions import StaleVersion, TransitionRefused
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
-from ..models import STAGE_ORDER, Case, CloseReason, Stage
+from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
 from ..timeline import record_event
 from . import rules
 from .followups import followups_cancel_open
@@ -62,12 +62,14 @@ def transition(
         if edits:
             record_event(
                 case,
-                "case_edited",
+                EventKind.CASE_EDITED,
                 by=actor,
                 before=edits,
                 after=_now_values(case, edits),
             )
-        record_event(case, "stage_changed", by=actor, before=before, after=to, **data)
+        record_event(
+            case, EventKind.STAGE_CHANGED, by=actor, before=before, after=to, **data
+        )
         if to == Stage.CLOSED:
             # A closed case takes no more answers: end the links that could.
             links_end(case, by=actor, reason=LINKS_CLOSED, surveys=False)

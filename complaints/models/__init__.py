@@ -15,7 +15,7 @@ from .case import (
 )
 from .choices import OPEN_STAGES, STAGE_ORDER, Channel, CloseReason, Priority, Stage
 from .offers import MONETARY_KINDS, Offer, OfferKind, OfferLimit, OfferStatus
-from .timeline import APPEND_ONLY, Event, EventQuerySet
+from .timeline import APPEND_ONLY, Event, EventKind, EventQuerySet
 
 __all__ = [
     "APPEND_ONLY",
@@ -27,6 +27,7 @@ __all__ = [
     "Channel",
     "CloseReason",
     "Event",
+    "EventKind",
     "EventQuerySet",
     "Message",
     "MessageKind",

@@ -8,6 +8,43 @@ from .case import Case
 APPEND_ONLY = "Timeline events are append-only."
 
 
+class EventKind(models.TextChoices):
+    """Every kind of timeline event; the label is how the timeline words it.
+
+    `complaints.timeline.record_event` accepts nothing else, and whatever reacts
+    to a change (webhooks, dashboards) subscribes to these kinds
+    (`complaints.events`).
+    """
+
+    CASE_FILED = "case_filed", "filed the complaint"
+    ASSIGNED = "assigned", "changed the assignee"
+    CASE_EDITED = "case_edited", "edited the case"
+    STAGE_CHANGED = "stage_changed", "moved the case"
+    AWAITING_CUSTOMER = (
+        "awaiting_customer",
+        "changed whether we wait on the customer",
+    )
+    ESCALATED = "escalated", "escalated the case"
+    MESSAGE_ADDED = "message_added", "added a message"
+    CONSENT_CHANGED = "consent_changed", "changed the consent to be contacted"
+    OFFER_MADE = "offer_made", "made an offer"
+    OFFER_APPROVED = "offer_approved", "approved an offer"
+    OFFER_REJECTED = "offer_rejected", "rejected an offer"
+    OFFER_ACCEPTED = "offer_accepted", "recorded that the customer accepted an offer"
+    OFFER_DECLINED = "offer_declined", "recorded that the customer declined an offer"
+    OFFER_COUNTERED = "offer_countered", "recorded the customer's counter-request"
+    OFFER_WITHDRAWN = "offer_withdrawn", "withdrew an offer"
+    OFFER_FULFILLED = "offer_fulfilled", "recorded that an offer was carried out"
+    FOLLOWUP_SCHEDULED = "followup_scheduled", "scheduled a follow-up"
+    FOLLOWUP_COMPLETED = "followup_completed", "recorded a follow-up"
+    FOLLOWUPS_CANCELLED = "followups_cancelled", "cancelled open follow-ups"
+    FOLLOWUP_REMINDER_SENT = "followup_reminder_sent", "sent a follow-up reminder"
+    FOLLOWUP_OVERDUE = "followup_overdue", "recorded that a follow-up is overdue"
+    SLA_WARNING = "sla_warning", "warned that a deadline is near"
+    SLA_BREACHED = "sla_breached", "recorded a missed deadline"
+    LINKS_REVOKED = "links_revoked", "ended the customer's old links"
+
+
 class EventQuerySet(models.QuerySet):
     """Refuse bulk edits and deletes before they reach the database.
 

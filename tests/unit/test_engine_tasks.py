@@ -72,15 +72,16 @@ def test_tasks_acknowledge_late():
 
 
 def test_record_events_appends_many_at_once(make_case):
+    from complaints.models import EventKind
     from complaints.timeline import record_events
 
     first, second = make_case("new"), make_case("new")
     made = record_events(
         [
-            (first, "sla_warning", {"deadline": "resolution"}),
-            (second, "x", {"after": 1}),
+            (first, EventKind.SLA_WARNING, {"deadline": "resolution"}),
+            (second, EventKind.ESCALATED, {"after": 1}),
         ]
     )
     assert [e.pk is not None for e in made] == [True, True]
     assert first.events.filter(kind="sla_warning", actor_label="system").exists()
-    assert second.events.get(kind="x").after == 1
+    assert second.events.get(kind="escalated").after == 1

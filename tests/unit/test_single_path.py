@@ -5,7 +5,8 @@ The scan reads every Python file of the project except tests, migrations and
 benchmarks (which bulk-load rows by design) and looks for writes of `stage`
 or `status`. Other status fields have their own single writer, listed in
 ALLOWED_STATUS_WRITERS: follow-ups in `followups/services.py`, the
-notification outbox in `notifications/services.py`.
+notification outbox in `notifications/services.py`, the webhook outbox in
+`webhooks/delivery.py`.
 """
 
 import re
@@ -24,6 +25,7 @@ LIFECYCLE = Path("complaints/lifecycle")
 ALLOWED_STATUS_WRITERS = {
     "followups/services.py": {"followup"},
     "notifications/services.py": {"row"},
+    "webhooks/delivery.py": {"delivery"},
 }
 
 STAGE_WRITES = [

@@ -7,31 +7,9 @@ from typing import Any
 
 from django import template
 
-from complaints.models import CloseReason, Stage
+from complaints.models import CloseReason, EventKind, Stage
 
 register = template.Library()
-
-EVENT_TEXT = {
-    "case_filed": "filed the complaint",
-    "assigned": "changed the assignee",
-    "stage_changed": "moved the case",
-    "case_edited": "edited the case",
-    "message_added": "added a message",
-    "offer_made": "made an offer",
-    "offer_approved": "approved an offer",
-    "offer_rejected": "rejected an offer",
-    "offer_accepted": "recorded that the customer accepted an offer",
-    "offer_declined": "recorded that the customer declined an offer",
-    "offer_countered": "recorded the customer's counter-request",
-    "offer_withdrawn": "withdrew an offer",
-    "offer_fulfilled": "recorded that an offer was carried out",
-    "followup_scheduled": "scheduled a follow-up",
-    "followup_completed": "recorded a follow-up",
-    "followups_cancelled": "cancelled open follow-ups",
-    "escalated": "escalated the case",
-    "awaiting_customer": "changed whether we wait on the customer",
-    "links_revoked": "ended the customer's old links",
-}
 
 
 @register.filter
@@ -42,7 +20,8 @@ def stage_label(value: Any) -> str:
 @register.filter
 def event_text(event) -> str:
     """One line for a timeline event: what happened, before → after, and details."""
-    text = EVENT_TEXT.get(event.kind, event.kind.replace("_", " "))
+    kind = event.kind
+    text = EventKind(kind).label if kind in EventKind.values else kind.replace("_", " ")
     data = event.data or {}
     if event.kind == "stage_changed":
         text = f"moved the case from {stage_label(event.before)} to {stage_label(event.after)}"

@@ -1,0 +1,1 @@
+"""Signed webhooks (CONTRACT §14): API clients subscribe to the event stream."""
