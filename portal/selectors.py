@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from complaints.actors import customer_facing_name
 from complaints.models import (
     Case,
     CloseReason,
@@ -87,7 +88,7 @@ def message_sender(message: Message) -> str:
     """Who wrote the message, as the customer should read it."""
     if message.kind == MessageKind.FROM_CUSTOMER:
         return "You"
-    first = getattr(message.author, "first_name", "") if message.author else ""
+    first = customer_facing_name(message.author)
     return f"{first}, from our team" if first else "Our team"
 
 

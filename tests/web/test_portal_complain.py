@@ -115,6 +115,22 @@ def test_leaving_consent_unticked_never_withdraws_it_from_an_existing_customer(
     assert existing.consent_to_contact is True
 
 
+def test_filing_with_a_known_email_never_gives_that_customer_consent(client, db):
+    existing = CustomerFactory(email="ada@example.com", consent_to_contact=False)
+    client.post(URL, complaint(email="ADA@example.com", consent="on"))
+    existing.refresh_from_db()
+    assert existing.consent_to_contact is False
+    assert existing.consent_updated_at is None
+    assert not Event.objects.filter(kind="consent_changed").exists()
+
+
+def test_filing_with_a_known_email_keeps_the_stored_name(client, db):
+    existing = CustomerFactory(email="ada@example.com", name="Ada Byron")
+    client.post(URL, complaint(name="Somebody Else"))
+    existing.refresh_from_db()
+    assert existing.name == "Ada Byron"
+
+
 def test_a_chosen_active_category_is_filed_with_the_case(client, db, team):
     category = Category.objects.create(
         name="Delivery", slug="delivery", default_team=team
