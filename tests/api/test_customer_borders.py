@@ -261,3 +261,13 @@ def test_mail_a_service_client_sends_is_signed_by_the_team_not_the_client(servic
     mail = Outbox.objects.get(case__reference=reference, to="ada@example.com")
     assert "We are on it." in mail.body
     assert "api:" not in mail.body and "test client" not in mail.body
+
+
+def test_a_service_clients_search_cannot_probe_the_stored_name(service):
+    known_customer()
+    sent = {"email": "grace@example.com", "name": "G. H."}
+    service.post(FILE, complaint_body(customer=sent), format="json")
+    found = lambda q: service.get(FILE, {"q": q}).json()["results"]  # noqa: E731
+    assert found("Hopper") == []
+    assert len(found("G. H.")) == 1
+    assert len(found("grace@")) == 1
