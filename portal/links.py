@@ -13,9 +13,16 @@ STATUS_MAX_AGE = 60 * 60 * 24 * 180  # six months
 SURVEY_MAX_AGE = 60 * 60 * 24 * 60  # two months
 
 
-def status_token(case) -> str:
-    """Return a signed token naming the case (by reference)."""
-    return signing.dumps({"c": case.reference}, salt=STATUS_SALT, compress=True)
+def status_token(case, *, from_form: bool = False) -> str:
+    """Return a signed token naming the case (by reference).
+
+    `from_form` marks the link handed to the browser right after filing on the
+    public form: whoever typed the email address may not own it, so that link
+    neither shows nor changes the customer's consent, which is shared by all
+    their cases. The link emailed to the customer can.
+    """
+    data = {"c": case.reference, "w": 1} if from_form else {"c": case.reference}
+    return signing.dumps(data, salt=STATUS_SALT, compress=True)
 
 
 def survey_token(followup) -> str:
@@ -36,6 +43,11 @@ def survey_url(followup) -> str:
 def read_status_token(token: str) -> str | None:
     """Return the case reference in a valid status token, else None."""
     return _read(token, STATUS_SALT, STATUS_MAX_AGE, "c")
+
+
+def status_token_from_form(token: str) -> bool:
+    """Whether a (valid) status token is the browser's link from the form."""
+    return _read(token, STATUS_SALT, STATUS_MAX_AGE, "w") == 1
 
 
 def read_survey_token(token: str) -> int | None:

@@ -26,7 +26,7 @@ from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from sla.models import Deadline, DeadlineKind
 
 from .copy import CLOSE_NOTES, STEPS
-from .links import read_status_token, read_survey_token
+from .links import read_status_token, read_survey_token, status_token_from_form
 
 # Offers the customer has seen: never those awaiting or refused internal approval.
 SHOWN_OFFERS = (
@@ -65,6 +65,15 @@ def case_for_status_token(token: str) -> Case | None:
         .filter(reference=reference)
         .first()
     )
+
+
+def link_may_change_consent(token: str) -> bool:
+    """Whether a status link may show and change the customer's consent.
+
+    Only the link emailed to the customer may (or one staff hand them): the
+    one shown after filing on the form went to whoever typed the address.
+    """
+    return not status_token_from_form(token)
 
 
 def followup_for_survey_token(token: str) -> FollowUp | None:
