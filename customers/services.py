@@ -23,9 +23,9 @@ def customer_match_or_create(
 
     `client` is the API client filing (None for staff and the public form):
     refs are looked up and recorded in its namespace only, so another client's
-    ref is never read, matched or overwritten. Nothing on a matched customer
-    changes (name, contact details, consent): a filer is not the customer's
-    owner. Safe under concurrent calls with the same ref: the loser of the
+    ref is never read, matched or overwritten. A matched customer only gains
+    the caller's ref: name, contact details and consent stay as they are, as
+    whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
     insert race reads the winner's row.
     """
     external_ref = (external_ref or "").strip() or None

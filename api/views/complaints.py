@@ -82,7 +82,8 @@ class ComplaintViewSet(ApiViewSet):
     Filing needs `complaints:write`, reading `complaints:read`, working a case
     (edits, transitions, messages, offers, follow-ups) `cases:manage`; a key
     issued for a user acts with that user's role and sees only their teams'
-    cases (others are 404).
+    cases (others are 404). A service client sees each case's customer as it
+    sent them when filing, never the shared customer record.
     """
 
     lookup_field = "reference"
