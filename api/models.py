@@ -62,3 +62,23 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} {self.key}"
+
+
+class CaseFiling(models.Model):
+    """What an API client sent for the customer when it filed one case.
+
+    The customer record is shared by every channel and client; a service
+    client sees the customer of its cases only as this echo of its own input
+    (CONTRACT §9), never the stored record.
+    """
+
+    case = models.OneToOneField(
+        "complaints.Case", on_delete=models.CASCADE, related_name="api_filing"
+    )
+    customer = models.JSONField(
+        help_text="The `customer` object as sent: name, email, phone, external_ref."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"filing of case {self.case_id}"

@@ -1,20 +1,29 @@
 """Reads behind the API: scoped querysets with what each response needs loaded.
 
-Every queryset starts from `complaints.selectors.cases_visible_to`, so an
-object the caller may not see is simply absent (404), and lists take a fixed
-number of queries whatever the page size.
+Every queryset starts from `complaints.selectors.cases_visible_to` (customers
+from `customers.selectors.customers_visible_to`), so an object the caller may
+not see is simply absent (404), and lists take a fixed number of queries
+whatever the page size.
 """
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from complaints.models import OPEN_STAGES, Case, CloseReason, Event, Offer
-from complaints.selectors import cases_visible_to
+from complaints.selectors import cases_search, cases_visible_to
 from customers.models import Customer
+from customers.selectors import customer_refs_all, customers_visible_to
 from followups.models import FollowUp
 
 from .permissions import is_service_client
 
-LIST_RELATED = ("customer", "category", "team", "assignee", "root_cause")
+LIST_RELATED = (
+    "customer",
+    "category",
+    "team",
+    "assignee",
+    "root_cause",
+    "api_filing",
+)
 
 
 def api_cases(*, user) -> QuerySet[Case]:
@@ -52,17 +61,12 @@ def api_followups(*, user) -> QuerySet[FollowUp]:
 
 
 def api_customers(*, user) -> QuerySet[Customer]:
-    """Customers the caller may see.
-
-    Staff see every customer (they look them up to file by phone); a service
-    client sees the customers of the cases it filed.
+    """Customers the caller may see (`customers.selectors.customers_visible_to`),
+    with the ids filing systems know them by.
     """
-    customers = Customer.objects.all()
-    if is_service_client(user):
-        customers = customers.filter(
-            pk__in=cases_visible_to(user).values("customer_id")
-        )
-    return customers
+    return customers_visible_to(user).prefetch_related(
+        Prefetch("refs", queryset=customer_refs_all())
+    )
 
 
 def api_customers_with_history(*, user) -> QuerySet[Customer]:
@@ -86,12 +90,45 @@ def api_customers_with_history(*, user) -> QuerySet[Customer]:
     )
 
 
-def api_customer_last_handler(*, customer: Customer) -> str | None:
-    """The username of whoever was assigned the customer's latest assigned case."""
+def api_customer_last_handler(*, customer: Customer, user) -> str | None:
+    """The username of the assignee of the customer's latest assigned case that
+    `user` may see (another team's handler stays theirs, as on the page).
+    """
     case = (
-        Case.objects.filter(customer=customer, assignee__isnull=False)
+        cases_visible_to(user)
+        .filter(customer=customer, assignee__isnull=False)
         .select_related("assignee")
         .order_by("-created_at", "-id")
         .first()
     )
     return case.assignee.get_username() if case else None
+
+
+def api_shows_customer_as_filed(*, user) -> bool:
+    """Whether the caller sees a case's customer only as what it sent (CONTRACT §9).
+
+    Service clients do; staff see the customer record, as they may see any
+    customer of a case they may see.
+    """
+    return is_service_client(user)
+
+
+def api_cases_search(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
+    """`complaints.selectors.cases_search` for the caller.
+
+    A service client matches the customer's name and email as it sent them
+    with each case, never the shared record (whose stored name a search
+    could otherwise reveal one guess at a time).
+    """
+    if not api_shows_customer_as_filed(user=user):
+        return cases_search(cases, text)
+    text = text.strip()[:100]
+    if not text:
+        return cases
+    return cases.filter(
+        Q(reference__icontains=text)
+        | Q(subject__icontains=text)
+        | Q(description__icontains=text)
+        | Q(api_filing__customer__name__icontains=text)
+        | Q(api_filing__customer__email__icontains=text)
+    )

@@ -1,15 +1,16 @@
-"""Writes the API needs beyond the domain services: API keys, customer edits."""
+"""Writes the API needs beyond the domain services: API keys, filing with its echo."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from complaints.links import EMAIL_CHANGED, case_links_revoke_for_customer
-from customers.models import Customer
-from customers.services import customer_set_consent
+from complaints.actors import Actor
+from complaints.models import Case
+from complaints.services import case_file
+from customers.services import customer_match_or_create
 
-from .models import ApiClient, Scope
+from .models import ApiClient, CaseFiling, Scope
 
 User = get_user_model()
 
@@ -52,26 +53,26 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
 
 
 @transaction.atomic
-def customer_edit(*, customer: Customer, by: Any = None, **changes: Any) -> Customer:
-    """Edit a customer's contact details and consent (through customer_set_consent).
+def complaint_file_from_api(
+    *,
+    customer: dict[str, Any],
+    client: ApiClient | None,
+    by: Actor,
+    **case_fields: Any,
+) -> Case:
+    """File a complaint sent to the API, matching the customer in `client`'s refs.
 
-    A changed email ends the links sent to the old address
-    (`case_links_revoke_for_customer`); open cases get fresh ones at the new.
-    Belongs in `customers.services` once that module grows an edit service.
+    Records what was sent for the customer with the case (`CaseFiling`), the
+    only customer data a service client is shown back. Raises what
+    `complaints.services.case_file` raises.
     """
-    consent = changes.pop("consent_to_contact", None)
-    fields = {
-        k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
+    sent = {
+        "name": customer.get("name", ""),
+        "email": customer.get("email", ""),
+        "phone": customer.get("phone", ""),
+        "external_ref": customer.get("external_ref") or None,
     }
-    email_changed = (
-        "email" in fields and fields["email"].lower() != customer.email.lower()
-    )
-    if fields:
-        for name, value in fields.items():
-            setattr(customer, name, value)
-        customer.save(update_fields=[*fields, "updated_at"])
-    if email_changed:
-        case_links_revoke_for_customer(customer=customer, by=by, reason=EMAIL_CHANGED)
-    if consent is not None and consent != customer.consent_to_contact:
-        customer = customer_set_consent(customer=customer, consent=consent)
-    return customer
+    matched, _created = customer_match_or_create(**sent, client=client)
+    case = case_file(customer=matched, api_client=client, by=by, **case_fields)
+    case.api_filing = CaseFiling.objects.create(case=case, customer=sent)
+    return case

@@ -35,3 +35,13 @@ def as_actor(by: Any) -> Actor:
     if by is None or not getattr(by, "is_authenticated", False):
         return Actor.system()
     return Actor.of_user(by)
+
+
+def customer_facing_name(user: AbstractBaseUser | None) -> str:
+    """The name a customer may read for whoever wrote to them: a staff member's
+    first name, or "" when no person did (an API client, the system).
+
+    Never a username or an actor label such as `api:<client>`: those are
+    internal. Callers sign "" as the team.
+    """
+    return (getattr(user, "first_name", "") or "").strip() if user else ""

@@ -118,3 +118,21 @@ def _email_fresh_link(case: Case, reason: str) -> bool:
     )
     outbox_enqueue_on_commit([outbox_id])
     return True
+
+
+@transaction.atomic
+def customer_edit_ending_links(
+    *, customer: Customer, by: Actor | Any, **changes: Any
+) -> Customer:
+    """Edit a customer (`customers.services.customer_edit`); a new email ends old links.
+
+    Links sent to the old address stop working on every case of the customer;
+    open cases get fresh ones at the new address.
+    """
+    from customers.services import customer_edit
+
+    old_email = customer.email
+    customer = customer_edit(customer=customer, **changes)
+    if customer.email.lower() != old_email.lower():
+        case_links_revoke_for_customer(customer=customer, by=by, reason=EMAIL_CHANGED)
+    return customer

@@ -17,7 +17,7 @@ from sla import services as sla_services
 from teams.models import Role, Team
 from teams.selectors import role_of, team_ids_of
 
-from .actors import Actor, as_actor
+from .actors import Actor, as_actor, customer_facing_name
 from .exceptions import DomainError, StaleVersion
 from .models import (
     Case,
@@ -304,6 +304,7 @@ def _email_customer(case: Case, message: Message) -> None:
         context={
             "customer_name": customer.name,
             "message": message,
+            "signed_by": customer_facing_name(message.author),
             "status_url": status_url(case),
         },
         case=case,

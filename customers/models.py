@@ -1,4 +1,8 @@
-"""Customers: who complained, how to reach them, and whether they consent to it."""
+"""Customers: who complained, how to reach them, and whether they consent to it.
+
+A customer is one shared record; each API client knows them by its own
+`external_ref` (a `CustomerRef`), so one client's ids never reach another.
+"""
 
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,12 +17,6 @@ class Customer(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True)
-    external_ref = models.CharField(
-        max_length=100,
-        null=True,
-        blank=True,
-        help_text="The customer's id in the filing system (shop, CRM).",
-    )
     consent_to_contact = models.BooleanField(
         default=False, help_text="May we contact them to follow up?"
     )
@@ -35,16 +33,50 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_ref"],
-                condition=models.Q(external_ref__isnull=False),
-                name="customer_external_ref_unique",
-            ),
-        ]
         indexes = [
             models.Index(Lower("email"), name="customer_email_ci"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.email else self.name
+
+
+class CustomerRef(models.Model):
+    """One filing system's id for a customer: unique per API client, not across.
+
+    `client` is the API key that sent it; refs with no client were entered by
+    staff (or kept from before refs were per client). A customer may carry
+    several refs, one client may even know them under two ids.
+    """
+
+    client = models.ForeignKey(
+        "api.ApiClient",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="customer_refs",
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="refs"
+    )
+    external_ref = models.CharField(
+        max_length=100, help_text="The customer's id in the filing system (shop, CRM)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "external_ref"],
+                condition=models.Q(client__isnull=False),
+                name="customer_ref_unique_per_client",
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=models.Q(client__isnull=True),
+                name="customer_ref_unique_for_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.external_ref

@@ -1,11 +1,13 @@
-"""Writes about customers: matching a filer to a customer, consent, ending a relationship."""
+"""Writes about customers: matching a filer to a customer, editing, consent, ending a relationship."""
+
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints.exceptions import RelationshipEndRefused
 
-from .models import Customer, RelationshipStatus
+from .models import Customer, CustomerRef, RelationshipStatus
 
 
 def customer_match_or_create(
@@ -14,25 +16,33 @@ def customer_match_or_create(
     name: str,
     phone: str = "",
     external_ref: str | None = None,
+    client: Any = None,
 ) -> tuple[Customer, bool]:
-    """Find the customer by external_ref, else by email (case-insensitive), else create.
+    """Find the customer by the caller's own external_ref, else by email
+    (case-insensitive), else create them; return (customer, created).
 
-    Returns (customer, created). Safe under concurrent calls with the same
-    external_ref: the loser of the insert race reads the winner's row.
+    `client` is the API client filing (None for staff and the public form):
+    refs are looked up and recorded in its namespace only, so another client's
+    ref is never read, matched or overwritten. A matched customer only gains
+    the caller's ref: name, contact details and consent stay as they are, as
+    whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
+    insert race reads the winner's row.
     """
-    external_ref = external_ref or None
+    external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
-    customer = _find(email=email, external_ref=external_ref)
+    customer = _find(email=email, external_ref=external_ref, client=client)
     if customer is not None:
         return customer, False
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(
-                email=email, name=name, phone=phone, external_ref=external_ref
-            )
+            customer = Customer.objects.create(email=email, name=name, phone=phone)
+            if external_ref:
+                CustomerRef.objects.create(
+                    client=client, customer=customer, external_ref=external_ref
+                )
         return customer, True
     except IntegrityError:
-        customer = _find(email=email, external_ref=external_ref)
+        customer = _find(email=email, external_ref=external_ref, client=client)
         if customer is None:
             raise
         return customer, False
@@ -45,6 +55,25 @@ def customer_set_consent(*, customer: Customer, consent: bool) -> Customer:
     customer.save(
         update_fields=["consent_to_contact", "consent_updated_at", "updated_at"]
     )
+    return customer
+
+
+def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
+    """Edit a customer's name, email, phone and consent.
+
+    For staff only: callers look the customer up through
+    `customers.selectors.customers_visible_to`, which is also who may edit.
+    """
+    consent = changes.pop("consent_to_contact", None)
+    fields = {
+        k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
+    }
+    if fields:
+        for name, value in fields.items():
+            setattr(customer, name, value)
+        customer.save(update_fields=[*fields, "updated_at"])
+    if consent is not None and consent != customer.consent_to_contact:
+        customer = customer_set_consent(customer=customer, consent=consent)
     return customer
 
 
@@ -72,19 +101,44 @@ def customer_end_relationship(*, customer: Customer, reason: str) -> Customer:
     return customer
 
 
-def _find(*, email: str, external_ref: str | None) -> Customer | None:
+def _find(*, email: str, external_ref: str | None, client: Any) -> Customer | None:
     if external_ref:
-        found = Customer.objects.filter(external_ref=external_ref).first()
-        if found is not None:
-            return found
+        ref = (
+            CustomerRef.objects.filter(client=client, external_ref=external_ref)
+            .select_related("customer")
+            .first()
+        )
+        if ref is not None:
+            return ref.customer
     if not email:
         return None
     same_email = Customer.objects.filter(email__iexact=email).order_by("id")
     if not external_ref:
         return same_email.first()
-    # A filer's own id wins: adopt an email match only if it has no id of its own.
-    found = same_email.filter(external_ref__isnull=True).first()
-    if found is not None:
-        found.external_ref = external_ref
-        found.save(update_fields=["external_ref", "updated_at"])
-    return found
+    # The caller's own id wins: a customer it already knows under another id is
+    # someone else to it (a shared family address); adopt the first it does not.
+    mine = CustomerRef.objects.filter(client=client).values("customer_id")
+    found = same_email.exclude(pk__in=mine).first()
+    if found is None:
+        return None
+    return _ref_add(customer=found, client=client, external_ref=external_ref)
+
+
+def _ref_add(*, customer: Customer, client: Any, external_ref: str) -> Customer:
+    """Record the caller's ref for `customer`; return whom the ref names.
+
+    A concurrent filing that recorded the same ref first wins: its customer
+    is the one the ref names from now on, so this filing joins them too.
+    """
+    try:
+        with transaction.atomic():
+            CustomerRef.objects.create(
+                client=client, customer=customer, external_ref=external_ref
+            )
+    except IntegrityError:
+        return (
+            CustomerRef.objects.select_related("customer")
+            .get(client=client, external_ref=external_ref)
+            .customer
+        )
+    return customer

@@ -17,11 +17,18 @@ STATUS_MAX_AGE = 60 * 60 * 24 * 180  # six months
 SURVEY_MAX_AGE = 60 * 60 * 24 * 60  # two months
 
 
-def status_token(case) -> str:
-    """Return a signed token naming the case (by reference)."""
-    return signing.dumps(
-        {"c": case.reference, "e": case.link_epoch}, salt=STATUS_SALT, compress=True
-    )
+def status_token(case, *, from_form: bool = False) -> str:
+    """Return a signed token naming the case (by reference) and its link epoch.
+
+    `from_form` marks the link handed to the browser right after filing on the
+    public form: whoever typed the email address may not own it, so that link
+    neither shows nor changes the customer's consent, which is shared by all
+    their cases. The link emailed to the customer can.
+    """
+    data = {"c": case.reference, "e": case.link_epoch}
+    if from_form:
+        data["w"] = 1
+    return signing.dumps(data, salt=STATUS_SALT, compress=True)
 
 
 def survey_token(followup) -> str:
@@ -47,6 +54,15 @@ def read_status_token(token: str) -> str | None:
     """Return the case reference in a well-signed status token, else None."""
     read = read_status_link(token)
     return read[0] if read else None
+
+
+def status_token_from_form(token: str) -> bool:
+    """Whether a (valid) status token is the browser's link from the form."""
+    try:
+        data = signing.loads(token, salt=STATUS_SALT, max_age=STATUS_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return isinstance(data, dict) and data.get("w") == 1
 
 
 def read_survey_token(token: str) -> int | None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from complaints.actors import customer_facing_name
 from complaints.models import (
     Case,
     CloseReason,
@@ -25,7 +26,7 @@ from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from sla.models import Deadline, DeadlineKind
 
 from .copy import CLOSE_NOTES, STEPS
-from .links import read_status_link, read_survey_link
+from .links import read_status_link, read_survey_link, status_token_from_form
 
 # Offers the customer has seen: never those awaiting or refused internal approval.
 SHOWN_OFFERS = (
@@ -68,6 +69,15 @@ def case_for_status_token(token: str) -> Case | None:
     )
 
 
+def link_may_change_consent(token: str) -> bool:
+    """Whether a status link may show and change the customer's consent.
+
+    Only the link emailed to the customer may (or one staff hand them): the
+    one shown after filing on the form went to whoever typed the address.
+    """
+    return not status_token_from_form(token)
+
+
 def followup_for_survey_token(token: str) -> FollowUp | None:
     """The follow-up a survey token names, or None when not valid or revoked."""
     read = read_survey_link(token)
@@ -94,7 +104,7 @@ def message_sender(message: Message) -> str:
     """Who wrote the message, as the customer should read it."""
     if message.kind == MessageKind.FROM_CUSTOMER:
         return "You"
-    first = getattr(message.author, "first_name", "") if message.author else ""
+    first = customer_facing_name(message.author)
     return f"{first}, from our team" if first else "Our team"
 
 

@@ -32,11 +32,13 @@ def complaint_file_from_web(
 ) -> Case:
     """File a complaint sent through the public form, as the customer.
 
-    Matches the customer by email (case-insensitive), records consent only
-    when given (never withdraws it by omission), and queues the customer's
-    confirmation email with their status link in the outbox.
+    Matches the customer by email (case-insensitive). Consent is recorded
+    only for a customer this filing creates: anyone may type an existing
+    customer's address, so a matched customer's consent (and record) stays as
+    it is; they change consent through their own status link. Queues the
+    confirmation email with the status link in the outbox.
     """
-    customer, _created = customer_match_or_create(
+    customer, created = customer_match_or_create(
         email=email.strip(), name=name.strip(), phone=phone.strip()
     )
     case = case_file(
@@ -48,7 +50,7 @@ def complaint_file_from_web(
         desired_outcome=desired_outcome,
         by=Actor.customer(),
     )
-    if consent:
+    if consent and created:
         consent_set_by_customer(case=case, consent=True)
     confirmation_queue(case=case, to=email.strip())
     return case

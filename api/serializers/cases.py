@@ -2,7 +2,11 @@
 
 import json
 
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from complaints.models import (
@@ -31,14 +35,26 @@ class CustomerIn(serializers.Serializer):
         required=False,
         allow_null=True,
         default=None,
-        help_text="Your id for the customer; matched before the email.",
+        help_text="Your id for the customer, unique per API key (another key's "
+        "ids are never matched); matched before the email.",
     )
 
 
 class CustomerRef(serializers.Serializer):
+    """The customer of a case.
+
+    A service client sees what it sent itself when filing the case (never
+    the shared record); staff see the customer record.
+    """
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
+    phone = serializers.CharField()
+    external_ref = serializers.CharField(
+        allow_null=True,
+        help_text="The id the filing API client sent with this case, if any.",
+    )
 
 
 @extend_schema_serializer(
@@ -93,9 +109,15 @@ class ComplaintIn(serializers.Serializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    """A case as lists show it."""
+    """A case as lists show it.
 
-    customer = CustomerRef(read_only=True)
+    With `as_filed` true in the context (service clients: see
+    `api.selectors.api_shows_customer_as_filed`), the customer is the echo of
+    what was sent when filing; it defaults to true, so a path that forgets to
+    say shows less rather than more.
+    """
+
+    customer = serializers.SerializerMethodField()
     category = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
@@ -127,6 +149,27 @@ class CaseSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CustomerRef)
+    def get_customer(self, case):
+        filing = getattr(case, "api_filing", None)
+        sent = filing.customer if filing is not None else {}
+        if self.context.get("as_filed", True):
+            shown = {
+                "id": case.customer_id,
+                "name": sent.get("name", ""),
+                "email": sent.get("email", ""),
+                "phone": sent.get("phone", ""),
+            }
+        else:
+            customer = case.customer
+            shown = {
+                "id": customer.pk,
+                "name": customer.name,
+                "email": customer.email,
+                "phone": customer.phone,
+            }
+        return CustomerRef({**shown, "external_ref": sent.get("external_ref")}).data
 
 
 class DeadlineSerializer(serializers.ModelSerializer):

@@ -6,7 +6,29 @@ from rest_framework import serializers
 from customers.models import Customer
 
 
+class ExternalRefSerializer(serializers.Serializer):
+    client = serializers.CharField(
+        allow_null=True,
+        help_text="The API client that sent it; null for a ref entered by staff.",
+    )
+    external_ref = serializers.CharField()
+
+
 class CustomerSerializer(serializers.ModelSerializer):
+    """A customer as staff see them (service clients never read this shape).
+
+    Expects the customer's `refs` prefetched with their clients and, in the
+    context, `client`: the API client of the request (None for a session).
+    """
+
+    external_ref = serializers.SerializerMethodField(
+        help_text="Your own id for the customer: the one your key (or, in the "
+        "browser, staff) sent; null if none."
+    )
+    external_refs = serializers.SerializerMethodField(
+        help_text="Every filing system's id for the customer."
+    )
+
     class Meta:
         model = Customer
         fields = [
@@ -15,11 +37,28 @@ class CustomerSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "external_ref",
+            "external_refs",
             "consent_to_contact",
             "relationship_status",
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_external_ref(self, customer) -> str | None:
+        client = self.context.get("client")
+        client_id = client.pk if client is not None else None
+        mine = [r for r in customer.refs.all() if r.client_id == client_id]
+        return mine[0].external_ref if mine else None
+
+    @extend_schema_field(ExternalRefSerializer(many=True))
+    def get_external_refs(self, customer):
+        return [
+            {
+                "client": ref.client.name if ref.client else None,
+                "external_ref": ref.external_ref,
+            }
+            for ref in customer.refs.all()
+        ]
 
 
 class HistorySerializer(serializers.Serializer):
@@ -63,7 +102,11 @@ class CustomerCreateIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     phone = serializers.CharField(max_length=40, required=False)
     external_ref = serializers.CharField(
-        max_length=100, required=False, allow_null=True, default=None
+        max_length=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Your id for the customer (per API key); matched before the email.",
     )
     consent_to_contact = serializers.BooleanField(required=False)
 

@@ -13,7 +13,6 @@ from complaints import lifecycle, services
 from complaints.actors import Actor
 from complaints.models import Offer
 from complaints.selectors import cases_visible_to
-from customers.services import customer_match_or_create
 from followups.models import FollowUp
 from followups.services import followup_schedule
 
@@ -39,6 +38,7 @@ from ..serializers.work import (
     OfferIn,
     OfferSerializer,
 )
+from ..services import complaint_file_from_api
 from .base import ApiViewSet, expected_version, with_etag
 
 IDEMPOTENCY = OpenApiParameter(
@@ -82,7 +82,8 @@ class ComplaintViewSet(ApiViewSet):
     Filing needs `complaints:write`, reading `complaints:read`, working a case
     (edits, transitions, messages, offers, follow-ups) `cases:manage`; a key
     issued for a user acts with that user's role and sees only their teams'
-    cases (others are 404).
+    cases (others are 404). A service client sees each case's customer as it
+    sent them when filing, never the shared customer record.
     """
 
     lookup_field = "reference"
@@ -116,9 +117,16 @@ class ComplaintViewSet(ApiViewSet):
     def get_serializer_class(self):
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
 
+    def case_context(self) -> dict:
+        """How the case serializers show the customer to this caller."""
+        return {
+            "as_filed": selectors.api_shows_customer_as_filed(user=self.request.user)
+        }
+
     def detail_response(self, case, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=case.pk)
-        return with_etag(Response(CaseDetailSerializer(fresh).data, status=code), fresh)
+        data = CaseDetailSerializer(fresh, context=self.case_context()).data
+        return with_etag(Response(data, status=code), fresh)
 
     @extend_schema(
         request=ComplaintIn,
@@ -132,12 +140,8 @@ class ComplaintViewSet(ApiViewSet):
 
     def _file(self) -> Response:
         data = self.valid(ComplaintIn)
-        customer, _created = customer_match_or_create(**data.pop("customer"))
-        case = services.case_file(
-            customer=customer,
-            api_client=client_of(self.request),
-            by=actor_of(self.request),
-            **data,
+        case = complaint_file_from_api(
+            client=client_of(self.request), by=actor_of(self.request), **data
         )
         # A case just filed has no offers or follow-ups yet; its relations are
         # in memory. Load only its deadlines rather than reading it all again.
@@ -147,7 +151,7 @@ class ComplaintViewSet(ApiViewSet):
             Prefetch("offers", queryset=Offer.objects.none()),
             Prefetch("followups", queryset=FollowUp.objects.none()),
         )
-        data = CaseDetailSerializer(case).data
+        data = CaseDetailSerializer(case, context=self.case_context()).data
         response = with_etag(Response(data, status=status.HTTP_201_CREATED), case)
         response["Location"] = f"/api/v1/complaints/{case.reference}/"
         return response
@@ -156,12 +160,14 @@ class ComplaintViewSet(ApiViewSet):
     def list(self, request):
         cases = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(cases)
-        return self.get_paginated_response(CaseSerializer(page, many=True).data)
+        rows = CaseSerializer(page, many=True, context=self.case_context()).data
+        return self.get_paginated_response(rows)
 
     @extend_schema(summary="One case", parameters=[ETAG])
     def retrieve(self, request, reference: str):
         case = self.get_object()
-        return with_etag(Response(CaseDetailSerializer(case).data), case)
+        data = CaseDetailSerializer(case, context=self.case_context()).data
+        return with_etag(Response(data), case)
 
     @extend_schema(
         request=CasePatchIn,

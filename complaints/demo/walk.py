@@ -14,6 +14,7 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from api.services import complaint_file_from_api
 from followups.services import followup_complete, followup_schedule
 
 from .. import lifecycle
@@ -169,17 +170,22 @@ def _file(spec: Spec, ctx: Context) -> Case:
         by = ctx.users[spec.assignee]
     else:
         by = Actor.customer()
-    case = case_file(
-        customer=ctx.customers[spec.customer],
-        subject=spec.subject,
-        description=spec.description,
-        channel=spec.channel,
-        category=Category.objects.get(slug=spec.category),
-        priority=spec.priority,
-        metadata={"demo": spec.key},
-        api_client=ctx.api_client if spec.via_api else None,
-        by=by,
-    )
+    fields = {
+        "subject": spec.subject,
+        "description": spec.description,
+        "channel": spec.channel,
+        "category": Category.objects.get(slug=spec.category),
+        "priority": spec.priority,
+        "metadata": {"demo": spec.key},
+        "by": by,
+    }
+    customer = ctx.customers[spec.customer]
+    if spec.via_api:
+        # As a shop would: it sends the customer, the filing records the echo.
+        sent = {"email": customer.email, "name": customer.name, "phone": customer.phone}
+        case = complaint_file_from_api(customer=sent, client=ctx.api_client, **fields)
+    else:
+        case = case_file(customer=customer, **fields)
     ctx.cases[spec.key] = case
     return case
 

@@ -58,7 +58,7 @@ def complain(request: HttpRequest) -> HttpResponse:
         submission_release(nonce=nonce)
         raise
     submission_done(nonce=nonce, result=case.reference)
-    return redirect("portal:thanks", token=status_token(case))
+    return redirect("portal:thanks", token=status_token(case, from_form=True))
 
 
 @never_cache
@@ -81,4 +81,4 @@ def _repeat(request: HttpRequest, earlier: str) -> HttpResponse:
     if case is None:
         return render(request, "portal/received.html", {"in_progress": True})
     messages.info(request, "You'd already sent us this complaint, so we kept just one.")
-    return redirect("portal:thanks", token=status_token(case))
+    return redirect("portal:thanks", token=status_token(case, from_form=True))

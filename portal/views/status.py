@@ -31,6 +31,7 @@ from ..selectors import (
     close_note,
     customer_messages,
     customer_offers,
+    link_may_change_consent,
     survey_due,
 )
 from ..services import consent_set_by_customer
@@ -42,6 +43,10 @@ ANSWERED = {
     "counter": "Thank you. We've passed on what you'd prefer and will come back "
     "to you soon.",
 }
+CONSENT_BY_EMAIL = (
+    "To tell us whether we may check back with you, please use the link in the "
+    "email we sent you."
+)
 ALREADY = {
     OfferStatus.ACCEPTED: "You've already accepted this offer, so there's nothing "
     "more to do here.",
@@ -118,6 +123,9 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Please choose yes or no.")
         return _back(token, "consent")
+    if not link_may_change_consent(token):
+        messages.info(request, CONSENT_BY_EMAIL)
+        return _back(token, "consent")
     given = form.cleaned_data["consent"]
     try:
         consent_set_by_customer(case=case, consent=given)
@@ -156,6 +164,7 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,
+        "consent_open": link_may_change_consent(token),
         "message_form": message_form
         or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),
     }

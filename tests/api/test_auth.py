@@ -48,7 +48,8 @@ def test_a_key_records_when_it_was_last_used(key_for):
         (["complaints:write"], "post", "/api/v1/complaints/", True),
         (["complaints:write"], "get", "/api/v1/complaints/", False),
         (["complaints:read"], "get", "/api/v1/complaints/", True),
-        (["complaints:read"], "get", "/api/v1/customers/", True),
+        # Customers are shared records: no scope opens them to a service (§9).
+        (["complaints:read", "cases:manage"], "get", "/api/v1/customers/", False),
         (["complaints:write"], "get", "/api/v1/metrics/summary/", False),
         # The dashboards' figures are for team leads and managers only.
         (["complaints:read"], "get", "/api/v1/metrics/summary/", False),

@@ -8,8 +8,8 @@ from tests.api.conftest import ALL_SCOPES, complaint_body
 pytestmark = pytest.mark.django_db
 
 
-def test_creating_a_customer_matches_an_existing_one_first(api_as, agent):
-    client = api_as(agent)
+def test_creating_a_customer_matches_an_existing_one_first(api_as, manager):
+    client = api_as(manager)
     body = {"email": "grace@example.com", "name": "Grace", "consent_to_contact": True}
     created = client.post("/api/v1/customers/", body, format="json")
     assert created.status_code == 201
@@ -49,13 +49,14 @@ def test_patch_edits_contact_details_and_consent(api_as, agent, make_case):
     assert customer.consent_updated_at is not None
 
 
-def test_a_service_client_sees_only_the_customers_of_its_cases(api_as, make_case):
+def test_a_service_client_reads_customers_only_inside_its_cases(api_as, make_case):
+    # Contract change (§9): service clients have no customer endpoint at all.
     client = api_as(scopes=["complaints:write", "complaints:read"])
     mine = client.post("/api/v1/complaints/", complaint_body(), format="json").json()
     other = make_case("new").customer
-    listed = {row["id"] for row in client.get("/api/v1/customers/").json()["results"]}
-    assert listed == {mine["customer"]["id"]}
-    assert client.get(f"/api/v1/customers/{other.pk}/").status_code == 404
+    assert client.get("/api/v1/customers/").status_code == 403
+    assert client.get(f"/api/v1/customers/{mine['customer']['id']}/").status_code == 403
+    assert client.get(f"/api/v1/customers/{other.pk}/").status_code == 403
     denied = client.patch(f"/api/v1/customers/{other.pk}/", {}, format="json")
     assert denied.status_code == 403
     body = {"email": other.email, "name": "Probe"}

@@ -15,7 +15,7 @@ from complaints import lifecycle
 from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
 from complaints.models import Case
 from complaints.services import case_assign, case_file
-from customers.models import Customer
+from customers.models import CustomerRef
 from customers.services import customer_match_or_create
 from tests.factories import CustomerFactory
 
@@ -174,6 +174,6 @@ def test_matching_one_external_ref_at_once_makes_one_customer():
 
     pairs, errors = split(results)
     assert errors == []
-    assert Customer.objects.filter(external_ref="shop-4711").count() == 1
+    assert CustomerRef.objects.filter(external_ref="shop-4711").count() == 1
     assert len({customer.pk for customer, _ in pairs}) == 1
     assert sum(created for _, created in pairs) == 1

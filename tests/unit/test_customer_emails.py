@@ -39,3 +39,40 @@ def test_a_customer_without_email_gets_no_mail(make_case, agent):
     case.customer.save()
     message_post(case=case, body="We are on it.", visibility="customer", by=agent)
     assert not Outbox.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+def test_a_message_sent_by_an_api_client_is_signed_by_the_team_not_the_client(
+    make_case,
+):
+    from complaints.actors import Actor
+
+    case = make_case("listening")
+    message_post(
+        case=case,
+        body="We have your order details.",
+        visibility="customer",
+        by=Actor.of_client("shop-backend"),
+    )
+    body = Outbox.objects.get(case=case).body
+    assert "api:" not in body and "shop-backend" not in body
+    assert "The customer care team" in body
+
+
+@pytest.mark.django_db
+def test_a_message_from_an_agent_is_signed_with_their_first_name(make_case, team):
+    from teams.services import staff_create
+    from tests.factories import PASSWORD
+
+    ada = staff_create(
+        username="a.lovelace7",
+        password=PASSWORD,
+        teams=[team],
+        first_name="Ada",
+        last_name="Lovelace",
+    )
+    case = make_case("listening")
+    message_post(case=case, body="I am on it.", visibility="customer", by=ada)
+    body = Outbox.objects.get(case=case).body
+    assert "Ada, for the customer care team" in body
+    assert "a.lovelace7" not in body

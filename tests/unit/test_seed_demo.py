@@ -126,8 +126,11 @@ def test_the_printed_key_is_the_one_live_demo_key(seeded):
     assert not ApiClient.objects.is_valid(first_key)
     live = ApiClient.objects.get_from_key(second_key)
     assert live.user is None and "complaints:read" in live.scopes
-    # The case it filed follows the live key, so the client still sees it.
-    assert Case.objects.filter(api_client=live).exists()
+    # The case it filed follows the live key, so the client still sees it,
+    # with the customer as the demo shop sent them.
+    filed = Case.objects.filter(api_client=live)
+    assert filed.exists()
+    assert all(case.api_filing.customer["email"] for case in filed)
 
 
 def test_roles_and_teams(seeded):

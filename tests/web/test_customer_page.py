@@ -86,3 +86,19 @@ def test_case_page_queries_do_not_grow_with_history(
     with django_assert_max_num_queries(few):
         agent_client.get(f"/cases/{case.reference}/")
     assert _case_page_queries(agent_client, case) == few
+
+
+def test_a_manager_opens_any_customer_even_one_without_cases(manager_client):
+    customer = CustomerFactory(name="Lonely Customer")
+    response = manager_client.get(f"/customers/{customer.pk}/")
+    assert response.status_code == 200
+    assert "Lonely Customer" in response.content.decode()
+
+
+def test_a_lead_opens_the_customers_of_their_teams_only(
+    lead_client, make_case, other_team
+):
+    ours = make_case("new").customer
+    theirs = CaseFactory.file(team=other_team).customer
+    assert lead_client.get(f"/customers/{ours.pk}/").status_code == 200
+    assert lead_client.get(f"/customers/{theirs.pk}/").status_code == 404

@@ -115,6 +115,51 @@ def test_leaving_consent_unticked_never_withdraws_it_from_an_existing_customer(
     assert existing.consent_to_contact is True
 
 
+def test_filing_with_a_known_email_never_gives_that_customer_consent(client, db):
+    existing = CustomerFactory(email="ada@example.com", consent_to_contact=False)
+    client.post(URL, complaint(email="ADA@example.com", consent="on"))
+    existing.refresh_from_db()
+    assert existing.consent_to_contact is False
+    assert existing.consent_updated_at is None
+    assert not Event.objects.filter(kind="consent_changed").exists()
+
+
+def test_the_link_shown_after_filing_cannot_see_or_change_the_customers_consent(
+    client, db
+):
+    existing = CustomerFactory(email="ada@example.com", consent_to_contact=True)
+    response = client.post(URL, complaint())
+    token = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    page = client.get(f"/status/{token}/").content.decode()
+    assert "You've said we may contact you" not in page
+    assert "use the link in the email" in page
+    client.post(f"/status/{token}/consent/", {"consent": "no"})
+    existing.refresh_from_db()
+    assert existing.consent_to_contact is True
+    assert not Event.objects.filter(kind="consent_changed").exists()
+
+
+def test_the_emailed_link_still_changes_consent(client, db):
+    existing = CustomerFactory(email="ada@example.com", consent_to_contact=True)
+    client.post(URL, complaint())
+    row = Outbox.objects.get(case__customer=existing)
+    token = row.body.split("/status/")[1].split("/")[0]
+    assert (
+        "You've said we may contact you"
+        in client.get(f"/status/{token}/").content.decode()
+    )
+    client.post(f"/status/{token}/consent/", {"consent": "no"})
+    existing.refresh_from_db()
+    assert existing.consent_to_contact is False
+
+
+def test_filing_with_a_known_email_keeps_the_stored_name(client, db):
+    existing = CustomerFactory(email="ada@example.com", name="Ada Byron")
+    client.post(URL, complaint(name="Somebody Else"))
+    existing.refresh_from_db()
+    assert existing.name == "Ada Byron"
+
+
 def test_a_chosen_active_category_is_filed_with_the_case(client, db, team):
     category = Category.objects.create(
         name="Delivery", slug="delivery", default_team=team

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
-
 from complaints.models import OPEN_STAGES, Case, CloseReason, Offer
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
@@ -110,11 +108,3 @@ def _risks(
     if low:
         risks.append("low satisfaction at a follow-up")
     return risks
-
-
-def customer_visible_to(user, customer_id: int) -> Customer | None:
-    """Return the customer if `user` may see at least one of their cases."""
-    visible = cases_visible_to(user).filter(customer_id=customer_id)
-    return Customer.objects.filter(
-        Q(pk=customer_id), Q(pk__in=visible.values("customer_id"))
-    ).first()

@@ -6,13 +6,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..selectors.history import customer_history, customer_visible_to
+from customers.selectors import customer_for
+
+from ..selectors.history import customer_history
 
 
 @login_required
 @require_GET
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = customer_visible_to(request.user, customer_id)
+    customer = customer_for(request.user, customer_id)
     if customer is None:
         raise Http404("No such customer.")
     history = customer_history(customer=customer, user=request.user, now=timezone.now())

@@ -1,0 +1,67 @@
+"""Reads of customers that encode visibility: who may see and edit which customer.
+
+Customers are shared records (CONTRACT §9), so one rule decides for every path
+(API, pages, admin-free lookups):
+
+- managers (and superusers) see every customer;
+- agents and team leads see a customer who has a case they may see
+  (`complaints.selectors.cases_visible_to`, so triage and assignee rules follow);
+- a service API client (a key without a user) sees no customer record at all:
+  it meets a customer only inside the cases it filed, as what it sent itself;
+- anyone else sees nobody.
+
+Whoever may see a customer may also edit them; creating a customer outside
+filing is for managers. The complaints core sits above this app, so its
+selector is imported inside the functions.
+"""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from teams.models import Role
+from teams.selectors import role_of
+
+from .models import Customer, CustomerRef
+
+
+def is_service_client(user: Any) -> bool:
+    """A key without a user: it carries its API client and has no primary key."""
+    return getattr(user, "client", None) is not None and getattr(user, "pk", 1) is None
+
+
+def customers_visible_to(user: Any) -> QuerySet[Customer]:
+    """Return the customers `user` may see and edit (none for strangers)."""
+    if user is None or is_service_client(user):
+        return Customer.objects.none()
+    role = role_of(user)
+    if role == Role.MANAGER:
+        return Customer.objects.all()
+    if role in (Role.AGENT, Role.TEAM_LEAD):
+        from complaints.selectors import cases_visible_to
+
+        return Customer.objects.filter(
+            pk__in=cases_visible_to(user).values("customer_id")
+        )
+    return Customer.objects.none()
+
+
+def customer_for(user: Any, customer_id: int) -> Customer | None:
+    """Return the customer with `customer_id` if `user` may see them, else None."""
+    return customers_visible_to(user).filter(pk=customer_id).first()
+
+
+def may_create_customers(user: Any) -> bool:
+    """Whether `user` may create a customer record outside filing (managers only).
+
+    Matching a customer by email would otherwise show an agent a customer of
+    another team, and a customer with no case is visible to managers only.
+    """
+    return not is_service_client(user) and role_of(user) == Role.MANAGER
+
+
+def customer_refs_all() -> QuerySet[CustomerRef]:
+    """Refs with their clients, oldest first: every filing system's id for the
+    customers a caller may already see (staff only; never a service client).
+    """
+    return CustomerRef.objects.select_related("client").order_by("id")
