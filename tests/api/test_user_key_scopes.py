@@ -63,7 +63,12 @@ def test_a_user_key_without_scopes_holds_every_scope(lead, make_case):
     case = make_case("new")
     printed, key = issue("crm", "--user", lead.get_username())
     stored = ApiClient.objects.get(name="crm").scopes
-    assert set(stored) == {"complaints:write", "complaints:read", "cases:manage"}
+    assert set(stored) == {
+        "complaints:write",
+        "complaints:read",
+        "cases:manage",
+        "webhooks:manage",
+    }
     assert f"scopes: {', '.join(stored)}" in printed
     moved = client_with(key).post(
         f"/api/v1/complaints/{case.reference}/transitions/",
