@@ -61,9 +61,23 @@ def assignment_check(
 ) -> Team | None:
     """Refuse a hand-on the rule forbids; return the team a Triage case joins.
 
-    Raises ActionForbidden (the actor may not do this) or DomainError naming
-    `assignee` (that person may not take this case).
+    Raises DomainError naming `assignee` (that person may not take this
+    case), checked first, or ActionForbidden (the actor may not hand it on).
     """
+    if (
+        assignee is not None
+        and not assignable_users(case).filter(pk=assignee.pk).exists()
+    ):
+        if not assignee.is_active or role_of(assignee) is None:
+            detail = f"{assignee.get_username()} is not active staff."
+        elif case.team_id is None:
+            detail = (
+                f"{assignee.get_username()} is not in exactly one team; "
+                "route the case to a team first."
+            )
+        else:
+            detail = f"{assignee.get_username()} is not in the case's team."
+        raise DomainError(detail, ["assignee"])
     user = _acting_user(as_actor(by))
     if user is not None and not _leads_case(user, case):
         takes = (
@@ -77,15 +91,6 @@ def assignment_check(
             raise ActionForbidden(HAND_ON_REFUSED)
     if assignee is None:
         return None
-    if not assignable_users(case).filter(pk=assignee.pk).exists():
-        if case.team_id is None:
-            detail = (
-                f"{assignee.get_username()} is not in exactly one team; "
-                "route the case to a team first."
-            )
-        else:
-            detail = f"{assignee.get_username()} is not in the case's team."
-        raise DomainError(detail, ["assignee"])
     if case.team_id is None:
         return Team.objects.get(members__user=assignee)
     return None

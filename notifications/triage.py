@@ -12,23 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import Case
-from teams.models import Role
-from teams.selectors import managers
+from teams.selectors import managers, team_leads
 
 from .models import Notification, NotificationKind
 from .services import notifications_create, outbox_enqueue_on_commit
 
 
 def triage_recipients() -> list:
-    """Every active team lead; the active managers when there is no lead."""
-    from django.contrib.auth import get_user_model
-
-    leads = list(
-        get_user_model()
-        .objects.filter(is_active=True, staff__role=Role.TEAM_LEAD)
-        .order_by("id")
-    )
-    return leads or list(managers())
+    """Every active team lead (a Triage case's leads); the managers if none."""
+    return list(team_leads(None)) or list(managers())
 
 
 def triage_announce(*, case_id: int) -> int:
