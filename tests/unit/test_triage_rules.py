@@ -106,3 +106,12 @@ def test_routing_away_unassigns_someone_outside_the_new_team(
     assert routed.assignee is None
     kinds = list(routed.events.values_list("kind", flat=True))
     assert kinds[-2:] == ["routed", "assigned"]
+
+
+def test_the_leads_of_a_triage_case_are_every_lead(people, make_case):
+    from notifications.selectors import case_leads, case_watchers
+
+    case = make_case("new", team=None, by=people["lead"])
+    leads = {people["lead"].pk, people["other_lead"].pk, people["loner"].pk}
+    assert {u.pk for u in case_leads(case)} == leads
+    assert {u.pk for u in case_watchers(case)} == leads
