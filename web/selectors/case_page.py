@@ -134,6 +134,8 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
     ]
     role = role_of(user)
+    may_route = allowed(lambda: route_check(case=case, by=user))
+    plans_followups = case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
     return {
         "steps": stepper(case),
         "purpose": PURPOSE[case.stage],
@@ -154,11 +156,11 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "may_assign_others": role in (Role.TEAM_LEAD, Role.MANAGER),
         "may_take": case.assignee_id != user.pk
         and allowed(lambda: assignment_check(case=case, assignee=user, by=user)),
-        "may_route": allowed(lambda: route_check(case=case, by=user)),
-        "teams": list(Team.objects.all()),
-        "assignable": list(assignable_users(case)),
-        "followup_owners": list(staff_who_may_see(case)),
-        "proposals": followup_proposals(case=case)
-        if case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
+        "may_route": may_route,
+        "teams": list(Team.objects.all()) if may_route else [],
+        "assignable": list(assignable_users(case))
+        if role in (Role.TEAM_LEAD, Role.MANAGER)
         else [],
+        "followup_owners": list(staff_who_may_see(case)) if plans_followups else [],
+        "proposals": followup_proposals(case=case) if plans_followups else [],
     }
