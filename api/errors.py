@@ -2,6 +2,8 @@
 
 How domain refusals map to HTTP (documented in the schema's components):
 
+- `ActionForbidden` → 403 (the caller's role may not do this, e.g. an agent
+  handing a case to someone else: CONTRACT §9's hand-on rule);
 - `StaleVersion` → 412 (the `If-Match` tag, or the version read, is stale);
 - `TransitionRefused` → 409 with `unmet`: every unmet prerequisite as
   `{"code", "message"}` (the message is `complaints.lifecycle.describe`'s wording);
@@ -18,7 +20,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
+from complaints.exceptions import (
+    ActionForbidden,
+    DomainError,
+    StaleVersion,
+    TransitionRefused,
+)
 from complaints.lifecycle import describe
 
 PROBLEM = "application/problem+json"
@@ -37,6 +44,8 @@ INPUT_FIELDS = frozenset(
         "body",
         "visibility",
         "assignee",
+        "owner",
+        "team",
         "counter_request",
         "reason",
         "a due time in the future",
@@ -99,6 +108,8 @@ def _domain_problem(exc: DomainError) -> Response:
         return problem(
             412, exc.title, exc.detail, type="stale-version", version=exc.actual
         )
+    if isinstance(exc, ActionForbidden):
+        return problem(403, exc.title, exc.detail, type="forbidden")
     if isinstance(exc, TransitionRefused):
         return problem(
             409,

@@ -59,3 +59,9 @@ class RelationshipEndRefused(DomainError):
 
     def __init__(self, missing: list[str]) -> None:
         super().__init__("Finish what is open first: " + ", ".join(missing), missing)
+
+
+class ActionForbidden(DomainError):
+    """The acting party's role does not allow this (the API answers 403)."""
+
+    title = "Not allowed"

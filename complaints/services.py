@@ -1,24 +1,23 @@
 """Writes to cases other than stage and offer moves (those live in `lifecycle`).
 
 Each service runs in one transaction, bumps the case version and appends its
-timeline event.
+timeline event. Assigning and routing live in `assignment` (re-exported here).
 """
 
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
 from sla import services as sla_services
-from teams.models import Role, Team
-from teams.selectors import role_of, team_ids_of
+from teams.models import Team
 
 from .actors import Actor, as_actor, customer_facing_name
-from .exceptions import DomainError, StaleVersion
+from .assignment import _locked, assignment_check, case_assign, case_route, route_check
+from .exceptions import DomainError
 from .models import (
     Case,
     Category,
@@ -33,6 +32,19 @@ from .models import (
 )
 from .timeline import record_event
 
+__all__ = [
+    "assignment_check",
+    "case_assign",
+    "case_escalate",
+    "case_file",
+    "case_route",
+    "case_set_awaiting_customer",
+    "case_update",
+    "message_post",
+    "reference_next",
+    "route_check",
+]
+
 EDITABLE = (
     "priority",
     "category",
@@ -41,7 +53,6 @@ EDITABLE = (
     "restatement",
     "desired_outcome",
     "root_cause",
-    "team",
 )
 
 
@@ -115,31 +126,17 @@ def case_file(
     # take the number last, so the lock covers two statements, not the filing.
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
+    if team is None:
+        _announce_triage(case)
     return case
 
 
-def case_assign(
-    *,
-    case: Case,
-    assignee: AbstractBaseUser | None,
-    by: Actor | Any = None,
-    expected_version: int | None = None,
-) -> Case:
-    """Give the case to `assignee` (None unassigns); raise DomainError, StaleVersion."""
-    actor = as_actor(by)
-    with transaction.atomic():
-        case = _locked(case, expected_version)
-        if assignee is not None:
-            _check_assignable(case, assignee)
-        before = case.assignee.get_username() if case.assignee else None
-        after = assignee.get_username() if assignee else None
-        if before == after:
-            return case
-        case.assignee = assignee
-        case.version += 1
-        case.save(update_fields=["assignee", "version", "updated_at"])
-        record_event(case, EventKind.ASSIGNED, by=actor, before=before, after=after)
-    return case
+def _announce_triage(case: Case) -> None:
+    """Tell the leads (managers if none) of a case filed with no team, after commit."""
+    from notifications.triage import triage_announce
+
+    case_id = case.pk
+    transaction.on_commit(lambda: triage_announce(case_id=case_id), robust=True)
 
 
 def case_update(
@@ -310,23 +307,6 @@ def _email_customer(case: Case, message: Message) -> None:
         case=case,
     )
     outbox_enqueue_on_commit([outbox_id])
-
-
-def _locked(case: Case, expected_version: int | None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.reference, expected_version, locked.version)
-    return locked
-
-
-def _check_assignable(case: Case, user: AbstractBaseUser) -> None:
-    role = role_of(user)
-    if role is None or not user.is_active:
-        raise DomainError(f"{user.get_username()} is not active staff.", ["assignee"])
-    if role != Role.MANAGER and case.team_id and case.team_id not in team_ids_of(user):
-        raise DomainError(
-            f"{user.get_username()} is not in the case's team.", ["assignee"]
-        )
 
 
 def _plain(value: Any) -> Any:

@@ -14,6 +14,7 @@ from complaints.actors import Actor, as_actor
 from complaints.exceptions import FollowUpRefused
 from complaints.lifecycle import followups_cancel_open, transition
 from complaints.models import Case, EventKind, Stage
+from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
@@ -32,6 +33,7 @@ def followup_schedule(
 ) -> FollowUp:
     """Schedule a follow-up on a resolved case; needs the customer's consent.
 
+    The owner (the assignee if omitted) must be staff who may see the case.
     The first one moves a resolved case on to following_up. Raises
     FollowUpRefused.
     """
@@ -53,9 +55,16 @@ def followup_schedule(
             raise FollowUpRefused(
                 "This follow-up cannot be scheduled: " + ", ".join(missing), missing
             )
+        owner = owner or case.assignee or actor.user
+        if owner is not None and not _may_see(owner, case):
+            raise FollowUpRefused(
+                f"The follow-up's owner must be staff who may see {case.reference}; "
+                f"{owner.get_username()} may not.",
+                ["owner"],
+            )
         followup = FollowUp.objects.create(
             case=case,
-            owner=owner or case.assignee or actor.user,
+            owner=owner,
             due_at=due_at,
             channel=channel,
             note=note.strip(),
@@ -150,3 +159,7 @@ def _touch(case: Case) -> None:
     # The case's follow-ups are part of what its version (the ETag) stands for.
     case.version += 1
     case.save(update_fields=["version", "updated_at"])
+
+
+def _may_see(user: AbstractBaseUser, case: Case) -> bool:
+    return staff_who_may_see(case).filter(pk=user.pk).exists()

@@ -38,12 +38,15 @@ def is_lead_or_manager(user: AbstractBaseUser | AnonymousUser | None) -> bool:
 
 
 def team_leads(team: Team | None) -> QuerySet:
-    """Return the active team leads of `team` (none when team is None)."""
-    if team is None:
-        return User.objects.none()
-    return User.objects.filter(
-        is_active=True, staff__role=Role.TEAM_LEAD, staff__teams=team
-    ).order_by("id")
+    """Return the active team leads of `team`; of every team when None.
+
+    A case with no team waits in Triage, which every team lead sees, so its
+    leads are all of them.
+    """
+    leads = User.objects.filter(is_active=True, staff__role=Role.TEAM_LEAD)
+    if team is not None:
+        leads = leads.filter(staff__teams=team)
+    return leads.order_by("id")
 
 
 def managers() -> QuerySet:

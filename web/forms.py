@@ -19,6 +19,9 @@ SUGGESTED_APOLOGY = (
 TEXT = {"rows": 3}
 
 
+ID_MAX = 2**31 - 1  # a database id; larger numbers name nobody
+
+
 class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -122,7 +125,13 @@ class CloseForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    assignee = forms.IntegerField(label="Assign to", required=False)
+    assignee = forms.IntegerField(
+        label="Assign to", required=False, min_value=1, max_value=ID_MAX
+    )
+
+
+class RouteForm(VersionedForm):
+    team = forms.IntegerField(label="Route to", min_value=1, max_value=ID_MAX)
 
 
 class MessageForm(forms.Form):
@@ -173,6 +182,9 @@ class FollowUpForm(forms.Form):
         label="How", choices=FollowUpChannel.choices, initial=FollowUpChannel.PHONE
     )
     note = forms.CharField(label="Note", required=False, max_length=2000)
+    owner = forms.IntegerField(
+        label="Who calls", required=False, min_value=1, max_value=ID_MAX
+    )
 
 
 class FollowUpCompleteForm(forms.Form):

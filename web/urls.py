@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
+    path("cases/<str:reference>/route/", case.case_route_view, name="case_route"),
     path("cases/<str:reference>/start/", case.case_start, name="case_start"),
     path(
         "cases/<str:reference>/listening/", case.case_listening, name="case_listening"

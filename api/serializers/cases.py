@@ -231,7 +231,16 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CasePatchIn(serializers.Serializer):
-    assignee = StaffField(required=False, allow_null=True, help_text="A username.")
+    assignee = StaffField(
+        required=False,
+        allow_null=True,
+        help_text="A username of someone who may take the case: a member of its "
+        "team or a manager (a case with no team: someone in exactly one team, "
+        "whose team it joins). Handing a case to someone else is for team leads "
+        "and managers (403 otherwise); an agent may take an unassigned case of "
+        "their team or hand their own back with null. Someone who may not take "
+        "the case is 422.",
+    )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     category = serializers.SlugRelatedField(
         slug_field="slug",

@@ -111,7 +111,10 @@ class FollowUpIn(serializers.Serializer):
         max_length=5_000, required=False, allow_blank=True, default=""
     )
     owner = StaffField(
-        required=False, allow_null=True, help_text="Username; the assignee if omitted."
+        required=False,
+        allow_null=True,
+        help_text="Username of staff who may see the case (a member of its team or "
+        "a manager; 422 otherwise); the assignee if omitted.",
     )
 
 

@@ -43,6 +43,7 @@ class EventKind(models.TextChoices):
     SLA_WARNING = "sla_warning", "warned that a deadline is near"
     SLA_BREACHED = "sla_breached", "recorded a missed deadline"
     LINKS_REVOKED = "links_revoked", "ended the customer's old links"
+    ROUTED = "routed", "routed the case to a team"
 
 
 class EventQuerySet(models.QuerySet):

@@ -143,8 +143,7 @@ def test_the_editable_fields_are_the_descriptive_ones():
         "restatement",
         "desired_outcome",
         "root_cause",
-        "team",
-    }
+    }  # the team changes only through case_route (or a Triage assignment)
 
 
 def test_an_edit_records_slugs_for_related_objects(make_case, agent):

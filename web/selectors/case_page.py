@@ -1,20 +1,23 @@
 """Everything the case page shows, loaded in a fixed number of queries."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
 
+from complaints.assignment import assignment_check, route_check
+from complaints.exceptions import DomainError
 from complaints.lifecycle import describe, rules
 from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
-from complaints.selectors import cases_visible_to
+from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
-from teams.models import Role
-from teams.selectors import role_of, team_ids_of
+from teams.models import Role, Team
+from teams.selectors import role_of
 
 from ..deadlines import CalendarBook, calendar_id_of, deadline_label
 
@@ -95,16 +98,13 @@ def cost_totals(offers: list[Offer]) -> dict[str, dict[str, Decimal]]:
     return dict(sorted(totals.items()))
 
 
-def assignable_staff(*, case: Case | None, user) -> QuerySet:
-    """Who `user` may hand cases to: members of the case's team (all staff for none)."""
-    staff = User.objects.filter(is_active=True, staff__isnull=False)
-    if case is not None and case.team_id:
-        staff = staff.filter(staff__teams=case.team_id) | staff.filter(
-            staff__role=Role.MANAGER
-        )
-    elif role_of(user) != Role.MANAGER:
-        staff = staff.filter(staff__teams__in=team_ids_of(user))
-    return staff.distinct().order_by("username")
+def allowed(check: Callable[[], Any]) -> bool:
+    """Whether a rule's check passes (to offer only the buttons that would work)."""
+    try:
+        check()
+    except DomainError:
+        return False
+    return True
 
 
 def case_loaded(user, reference: str) -> Case | None:
@@ -134,6 +134,8 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
     ]
     role = role_of(user)
+    may_route = allowed(lambda: route_check(case=case, by=user))
+    plans_followups = case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
     return {
         "steps": stepper(case),
         "purpose": PURPOSE[case.stage],
@@ -152,8 +154,13 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "events": list(case.events.all()),
         "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),
         "may_assign_others": role in (Role.TEAM_LEAD, Role.MANAGER),
-        "assignable": list(assignable_staff(case=case, user=user)),
-        "proposals": followup_proposals(case=case)
-        if case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
+        "may_take": case.assignee_id != user.pk
+        and allowed(lambda: assignment_check(case=case, assignee=user, by=user)),
+        "may_route": may_route,
+        "teams": list(Team.objects.all()) if may_route else [],
+        "assignable": list(assignable_users(case))
+        if role in (Role.TEAM_LEAD, Role.MANAGER)
         else [],
+        "followup_owners": list(staff_who_may_see(case)) if plans_followups else [],
+        "proposals": followup_proposals(case=case) if plans_followups else [],
     }

@@ -22,6 +22,7 @@ from django.db.models import (
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
 from complaints.selectors import cases_search, cases_visible_to, overdue_q
 from sla.models import Deadline
+from teams.selectors import is_lead_or_manager
 
 RECENTLY_CLOSED = timedelta(days=7)
 
@@ -36,6 +37,7 @@ class Queue:
 QUEUES: tuple[Queue, ...] = (
     Queue("mine", "Mine", "Open cases assigned to you"),
     Queue("unassigned", "Unassigned", "Open cases in your teams nobody has taken"),
+    Queue("triage", "Triage", "Open cases with no team yet: route them to one"),
     Queue("due_soon", "Due soon", "A deadline is close (past its warning point)"),
     Queue("overdue", "Overdue", "A deadline has passed"),
     Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
@@ -44,6 +46,15 @@ QUEUES: tuple[Queue, ...] = (
     Queue("all", "All open", "Every open case you can see"),
 )
 QUEUE_KEYS = {q.key for q in QUEUES}
+LEADS_ONLY = {"triage"}
+
+
+def queues_for(user) -> tuple[Queue, ...]:
+    """The queues `user` works from: Triage only for team leads and managers."""
+    if is_lead_or_manager(user):
+        return QUEUES
+    return tuple(q for q in QUEUES if q.key not in LEADS_ONLY)
+
 
 SORTS: dict[str, tuple[str, tuple]] = {
     "due": (
@@ -77,8 +88,10 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
     open_ = Q(stage__in=OPEN_STAGES)
     if key == "mine":
         return open_ & Q(assignee_id=user.pk)
-    if key == "unassigned":
-        return open_ & Q(assignee__isnull=True)
+    if key == "unassigned":  # Triage has its own queue
+        return open_ & Q(assignee__isnull=True, team__isnull=False)
+    if key == "triage":
+        return open_ & Q(team__isnull=True)
     if key == "due_soon":
         soon = _running().filter(warn_at__lte=now, due_at__gt=now)
         return open_ & Q(Exists(soon))
@@ -129,7 +142,7 @@ def inbox_counts(*, user, now: datetime) -> dict[str, int]:
     visible = cases_visible_to(user)
     return {
         q.key: visible.filter(queue_q(q.key, user=user, now=now)).count()
-        for q in QUEUES
+        for q in queues_for(user)
     }
 
 

@@ -14,9 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
+from complaints.exceptions import (
+    ActionForbidden,
+    DomainError,
+    StaleVersion,
+    TransitionRefused,
+)
 from complaints.lifecycle import describe
 from complaints.models import Case, Stage
+from complaints.selectors import case_visible
 
 from .. import forms
 from ..selectors.case_page import case_loaded, case_page
@@ -114,8 +120,13 @@ def run_action(
     call: Callable[[dict[str, Any]], Any],
     success: str,
     anchor: str = "",
+    may_leave: bool = False,
 ) -> HttpResponse:
-    """Validate, call the service, and redirect; re-render with the reason on refusal."""
+    """Validate, call the service, and redirect; re-render with the reason on refusal.
+
+    A refusal by role is 403, any other refusal 409. With `may_leave` (assign,
+    route), a case the user may no longer see sends them to the inbox.
+    """
     if not form.is_valid():
         return render_case(request, case, status=400, failed=key, form=form)
     try:
@@ -137,9 +148,12 @@ def run_action(
         )
     except DomainError as exc:
         problem = {"kind": "error", "detail": exc.detail}
+        code = 403 if isinstance(exc, ActionForbidden) else 409
         return render_case(
-            request, case, status=409, failed=key, form=form, problem=problem
+            request, case, status=code, failed=key, form=form, problem=problem
         )
     forget_counts(request.user)
     messages.success(request, success)
+    if may_leave and not case_visible(request.user, case):
+        return redirect("web:inbox")
     return redirect(case.get_absolute_url() + anchor)

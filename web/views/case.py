@@ -14,14 +14,14 @@ from complaints.pitch import pitch_warnings
 from complaints.selectors import case_for_user
 from complaints.services import (
     case_assign,
+    case_route,
     case_set_awaiting_customer,
     case_update,
     message_post,
 )
-from teams.selectors import is_lead_or_manager
+from teams.models import Team
 
 from .. import forms
-from ..selectors.case_page import assignable_staff
 from .base import case_or_404, render_case, run_action
 
 User = get_user_model()
@@ -245,7 +245,13 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
     if request.htmx and request.POST.get("from") == "inbox":
         return row_response(request, case, form, take)
     return run_action(
-        request, case, key="assign", form=form, call=take, success="The case is yours."
+        request,
+        case,
+        key="assign",
+        form=form,
+        call=take,
+        success="The case is yours.",
+        may_leave=True,
     )
 
 
@@ -259,18 +265,9 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     def assign(d):
         assignee = None
         if d["assignee"]:
-            assignee = (
-                assignable_staff(case=case, user=request.user)
-                .filter(pk=d["assignee"])
-                .first()
-            )
+            assignee = User.objects.filter(pk=d["assignee"]).first()
             if assignee is None:
-                raise DomainError("You cannot assign the case to that person.")
-        if assignee != request.user and not is_lead_or_manager(request.user):
-            raise DomainError(
-                "Only a team lead or a manager hands a case to someone else; "
-                "you can take it yourself."
-            )
+                raise DomainError("No such person.", ["assignee"])
         return case_assign(
             case=case, assignee=assignee, by=request.user, expected_version=d["version"]
         )
@@ -279,7 +276,42 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
     if request.htmx and request.POST.get("from") == "inbox":
         return row_response(request, case, form, assign)
     return run_action(
-        request, case, key="assign", form=form, call=assign, success="Assignment saved."
+        request,
+        case,
+        key="assign",
+        form=form,
+        call=assign,
+        success="Assignment saved.",
+        may_leave=True,
+    )
+
+
+@login_required
+@require_POST
+def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
+    from .inbox import row_response
+
+    case = case_or_404(request, reference)
+
+    def route(d):
+        team = Team.objects.filter(pk=d["team"]).first()
+        if team is None:
+            raise DomainError("No such team.", ["team"])
+        return case_route(
+            case=case, team=team, by=request.user, expected_version=d["version"]
+        )
+
+    form = forms.RouteForm(request.POST)
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, route)
+    return run_action(
+        request,
+        case,
+        key="route",
+        form=form,
+        call=route,
+        success="Routed to the team.",
+        may_leave=True,
     )
 
 

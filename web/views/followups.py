@@ -1,9 +1,11 @@
 """Follow-up actions: consent, scheduling (with the proposed cadence), completing."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from complaints.exceptions import FollowUpRefused
 from complaints.selectors import cases_visible_to
 from customers.services import customer_set_consent
 from followups.models import FollowUp
@@ -27,11 +29,22 @@ def followup_create(request: HttpRequest, reference: str) -> HttpResponse:
             due_at=d["due_at"],
             channel=d["channel"],
             note=d["note"],
+            owner=_owner(d["owner"]),
             by=request.user,
         ),
         success="Follow-up scheduled.",
         anchor="#followups",
     )
+
+
+def _owner(user_id: int | None):
+    """The staff member picked to call (None: the service's default)."""
+    if user_id is None:
+        return None
+    owner = get_user_model().objects.filter(pk=user_id).first()
+    if owner is None:
+        raise FollowUpRefused("No such person to own the follow-up.", ["owner"])
+    return owner
 
 
 @login_required

@@ -9,23 +9,22 @@ from django.views.decorators.http import require_GET
 
 from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
-from complaints.selectors import cases_visible_to
+from complaints.selectors import assignable_users_by_team, cases_visible_to
 from notifications.selectors import notifications_for, unread_count
-from teams.models import Role
-from teams.selectors import role_of
+from teams.models import Team
+from teams.selectors import is_lead_or_manager, role_of
 
 from .. import forms
 from ..deadlines import CalendarBook, calendar_id_of, due_label
-from ..selectors.case_page import assignable_staff
 from ..selectors.inbox import (
     QUEUE_KEYS,
-    QUEUES,
     SORTS,
     InboxFilters,
     forget_counts,
     inbox_case_ids,
     inbox_counts_cached,
     inbox_rows,
+    queues_for,
     with_list_columns,
 )
 
@@ -33,14 +32,16 @@ PAGE_SIZE = 25
 NOTIFICATIONS = 5
 
 
-def parse_filters(query: QueryDict, *, default_queue: str) -> InboxFilters:
+def parse_filters(
+    query: QueryDict, *, default_queue: str, keys: set[str] = QUEUE_KEYS
+) -> InboxFilters:
     def as_int(name: str) -> int | None:
         value = query.get(name, "")
         return int(value) if value.isdigit() and len(value) < 12 else None
 
     queue = query.get("queue", default_queue)
     return InboxFilters(
-        queue=queue if queue in QUEUE_KEYS else default_queue,
+        queue=queue if queue in keys else default_queue,
         stage=query.get("stage", ""),
         priority=query.get("priority", ""),
         category=as_int("category"),
@@ -67,7 +68,10 @@ def decorate(cases, now) -> None:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    filters = parse_filters(request.GET, default_queue="mine")
+    queues = queues_for(request.user)
+    filters = parse_filters(
+        request.GET, default_queue="mine", keys={q.key for q in queues}
+    )
     counts = inbox_counts_cached(user=request.user, now=now)
     paginator = Paginator(
         inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
@@ -78,10 +82,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = inbox_rows(list(page.object_list))
     decorate(page.object_list, now)
+    may_hand_on = is_lead_or_manager(request.user)
+    if may_hand_on:
+        attach_assignable(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "queues": QUEUES,
+        "queues": queues,
         "counts": counts,
         "filters": filters,
         "page": page,
@@ -91,7 +98,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "categories": list(Category.objects.filter(active=True)),
         "query": params.urlencode(),
         "is_staff_member": role_of(request.user) is not None,
-        **_assign_context(request.user),
+        "may_assign_others": may_hand_on,
+        "teams": list(Team.objects.all()) if may_hand_on else [],
         "unread": unread_count(request.user),
         "notifications": list(
             notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
@@ -100,10 +108,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, "web/inbox.html", context)
 
 
+def attach_assignable(cases) -> None:
+    """Give each row `assignable`: who may take that case (two queries in all)."""
+    offered = assignable_users_by_team({case.team_id for case in cases})
+    for case in cases:
+        case.assignable = offered[case.team_id]
+
+
 def row_response(
     request: HttpRequest, case, form: forms.VersionedForm, call
 ) -> HttpResponse:
-    """Run a take/assign `call` and answer with the case's refreshed row (htmx)."""
+    """Run a take/assign/route `call` and answer with the case's refreshed row (htmx).
+
+    A case that left what the user may see (routed or handed to another team)
+    answers with a one-line row saying so.
+    """
     error = ""
     if not form.is_valid():
         error = "The page is out of date; reload it."
@@ -117,7 +136,12 @@ def row_response(
         else:
             forget_counts(request.user)
     row = with_list_columns(cases_visible_to(request.user).filter(pk=case.pk)).first()
+    if row is None:
+        return render(request, "web/_inbox_row_gone.html", {"case": case})
     decorate([row], timezone.now())
+    may_hand_on = is_lead_or_manager(request.user)
+    if may_hand_on:
+        attach_assignable([row])
     return render(
         request,
         "web/_inbox_row.html",
@@ -125,16 +149,7 @@ def row_response(
             "case": row,
             "row_error": error,
             "just_taken": not error,
-            **_assign_context(request.user),
+            "may_assign_others": may_hand_on,
+            "teams": list(Team.objects.all()) if may_hand_on else [],
         },
     )
-
-
-def _assign_context(user) -> dict:
-    """Who a lead or manager may hand cases to from the inbox (one query)."""
-    if role_of(user) not in (Role.TEAM_LEAD, Role.MANAGER):
-        return {"may_assign_others": False, "assignable": []}
-    return {
-        "may_assign_others": True,
-        "assignable": list(assignable_staff(case=None, user=user)[:200]),
-    }
