@@ -20,7 +20,7 @@ from .metrics import (
     FilterInvalid,
     filter_parse,
     may_see_dashboard,
-    metrics_summary_cached,
+    metrics_summary,
 )
 
 Rate = serializers.FloatField
@@ -228,11 +228,11 @@ class SummarySerializer(serializers.Serializer):
     customers = CustomersSerializer(
         help_text="Repeat complainants and customers at risk."
     )
-    long_as_of = serializers.DateTimeField(
+    as_of = serializers.DateTimeField(
         allow_null=True,
         help_text=(
-            "When `times` and `customers` were computed, for periods over 31 days "
-            "(they are reused for up to 5 minutes); null: computed for this answer."
+            "When the period figures were last refreshed (every minute); the "
+            "figures about now are live. Null: never refreshed yet."
         ),
     )
     categories = RankingSerializer(many=True, help_text=D["categories"])
@@ -277,5 +277,5 @@ class MetricsSummaryView(APIView):
             flt = filter_parse(user=request.user, params=request.query_params)
         except FilterInvalid as exc:
             raise ValidationError(exc.errors) from None
-        figures = metrics_summary_cached(user=request.user, flt=flt)
+        figures = metrics_summary(user=request.user, flt=flt)
         return Response(SummarySerializer(figures).data)

@@ -83,12 +83,8 @@ class MetricsFilter:
         )
 
     def case_q(self, prefix: str = "") -> Q:
-        """Visibility and dimensions as lookups on a case (`prefix`: the path to it).
-
-        Related rows (deadlines, offers…) are scoped with a join on their case
-        rather than an IN over every visible case, which the planner handles
-        far better on large tables.
-        """
+        """Visibility and dimensions as lookups on a case or its facts
+        (`prefix`: the path to them from a related row, e.g. "case__")."""
         lookups = {f"{prefix}{k}": v for k, v in self.dimensions().items()}
         if self.visible_team_ids is not None:
             lookups[f"{prefix}team_id__in"] = list(self.visible_team_ids)
@@ -106,21 +102,6 @@ class MetricsFilter:
         if self.channel:
             lookups["channel"] = self.channel
         return lookups
-
-    def columns(self) -> dict[str, Any]:
-        """The dimensions as values of the columns that store them (`team_id`,
-        `category_id`, `priority`, `channel`), as the rollups and the stored
-        durations do; the visible teams are `visible_team_ids`."""
-        return {
-            column: value
-            for column, value in (
-                ("team_id", self.team.pk if self.team else None),
-                ("category_id", self.category.pk if self.category else None),
-                ("priority", self.priority or None),
-                ("channel", self.channel or None),
-            )
-            if value is not None
-        }
 
     def query(self, **overrides: str) -> dict[str, str]:
         """The query parameters that reproduce this filter (for links and forms)."""
