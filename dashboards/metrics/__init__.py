@@ -14,7 +14,7 @@ figures about now are live.
 """
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -53,25 +53,9 @@ from .rows import (
 
 
 def metrics_summary(
-    *,
-    user: Any,
-    flt: MetricsFilter | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    now: datetime | None = None,
-    **dimensions: Any,
+    *, user: Any, flt: MetricsFilter, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Compute every dashboard figure over the cases `user` may see.
-
-    Pass a parsed `flt`, or `start`/`end` and slugs/values of `team`,
-    `category`, `priority`, `channel` (raises FilterInvalid on unknown ones).
-    """
-    if flt is None:
-        params = {k: v for k, v in dimensions.items() if v}
-        params.update(
-            {"from": start and start.isoformat(), "to": end and end.isoformat()}
-        )
-        flt = filter_parse(user=user, params=params)
+    """Compute every dashboard figure over the cases `user` may see."""
     now = now or timezone.now()
     cases = scoped_cases(user=user, flt=flt)
     facts = CaseFacts.objects.filter(flt.case_q())
