@@ -40,8 +40,9 @@ class Percentile(Aggregate):
 
     def as_sqlite(self, compiler, connection, **extra):
         # dash_percentile is registered on each SQLite connection (apps.py).
-        template = "dash_percentile(%(expressions)s, %(fraction)s)"
-        return self.as_sql(compiler, connection, template=template, **extra)
+        clone = self.copy()
+        clone.template = "dash_percentile(%(expressions)s, %(fraction)s)"
+        return clone.as_sql(compiler, connection, **extra)
 
 
 def within(name: str, flt: MetricsFilter, upper: datetime | None = None) -> Q:

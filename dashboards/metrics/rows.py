@@ -34,6 +34,7 @@ from .figures import TOP, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
+CENT = Decimal("0.01")
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 DECIDED = (*GRANTED, OfferStatus.DECLINED, OfferStatus.COUNTERED)
 
@@ -126,9 +127,9 @@ def _money(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "currency": row["currency"],
         "offers": row["n"],
-        "total": str(total),
-        "average": str((total / row["n"]).quantize(Decimal("0.01"))),
-        "granted_total": str(row["granted_total"] or Decimal("0.00")),
+        "total": str(total.quantize(CENT)),
+        "average": str((total / row["n"]).quantize(CENT)),
+        "granted_total": str((row["granted_total"] or Decimal(0)).quantize(CENT)),
     }
 
 
@@ -202,7 +203,7 @@ def skip_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
         data__move="skip",
     ).values_list("data__skipped", flat=True)
     counted: Counter = Counter()
-    for skipped in lists.iterator(chunk_size=5000):
+    for skipped in lists:
         counted.update(s for s in skipped or () if s in STAGE_ORDER)
     ranked = sorted(counted.items(), key=lambda kv: (-kv[1], STAGE_ORDER.index(kv[0])))
     return [{"stage": s, "label": Stage(s).label, "skips": n} for s, n in ranked]
