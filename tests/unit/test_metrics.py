@@ -14,7 +14,6 @@ from teams.models import Team
 from tests.factories import StaffFactory
 from tests.unit.test_metrics_dataset import NOW, build_march
 
-
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 
 
