@@ -223,3 +223,20 @@ def test_the_sqlite_percentile_interpolates_as_percentile_cont_does(db):
         found.append(agg.finalize())
     assert tuple(found) == pytest.approx(expected)
     assert _Percentile().finalize() is None
+
+
+def test_beat_refreshes_the_facts_every_minute_and_rebuilds_them_nightly(
+    make_case, settings
+):
+    from dashboards.tasks import refresh_dashboard, refresh_facts
+
+    schedule = {
+        e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["dashboards.tasks.refresh_facts"] == 60.0
+    assert "dashboards.tasks.refresh_dashboard" in schedule
+    case = make_case("new")
+    assert refresh_facts.apply().get() == 1
+    CaseFacts.objects.filter(case=case).update(priority="low")
+    assert refresh_dashboard.apply().get() == 1
+    assert CaseFacts.objects.get(case=case).priority == case.priority
