@@ -38,8 +38,8 @@ MARK = "facts"
 MAX_SPAN = timedelta(days=366 * 20)
 STILL_OPEN = datetime(9999, 12, 31, tzinfo=UTC)
 CLOCKS = {DeadlineKind.FIRST_RESPONSE: "fr", DeadlineKind.RESOLUTION: "res"}
-CASE_FIELDS = (
-    "pk",
+# Copied from the case as they are; then what the figures derive from.
+COPIED = (
     "team_id",
     "category_id",
     "root_cause_id",
@@ -47,12 +47,16 @@ CASE_FIELDS = (
     "priority",
     "channel",
     "stage",
-    "created_at",
     "first_response_at",
     "resolved_at",
     "closed_at",
     "reopen_count",
     "skipped_steps",
+)
+CASE_FIELDS = (
+    "pk",
+    *COPIED,
+    "created_at",
     "team__calendar_id",
     "sla_policy__calendar_id",
 )
@@ -136,7 +140,7 @@ def _facts(row: dict, clocks: dict[str, dict], levels: dict) -> CaseFacts:
     )
     facts = CaseFacts(
         case_id=pk,
-        **{k: row[k] for k in CASE_FIELDS[1:14] if k != "created_at"},
+        **{name: row[name] for name in COPIED},
         filed_at=row["created_at"],
         escalated_1_at=levels.get((pk, 1)),
         escalated_2_at=levels.get((pk, 2)),
