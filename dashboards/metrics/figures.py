@@ -1,6 +1,6 @@
 """The period figures over `CaseFacts`: each declared once, as an ORM aggregate.
 
-`AGGREGATES` names every scalar figure and says how it counts; one query
+`aggregates()` names every scalar figure and says how it counts; one query
 evaluates them all over the facts active in the period (filed before its
 end, active until after its start), on PostgreSQL and SQLite alike. The
 series, the rankings and the per-agent figures group the same facts. A new
