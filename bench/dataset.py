@@ -6,13 +6,13 @@
 Wipes and refills the database named in DATABASE_URL (its name must contain
 "bench"): staff, teams, categories, customers, then N cases over three years
 with their SLA deadlines, offers, follow-ups, timeline events and stored
-business-hours durations, in realistic proportions (most old cases closed,
+in realistic proportions (most old cases closed,
 recent ones spread over the stages; ~1.2 offers per resolved case, follow-ups
 on two thirds of them, ~9 events per case). Rows are generated in Python and
 streamed with psycopg2's `copy_expert`; due times are approximated from
-business-hour targets, while the stored durations use the real business-time
-arithmetic, as `dashboards.services` does. Then the dashboard's rollups are
-rebuilt (as the nightly task does) and the database is vacuumed.
+business-hour targets. Then the dashboard's facts are built from the loaded
+rows by `dashboards.facts.facts_rebuild` (as the nightly task does) and the
+database is vacuumed.
 """
 
 import argparse
@@ -39,10 +39,11 @@ from django.db import connection  # noqa: E402
 
 from bench.dataset_rows import CaseMaker  # noqa: E402
 from bench.dataset_tables import Tables  # noqa: E402
-from dashboards.rollups.refresh import rollups_rebuild  # noqa: E402
+from dashboards.facts import facts_rebuild  # noqa: E402
 
 TABLES = [
-    "dashboards_casedurations",
+    "dashboards_casefacts",
+    "dashboards_refreshmark",
     "followups_followup",
     "complaints_offer",
     "sla_deadline",
@@ -180,7 +181,6 @@ LOADED = [
     "complaints_offer",
     "followups_followup",
     "complaints_event",
-    "dashboards_casedurations",
 ]
 
 
@@ -246,10 +246,10 @@ def load(n_cases: int, seed: int) -> dict:
     indexes_on(ddl)
     finish(copier, maker)
     loaded = clock.perf_counter()
-    print(f"  indexed, {loaded - started:.0f} s; rebuilding the rollups", flush=True)
-    rebuilt = rollups_rebuild()
-    rollups = clock.perf_counter() - loaded
-    print(f"  rollups of {rebuilt.days} days in {rollups:.0f} s; vacuuming", flush=True)
+    print(f"  indexed, {loaded - started:.0f} s; building the facts", flush=True)
+    built = facts_rebuild()
+    facts = clock.perf_counter() - loaded
+    print(f"  facts of {built} cases in {facts:.0f} s; vacuuming", flush=True)
     with connection.cursor() as cursor:
         # Sets the visibility map, as autovacuum would on a live database, so
         # the planner can use the covering indexes for index-only scans.
@@ -257,7 +257,7 @@ def load(n_cases: int, seed: int) -> dict:
     return {
         "counts": copier.counts,
         "seconds": clock.perf_counter() - started,
-        "rollups_seconds": rollups,
+        "facts_seconds": facts,
     }
 
 
@@ -296,7 +296,7 @@ def main() -> None:
     print(json.dumps(result["counts"], indent=1))
     print(
         f"loaded in {result['seconds']:.0f} s "
-        f"(of which rebuilding the rollups {result['rollups_seconds']:.0f} s)"
+        f"(of which building the facts {result['facts_seconds']:.0f} s)"
     )
 
 

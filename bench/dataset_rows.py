@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from bench.dataset_tables import CHANNELS, CLOSES, KINDS, MONETARY, PRIORITIES, STAGES
-from dashboards.services import business_seconds, resolution_seconds
-from sla.services import calendar_spec
 
 HOUR = 3600.0
 DAY = 86400.0
@@ -39,7 +37,6 @@ class CaseMaker:
         self.ref, self.rng, self.n_customers = ref, rng, n_customers
         self.now = now.timestamp()
         self.now_iso = now.isoformat()
-        self.spec = calendar_spec(ref["calendar"])
         self.last_reference: dict[int, int] = {}
         self.frequent = max(1, n_customers // 20)
 
@@ -154,16 +151,6 @@ class CaseMaker:
         yield from self._followups(pk, stage, close, resolved, closed, agent)
         yield from self._events(
             pk, agent, created, first, resolved, closed, reached, skipped, level
-        )
-        yield (
-            "dashboards_casedurations",
-            [
-                *self._durations(pk, created, first, resolved),
-                team,
-                category,
-                priority,
-                channel,
-            ],
         )
 
     def _stage(self, days: float) -> str:
@@ -370,16 +357,3 @@ class CaseMaker:
                     ts(created + n * DAY),
                 ],
             )
-
-    def _durations(self, pk, created, first, resolved):
-        created_at = datetime.fromtimestamp(created, UTC)
-        first_at = datetime.fromtimestamp(first, UTC) if first else None
-        resolved_at = datetime.fromtimestamp(resolved, UTC) if resolved else None
-        return [
-            pk,
-            ts(first),
-            business_seconds(created_at, first_at, self.spec),
-            ts(resolved),
-            resolution_seconds(created_at, resolved_at, None, self.spec),
-            self.now_iso,
-        ]

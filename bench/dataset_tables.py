@@ -143,18 +143,6 @@ class Tables:
             "data",
             "created_at",
         ],
-        "dashboards_casedurations": [
-            "case_id",
-            "first_response_at",
-            "first_response_seconds",
-            "resolved_at",
-            "resolution_seconds",
-            "computed_at",
-            "team_id",
-            "category_id",
-            "priority",
-            "channel",
-        ],
     }
 
     def customer(self, pk: int, now: datetime, rng: random.Random) -> list:

@@ -315,13 +315,15 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "process-due-every-minute": {"task": "sla.tasks.process_due", "schedule": 60.0},
-    # Repair the dashboards' stored durations and rebuild the rollups nightly.
+    # The dashboards' facts: the changed cases every minute, every case nightly.
+    "refresh-dashboard-facts": {
+        "task": "dashboards.tasks.refresh_facts",
+        "schedule": 60.0,
+    },
     "refresh-dashboard-nightly": {
         "task": "dashboards.tasks.refresh_dashboard",
         "schedule": crontab(hour=3, minute=0),
     },
-    # Keep the rollups close to the cases, so a view has little left to do.
-    "refresh-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60.0},
     # Webhook retries that fell due (the first try and short retries are queued
     # directly; this picks up the rest and anything a lost task left behind).
     "deliver-due-webhooks": {
@@ -414,6 +416,3 @@ LOGGING = {
 # Business defaults (overridable per SLA policy in the admin).
 REDRESS_WARN_AT_PERCENT = 75
 REDRESS_FOLLOWUP_DAYS = (1, 7, 30)
-# The dashboard reads daily/monthly rollups on PostgreSQL (dashboards.rollups);
-# off, every figure is aggregated from the raw rows on each view.
-REDRESS_DASHBOARD_ROLLUPS = env.bool("REDRESS_DASHBOARD_ROLLUPS", default=True)

@@ -6,6 +6,9 @@ figure exactly as the dashboard does. Team leads and managers only (an agent
 or a service client gets 403); a bad filter value is a 400 problem.
 """
 
+from functools import partial
+from typing import Any
+
 from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,15 +25,22 @@ from .metrics import (
     FilterInvalid,
     filter_parse,
     may_see_dashboard,
-    metrics_summary_cached,
+    metrics_summary,
 )
 
-Rate = serializers.FloatField
+Int, Str, Num = serializers.IntegerField, serializers.CharField, serializers.FloatField
+Money = partial(serializers.DecimalField, max_digits=14, decimal_places=2)
 RATE = " A share from 0 to 1; null when there is nothing to divide by."
 
 
 def _rate(help_text: str) -> serializers.FloatField:
-    return Rate(allow_null=True, help_text=help_text + RATE)
+    return Num(allow_null=True, help_text=help_text + RATE)
+
+
+def shape(name: str, doc: str | None = None, /, **fields: Any) -> type:
+    """A serializer `<name>Serializer` of `fields` (its schema component `name`)."""
+    attrs = {"__module__": __name__, "__doc__": doc, **fields}
+    return type(f"{name}Serializer", (serializers.Serializer,), attrs)
 
 
 class ByStageSerializer(serializers.Serializer):
@@ -38,209 +48,172 @@ class ByStageSerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            stage: serializers.IntegerField(help_text=f"Open cases in {stage}.")
-            for stage in OPEN_STAGES
+            stage: Int(help_text=f"Open cases in {stage}.") for stage in OPEN_STAGES
         }
 
 
-class SeriesPointSerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="First day of the interval.")
-    opened = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    backlog = serializers.IntegerField(help_text=D["backlog"])
-
-
-class FunnelSerializer(serializers.Serializer):
-    stage = serializers.CharField()
-    label = serializers.CharField()
-    cases = serializers.IntegerField()
-
-
-class StageStallSerializer(serializers.Serializer):
-    stage = serializers.CharField()
-    label = serializers.CharField()
-    open = serializers.IntegerField()
-    stalled = serializers.IntegerField(help_text="No activity for 7 days or more.")
-    oldest_days = serializers.IntegerField(
-        allow_null=True, help_text="Days since the oldest open case was filed."
-    )
-
-
-class ComplianceSerializer(serializers.Serializer):
-    met_on_time = serializers.IntegerField()
-    missed = serializers.IntegerField()
-    decided = serializers.IntegerField()
-    compliance = _rate("met_on_time / decided.")
-
-
-class SlaSerializer(serializers.Serializer):
-    first_response = ComplianceSerializer(help_text=D["sla_first_response"])
-    resolution = ComplianceSerializer(help_text=D["sla_resolution"])
-
-
-class TimeSerializer(serializers.Serializer):
-    cases = serializers.IntegerField(help_text="Cases timed.")
-    median_hours = serializers.FloatField(allow_null=True)
-    p90_hours = serializers.FloatField(allow_null=True)
-
-
-class TimesSerializer(serializers.Serializer):
-    first_response = TimeSerializer(help_text=D["time_to_first_response"])
-    resolution = TimeSerializer(help_text=D["time_to_resolution"])
-
-
-class EscalationSerializer(serializers.Serializer):
-    level = serializers.IntegerField()
-    label = serializers.CharField()
-    escalations = serializers.IntegerField()
-
-
-class ReopenSerializer(serializers.Serializer):
-    reopened_cases = serializers.IntegerField()
-    reopens = serializers.IntegerField(help_text="Reopens of those cases in all.")
-    rate = _rate(D["reopen_rate"])
-
-
-class AmountSerializer(serializers.Serializer):
-    currency = serializers.CharField(help_text="ISO 4217.")
-    offers = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    average = serializers.DecimalField(max_digits=14, decimal_places=2)
-    granted_total = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="Accepted or fulfilled."
-    )
-
-
-class OfferKindSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-    accepted = serializers.IntegerField(help_text="Accepted or fulfilled.")
-    decided = serializers.IntegerField(
-        help_text="Accepted, fulfilled, declined or countered."
-    )
-    acceptance_rate = _rate("accepted / decided.")
-    needed_approval = serializers.IntegerField(help_text="Above the policy limit.")
-    needed_approval_share = _rate("needed_approval / count.")
-    amounts = AmountSerializer(many=True, help_text="Per currency.")
-
-
-class OffersSerializer(serializers.Serializer):
-    by_kind = OfferKindSerializer(many=True, help_text=D["offers"])
-    approvals_pending = serializers.IntegerField(help_text=D["approvals_pending"])
-
-
-class ScoreSerializer(serializers.Serializer):
-    score = serializers.IntegerField(help_text="1 (worst) to 5 (best).")
-    followups = serializers.IntegerField()
-
-
-class SatisfactionSerializer(serializers.Serializer):
-    average = serializers.FloatField(allow_null=True)
-    distribution = ScoreSerializer(many=True)
-    completed = serializers.IntegerField()
-    scored = serializers.IntegerField()
-    unsatisfied = serializers.IntegerField()
-    response_rate = _rate("scored / completed.")
-
-
-class FollowupsSerializer(serializers.Serializer):
-    due = serializers.IntegerField()
-    done = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    completion_rate = _rate("done / due.")
-
-
-class CustomerRowSerializer(serializers.Serializer):
-    customer_id = serializers.IntegerField()
-    name = serializers.CharField()
-    cases = serializers.IntegerField()
-    open = serializers.IntegerField(required=False)
-    escalated = serializers.IntegerField(required=False)
-
-
-class CustomersSerializer(serializers.Serializer):
-    repeat_complainants = serializers.IntegerField(help_text=D["repeat_complainants"])
-    repeat_top = CustomerRowSerializer(many=True, help_text="The ten with most cases.")
-    at_risk = serializers.IntegerField(help_text=D["at_risk"])
-    at_risk_top = CustomerRowSerializer(many=True, help_text="Ten, escalated first.")
-
-
-class RankingSerializer(serializers.Serializer):
-    id = serializers.IntegerField(allow_null=True, help_text="Null for none recorded.")
-    slug = serializers.CharField(help_text="Empty for cases with none recorded.")
-    name = serializers.CharField()
-    cases = serializers.IntegerField()
-    previous = serializers.IntegerField(help_text="In the period just before.")
-    change = serializers.IntegerField()
-    cumulative_share = _rate("Share of the period's cases up to this row.")
-
-
-class AgentSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    open = serializers.IntegerField()
-    filed = serializers.IntegerField()
-    closed = serializers.IntegerField()
-    sla_decided = serializers.IntegerField()
-    sla_compliance = _rate("First-response deadlines met on time / decided.")
-    csat_average = serializers.FloatField(allow_null=True)
-
-
-class SkippedStageSerializer(serializers.Serializer):
-    stage = serializers.CharField()
-    label = serializers.CharField()
-    skips = serializers.IntegerField()
-
-
-class SkipsSerializer(serializers.Serializer):
-    cases = serializers.IntegerField()
-    steps = serializers.IntegerField()
-    rate = _rate("cases / opened.")
-    stages = SkippedStageSerializer(many=True)
-
-
-class SummarySerializer(serializers.Serializer):
-    """Every dashboard figure for the filter."""
-
-    # `from` is a keyword, so the two period fields go in through the namespace.
-    locals()["from"] = serializers.DateField(help_text="First day (inclusive).")
-    locals()["to"] = serializers.DateField(help_text="Last day (inclusive).")
-    bucket = serializers.ChoiceField(
+Labelled = {"stage": Str(), "label": Str()}
+Compliance = shape(
+    "Compliance",
+    met_on_time=Int(),
+    missed=Int(),
+    decided=Int(),
+    compliance=_rate("met_on_time / decided."),
+)
+Time = shape(
+    "Time",
+    cases=Int(help_text="Cases timed."),
+    median_hours=Num(allow_null=True),
+    p90_hours=Num(allow_null=True),
+)
+Amount = shape(
+    "Amount",
+    currency=Str(help_text="ISO 4217."),
+    offers=Int(),
+    total=Money(),
+    average=Money(),
+    granted_total=Money(help_text="Accepted or fulfilled."),
+)
+OfferKind = shape(
+    "OfferKind",
+    kind=Str(),
+    label=Str(),
+    count=Int(),
+    accepted=Int(help_text="Accepted or fulfilled."),
+    decided=Int(help_text="Accepted, fulfilled, declined or countered."),
+    acceptance_rate=_rate("accepted / decided."),
+    needed_approval=Int(help_text="Above the policy limit."),
+    needed_approval_share=_rate("needed_approval / count."),
+    amounts=Amount(many=True, help_text="Per currency."),
+)
+CustomerRow = shape(
+    "CustomerRow",
+    customer_id=Int(),
+    name=Str(),
+    cases=Int(),
+    open=Int(required=False),
+    escalated=Int(required=False),
+)
+Ranking = shape(
+    "Ranking",
+    id=Int(allow_null=True, help_text="Null for none recorded."),
+    slug=Str(help_text="Empty for cases with none recorded."),
+    name=Str(),
+    cases=Int(),
+    previous=Int(help_text="In the period just before."),
+    change=Int(),
+    cumulative_share=_rate("Share of the period's cases up to this row."),
+)
+Summary = shape(
+    "Summary",
+    "Every dashboard figure for the filter.",
+    **{
+        "from": serializers.DateField(help_text="First day (inclusive)."),
+        "to": serializers.DateField(help_text="Last day (inclusive)."),
+    },
+    bucket=serializers.ChoiceField(
         ["day", "week", "month"], help_text="Interval of `series`."
-    )
-    opened = serializers.IntegerField(help_text=D["opened"])
-    closed = serializers.IntegerField(help_text=D["closed"])
-    backlog_at_start = serializers.IntegerField(
-        help_text="Cases open at the start of the period."
-    )
-    open_now = serializers.IntegerField(help_text="Open cases now.")
-    by_stage = ByStageSerializer(help_text=D["by_stage"])
-    overdue = serializers.IntegerField(help_text=D["overdue"])
-    escalated = serializers.IntegerField(help_text=D["escalated"])
-    series = SeriesPointSerializer(many=True, help_text=D["backlog"])
-    funnel = FunnelSerializer(many=True, help_text=D["funnel"])
-    stages = StageStallSerializer(many=True, help_text=D["stalls"])
-    sla = SlaSerializer(help_text="SLA compliance, by clock.")
-    times = TimesSerializer(help_text="Business-hours times, by clock.")
-    escalations = EscalationSerializer(many=True, help_text=D["escalations"])
-    reopen = ReopenSerializer(help_text=D["reopen_rate"])
-    offers = OffersSerializer(help_text=D["offers"])
-    satisfaction = SatisfactionSerializer(help_text=D["satisfaction"])
-    followups = FollowupsSerializer(help_text=D["followup_completion"])
-    customers = CustomersSerializer(
-        help_text="Repeat complainants and customers at risk."
-    )
-    long_as_of = serializers.DateTimeField(
+    ),
+    opened=Int(help_text=D["opened"]),
+    closed=Int(help_text=D["closed"]),
+    backlog_at_start=Int(help_text="Cases open at the start of the period."),
+    open_now=Int(help_text="Open cases now."),
+    by_stage=ByStageSerializer(help_text=D["by_stage"]),
+    overdue=Int(help_text=D["overdue"]),
+    escalated=Int(help_text=D["escalated"]),
+    series=shape(
+        "SeriesPoint",
+        start=serializers.DateField(help_text="First day of the interval."),
+        opened=Int(),
+        closed=Int(),
+        backlog=Int(help_text=D["backlog"]),
+    )(many=True, help_text=D["backlog"]),
+    funnel=shape("Funnel", **Labelled, cases=Int())(many=True, help_text=D["funnel"]),
+    stages=shape(
+        "StageStall",
+        **Labelled,
+        open=Int(),
+        stalled=Int(help_text="No activity for 7 days or more."),
+        oldest_days=Int(
+            allow_null=True, help_text="Days since the oldest open case was filed."
+        ),
+    )(many=True, help_text=D["stalls"]),
+    sla=shape(
+        "Sla",
+        first_response=Compliance(help_text=D["sla_first_response"]),
+        resolution=Compliance(help_text=D["sla_resolution"]),
+    )(help_text="SLA compliance, by clock."),
+    times=shape(
+        "Times",
+        first_response=Time(help_text=D["time_to_first_response"]),
+        resolution=Time(help_text=D["time_to_resolution"]),
+    )(help_text="Business-hours times, by clock."),
+    escalations=shape("Escalation", level=Int(), label=Str(), escalations=Int())(
+        many=True, help_text=D["escalations"]
+    ),
+    reopen=shape(
+        "Reopen",
+        reopened_cases=Int(),
+        reopens=Int(help_text="Reopens of those cases in all."),
+        rate=_rate(D["reopen_rate"]),
+    )(help_text=D["reopen_rate"]),
+    offers=shape(
+        "Offers",
+        by_kind=OfferKind(many=True, help_text=D["offers"]),
+        approvals_pending=Int(help_text=D["approvals_pending"]),
+    )(help_text=D["offers"]),
+    satisfaction=shape(
+        "Satisfaction",
+        average=Num(allow_null=True),
+        distribution=shape(
+            "Score", score=Int(help_text="1 (worst) to 5 (best)."), followups=Int()
+        )(many=True),
+        completed=Int(),
+        scored=Int(),
+        unsatisfied=Int(),
+        response_rate=_rate("scored / completed."),
+    )(help_text=D["satisfaction"]),
+    followups=shape(
+        "Followups",
+        due=Int(),
+        done=Int(),
+        overdue=Int(),
+        completion_rate=_rate("done / due."),
+    )(help_text=D["followup_completion"]),
+    customers=shape(
+        "Customers",
+        repeat_complainants=Int(help_text=D["repeat_complainants"]),
+        repeat_top=CustomerRow(many=True, help_text="The ten with most cases."),
+        at_risk=Int(help_text=D["at_risk"]),
+        at_risk_top=CustomerRow(many=True, help_text="Ten, escalated first."),
+    )(help_text="Repeat complainants and customers at risk."),
+    as_of=serializers.DateTimeField(
         allow_null=True,
         help_text=(
-            "When `times` and `customers` were computed, for periods over 31 days "
-            "(they are reused for up to 5 minutes); null: computed for this answer."
+            "When the period figures were last refreshed (every minute); the "
+            "figures about now are live. Null: never refreshed yet."
         ),
-    )
-    categories = RankingSerializer(many=True, help_text=D["categories"])
-    root_causes = RankingSerializer(many=True, help_text=D["root_causes"])
-    agents = AgentSerializer(many=True, help_text=D["agents"])
-    skips = SkipsSerializer(help_text=D["skips"])
+    ),
+    categories=Ranking(many=True, help_text=D["categories"]),
+    root_causes=Ranking(many=True, help_text=D["root_causes"]),
+    agents=shape(
+        "Agent",
+        username=Str(),
+        open=Int(),
+        filed=Int(),
+        closed=Int(),
+        sla_decided=Int(),
+        sla_compliance=_rate("First-response deadlines met on time / decided."),
+        csat_average=Num(allow_null=True),
+    )(many=True, help_text=D["agents"]),
+    skips=shape(
+        "Skips",
+        cases=Int(),
+        steps=Int(),
+        rate=_rate("cases / opened."),
+        stages=shape("SkippedStage", **Labelled, skips=Int())(many=True),
+    )(help_text=D["skips"]),
+)
 
 
 PARAMETERS = [
@@ -267,7 +240,7 @@ PARAMETERS = [
 
 class MetricsSummaryView(APIView):
     @extend_schema(
-        responses=SummarySerializer,
+        responses=Summary,
         parameters=PARAMETERS,
         operation_id="metrics_summary",
         description="The dashboard figures of the cases the caller may see.",
@@ -280,5 +253,5 @@ class MetricsSummaryView(APIView):
             flt = filter_parse(user=request.user, params=request.query_params)
         except FilterInvalid as exc:
             raise ValidationError(exc.errors) from None
-        figures = metrics_summary_cached(user=request.user, flt=flt)
-        return Response(SummarySerializer(figures).data)
+        figures = metrics_summary(user=request.user, flt=flt)
+        return Response(Summary(figures).data)

@@ -1,5 +1,4 @@
-"""Which cases changed since a refresh: one reading for everything the
-dashboards store (the durations, the rollups).
+"""Which cases changed since a refresh: the change feed of the dashboard facts.
 
 Every change to a case appends a timeline event, so the cases changed since
 a `RefreshMark` are those with events newer than the newest the mark saw.

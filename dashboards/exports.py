@@ -37,8 +37,8 @@ CASE_COLUMNS: list[tuple[str, str]] = [
     ("resolved_at", "resolved_at"),
     ("closed_at", "closed_at"),
     ("close_reason", "close_reason"),
-    ("durations__first_response_seconds", "first_response_business_hours"),
-    ("durations__resolution_seconds", "resolution_business_hours"),
+    ("facts__first_response_seconds", "first_response_business_hours"),
+    ("facts__resolution_seconds", "resolution_business_hours"),
 ]
 CHUNK = 2000
 

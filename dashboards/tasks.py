@@ -1,24 +1,19 @@
-"""Celery tasks of the dashboards: the nightly repair and the rollup refresh."""
+"""Celery tasks of the dashboards: the minute's refresh and the nightly rebuild."""
 
 from celery import shared_task
 
 
 @shared_task(acks_late=True)
-def refresh_dashboard() -> int:
-    """Recompute missing or stale case durations and rebuild the rollups."""
-    from dashboards.rollups.refresh import rollups_enabled, rollups_rebuild
-    from dashboards.services import durations_refresh
+def refresh_facts() -> int:
+    """Rewrite the facts of the cases changed since the last refresh."""
+    from dashboards.facts import facts_refresh
 
-    done = durations_refresh()
-    if rollups_enabled():
-        rollups_rebuild()
-    return done
+    return facts_refresh()
 
 
 @shared_task(acks_late=True)
-def refresh_rollups() -> int:
-    """Fold the cases changed since the last refresh into the rollups."""
-    from dashboards.rollups.refresh import rollups_enabled, rollups_refresh
+def refresh_dashboard() -> int:
+    """Rewrite the facts of every case (calendars may have changed)."""
+    from dashboards.facts import facts_rebuild
 
-    # Skip a turn rather than queue behind a refresh that is still running.
-    return rollups_refresh(wait=False).days if rollups_enabled() else 0
+    return facts_rebuild()

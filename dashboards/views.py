@@ -21,7 +21,7 @@ from .metrics import (
     MetricsFilter,
     filter_parse,
     may_see_dashboard,
-    metrics_summary_cached,
+    metrics_summary,
     scoped_cases,
 )
 from .metrics.charts import figure_charts
@@ -37,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if isinstance(flt, FilterInvalid):
         context = _choices(request) | {"errors": flt.errors, "params": request.GET}
         return render(request, "dashboards/dashboard.html", context, status=400)
-    summary = metrics_summary_cached(user=request.user, flt=flt)
+    summary = metrics_summary(user=request.user, flt=flt)
     context = _choices(request) | {
         "flt": flt,
         "s": summary,
@@ -73,7 +73,7 @@ def export_table(request: HttpRequest, name: str) -> HttpResponse:
     flt = _filter(request)
     if isinstance(flt, FilterInvalid):
         return HttpResponse(str(flt), status=400, content_type="text/plain")
-    summary = metrics_summary_cached(user=request.user, flt=flt)
+    summary = metrics_summary(user=request.user, flt=flt)
     table = next(t for t in figure_tables(summary) if t.name == name)
     return exports.table_csv(table, flt)
 

@@ -7,7 +7,7 @@ are public (CONTRACT §7): `from`, `to`, `team`, `category`, `priority`,
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -72,71 +72,41 @@ class MetricsFilter:
     def previous(self) -> "MetricsFilter":
         """The period of the same length just before this one (for trends)."""
         end = self.start - timedelta(days=1)
-        return MetricsFilter(
-            start=end - timedelta(days=self.days - 1),
-            end=end,
-            team=self.team,
-            category=self.category,
-            priority=self.priority,
-            channel=self.channel,
-            visible_team_ids=self.visible_team_ids,
-        )
+        start = end - timedelta(days=self.days - 1)
+        return replace(self, start=start, end=end, preset="custom")
 
     def case_q(self, prefix: str = "") -> Q:
-        """Visibility and dimensions as lookups on a case (`prefix`: the path to it).
-
-        Related rows (deadlines, offers…) are scoped with a join on their case
-        rather than an IN over every visible case, which the planner handles
-        far better on large tables.
-        """
-        lookups = {f"{prefix}{k}": v for k, v in self.dimensions().items()}
+        """Visibility and dimensions as lookups on a case or its facts
+        (`prefix`: the path to them from a related row, e.g. "case__")."""
+        lookups = {
+            f"{prefix}{name}": value
+            for name, value in (
+                ("team", self.team),
+                ("category", self.category),
+                ("priority", self.priority),
+                ("channel", self.channel),
+            )
+            if value
+        }
         if self.visible_team_ids is not None:
             lookups[f"{prefix}team_id__in"] = list(self.visible_team_ids)
         return Q(**lookups)
 
-    def dimensions(self) -> dict[str, Any]:
-        """The ORM lookups of the four dimensions, relative to Case."""
-        lookups: dict[str, Any] = {}
-        if self.team is not None:
-            lookups["team"] = self.team
-        if self.category is not None:
-            lookups["category"] = self.category
-        if self.priority:
-            lookups["priority"] = self.priority
-        if self.channel:
-            lookups["channel"] = self.channel
-        return lookups
-
-    def columns(self) -> dict[str, Any]:
-        """The dimensions as values of the columns that store them (`team_id`,
-        `category_id`, `priority`, `channel`), as the rollups and the stored
-        durations do; the visible teams are `visible_team_ids`."""
-        return {
-            column: value
-            for column, value in (
-                ("team_id", self.team.pk if self.team else None),
-                ("category_id", self.category.pk if self.category else None),
-                ("priority", self.priority or None),
-                ("channel", self.channel or None),
-            )
-            if value is not None
-        }
-
     def query(self, **overrides: str) -> dict[str, str]:
         """The query parameters that reproduce this filter (for links and forms)."""
-        params = {"period": self.preset}
+        params = {
+            "period": self.preset,
+            "team": self.team.slug if self.team else "",
+            "category": self.category.slug if self.category else "",
+            "priority": self.priority,
+            "channel": self.channel,
+        }
         if self.preset == "custom":
             params.update({"from": self.start.isoformat(), "to": self.end.isoformat()})
-        if self.team is not None:
-            params["team"] = self.team.slug
-        if self.category is not None:
-            params["category"] = self.category.slug
-        if self.priority:
-            params["priority"] = self.priority
-        if self.channel:
-            params["channel"] = self.channel
         params.update(overrides)
-        return {k: v for k, v in params.items() if v}
+        order = ("period", "from", "to", "team", "category", "priority", "channel")
+        ordered = sorted(params, key=lambda k: order.index(k) if k in order else 99)
+        return {k: params[k] for k in ordered if params[k]}
 
 
 def may_see_dashboard(user: Any) -> bool:

@@ -5,7 +5,9 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from dashboards.facts import facts_refresh
 from tests.factories import StaffFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -25,11 +27,13 @@ def rows_of(response) -> list[dict]:
 @pytest.fixture
 def cases(make_case, other_team):
     other_agent = StaffFactory(role="agent", teams=[other_team])
-    return {
+    made = {
         "ours_new": make_case("new", subject="Ours, new"),
         "ours_closed": make_case("closed", subject="=HYPERLINK(1)", priority="high"),
         "theirs": make_case("listening", team=other_team, by=other_agent),
     }
+    facts_refresh()  # as beat does every minute (views never write)
+    return made
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
@@ -127,9 +131,39 @@ def test_each_table_exports_as_csv_with_its_header(manager, cases):
     assert client.get("/dashboard/export/nothing.csv").status_code == 404
 
 
-def test_the_page_dates_the_reused_figures_of_long_periods_only(manager, cases):
+def test_the_page_dates_the_period_figures_by_the_last_refresh(manager, cases):
+    from dashboards.facts import facts_as_of
+
+    html = client_for(manager).get("/dashboard/", {"period": "90d"}).content.decode()
+    shown = timezone.localtime(facts_as_of()).strftime("%Y-%m-%d %H:%M")
+    assert 'id="as-of"' in html and f"Period figures as of {shown}" in html
+
+
+def test_before_any_refresh_the_page_says_so_and_counts_nothing_yet(manager, make_case):
+    make_case("new")
+    response = client_for(manager).get("/dashboard/")
+    assert response.context["s"]["opened"] == 0  # not refreshed: no facts yet
+    assert response.context["s"]["open_now"] == 1  # figures about now are live
+    assert b"have not been computed yet" in response.content
+
+
+def test_a_page_view_never_writes(manager, cases, make_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_case("acknowledged")  # a change the facts have not seen yet
     client = client_for(manager)
-    long = client.get("/dashboard/", {"period": "90d"}).content.decode()
-    assert 'id="long-as-of"' in long and "recomputed every 5 minutes" in long
-    short = client.get("/dashboard/", {"period": "30d"}).content.decode()
-    assert 'id="long-as-of"' not in short
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/dashboard/", {"period": "all"})
+        client.get("/api/v1/metrics/summary/", {"period": "all"})
+        client.get("/dashboard/export/agents.csv")
+    statements = [q["sql"].upper() for q in captured]
+    assert len(statements) > 10
+    writes = [
+        sql
+        for sql in statements
+        if sql.split()[0] in ("INSERT", "UPDATE", "DELETE", "SET", "LOCK")
+        or "FOR UPDATE" in sql
+        or "ADVISORY" in sql
+    ]
+    assert writes == []

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from dashboards.facts import facts_refresh
 
 URL = "/api/v1/metrics/summary/"
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -11,6 +12,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 def test_a_manager_key_reads_the_summary_through_the_api_route(manager, make_case):
     make_case("new")
+    facts_refresh()
     _, key = api_client_create(
         name="bi", username=manager.get_username(), scopes=["complaints:read"]
     )

@@ -1,44 +1,24 @@
-"""`python manage.py refresh_dashboard`: repair what the dashboard stores.
-
-Recomputes every case's business-hours durations that are missing or out of
-date (after a restore, a calendar change, or data loaded in bulk), and on
-PostgreSQL rebuilds the rollup tables from the cases. The dashboard refreshes
-recently changed cases itself; beat runs this nightly as well.
+"""`python manage.py refresh_dashboard [--all]`: bring the dashboard's facts up
+to date — the cases changed since the last refresh, or with `--all` every
+case (after a restore, a calendar change, or data loaded in bulk). Beat does
+the first every minute and the second nightly.
 """
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from dashboards.rollups.refresh import rollups_enabled, rollups_rebuild
-from dashboards.services import durations_refresh
+from dashboards.facts import facts_rebuild, facts_refresh
 
 
 class Command(BaseCommand):
-    help = "Recompute stale business-hours durations and rebuild the rollups."
+    help = "Rewrite the dashboard facts of the changed cases (--all: every case)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--all", action="store_true", help="Recompute every case, stale or not."
-        )
-        parser.add_argument(
-            "--rollups",
-            action="store_true",
-            help="Only rebuild the rollups (leave the durations alone).",
-        )
+        parser.add_argument("--all", action="store_true", help="Rewrite every case.")
 
     def handle(self, *args, **options):
-        if not options["rollups"]:
-            if options["all"]:
-                from dashboards.models import CaseDurations
-
-                CaseDurations.objects.all().delete()
-            done = durations_refresh()
-            self.stdout.write(f"recomputed the durations of {done} cases")
-        if rollups_enabled():
-            started = time.monotonic()
-            rebuilt = rollups_rebuild()
-            self.stdout.write(
-                f"rebuilt the rollups of {rebuilt.cases} cases over {rebuilt.days} "
-                f"days in {time.monotonic() - started:.1f} s"
-            )
+        started = time.monotonic()
+        done = facts_rebuild() if options["all"] else facts_refresh()
+        took = time.monotonic() - started
+        self.stdout.write(f"refreshed the facts of {done} cases in {took:.1f} s")
