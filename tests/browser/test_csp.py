@@ -55,7 +55,7 @@ def log_in(page, user) -> None:
 def test_the_staff_pages_raise_no_violation(
     chromium_page, transactional_db, manager, make_case
 ):
-    case = make_case("resolving", assignee=manager)
+    case = make_case("resolving", assignee=manager, by=manager)
     page = chromium_page
     log_in(page, manager)
     for path in ("/", f"/cases/{case.reference}/", f"/customers/{case.customer_id}/"):

@@ -7,7 +7,8 @@ import pytest
 
 from complaints import lifecycle
 from complaints.models import Case, Message
-from complaints.services import case_assign
+from complaints.services import case_assign, case_route
+from tests.factories import StaffFactory
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -125,6 +126,9 @@ def test_a_customer_files_follows_and_writes_to_us(live_server, browser, agent, 
 
 
 def _agent_replies_and_offers(case, agent) -> None:
+    # Filed with no category, the case waits in Triage until a lead routes it.
+    lead = StaffFactory(role="team_lead", teams=list(agent.staff.teams.all()))
+    case = case_route(case=case, team=agent.staff.teams.get(), by=lead)
     case = case_assign(case=case, assignee=agent, by=agent)
     case = lifecycle.transition(case, "listening", by=agent)
     lifecycle.transition(
