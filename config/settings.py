@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "web",
     "dashboards",
     "portal",
+    "mail",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,15 @@ else:
     )
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Redress <care@localhost>")
+# Email in (CONTRACT §12): customers reply to REPLY_TO_ADDRESS plus-tagged with
+# the case reference; POST /inbound/email/ needs INBOUND_EMAIL_TOKEN (unset: 403);
+# beat polls INBOUND_IMAP_URL (imaps://user:password@host/FOLDER) when it is set.
+REPLY_TO_ADDRESS = env.str("REPLY_TO_ADDRESS", default="care@localhost")
+INBOUND_EMAIL_TOKEN = env.str("INBOUND_EMAIL_TOKEN", default="")
+INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
+INBOUND_EMAIL_RATE_LIMIT = env.int("INBOUND_EMAIL_RATE_LIMIT", default=20)
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+INBOUND_IMAP_EVERY = env.float("INBOUND_IMAP_EVERY", default=60.0)
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
@@ -228,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
     # Keep the rollups close to the cases, so a view has little left to do.
     "refresh-rollups": {"task": "dashboards.tasks.refresh_rollups", "schedule": 60.0},
 }
+if INBOUND_IMAP_URL:
+    CELERY_BEAT_SCHEDULE["poll-imap"] = {
+        "task": "mail.tasks.poll_imap",
+        "schedule": INBOUND_IMAP_EVERY,
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     SLA_ESCALATED = "sla_escalated", "Escalated again"
     FOLLOWUP_DUE = "followup_due", "Follow-up due"
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
+    CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
 
 
 class Notification(models.Model):
