@@ -7,6 +7,7 @@ turned into readable text, and anything the database cannot store (NUL, lone
 surrogates) is dropped. Attachments are listed, not kept.
 """
 
+import contextlib
 import email
 import hashlib
 import re
@@ -104,11 +105,9 @@ def email_parse(raw: bytes) -> ParsedEmail:
 
 def header(message: Message, name: str) -> str:
     """One header as text: parsed by the policy, else decoded from its raw value."""
-    try:
+    with contextlib.suppress(Exception):  # a header the policy cannot parse
         value = message.get(name)
         return "" if value is None else clean(str(value))
-    except Exception:  # a header the policy cannot parse
-        pass
     for key, value in message.raw_items():
         if key.lower() == name.lower():
             return clean(_decode_words(str(value)))
@@ -272,12 +271,10 @@ def _decode(data: bytes, charset: str | None) -> str:
             text = data.decode(label)
         except (LookupError, UnicodeDecodeError):
             continue
-        if label.lower().replace("_", "-") in ("iso-8859-1", "latin-1", "us-ascii"):
-            if _C1.search(text):  # Windows-1252 labelled as Latin-1, as often
-                try:
-                    return data.decode("cp1252")
-                except UnicodeDecodeError:
-                    pass
+        latin = label.lower().replace("_", "-") in ("iso-8859-1", "latin-1", "us-ascii")
+        if latin and _C1.search(text):  # Windows-1252 labelled as Latin-1, as often
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("cp1252")
         return text
     # Mislabelled: a multi-byte Asian encoding if the bytes clearly are one,
     # else Windows-1252, by far the most common mislabelled charset.

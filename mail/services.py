@@ -100,9 +100,8 @@ def _file(row: InboundEmail, parsed: ParsedEmail) -> IngestResult:
     case, _how = case_for(parsed)
     body = (parsed.reply if case else parsed.text).strip()
     if not body and parsed.attachments:
-        body = "(attachments only: %s)" % ", ".join(
-            a.name or a.declared_type for a in parsed.attachments
-        )
+        names = ", ".join(a.name or a.declared_type for a in parsed.attachments)
+        body = f"(attachments only: {names})"
     if not body:
         return IngestResult(Outcome.IGNORED, reason="no text")
     if case is not None:

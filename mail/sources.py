@@ -6,6 +6,7 @@ all raises `SourceUnreadable`; one unreadable message inside is yielded as
 an error instead, so the rest still arrive.
 """
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -151,10 +152,8 @@ def read_imap(url: str, *, batch: int = 50) -> Iterator[Item]:
                 label = f"imap:{target.folder}/{msg.uid}"
                 yield Item(label=label, raw=msg.raw, done=done)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the session may already be gone
             box.logout()
-        except Exception:  # the session may already be gone
-            pass
 
 
 def _raw_message_class() -> type:
