@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("", include("mail.urls")),
     path("", include("portal.urls")),
     path("", include("web.urls")),
 ]
