@@ -184,6 +184,8 @@ INBOUND_EMAIL_TOKEN = env.str("INBOUND_EMAIL_TOKEN", default="")
 INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=25 * 1024 * 1024)
 INBOUND_EMAIL_RATE_LIMIT = env.int("INBOUND_EMAIL_RATE_LIMIT", default=20)
 INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+# Emails to customers render from the templates managers edit in the admin.
+CUSTOMER_EMAIL_RENDERER = "mail.outbound.customer_email_render"
 INBOUND_IMAP_EVERY = env.float("INBOUND_IMAP_EVERY", default=60.0)
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -51,3 +51,42 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject} ({self.outcome})"
+
+
+class TemplateKind(models.TextChoices):
+    """The emails Redress sends customers; each has one editable template."""
+
+    CONFIRMATION = "portal_confirmation", "Complaint received"
+    MESSAGE = "customer_message", "A reply from the care team"
+    OFFER = "offer_made", "An offer to answer"
+    RESOLVED = "case_resolved", "Complaint resolved"
+    CLOSED = "case_closed", "Complaint closed"
+    SURVEY = "followup_survey", "Follow-up survey"
+
+
+class EmailTemplate(models.Model):
+    """Subject, text and HTML of one kind of customer email, in Django template syntax.
+
+    The text and subject render without HTML escaping, the HTML part with it.
+    """
+
+    kind = models.CharField(max_length=40, choices=TemplateKind.choices, unique=True)
+    subject = models.CharField(max_length=300)
+    text = models.TextField(help_text="The plain-text part.")
+    html = models.TextField(help_text="The HTML part.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        from .outbound import template_errors
+
+        errors = template_errors(self)
+        if errors:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(errors)

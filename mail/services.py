@@ -20,6 +20,7 @@ from complaints.services import case_file, message_post
 from customers.services import customer_match_or_create
 from notifications.models import NotificationKind
 from notifications.services import notifications_create, outbox_enqueue_on_commit
+from portal.services import confirmation_queue
 from teams.selectors import team_leads
 
 from .conversation import case_for
@@ -135,6 +136,8 @@ def _create(row: InboundEmail, parsed: ParsedEmail, body: str) -> IngestResult:
         metadata={"email_message_id": parsed.message_id} if parsed.message_id else {},
     )
     row.case = case
+    # Tell them the reference; replies to it thread back to the case.
+    confirmation_queue(case=case, to=customer.email or parsed.sender)
     return IngestResult(Outcome.CREATED, reference=case.reference)
 
 

@@ -79,6 +79,12 @@ class Outbox(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    html = models.TextField(blank=True, help_text="The HTML part, if any.")
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extra headers: Reply-To, In-Reply-To, References.",
+    )
     case = models.ForeignKey(
         "complaints.Case",
         null=True,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sla import services as sla_services
 
 from ..actors import Actor, as_actor
+from ..customer_mail import customer_email_on_stage
 from ..exceptions import StaleVersion, TransitionRefused
 from ..models import STAGE_ORDER, Case, CloseReason, Stage
 from ..timeline import record_event
@@ -67,6 +68,7 @@ def transition(
             )
         record_event(case, "stage_changed", by=actor, before=before, after=to, **data)
         sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
+        customer_email_on_stage(case=case, stage=to)
     return case
 
 
