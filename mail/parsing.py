@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 import charset_normalizer
@@ -100,6 +101,17 @@ def email_parse(raw: bytes) -> ParsedEmail:
         text = html_to_text(html)
     parsed.text = clean(text).strip()
     parsed.html = clean(nh3.clean(html)) if html else ""
+    return parsed
+
+
+def headers_parse(raw: bytes) -> ParsedEmail:
+    """Only the headers of `raw` (cheap: the body is not read); never raises."""
+    parsed = ParsedEmail()
+    try:
+        message = BytesHeaderParser(policy=policy.default).parsebytes(raw)
+        _read_headers(message, parsed)
+    except Exception as exc:  # as lenient as the full parse
+        parsed.defects.append(f"unparseable: {type(exc).__name__}")
     return parsed
 
 

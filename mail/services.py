@@ -26,7 +26,7 @@ from teams.selectors import team_leads
 from .conversation import case_for
 from .models import InboundEmail, Outcome
 from .noise import noise_reason, over_rate, rate_since
-from .parsing import ParsedEmail, dedupe_key, email_parse
+from .parsing import ParsedEmail, dedupe_key, email_parse, headers_parse
 
 logger = logging.getLogger(__name__)
 DUPLICATE = "duplicate"
@@ -63,10 +63,13 @@ def _ingest(raw: bytes, source: str) -> IngestResult:
     if len(raw) > settings.INBOUND_EMAIL_MAX_BYTES:
         limit = settings.INBOUND_EMAIL_MAX_BYTES
         return _store_refused(raw, source, f"larger than {limit} bytes")
+    # A repeat is known from its headers alone: skip parsing its body.
+    if InboundEmail.objects.filter(
+        dedupe_key=dedupe_key(headers_parse(raw), raw)
+    ).exists():
+        return IngestResult(DUPLICATE)
     parsed = email_parse(raw)
     key = dedupe_key(parsed, raw)
-    if InboundEmail.objects.filter(dedupe_key=key).exists():
-        return IngestResult(DUPLICATE)
     try:
         with transaction.atomic():
             # The insert comes first: a concurrent copy waits on the unique
