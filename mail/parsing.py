@@ -41,11 +41,37 @@ _MULTIBYTE = (
 )
 
 
+_MAGIC = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"MZ", "application/x-msdownload"),
+)
+
+
 @dataclass
 class Attachment:
     name: str
     declared_type: str
     size: int
+    content_type: str = "application/octet-stream"
+    """Judged from the first bytes, not from the name or the declared type."""
+
+    @property
+    def type_mismatch(self) -> bool:
+        return self.content_type != "application/octet-stream" and (
+            self.content_type != self.declared_type
+        )
+
+
+def sniff(data: bytes) -> str:
+    """The type the content shows by its first bytes, else application/octet-stream."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return "application/octet-stream"
 
 
 @dataclass
@@ -210,6 +236,7 @@ def _walk(
                 name=clean(_filename(part))[:255],
                 declared_type=ctype,
                 size=len(payload),
+                content_type=sniff(payload[:16]),
             )
         )
         return

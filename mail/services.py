@@ -174,7 +174,12 @@ def _store(
         text=parsed.text,
         html=parsed.html,
         attachments=[
-            {"name": a.name, "type": a.declared_type, "size": a.size}
+            {
+                "name": a.name,
+                "type": a.declared_type,
+                "content_type": a.content_type,
+                "size": a.size,
+            }
             for a in parsed.attachments
         ],
         outcome=outcome,

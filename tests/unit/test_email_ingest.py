@@ -182,7 +182,12 @@ def test_a_big_attachment_is_listed_not_fatal():
     result = inbound_email_ingest(raw=raw)
     assert result.outcome == "created"
     row = InboundEmail.objects.get()
-    assert {"name": "v.mp4", "type": "video/mp4", "size": len(big)} in row.attachments
+    assert {
+        "name": "v.mp4",
+        "type": "video/mp4",
+        "content_type": "application/octet-stream",
+        "size": len(big),
+    } in row.attachments
 
 
 @pytest.mark.django_db

@@ -100,6 +100,9 @@ def test_attachments_are_listed_with_their_declared_type():
     assert [(a.name, a.declared_type) for a in parsed.attachments] == [
         ("photo.png", "image/png")
     ]
+    [photo] = parsed.attachments
+    assert photo.content_type == "application/pdf"  # judged from the content
+    assert photo.type_mismatch
     assert parsed.text == "Photo attached."
 
 
