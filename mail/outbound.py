@@ -6,6 +6,7 @@ carries `[<reference>]`, Reply-To is the case's reply address, and
 In-Reply-To / References name the conversation so far.
 """
 
+import logging
 from typing import Any
 
 from django.template import Context, Template, TemplateSyntaxError
@@ -18,6 +19,7 @@ from notifications.services import render_message
 from .conversation import case_reply_address
 from .models import EmailTemplate, InboundEmail
 
+logger = logging.getLogger(__name__)
 MAX_REFERENCES = 20
 """References beyond these (the oldest) are left out, as mail clients do."""
 
@@ -48,11 +50,13 @@ def customer_email_render(
     """Subject, text, HTML and headers of one customer email of kind `template`."""
     context = {**context, "case": case}
     stored = EmailTemplate.objects.filter(kind=template).first()
-    if stored is not None:
-        subject = Template(stored.subject).render(Context(context, autoescape=False))
-        body = Template(stored.text).render(Context(context, autoescape=False))
-        html = Template(stored.html).render(Context(context))
-    else:
+    try:
+        if stored is None:
+            raise LookupError(template)
+        subject, body, html = _render(stored, context)
+    except Exception:  # a stored template that fails: the shipped wording instead
+        if stored is not None:
+            logger.exception("email template %s failed; using the default", template)
         subject, body = render_message(template, context)
         html = linebreaks(escape(body))
     subject = " ".join(subject.split())
@@ -95,14 +99,30 @@ def conversation_ids(case: Case) -> list[str]:
     return [mid for _, mid in sorted(sent + received)]
 
 
+def _render(stored: EmailTemplate, context: dict[str, Any]) -> tuple[str, str, str]:
+    plain = Context(context, autoescape=False)
+    return (
+        Template(stored.subject).render(plain),
+        Template(stored.text).render(plain),
+        Template(stored.html).render(Context(context)),
+    )
+
+
 def template_errors(template: EmailTemplate) -> dict[str, str]:
-    """Syntax errors of each part, by field name (empty when all compile)."""
+    """What is wrong with each part, by field name (empty when all render).
+
+    Each part must compile, and render with sample data (an `{% include %}`
+    of a missing file compiles but fails when sent).
+    """
     errors = {}
+    context = sample_context(template.kind)
     for name in ("subject", "text", "html"):
         try:
-            Template(getattr(template, name) or "")
+            Template(getattr(template, name) or "").render(Context(context))
         except TemplateSyntaxError as exc:
             errors[name] = f"Template syntax error: {exc}"
+        except Exception as exc:  # any failure to render is a failure to send
+            errors[name] = f"Cannot render: {type(exc).__name__}: {exc}"
     return errors
 
 

@@ -141,3 +141,14 @@ def test_a_customer_without_an_address_gets_no_mail(make_case, agent):
     case.customer.save()
     lifecycle.offer_make(case=case, kind="replacement", by=agent)
     assert not Outbox.objects.filter(case=case, key__startswith="offer:").exists()
+
+
+@pytest.mark.django_db
+def test_a_stored_template_that_fails_falls_back_to_the_default(make_case, agent):
+    EmailTemplate.objects.filter(kind="customer_message").update(
+        text='{% include "no/such/file.txt" %}'
+    )
+    case = make_case("listening")
+    message_post(case=case, body="Still on it.", visibility="customer", by=agent)
+    row = Outbox.objects.get(case=case, key__startswith="message:")
+    assert "Still on it." in row.body and "Dear" in row.body

@@ -54,3 +54,13 @@ def test_a_preview_cannot_inject_script_into_the_admin_page(admin_client):
 
 def test_inbound_mail_is_listed_read_only(admin_client):
     assert admin_client.get("/admin/mail/inboundemail/").status_code == 200
+
+
+def test_a_template_that_cannot_render_is_refused_on_save(admin_client):
+    template = EmailTemplate.objects.get(kind="case_closed")
+    response = admin_client.post(
+        change_url(template),
+        {"subject": "Closed", "text": '{% include "no/such/file.txt" %}', "html": "x"},
+    )
+    assert response.status_code == 200
+    assert "Cannot render" in response.content.decode()
