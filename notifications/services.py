@@ -10,7 +10,8 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +40,11 @@ STALE_AFTER = timedelta(minutes=3)
 PUBLISH_TIMEOUT = 2.0
 """Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
+DEFERRED_CHUNK = 100
+"""Emails a batch job publishes at once (see `outbox_publish_deferred`)."""
+_deferred: ContextVar[tuple[list[int], int] | None] = ContextVar(
+    "outbox_deferred", default=None
+)
 _SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -187,7 +193,36 @@ def email_queue(
 def outbox_enqueue_on_commit(ids: list[int]) -> None:
     """After the current transaction commits, queue delivery of these emails."""
     if ids:
-        transaction.on_commit(lambda: outbox_publish(ids))
+        transaction.on_commit(lambda: _publish_or_defer(ids))
+
+
+@contextlib.contextmanager
+def outbox_publish_deferred(*, every: int = DEFERRED_CHUNK) -> Iterator[None]:
+    """Within the block, publish committed emails `every` ids at a time, and at the end.
+
+    For batch jobs (an inbox import) that commit thousands of small
+    transactions: one broker round trip per chunk instead of per email.
+    """
+    token = _deferred.set(([], every))
+    try:
+        yield
+    finally:
+        pending, _ = _deferred.get()
+        _deferred.reset(token)
+        if pending:
+            outbox_publish(pending)
+
+
+def _publish_or_defer(ids: list[int]) -> None:
+    deferred = _deferred.get()
+    if deferred is None:
+        outbox_publish(ids)
+        return
+    pending, every = deferred
+    pending.extend(ids)
+    if len(pending) >= every:
+        outbox_publish(pending[:])
+        pending.clear()
 
 
 def outbox_publish(ids: list[int]) -> bool:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mail.services import inbound_email_ingest
 from mail.sources import SourceUnreadable, read_imap, read_source
+from notifications.services import outbox_publish_deferred
 
 
 class Command(BaseCommand):
@@ -36,13 +37,14 @@ class Command(BaseCommand):
         unreadable = []
         readers = [(s, lambda s=s: read_source(s)) for s in sources]
         readers += [(_safe(url), lambda url=url: read_imap(url)) for url in imap]
-        for name, reader in readers:
-            try:
-                for item in reader():
-                    self._one(item)
-            except SourceUnreadable as exc:
-                unreadable.append(name)
-                self.stderr.write(f"cannot read {exc}")
+        with outbox_publish_deferred():  # confirmations queued in chunks
+            for name, reader in readers:
+                try:
+                    for item in reader():
+                        self._one(item)
+                except SourceUnreadable as exc:
+                    unreadable.append(name)
+                    self.stderr.write(f"cannot read {exc}")
         if unreadable:
             raise CommandError(f"could not read: {', '.join(unreadable)}")
 
