@@ -3,7 +3,7 @@
 from django.db import migrations
 
 DEFAULTS = [{'kind': 'portal_confirmation',
-  'subject': 'We have your complaint ({{ case.reference }})',
+  'subject': 'We have your complaint',
   'text': 'Hello {{ customer_name }},\n'
           '\n'
           "Thank you for telling us what went wrong, and we're sorry it happened.\n"
@@ -34,9 +34,8 @@ DEFAULTS = [{'kind': 'portal_confirmation',
           '<p>With our thanks,<br>\n'
           'The customer care team</p>'},
  {'kind': 'customer_message',
-  'subject': '{% if message.kind == "apology" %}We are sorry — about your complaint {{ '
-             'case.reference }}{% else %}A reply about your complaint {{ '
-             'case.reference }}{% endif %}',
+  'subject': '{% if message.kind == "apology" %}We are sorry — about your '
+             'complaint{% else %}A reply about your complaint{% endif %}',
   'text': 'Dear {{ customer_name }},\n'
           '\n'
           '{{ message.body }}\n'
