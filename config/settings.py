@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "web",
     "dashboards",
     "portal",
+    "anymail",
     "mail",
 ]
 
@@ -187,6 +188,9 @@ INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
 # Emails to customers render from the templates managers edit in the admin.
 CUSTOMER_EMAIL_RENDERER = "mail.outbound.customer_email_render"
 INBOUND_IMAP_EVERY = env.float("INBOUND_IMAP_EVERY", default=60.0)
+# Providers' inbound webhooks (django-anymail) at /inbound/anymail/<esp>/inbound/;
+# unset, they take nothing. Signature keys per provider go in ANYMAIL too.
+ANYMAIL = {"WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")}
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
