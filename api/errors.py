@@ -2,6 +2,7 @@
 
 How domain refusals map to HTTP (documented in the schema's components):
 
+- `InvalidInput` (a value out of `complaints.bounds`) → 422 with `errors`;
 - `StaleVersion` → 412 (the `If-Match` tag, or the version read, is stale);
 - `TransitionRefused` → 409 with `unmet`: every unmet prerequisite as
   `{"code", "message"}` (the message is `complaints.lifecycle.describe`'s wording);
@@ -17,7 +18,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
+from complaints.exceptions import (
+    DomainError,
+    InvalidInput,
+    StaleVersion,
+    TransitionRefused,
+)
 from complaints.lifecycle import describe
 
 PROBLEM = "application/problem+json"
@@ -107,7 +113,9 @@ def _domain_problem(exc: DomainError) -> Response:
             unmet=unmet(exc.missing),
         )
     slug = exc.title.lower().replace(" ", "-")
-    if exc.missing and set(exc.missing) <= INPUT_FIELDS:
+    if isinstance(exc, InvalidInput) or (
+        exc.missing and set(exc.missing) <= INPUT_FIELDS
+    ):
         errors = {FIELD_ALIASES.get(code, code): [exc.detail] for code in exc.missing}
         return problem(422, exc.title, exc.detail, type=slug, errors=errors)
     return problem(409, exc.title, exc.detail, type=slug, unmet=unmet(exc.missing))

@@ -1,15 +1,32 @@
-"""Writes the API needs beyond the domain services: API keys, customer edits."""
+"""Writes the API needs beyond the domain services: filing, API keys, customer edits."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
+from complaints.bounds import fields_check
+from complaints.models import Case
+from complaints.services import case_file
 from customers.models import Customer
-from customers.services import customer_set_consent
+from customers.services import customer_match_or_create, customer_set_consent
 
 from .models import ApiClient, Scope
 
 User = get_user_model()
+
+
+@transaction.atomic
+def complaint_file_from_api(
+    *, customer: dict[str, Any], api_client: ApiClient | None, by: Any, **case: Any
+) -> Case:
+    """Match or create the customer and file the case, all or nothing.
+
+    A filing refused half-way (InvalidInput, a database error) leaves no
+    customer behind. Raises what `customer_match_or_create` and `case_file` raise.
+    """
+    found, _created = customer_match_or_create(**customer)
+    return case_file(customer=found, api_client=api_client, by=by, **case)
 
 
 def api_client_create(
@@ -51,6 +68,7 @@ def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
     fields = {
         k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
     }
+    fields_check(Customer, fields)
     if fields:
         for name, value in fields.items():
             setattr(customer, name, value)

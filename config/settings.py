@@ -301,6 +301,13 @@ LOGGING = {
 # Business defaults (overridable per SLA policy in the admin).
 REDRESS_WARN_AT_PERCENT = 75
 REDRESS_FOLLOWUP_DAYS = (1, 7, 30)
+# ISO 4217 codes offers may use (those of the offer limits are allowed too);
+# the web form offers them in this order, the first preselected.
+CURRENCIES = [
+    code.strip().upper()
+    for code in env.list("CURRENCIES", default=["GBP", "EUR", "USD"])
+    if code.strip()
+]
 # The dashboard reads daily/monthly rollups on PostgreSQL (dashboards.rollups);
 # off, every figure is aggregated from the raw rows on each view.
 REDRESS_DASHBOARD_ROLLUPS = env.bool("REDRESS_DASHBOARD_ROLLUPS", default=True)

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from complaints.bounds import fields_check
 from complaints.exceptions import RelationshipEndRefused
 
 from .models import Customer, RelationshipStatus
@@ -18,8 +19,13 @@ def customer_match_or_create(
     """Find the customer by external_ref, else by email (case-insensitive), else create.
 
     Returns (customer, created). Safe under concurrent calls with the same
-    external_ref: the loser of the insert race reads the winner's row.
+    external_ref: the loser of the insert race reads the winner's row. Raises
+    InvalidInput when a value cannot be stored.
     """
+    fields_check(
+        Customer,
+        {"email": email, "name": name, "phone": phone, "external_ref": external_ref},
+    )
     external_ref = external_ref or None
     email = (email or "").strip()
     customer = _find(email=email, external_ref=external_ref)

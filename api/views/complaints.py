@@ -13,7 +13,6 @@ from complaints import lifecycle, services
 from complaints.actors import Actor
 from complaints.models import Offer
 from complaints.selectors import cases_visible_to
-from customers.services import customer_match_or_create
 from followups.models import FollowUp
 from followups.services import followup_schedule
 
@@ -39,6 +38,7 @@ from ..serializers.work import (
     OfferIn,
     OfferSerializer,
 )
+from ..services import complaint_file_from_api
 from .base import ApiViewSet, expected_version, with_etag
 
 IDEMPOTENCY = OpenApiParameter(
@@ -132,12 +132,8 @@ class ComplaintViewSet(ApiViewSet):
 
     def _file(self) -> Response:
         data = self.valid(ComplaintIn)
-        customer, _created = customer_match_or_create(**data.pop("customer"))
-        case = services.case_file(
-            customer=customer,
-            api_client=client_of(self.request),
-            by=actor_of(self.request),
-            **data,
+        case = complaint_file_from_api(
+            api_client=client_of(self.request), by=actor_of(self.request), **data
         )
         # A case just filed has no offers or follow-ups yet; its relations are
         # in memory. Load only its deadlines rather than reading it all again.

@@ -21,9 +21,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
+from complaints import bounds
 from complaints.models import Case
 from followups.models import FollowUp
 from sla.models import Deadline
@@ -119,8 +121,8 @@ def _rebuild(now: datetime) -> Refreshed:
             + [
                 t
                 for t in (
-                    Deadline.objects.aggregate(t=Max("due_at"))["t"],
-                    FollowUp.objects.aggregate(t=Max("due_at"))["t"],
+                    Deadline.objects.aggregate(t=_latest("due_at"))["t"],
+                    FollowUp.objects.aggregate(t=_latest("due_at"))["t"],
                 )
                 if t is not None
             ]
@@ -162,11 +164,12 @@ def _footprints_replace(ids: list[int], asof: datetime) -> set[date]:
             for day in before.keys() | after.keys()
             if before.get(day) != after.get(day)
         }
-    return {date.fromisoformat(day) for day in changed}
+    return {day for day in map(_day, changed) if day is not None}
 
 
 def _recompute(days: list[date], *, asof: datetime) -> None:
     """Recompute the day rows of `days`, then their months, then their years."""
+    days = [day for day in days if _day(day.isoformat()) is not None]
     if not days:
         return
     runs = _runs(days)
@@ -199,6 +202,21 @@ def _recompute(days: list[date], *, asof: datetime) -> None:
                 )
                 if starts:
                     cursor.execute(rollup.sum_rows_sql(span, unit, len(starts)), params)
+
+
+def _latest(column: str) -> Max:
+    # A moment past the bounds (stored before they held) counts as their end,
+    # so neither Python's year 9999 nor the rebuild's span is overrun.
+    return Max(Least(column, Value(bounds.LATEST)))
+
+
+def _day(text: str) -> date | None:
+    """A footprint's day, or None outside the years `complaints.bounds` allows."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if not bounds.moment_problem(day) else None
 
 
 def _next_month(day: date) -> date:

@@ -14,7 +14,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
+from complaints.exceptions import (
+    DomainError,
+    InvalidInput,
+    StaleVersion,
+    TransitionRefused,
+)
 from complaints.lifecycle import describe
 from complaints.models import Case, Stage
 
@@ -136,8 +141,9 @@ def run_action(
         )
     except DomainError as exc:
         problem = {"kind": "error", "detail": exc.detail}
+        code = 400 if isinstance(exc, InvalidInput) else 409
         return render_case(
-            request, case, status=409, failed=key, form=form, problem=problem
+            request, case, status=code, failed=key, form=form, problem=problem
         )
     forget_counts(request.user)
     messages.success(request, success)
