@@ -263,7 +263,10 @@ def test_a_soon_follow_up_is_still_accepted(api_as, agent, make_case):
 
     response = api_as(agent).post(
         f"/api/v1/complaints/{case.reference}/followups/",
-        {"due_at": (timezone.now() + timedelta(days=2)).isoformat(), "channel": "phone"},
+        {
+            "due_at": (timezone.now() + timedelta(days=2)).isoformat(),
+            "channel": "phone",
+        },
         format="json",
     )
 

@@ -15,8 +15,8 @@ neutralised.
 """
 
 import json
-import reprlib
 import re
+import reprlib
 from typing import Any
 
 import pytest
