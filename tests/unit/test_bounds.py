@@ -254,3 +254,11 @@ def test_the_rollup_refresh_survives_a_far_due_date_in_the_database(
 
     assert rebuilt.days < 200 * 366
     call_command("refresh_dashboard", "--rollups", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:30:00-14:00", "1800-01-01T00:00:00"])
+def test_process_due_refuses_an_instant_outside_the_range(db, at):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="1900 and 2200"):
+        call_command("process_due", "--at", at, stdout=io.StringIO())
