@@ -271,3 +271,18 @@ def test_a_soon_follow_up_is_still_accepted(api_as, agent, make_case):
     )
 
     assert response.status_code == 201
+
+
+def test_a_nul_in_the_idempotency_key_or_the_api_key_is_a_4xx(service, key_for):
+    from tests.api.conftest import client_with
+
+    keyed = service.post(
+        "/api/v1/complaints/",
+        complaint_body(),
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="key\x00",
+    )
+    nul_key = client_with("abc\x00.def").get("/api/v1/complaints/")
+
+    assert_problem(keyed, 422)
+    assert_problem(nul_key, 401)
