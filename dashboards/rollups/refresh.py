@@ -169,7 +169,7 @@ def _footprints_replace(ids: list[int], asof: datetime) -> set[date]:
 
 def _recompute(days: list[date], *, asof: datetime) -> None:
     """Recompute the day rows of `days`, then their months, then their years."""
-    days = [day for day in days if _day(day.isoformat()) is not None]
+    days = [day for day in days if not bounds.moment_problem(day)]
     if not days:
         return
     runs = _runs(days)
