@@ -13,7 +13,8 @@ from functools import wraps
 from anymail import urls as anymail_urls
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import path
+from django.urls import path, re_path
+from django.urls.resolvers import RegexPattern
 from django.views.decorators.csrf import csrf_exempt
 
 from . import views
@@ -34,6 +35,15 @@ def _guarded(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return JsonResponse({"error": "unreadable webhook payload"}, status=400)
 
     return guarded
+
+
+def _route(route):
+    """The provider's route under inbound/anymail/, guarded."""
+    view, name = _guarded(route.callback), route.name
+    if isinstance(route.pattern, RegexPattern):
+        regex = str(route.pattern).lstrip("^")
+        return re_path(rf"^inbound/anymail/{regex}", view, name=name)
+    return path(f"inbound/anymail/{route.pattern}", view, name=name)
 
 
 app_name = "mail"
