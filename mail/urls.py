@@ -51,11 +51,7 @@ urlpatterns = [
     path("inbound/email/", views.inbound_email, name="inbound-email"),
     # Providers' inbound webhooks, e.g. /inbound/anymail/sendgrid/inbound/.
     *[
-        path(
-            f"inbound/anymail/{route.pattern}",
-            _guarded(route.callback),
-            name=route.name,
-        )
+        _route(route)
         for route in anymail_urls.urlpatterns
         if (route.name or "").endswith("_inbound_webhook")
     ],
