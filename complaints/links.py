@@ -14,7 +14,8 @@ This module is the only code that moves those counters:
 
 Every revocation appends `links_revoked` to the timeline. The link itself is
 built by the portal and handed down as the setting `CUSTOMER_STATUS_URL`
-(the dotted path of a callable taking the case), so the domain never imports it.
+(the dotted path of a callable taking the case), so the domain never imports it;
+a follow-up's survey link likewise comes through `CUSTOMER_SURVEY_URL`.
 """
 
 from typing import Any
@@ -37,6 +38,11 @@ REVOKED = "revoked by staff"
 def status_url(case: Case) -> str:
     """The absolute URL of the customer's status page, valid at the case's epoch."""
     return import_string(settings.CUSTOMER_STATUS_URL)(case)
+
+
+def survey_url(followup: Any) -> str:
+    """The absolute URL of the follow-up's satisfaction survey (built by the portal)."""
+    return import_string(settings.CUSTOMER_SURVEY_URL)(followup)
 
 
 def links_end(

@@ -30,7 +30,7 @@ def eager():
 def test_beat_task_fires_and_delivery_runs_after_commit(
     eager, make_case, staff, policy, django_capture_on_commit_callbacks
 ):
-    from sla.tasks import process_due
+    from scheduler.tasks import process_due
 
     with at(london(2026, 6, 5, 15)):
         make_case("listening")
@@ -65,7 +65,7 @@ def test_delivery_task_is_idempotent(eager, staff, make_case):
 
 def test_tasks_acknowledge_late():
     from notifications.tasks import deliver_outbox
-    from sla.tasks import process_due
+    from scheduler.tasks import process_due
 
     assert process_due.acks_late and deliver_outbox.acks_late
     assert "process-due-every-minute" in app.conf.beat_schedule

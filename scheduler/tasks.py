@@ -1,4 +1,4 @@
-"""Celery tasks for the time-driven engine: a thin interface to `sla.engine`."""
+"""Celery tasks for the time-driven engine: a thin interface to `scheduler.engine`."""
 
 from celery import shared_task
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from notifications.services import STALE_AFTER
-from sla.engine import due_pass
+from scheduler.engine import due_pass
 
 
 class Command(BaseCommand):
