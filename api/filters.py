@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from complaints.models import Case, Priority, Stage
-from complaints.selectors import overdue_q
+from sla.selectors import overdue_q
 
 from .selectors import api_cases_search
 

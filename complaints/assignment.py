@@ -22,12 +22,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from sla import services as sla_services
 from teams.models import Role, Team
 from teams.selectors import role_of, team_ids_of
 
+from . import hooks
 from .actors import Actor, as_actor
 from .exceptions import ActionForbidden, DomainError, StaleVersion
+from .hooks import Hook
 from .models import Case, EventKind
 from .selectors import assignable_users
 from .timeline import record_event
@@ -175,7 +176,7 @@ def _set_team(case: Case, team: Team, actor: Actor) -> None:
     case.team = team
     record_event(case, EventKind.ROUTED, by=actor, before=before, after=team.slug)
     # The team's calendar may differ from the one the clocks ran on.
-    sla_services.deadlines_recompute(case=case)
+    hooks.run(Hook.CASE_RETIMED, case=case)
 
 
 def _locked(case: Case, expected_version: int | None) -> Case:

@@ -26,7 +26,9 @@ from django.utils.module_loading import import_string
 
 from customers.models import Customer
 
+from . import hooks
 from .actors import Actor, as_actor
+from .hooks import Hook
 from .models import Case, EventKind
 from .timeline import record_event
 
@@ -59,7 +61,7 @@ def links_end(
         case.survey_epoch += 1
         fields.append("survey_epoch")
     case.save(update_fields=fields)
-    emailed = notify and _email_fresh_link(case, reason)
+    emailed = notify and any(hooks.run(Hook.CUSTOMER_LINK, case=case, reason=reason))
     record_event(
         case,
         EventKind.LINKS_REVOKED,
@@ -102,28 +104,6 @@ def case_links_revoke_for_customer(
             links_end(case, by=actor, reason=reason, surveys=True, notify=case.is_open)
             revoked.append(case.reference)
     return revoked
-
-
-def _email_fresh_link(case: Case, reason: str) -> bool:
-    """Queue the customer's fresh status link in the outbox; return whether queued."""
-    from notifications.services import email_queue, outbox_enqueue_on_commit
-
-    customer = case.customer
-    if not customer.email:
-        return False
-    outbox_id = email_queue(
-        to=customer.email,
-        template="customer_link",
-        key=f"case:{case.pk}:link:{case.link_epoch}",
-        context={
-            "customer_name": customer.name,
-            "status_url": status_url(case),
-            "closed": not case.is_open,
-        },
-        case=case,
-    )
-    outbox_enqueue_on_commit([outbox_id])
-    return True
 
 
 @transaction.atomic

@@ -16,13 +16,11 @@ case then joins).
 """
 
 import re
-from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
-from sla.models import Deadline
+from customers.models import Customer
 from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
@@ -121,19 +119,6 @@ def case_visible(user, case: Case) -> bool:
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
-def overdue_q(now: datetime | None = None) -> Q:
-    """A filter for cases with a running SLA deadline already past due."""
-    now = now or timezone.now()
-    late = Deadline.objects.filter(
-        case_id=OuterRef("pk"),
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        paused_at__isnull=True,
-        due_at__lt=now,
-    )
-    return Q(Exists(late))
-
-
 def case_for_user(user, reference: str) -> Case | None:
     """Return the case with `reference` if `user` may see it, else None."""
     return cases_visible_to(user).filter(reference=reference).first()
@@ -151,8 +136,6 @@ def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     collected first (trigram indexes on PostgreSQL, see api migration 0003), so
     the caller sorts those few instead of walking every case to find them.
     """
-    from customers.models import Customer
-
     text = text.strip()[:100]
     if not text:
         return cases

@@ -12,12 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from sla import services as sla_services
 from teams.models import Team
 
-from .actors import Actor, as_actor, customer_facing_name
+from . import hooks
+from .actors import Actor, as_actor
 from .assignment import _locked, assignment_check, case_assign, case_route, route_check
 from .exceptions import DomainError
+from .hooks import Hook
 from .models import (
     Case,
     Category,
@@ -109,7 +110,7 @@ def case_file(
         metadata=metadata or {},
         api_client=api_client,
     )
-    case.sla_policy = sla_services.policy_for(case)
+    hooks.run(Hook.CASE_FILING, case=case)
     case.save(force_insert=True)
     record_event(
         case,
@@ -121,22 +122,12 @@ def case_file(
         category=category.slug if category else None,
         team=team.slug if team else None,
     )
-    sla_services.deadlines_start(case=case)
+    hooks.run(Hook.CASE_FILED, case=case)
     # The counter row stays locked until commit and serialises every filing:
     # take the number last, so the lock covers two statements, not the filing.
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
-    if team is None:
-        _announce_triage(case)
     return case
-
-
-def _announce_triage(case: Case) -> None:
-    """Tell the leads (managers if none) of a case filed with no team, after commit."""
-    from notifications.triage import triage_announce
-
-    case_id = case.pk
-    transaction.on_commit(lambda: triage_announce(case_id=case_id), robust=True)
 
 
 def case_update(
@@ -173,7 +164,7 @@ def case_update(
         case.save()
         record_event(case, EventKind.CASE_EDITED, by=actor, before=before, after=after)
         if {"priority", "category"} & set(after):
-            sla_services.deadlines_recompute(case=case)
+            hooks.run(Hook.CASE_RETIMED, case=case)
     return case
 
 
@@ -221,10 +212,7 @@ def case_set_awaiting_customer(
             before=not awaiting,
             after=awaiting,
         )
-        if awaiting:
-            sla_services.deadlines_pause(case=case)
-        else:
-            sla_services.deadlines_resume(case=case)
+        hooks.run(Hook.AWAITING_CHANGED, case=case, awaiting=awaiting)
     return case
 
 
@@ -265,7 +253,7 @@ def message_post(
         )
         if staff_reply and case.first_response_at is None:
             case.first_response_at = message.created_at
-            sla_services.deadlines_first_response(case=case, at=message.created_at)
+            hooks.run(Hook.FIRST_RESPONSE, case=case, at=message.created_at)
         if lock:
             case.version += 1
             case.save()
@@ -279,34 +267,10 @@ def message_post(
             pitch_warning=pitch_warning,
         )
         if staff_reply:
-            _email_customer(case, message)
+            hooks.run(Hook.CUSTOMER_MESSAGE, case=case, message=message)
     if kind == MessageKind.FROM_CUSTOMER and case.awaiting_customer:
         case_set_awaiting_customer(case=case, awaiting=False, by=actor)
     return message
-
-
-def _email_customer(case: Case, message: Message) -> None:
-    """Queue the message to the customer by email, with their status link."""
-    from notifications.services import email_queue, outbox_enqueue_on_commit
-
-    from .links import status_url
-
-    customer = case.customer
-    if not customer.email:
-        return
-    outbox_id = email_queue(
-        to=customer.email,
-        template="customer_message",
-        key=f"message:{message.pk}",
-        context={
-            "customer_name": customer.name,
-            "message": message,
-            "signed_by": customer_facing_name(message.author),
-            "status_url": status_url(case),
-        },
-        case=case,
-    )
-    outbox_enqueue_on_commit([outbox_id])
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from complaints.actors import Actor, as_actor
 from complaints.exceptions import FollowUpRefused
-from complaints.lifecycle import followups_cancel_open, transition
+from complaints.lifecycle import transition
 from complaints.models import Case, EventKind, Stage
 from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
@@ -140,6 +140,32 @@ def followup_complete(
                 reason=f"Follow-up found the customer still unsatisfied. {note}".strip(),
             )
     return followup
+
+
+def followups_cancel_open(*, case: Case, reason: str, by: Actor) -> int:
+    """Cancel the case's scheduled follow-ups; return how many.
+
+    Closing and reopening a case cause it inside their transaction (through
+    `complaints.hooks`); the caller holds the case row locked.
+    """
+    ids = list(
+        FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        FollowUp.objects.filter(pk__in=ids).update(
+            status=FollowUpStatus.CANCELLED, next_check_at=None
+        )
+        record_event(
+            case, EventKind.FOLLOWUPS_CANCELLED, by=by, followup_ids=ids, reason=reason
+        )
+    return len(ids)
+
+
+def followups_scheduled(*, case: Case) -> bool:
+    """Whether the case has a follow-up still scheduled."""
+    return FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).exists()
 
 
 def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:

@@ -11,16 +11,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sla import services as sla_services
-
+from .. import hooks, relationships
 from ..actors import Actor, as_actor
 from ..exceptions import StaleVersion, TransitionRefused
+from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
 from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
 from ..timeline import record_event
 from . import rules
-from .followups import followups_cancel_open
 from .offers import offers_withdraw_open
 
 # Fields an agent may fill in the same request that moves the stage.
@@ -73,7 +72,7 @@ def transition(
         if to == Stage.CLOSED:
             # A closed case takes no more answers: end the links that could.
             links_end(case, by=actor, reason=LINKS_CLOSED, surveys=False)
-        sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
+        hooks.run(Hook.STAGE_CHANGED, case=case, before=before, after=to)
     return case
 
 
@@ -112,7 +111,7 @@ def _enter(
     if move == rules.REOPEN:
         data["reason"] = fields["reason"].strip()
         # Heard again from the start: no reminder should ask if they are happy.
-        cancelled = followups_cancel_open(case=case, reason="case reopened", by=actor)
+        cancelled = _followups_cancel(case, "case reopened", actor)
         if cancelled:
             data["followups_cancelled"] = cancelled
         case.reopen_count += 1
@@ -157,9 +156,19 @@ def _close(
         case.awaiting_customer = False
         case.awaiting_customer_since = None
     data["close_reason"] = reason
-    cancelled = followups_cancel_open(case=case, reason=f"case closed ({reason})")
+    if reason == CloseReason.RELATIONSHIP_ENDED:
+        data["reason"] = fields["reason"].strip()
+        relationships.relationship_end_apply(
+            customer=case.customer, reason=data["reason"], by=actor, closing=case
+        )
+    cancelled = _followups_cancel(case, f"case closed ({reason})", actor)
     if cancelled:
         data["followups_cancelled"] = cancelled
     withdrawn = offers_withdraw_open(case, actor=actor, note=f"case closed ({reason})")
     if withdrawn:
         data["offers_withdrawn"] = withdrawn
+
+
+def _followups_cancel(case: Case, reason: str, actor: Actor) -> int:
+    """Cancel the case's scheduled follow-ups (the follow-ups room does it)."""
+    return sum(hooks.run(Hook.FOLLOWUPS_CANCEL, case=case, reason=reason, by=actor))
