@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "portal",
     "ops",
     "webhooks",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -316,7 +317,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "process-due-every-minute": {"task": "scheduler.tasks.process_due", "schedule": 60.0},
+    "process-due-every-minute": {
+        "task": "scheduler.tasks.process_due",
+        "schedule": 60.0,
+    },
     # The dashboards' facts: the changed cases every minute, every case nightly.
     "refresh-dashboard-facts": {
         "task": "dashboards.tasks.refresh_facts",

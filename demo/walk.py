@@ -15,12 +15,10 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from api.services import complaint_file_from_api
-from followups.services import followup_complete, followup_schedule
-
-from .. import lifecycle
-from ..actors import Actor
-from ..models import STAGE_ORDER, Case, Category, RootCause, Stage
-from ..services import (
+from complaints import lifecycle
+from complaints.actors import Actor
+from complaints.models import STAGE_ORDER, Case, Category, RootCause, Stage
+from complaints.services import (
     case_assign,
     case_escalate,
     case_file,
@@ -28,6 +26,8 @@ from ..services import (
     case_update,
     message_post,
 )
+from followups.services import followup_complete, followup_schedule
+
 from .specs import CUSTOMERS, FollowUpSpec, OfferSpec, Spec
 
 ANYTIME = ("withdrawn", "duplicate", "relationship_ended")
