@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from customers.models import Customer
+from customers.services import customer_edit
 
 from . import hooks
 from .actors import Actor, as_actor
@@ -115,8 +116,6 @@ def customer_edit_ending_links(
     Links sent to the old address stop working on every case of the customer;
     open cases get fresh ones at the new address.
     """
-    from customers.services import customer_edit
-
     old_email = customer.email
     customer = customer_edit(customer=customer, **changes)
     if customer.email.lower() != old_email.lower():

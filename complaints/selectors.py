@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from customers.models import Customer
-from teams.models import Role
+from teams.models import Role, StaffProfile
 from teams.selectors import role_of, team_ids_of
 
 from .models import Case
@@ -77,8 +77,6 @@ def assignable_users_by_team(team_ids: set[int | None]) -> dict[int | None, list
     A case of a team: its members and the managers. A Triage case: staff with
     exactly one team (assigning it moves it to that team).
     """
-    from teams.models import StaffProfile
-
     profiles = (
         StaffProfile.objects.filter(user__is_active=True)
         .select_related("user")

@@ -6,6 +6,7 @@ Completing with `unsatisfied` reopens the case through the lifecycle.
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -170,8 +171,6 @@ def followups_scheduled(*, case: Case) -> bool:
 
 def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:
     """Propose follow-up times after resolution from the policy's cadence."""
-    from django.conf import settings
-
     start = start or case.resolved_at or timezone.now()
     days = (
         case.sla_policy.followup_days

@@ -12,7 +12,8 @@ from complaints.hooks import Hook
 from complaints.links import status_url
 from complaints.models import Case, Message
 
-from .services import email_queue, outbox_enqueue_on_commit
+from .outbox import outbox_enqueue_on_commit
+from .services import email_queue
 
 
 def customer_message_email(*, case: Case, message: Message) -> bool:

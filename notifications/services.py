@@ -1,8 +1,8 @@
 """Writes for notifications: create them with their emails, deliver, mark read.
 
 Creating writes rows only (call it inside the transaction that records the
-firing); `outbox_enqueue_on_commit` hands the new outbox ids to the worker
-after commit, and a broker that is down costs nothing but a log line: the due
+firing); `notifications.outbox.outbox_enqueue_on_commit` hands the new
+outbox ids to the worker after commit, and a broker that is down costs nothing but a log line: the due
 pass re-queues whatever stays pending (`outbox_requeue_stale`).
 """
 
@@ -35,8 +35,6 @@ MAX_ATTEMPTS = 6
 """Failed deliveries before an email is dead-lettered."""
 STALE_AFTER = timedelta(minutes=3)
 """A queued email still pending this long is queued again by the due pass."""
-PUBLISH_TIMEOUT = 2.0
-"""Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
 _SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
@@ -168,34 +166,6 @@ def email_queue(
     row = _outbox(key=key, to=to, subject=subject, body=body, case=case)
     row.save()
     return row.pk
-
-
-def outbox_enqueue_on_commit(ids: list[int]) -> None:
-    """After the current transaction commits, queue delivery of these emails."""
-    if ids:
-        transaction.on_commit(lambda: outbox_publish(ids))
-
-
-def outbox_publish(ids: list[int]) -> bool:
-    """Queue a delivery task now; log and return False if the broker is down.
-
-    Never raises: the rows are in the database and the due pass re-queues them.
-    """
-    from .tasks import deliver_outbox
-
-    app = deliver_outbox.app
-    # Bounded: one connection attempt, no retry loop (kombu would otherwise
-    # retry for broker_connection_timeout and more inside a web request).
-    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
-    try:
-        with app.connection_for_write(
-            connect_timeout=PUBLISH_TIMEOUT, transport_options=options
-        ) as conn:
-            deliver_outbox.apply_async(args=[list(ids)], retry=False, connection=conn)
-    except Exception:  # any broker failure; the outbox keeps the work
-        logger.warning("broker unavailable; %d email(s) left to the sweep", len(ids))
-        return False
-    return True
 
 
 def outbox_deliver_many(*, ids: Iterable[int]) -> dict[str, int]:

@@ -17,7 +17,8 @@ from complaints.models import Case, Event
 from teams.selectors import managers, team_leads
 
 from .models import Notification, NotificationKind
-from .services import notifications_create, outbox_enqueue_on_commit
+from .outbox import outbox_enqueue_on_commit
+from .services import notifications_create
 
 
 def triage_recipients() -> list:

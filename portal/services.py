@@ -13,7 +13,8 @@ from complaints.models import Case, Category, Channel, EventKind
 from complaints.services import case_file
 from complaints.timeline import record_event
 from customers.services import customer_match_or_create, customer_set_consent
-from notifications.services import email_queue, outbox_enqueue_on_commit
+from notifications.outbox import outbox_enqueue_on_commit
+from notifications.services import email_queue
 
 from .links import status_url
 

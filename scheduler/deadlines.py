@@ -23,8 +23,9 @@ from complaints.models import EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event, record_events
 from notifications.models import NotificationKind
+from notifications.outbox import outbox_enqueue_on_commit
 from notifications.selectors import all_managers, case_watchers
-from notifications.services import NotificationBatch, outbox_enqueue_on_commit
+from notifications.services import NotificationBatch
 from sla.businesstime import BusinessCalendar, add_business_time
 from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_of, calendar_spec_by_id, next_check

@@ -11,10 +11,10 @@ from typing import Literal
 
 from django.utils import timezone
 
+from notifications.outbox import outbox_publish
 from notifications.services import (
     STALE_AFTER,
     outbox_deliver_many,
-    outbox_publish,
     outbox_requeue_stale,
 )
 

@@ -18,6 +18,7 @@ from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
 from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
+from ..services import message_post
 from ..timeline import record_event
 from . import rules
 from .offers import offers_withdraw_open
@@ -99,8 +100,6 @@ def _enter(
     case: Case, to: str, move: str, fields: dict[str, Any], actor: Actor
 ) -> dict[str, Any]:
     """Apply what entering `to` carries; return the event's extra data."""
-    from ..services import message_post
-
     now = timezone.now()
     data: dict[str, Any] = {"move": move}
     if move == rules.SKIP:
