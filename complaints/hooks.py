@@ -37,6 +37,8 @@ class Hook(StrEnum):
     """Ask: does `case` have a scheduled follow-up? Return a bool."""
     FOLLOWUPS_CANCEL = "followups_cancel"
     """Cancel `case`'s scheduled follow-ups (`reason`, `by`); return how many."""
+    OFFER_PROPOSED = "offer_proposed"
+    """An offer is put to the customer to answer: `offer` (queue the email)."""
     CUSTOMER_MESSAGE = "customer_message"
     """Staff wrote to the customer: `case`, `message` (queue the email)."""
     CUSTOMER_LINK = "customer_link"

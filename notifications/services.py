@@ -16,11 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Notification, Outbox, OutboxStatus
 
@@ -45,6 +46,21 @@ def render_message(template: str, context: dict[str, Any]) -> tuple[str, str]:
     subject = _template(f"emails/{template}_subject.txt").render(context)
     body = _template(f"emails/{template}.txt").render(context)
     return _SPACES.sub(" ", subject).strip()[:300], body.strip()
+
+
+def render_customer_email(
+    template: str, context: dict[str, Any], case: Any
+) -> dict[str, Any]:
+    """Render an email to a customer: subject, body, html and threading headers.
+
+    `settings.CUSTOMER_EMAIL_RENDERER` (a dotted path, set to the mail app's
+    renderer) renders the templates managers edit; without it, the files.
+    """
+    path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
+    if path:
+        return import_string(path)(template=template, context=context, case=case)
+    subject, body = render_message(template, {**context, "case": case})
+    return {"subject": subject, "body": body}
 
 
 @functools.lru_cache(maxsize=64)
@@ -111,11 +127,9 @@ class NotificationBatch:
     def add_email(
         self, *, to: str, template: str, key: str, context: dict[str, Any], case: Any
     ) -> None:
-        """Queue one email rendered from `template` (e.g. to a customer)."""
-        subject, body = render_message(template, {**context, "case": case})
-        self._mails.append(
-            (None, _outbox(key=key, to=to, subject=subject, body=body, case=case))
-        )
+        """Queue one email to a customer rendered from `template`."""
+        rendered = render_customer_email(template, context, case)
+        self._mails.append((None, _outbox(key=key, to=to, case=case, **rendered)))
 
     def flush(self) -> list[int]:
         """Write what was collected; return the new outbox ids."""
@@ -161,9 +175,9 @@ def email_queue(
     context: dict[str, Any],
     case: Any = None,
 ) -> int:
-    """Queue one email rendered from `template` (e.g. to a customer); return its id."""
-    subject, body = render_message(template, {**context, "case": case})
-    row = _outbox(key=key, to=to, subject=subject, body=body, case=case)
+    """Queue one email to a customer rendered from `template`; return its id."""
+    rendered = render_customer_email(template, context, case)
+    row = _outbox(key=key, to=to, case=case, **rendered)
     row.save()
     return row.pk
 
@@ -281,13 +295,18 @@ def notifications_mark_all_read(*, user: Any) -> int:
 
 
 def _send(row: Outbox, connection: Any) -> None:
-    message = EmailMessage(
+    headers = dict(row.headers or {})
+    reply_to = headers.pop("Reply-To", "")
+    message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body,
         to=[row.to],
         connection=connection,
-        headers={"Message-ID": row.message_id, "X-Redress-Key": row.key},
+        reply_to=[reply_to] if reply_to else None,
+        headers={**headers, "Message-ID": row.message_id, "X-Redress-Key": row.key},
     )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
     message.send()
 
 

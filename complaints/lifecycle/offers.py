@@ -20,8 +20,10 @@ from django.utils import timezone
 from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
+from .. import hooks
 from ..actors import Actor, as_actor
 from ..exceptions import OfferRefused
+from ..hooks import Hook
 from ..models import (
     MONETARY_KINDS,
     Case,
@@ -94,6 +96,8 @@ def offer_make(
             offer_id=offer.pk,
             **_summary(offer),
         )
+        if status == OfferStatus.PROPOSED:
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
@@ -307,6 +311,8 @@ def _move(
         if counter_request:
             data["counter_request"] = counter_request
         record_event(case, event, by=actor, before=before, after=to, **data)
+        if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
