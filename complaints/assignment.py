@@ -17,7 +17,6 @@ demo data) goes through, via `case_assign`:
 Triage cases and those of their teams.
 """
 
-from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -26,7 +25,7 @@ from teams.models import Role, Team
 from teams.selectors import role_of, team_ids_of
 
 from . import hooks
-from .actors import Actor, as_actor
+from .actors import Actor, By, as_actor
 from .exceptions import ActionForbidden, DomainError, StaleVersion
 from .hooks import Hook
 from .models import Case, EventKind
@@ -42,7 +41,7 @@ HAND_ON_REFUSED = (
 def _acting_user(actor: Actor) -> AbstractBaseUser | None:
     """The user behind `actor`; None for the system; refuse anyone else."""
     if actor.user is None:
-        if actor.label == Actor.system().label:
+        if actor.is_system:
             return None
         raise ActionForbidden(HAND_ON_REFUSED)
     return actor.user
@@ -58,7 +57,7 @@ def _leads_case(user: AbstractBaseUser, case: Case) -> bool:
 
 
 def assignment_check(
-    *, case: Case, assignee: AbstractBaseUser | None, by: Actor | Any
+    *, case: Case, assignee: AbstractBaseUser | None, by: By
 ) -> Team | None:
     """Refuse a hand-on the rule forbids; return the team a Triage case joins.
 
@@ -97,7 +96,7 @@ def assignment_check(
     return None
 
 
-def route_check(*, case: Case, by: Actor | Any) -> None:
+def route_check(*, case: Case, by: By) -> None:
     """Refuse routing by anyone but a manager or a lead of the case (or Triage)."""
     user = _acting_user(as_actor(by))
     if user is not None and not _leads_case(user, case):
@@ -111,7 +110,7 @@ def case_assign(
     *,
     case: Case,
     assignee: AbstractBaseUser | None,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
 ) -> Case:
     """Give the case to `assignee` (None unassigns) under the hand-on rule.
@@ -140,7 +139,7 @@ def case_route(
     *,
     case: Case,
     team: Team,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
 ) -> Case:
     """Move the case to `team`'s queue; raise ActionForbidden, StaleVersion.

@@ -28,7 +28,7 @@ from customers.models import Customer
 from customers.services import customer_edit
 
 from . import hooks
-from .actors import Actor, as_actor
+from .actors import By, as_actor
 from .hooks import Hook
 from .models import Case, EventKind
 from .timeline import record_event
@@ -49,7 +49,7 @@ def survey_url(followup: Any) -> str:
 
 
 def links_end(
-    case: Case, *, by: Actor | Any, reason: str, surveys: bool, notify: bool = True
+    case: Case, *, by: By, reason: str, surveys: bool, notify: bool = True
 ) -> Case:
     """End the case's status links (and survey links when `surveys`).
 
@@ -75,7 +75,7 @@ def links_end(
     return case
 
 
-def case_links_revoke(*, case: Case, by: Actor | Any, reason: str = "") -> Case:
+def case_links_revoke(*, case: Case, by: By, reason: str = "") -> Case:
     """Revoke every status and survey link of the case; email a fresh status link.
 
     The caller has checked that `by` may see the case. The fresh link goes out
@@ -90,7 +90,7 @@ def case_links_revoke(*, case: Case, by: Actor | Any, reason: str = "") -> Case:
 
 
 def case_links_revoke_for_customer(
-    *, customer: Customer, by: Actor | Any, reason: str = EMAIL_CHANGED
+    *, customer: Customer, by: By, reason: str = EMAIL_CHANGED
 ) -> list[str]:
     """Revoke the links of every case of the customer (their email changed).
 
@@ -109,7 +109,7 @@ def case_links_revoke_for_customer(
 
 @transaction.atomic
 def customer_edit_ending_links(
-    *, customer: Customer, by: Actor | Any, **changes: Any
+    *, customer: Customer, by: By, **changes: Any
 ) -> Customer:
     """Edit a customer (`customers.services.customer_edit`); a new email ends old links.
 

@@ -15,7 +15,7 @@ from customers.models import Customer
 from teams.models import Team
 
 from . import hooks
-from .actors import Actor, as_actor
+from .actors import By, as_actor
 from .assignment import _locked, assignment_check, case_assign, case_route, route_check
 from .exceptions import DomainError
 from .hooks import Hook
@@ -90,7 +90,7 @@ def case_file(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     api_client: Any = None,
-    by: Actor | Any = None,
+    by: By,
 ) -> Case:
     """File a new complaint and start its SLA clocks."""
     actor = as_actor(by)
@@ -133,7 +133,7 @@ def case_file(
 def case_update(
     *,
     case: Case,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
     **changes: Any,
 ) -> Case:
@@ -169,7 +169,7 @@ def case_update(
 
 
 def case_escalate(
-    *, case: Case, level: int, by: Actor | Any = None, reason: str = ""
+    *, case: Case, level: int, by: By, reason: str = ""
 ) -> Case:
     """Raise the escalation level (never lowers it); a no-op when already there."""
     actor = as_actor(by)
@@ -193,7 +193,7 @@ def case_escalate(
 
 
 def case_set_awaiting_customer(
-    *, case: Case, awaiting: bool, by: Actor | Any = None
+    *, case: Case, awaiting: bool, by: By
 ) -> Case:
     """Mark the case as waiting on the customer (pauses the resolution clock) or not."""
     actor = as_actor(by)
@@ -221,7 +221,7 @@ def message_post(
     case: Case,
     body: str,
     visibility: str,
-    by: Actor | Any = None,
+    by: By,
     kind: str = MessageKind.NOTE,
     pitch_warning: bool = False,
     lock: bool = True,

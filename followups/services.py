@@ -4,14 +4,13 @@ Completing with `unsatisfied` reopens the case through the lifecycle.
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.actors import Actor, as_actor
+from complaints.actors import Actor, By, as_actor
 from complaints.exceptions import FollowUpRefused
 from complaints.lifecycle import transition
 from complaints.models import Case, EventKind, Stage
@@ -30,7 +29,7 @@ def followup_schedule(
     channel: str,
     note: str = "",
     owner: AbstractBaseUser | None = None,
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Schedule a follow-up on a resolved case; needs the customer's consent.
 
@@ -91,7 +90,7 @@ def followup_complete(
     outcome: str,
     csat: int | None = None,
     note: str = "",
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 

@@ -32,7 +32,7 @@ from sla.services import calendar_id_of, calendar_spec_by_id, next_check
 from teams.selectors import team_leads
 
 logger = logging.getLogger(__name__)
-SYSTEM = Actor.system()
+SYSTEM = Actor.system("process_due")
 RETRY_FAILED_AFTER = timedelta(minutes=5)
 DEFAULT_ESCALATION_MINUTES = 240
 

@@ -21,7 +21,7 @@ from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
 from .. import hooks
-from ..actors import Actor, as_actor
+from ..actors import Actor, By, as_actor
 from ..exceptions import OfferRefused
 from ..hooks import Hook
 from ..models import (
@@ -49,7 +49,7 @@ def offer_make(
     currency: str = "",
     description: str = "",
     extra_mile: bool = False,
-    by: Actor | Any = None,
+    by: By,
 ) -> Offer:
     """Make an offer on an acknowledged or resolving case.
 
@@ -124,7 +124,7 @@ def self_approval() -> bool:
     return bool(getattr(settings, "OFFER_SELF_APPROVAL", False))
 
 
-def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_approve(*, offer: Offer, by: By) -> Offer:
     """Approve an above-limit offer (team lead or manager, not its maker).
 
     Raises OfferRefused for a non-approver, and for the offer's own maker
@@ -152,7 +152,7 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_reject(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
@@ -170,7 +170,7 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_accept(*, offer: Offer, by: By) -> Offer:
     """Record that the customer accepted; raise OfferRefused unless proposed."""
     return _move(
         offer,
@@ -181,7 +181,7 @@ def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_decline(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Record that the customer declined; raise OfferRefused unless proposed."""
     return _move(
         offer,
@@ -193,7 +193,7 @@ def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Offer:
+def offer_counter(*, offer: Offer, by: By, counter_request: str) -> Offer:
     """Record what the customer asked for instead; raise OfferRefused."""
     if not (counter_request or "").strip():
         raise OfferRefused(
@@ -209,7 +209,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
     )
 
 
-def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_withdraw(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Withdraw an offer not yet accepted; raise OfferRefused."""
     allowed = {
         OfferStatus.PENDING_APPROVAL,
@@ -226,7 +226,7 @@ def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
+def offer_fulfil(*, offer: Offer, by: By, note: str = "") -> Offer:
     """Record that an accepted offer was carried out; raise OfferRefused."""
     return _move(
         offer,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import hooks, relationships
-from ..actors import Actor, as_actor
+from ..actors import Actor, By, as_actor
 from ..exceptions import StaleVersion, TransitionRefused
 from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
@@ -31,7 +31,7 @@ def transition(
     case: Case,
     to: str,
     *,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
     **fields: Any,
 ) -> Case:

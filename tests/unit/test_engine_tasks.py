@@ -6,6 +6,7 @@
 import pytest
 from django.core import mail
 
+from complaints.actors import Actor
 from config.celery import app
 from tests.unit.engine_support import (  # noqa: F401 (fixtures)
     at,
@@ -80,8 +81,9 @@ def test_record_events_appends_many_at_once(make_case):
         [
             (first, EventKind.SLA_WARNING, {"deadline": "resolution"}),
             (second, EventKind.ESCALATED, {"after": 1}),
-        ]
+        ],
+        by=Actor.system("test"),
     )
     assert [e.pk is not None for e in made] == [True, True]
-    assert first.events.filter(kind="sla_warning", actor_label="system").exists()
+    assert first.events.filter(kind="sla_warning", actor_label="system:test").exists()
     assert second.events.get(kind="escalated").after == 1
