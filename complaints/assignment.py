@@ -17,7 +17,6 @@ demo data) goes through, via `case_assign`:
 Triage cases and those of their teams.
 """
 
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
@@ -26,11 +25,12 @@ from teams.selectors import role_of, team_ids_of
 
 from . import hooks
 from .actors import Actor, By, as_actor
-from .exceptions import ActionForbidden, DomainError, StaleVersion
+from .exceptions import ActionForbidden, DomainError
 from .hooks import Hook
 from .models import Case, EventKind
 from .selectors import assignable_users
 from .timeline import record_event
+from .versions import case_lock, case_version_bump
 
 HAND_ON_REFUSED = (
     "Only a team lead or a manager hands a case to someone else; you can take "
@@ -120,7 +120,7 @@ def case_assign(
     """
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         team = assignment_check(case=case, assignee=assignee, by=actor)
         before = case.assignee.get_username() if case.assignee else None
         after = assignee.get_username() if assignee else None
@@ -129,8 +129,7 @@ def case_assign(
         if team is not None:
             _set_team(case, team, actor)
         case.assignee = assignee
-        case.version += 1
-        case.save(update_fields=["assignee", "team", "version", "updated_at"])
+        case_version_bump(case, fields=["assignee", "team"])
         record_event(case, EventKind.ASSIGNED, by=actor, before=before, after=after)
     return case
 
@@ -149,7 +148,7 @@ def case_route(
     """
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         route_check(case=case, by=actor)
         if case.team_id == team.pk:
             return case
@@ -157,8 +156,7 @@ def case_route(
         dropped = case.assignee
         if dropped and not assignable_users(case).filter(pk=dropped.pk).exists():
             case.assignee = None
-        case.version += 1
-        case.save(update_fields=["assignee", "team", "version", "updated_at"])
+        case_version_bump(case, fields=["assignee", "team"])
         if case.assignee is None and dropped is not None:
             record_event(
                 case,
@@ -176,10 +174,3 @@ def _set_team(case: Case, team: Team, actor: Actor) -> None:
     record_event(case, EventKind.ROUTED, by=actor, before=before, after=team.slug)
     # The team's calendar may differ from the one the clocks ran on.
     hooks.run(Hook.CASE_RETIMED, case=case)
-
-
-def _locked(case: Case, expected_version: int | None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.reference, expected_version, locked.version)
-    return locked

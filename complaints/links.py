@@ -32,6 +32,7 @@ from .actors import By, as_actor
 from .hooks import Hook
 from .models import Case, EventKind
 from .timeline import record_event
+from .versions import case_lock
 
 CLOSED = "case closed"
 EMAIL_CHANGED = "customer email changed"
@@ -85,7 +86,7 @@ def case_links_revoke(*, case: Case, by: By, reason: str = "") -> Case:
     actor = as_actor(by)
     note = reason.strip() or REVOKED
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         return links_end(case, by=actor, reason=note, surveys=True, notify=case.is_open)
 
 
@@ -100,8 +101,9 @@ def case_links_revoke_for_customer(
     actor = as_actor(by)
     revoked = []
     with transaction.atomic():
-        cases = Case.objects.select_for_update().filter(customer=customer)
-        for case in cases.order_by("pk"):
+        pks = Case.objects.filter(customer=customer).order_by("pk")
+        for pk in pks.values_list("pk", flat=True):
+            case = case_lock(pk)
             links_end(case, by=actor, reason=reason, surveys=True, notify=case.is_open)
             revoked.append(case.reference)
     return revoked

@@ -16,7 +16,7 @@ from teams.models import Team
 
 from . import hooks
 from .actors import By, as_actor
-from .assignment import _locked, assignment_check, case_assign, case_route, route_check
+from .assignment import assignment_check, case_assign, case_route, route_check
 from .exceptions import DomainError
 from .hooks import Hook
 from .models import (
@@ -32,6 +32,7 @@ from .models import (
     Visibility,
 )
 from .timeline import record_event
+from .versions import case_lock, case_version_bump
 
 __all__ = [
     "assignment_check",
@@ -148,7 +149,7 @@ def case_update(
         )
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         before, after = {}, {}
         for name, value in changes.items():
             old = getattr(case, name)
@@ -160,27 +161,23 @@ def case_update(
             setattr(case, name, value)
         if not after:
             return case
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         record_event(case, EventKind.CASE_EDITED, by=actor, before=before, after=after)
         if {"priority", "category"} & set(after):
             hooks.run(Hook.CASE_RETIMED, case=case)
     return case
 
 
-def case_escalate(
-    *, case: Case, level: int, by: By, reason: str = ""
-) -> Case:
+def case_escalate(*, case: Case, level: int, by: By, reason: str = "") -> Case:
     """Raise the escalation level (never lowers it); a no-op when already there."""
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if level <= case.escalation_level or level > 2:
             return case
         before = case.escalation_level
         case.escalation_level = level
-        case.version += 1
-        case.save(update_fields=["escalation_level", "version", "updated_at"])
+        case_version_bump(case, fields=["escalation_level"])
         record_event(
             case,
             EventKind.ESCALATED,
@@ -192,19 +189,16 @@ def case_escalate(
     return case
 
 
-def case_set_awaiting_customer(
-    *, case: Case, awaiting: bool, by: By
-) -> Case:
+def case_set_awaiting_customer(*, case: Case, awaiting: bool, by: By) -> Case:
     """Mark the case as waiting on the customer (pauses the resolution clock) or not."""
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if case.awaiting_customer == awaiting or (awaiting and not case.is_open):
             return case
         case.awaiting_customer = awaiting
         case.awaiting_customer_since = timezone.now() if awaiting else None
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         record_event(
             case,
             EventKind.AWAITING_CUSTOMER,
@@ -238,7 +232,7 @@ def message_post(
     actor = as_actor(by)
     with transaction.atomic():
         if lock:
-            case = Case.objects.select_for_update().get(pk=case.pk)
+            case = case_lock(case)
         message = Message.objects.create(
             case=case,
             author=actor.user,
@@ -255,8 +249,7 @@ def message_post(
             case.first_response_at = message.created_at
             hooks.run(Hook.FIRST_RESPONSE, case=case, at=message.created_at)
         if lock:
-            case.version += 1
-            case.save()
+            case_version_bump(case)
         record_event(
             case,
             EventKind.MESSAGE_ADDED,

@@ -16,6 +16,7 @@ from complaints.lifecycle import transition
 from complaints.models import Case, EventKind, Stage
 from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
+from complaints.versions import case_lock, case_version_bump
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
 
@@ -41,9 +42,7 @@ def followup_schedule(
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
-        )
+        case = case_lock(case, related=["customer"])
         missing = []
         if case.stage not in SCHEDULABLE:
             missing.append("case resolved or following up")
@@ -102,7 +101,7 @@ def followup_complete(
     if csat is not None and not (isinstance(csat, int) and 1 <= csat <= 5):
         raise FollowUpRefused("Satisfaction is a score from 1 to 5.", ["csat"])
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=followup.case_id)
+        case = case_lock(followup.case_id)
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
@@ -181,8 +180,7 @@ def followup_proposals(*, case: Case, start: datetime | None = None) -> list[dat
 
 def _touch(case: Case) -> None:
     # The case's follow-ups are part of what its version (the ETag) stands for.
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _may_see(user: AbstractBaseUser, case: Case) -> bool:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import Case, Event
+from complaints.versions import case_lock
 from teams.selectors import managers, team_leads
 
 from .models import Notification, NotificationKind
@@ -29,12 +30,11 @@ def triage_recipients() -> list:
 def triage_announce(*, case_id: int) -> int:
     """Notify once that case `case_id` waits in Triage; return how many were told."""
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update()
-            .filter(pk=case_id, team__isnull=True)
-            .first()
-        )
-        if case is None:  # routed meanwhile, or gone
+        try:
+            case = case_lock(case_id)
+        except Case.DoesNotExist:  # gone meanwhile
+            return 0
+        if case.team_id is not None:  # routed meanwhile
             return 0
         told = Notification.objects.filter(case=case, kind=NotificationKind.TRIAGE)
         if told.exists():

@@ -35,6 +35,7 @@ from ..models import (
     Stage,
 )
 from ..timeline import record_event
+from ..versions import case_lock, case_version_bump
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -60,7 +61,7 @@ def offer_make(
     actor = as_actor(by)
     amount, currency = _money(kind, amount, currency)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if case.stage not in OFFER_STAGES:
             raise OfferRefused(
                 f"Offers are made once the customer has been heard and apologised "
@@ -282,7 +283,7 @@ def _move(
     counter_request: str = "",
 ) -> Offer:
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        case = case_lock(offer.case_id)
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.status not in allowed:
             raise OfferRefused(
@@ -358,8 +359,7 @@ def _is_maker(actor: Actor, offer: Offer) -> bool:
 
 
 def _touch(case: Case) -> None:
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _summary(offer: Offer) -> dict[str, Any]:

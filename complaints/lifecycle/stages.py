@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from .. import hooks, relationships
 from ..actors import Actor, By, as_actor
-from ..exceptions import StaleVersion, TransitionRefused
+from ..exceptions import TransitionRefused
 from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
 from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
 from ..services import message_post
 from ..timeline import record_event
+from ..versions import case_lock, case_version_bump
 from . import rules
 from .offers import offers_withdraw_open
 
@@ -46,9 +47,7 @@ def transition(
     """
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and case.version != expected_version:
-            raise StaleVersion(case.reference, expected_version, case.version)
+        case = case_lock(case, expected_version=expected_version)
         edits = _apply_edits(case, fields)
         move = rules.classify(case.stage, to, fields)
         missing = rules.prerequisites(case, to, fields, move)
@@ -57,8 +56,7 @@ def transition(
         before = case.stage
         data = _enter(case, to, move, fields, actor)
         case.stage = to
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         if edits:
             record_event(
                 case,
