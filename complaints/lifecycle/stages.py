@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from .. import hooks, relationships
 from ..actors import Actor, By, as_actor
+from ..bounds import text_check
 from ..exceptions import TransitionRefused
 from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
@@ -43,8 +44,11 @@ def transition(
     `customer_account`, `restatement`, `desired_outcome`,
     `desired_outcome_declined` to record on the way. Raises TransitionRefused
     listing every unmet prerequisite, StaleVersion when `expected_version` is
-    given and the case has moved on. Returns the updated case.
+    given and the case has moved on, InvalidInput when a text is out of
+    bounds. Returns the updated case.
     """
+    for name, value in fields.items():
+        text_check(value, field=name)
     actor = as_actor(by)
     with transaction.atomic():
         case = case_lock(case, expected_version=expected_version)
