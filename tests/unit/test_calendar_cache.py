@@ -17,7 +17,7 @@ MONDAY_9 = datetime(2026, 6, 8, 9, 0, tzinfo=UTC)
 def _file():
     with time_machine.travel(MONDAY_9, tick=False):
         case = case_file(
-            customer=CustomerFactory(by=Actor.system("test")),
+            customer=CustomerFactory(),
             subject="Late",
             description="Late",
             by=Actor.system("test"),

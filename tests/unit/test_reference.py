@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def file_one() -> Case:
     return case_file(
-        customer=CustomerFactory(by=Actor.system("test")),
+        customer=CustomerFactory(),
         subject="s",
         description="d",
         by=Actor.system("test"),
