@@ -130,7 +130,9 @@ def test_edits_messages_and_moves_refuse_unstorable_text(make_case, agent):
     with pytest.raises(InvalidInput):
         message_post(case=case, body="x" * 20_001, visibility="internal", by=agent)
     with pytest.raises(InvalidInput):
-        lifecycle.transition(case, "closed", close_reason="withdrawn", reason="\ud800")
+        lifecycle.transition(
+            case, "closed", close_reason="withdrawn", reason="\ud800", by=agent
+        )
 
 
 @pytest.mark.parametrize("when", OUTSIDE)
