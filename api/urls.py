@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from regimes.api import LettersView, ReceivedAtView, ReturnsView
 from webhooks.api import WebhookViewSet
 
 from .errors import not_found
@@ -24,6 +25,17 @@ router.register("webhooks", WebhookViewSet, basename="webhook")
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),
     path("metrics/summary/", MetricsView.as_view(), name="metrics-summary"),
+    path(
+        "complaints/<str:reference>/letters/",
+        LettersView.as_view(),
+        name="complaint-letters",
+    ),
+    path(
+        "complaints/<str:reference>/received-at/",
+        ReceivedAtView.as_view(),
+        name="complaint-received-at",
+    ),
+    path("returns/<slug:regime>/", ReturnsView.as_view(), name="returns"),
     *router.urls,
 ]
 

@@ -4,7 +4,7 @@ Each service runs in one transaction, bumps the case version and appends its
 timeline event. Assigning and routing live in `assignment` (re-exported here).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -18,6 +18,7 @@ from teams.models import Team
 from .actors import Actor, as_actor, customer_facing_name
 from .assignment import _locked, assignment_check, case_assign, case_route, route_check
 from .exceptions import DomainError
+from .hooks import case_filed_hooks_run
 from .models import (
     Case,
     Category,
@@ -89,10 +90,18 @@ def case_file(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     api_client: Any = None,
+    received_at: datetime | None = None,
     by: Actor | Any = None,
 ) -> Case:
-    """File a new complaint and start its SLA clocks."""
+    """File a new complaint and start its SLA clocks.
+
+    `received_at` (default: now) is the legal instant of receipt a relaying
+    client may give for a complaint it received earlier; see
+    `received_at_check`. The filing hooks (`complaints.hooks`) run last.
+    """
     actor = as_actor(by)
+    now = timezone.now()
+    received_at = received_at_check(received_at, now=now) if received_at else now
     if team is None and category is not None:
         team = category.default_team
     case = Case(
@@ -108,6 +117,7 @@ def case_file(
         occurred_at=occurred_at,
         metadata=metadata or {},
         api_client=api_client,
+        received_at=received_at,
     )
     case.sla_policy = sla_services.policy_for(case)
     case.save(force_insert=True)
@@ -126,9 +136,29 @@ def case_file(
     # take the number last, so the lock covers two statements, not the filing.
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
+    case_filed_hooks_run(case)
     if team is None:
         _announce_triage(case)
     return case
+
+
+RECEIVED_AT_MAX_AGE = timedelta(days=90)
+RECEIVED_AT_SKEW = timedelta(minutes=5)
+
+
+def received_at_check(received_at: datetime, *, now: datetime) -> datetime:
+    """Return a legal instant of receipt, or raise DomainError (`received_at`).
+
+    It may be at most 90 days ago (a relayed complaint) and not in the future
+    (five minutes of clock skew are forgiven and clamped to now).
+    """
+    if timezone.is_naive(received_at):
+        raise DomainError("received_at needs a time zone.", ["received_at"])
+    if received_at > now + RECEIVED_AT_SKEW:
+        raise DomainError("received_at may not be in the future.", ["received_at"])
+    if received_at < now - RECEIVED_AT_MAX_AGE:
+        raise DomainError("received_at may be at most 90 days ago.", ["received_at"])
+    return min(received_at, now)
 
 
 def _announce_triage(case: Case) -> None:

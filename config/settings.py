@@ -57,6 +57,11 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The customer's status link is built by the portal and handed down to the domain.
 CUSTOMER_STATUS_URL = "portal.links.status_url"
+# Regulated handling (CONTRACT §15): the regime of a case whose category and
+# team name none (`fca`, `fca_payments`, `asic`, `cfpb` or `none`), and the
+# firm's name as letters sign it.
+DEFAULT_REGIME = env.str("DEFAULT_REGIME", default="none")
+FIRM_NAME = env.str("FIRM_NAME", default="Redress")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -86,6 +91,7 @@ INSTALLED_APPS = [
     "portal",
     "ops",
     "webhooks",
+    "regimes",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ class NotificationKind(models.TextChoices):
     FOLLOWUP_DUE = "followup_due", "Follow-up due"
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
     TRIAGE = "triage", "Case to route"
+    STATUTORY_WARNING = "statutory_warning", "Statutory deadline near"
+    STATUTORY_BREACHED = "statutory_breached", "Statutory deadline missed"
 
 
 class Notification(models.Model):

@@ -18,6 +18,7 @@ from complaints.models import (
     RootCause,
     Stage,
 )
+from regimes.selectors import case_final_letter
 from sla.models import Deadline
 
 from .common import StaffField
@@ -96,6 +97,13 @@ class ComplaintIn(serializers.Serializer):
         max_length=5_000, required=False, default="", allow_blank=True
     )
     occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    received_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="When the complaint reached you, if you relay one received "
+        "earlier (at most 90 days ago, not in the future); statutory clocks "
+        "run from it. Default: now.",
+    )
     metadata = serializers.DictField(
         required=False,
         default=dict,
@@ -144,6 +152,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "escalation_level",
             "awaiting_customer",
             "root_cause",
+            "regime",
+            "received_at",
             "version",
             "created_at",
             "updated_at",
@@ -188,10 +198,26 @@ class DeadlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StatutoryDeadlineSerializer(serializers.Serializer):
+    """A statutory clock (CONTRACT §15): it never pauses."""
+
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached = serializers.BooleanField()
+
+
 class CaseDetailSerializer(CaseSerializer):
-    """One case with its deadlines, offers and follow-ups."""
+    """One case with its deadlines, statutory clocks, offers and follow-ups."""
 
     deadlines = DeadlineSerializer(many=True, read_only=True)
+    statutory_deadlines = StatutoryDeadlineSerializer(many=True, read_only=True)
+    outcome = serializers.SerializerMethodField(
+        help_text="The outcome of the last final response, if any."
+    )
+    referral_window_ends = serializers.SerializerMethodField(
+        help_text="When the ombudsman referral window closes, after a final response."
+    )
     offers = OfferSerializer(many=True, read_only=True)
     followups = FollowUpSerializer(many=True, read_only=True)
     close_reason = serializers.ChoiceField(
@@ -224,10 +250,27 @@ class CaseDetailSerializer(CaseSerializer):
             "resolved_at",
             "closed_at",
             "deadlines",
+            "statutory_deadlines",
+            "outcome",
+            "referral_window_ends",
             "offers",
             "followups",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_outcome(self, case):
+        letter = case_final_letter(case)
+        return letter.outcome if letter else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_referral_window_ends(self, case):
+        letter = case_final_letter(case)
+        if letter is None or letter.referral_window_ends is None:
+            return None
+        return serializers.DateTimeField().to_representation(
+            letter.referral_window_ends
+        )
 
 
 class CasePatchIn(serializers.Serializer):

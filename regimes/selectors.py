@@ -1,0 +1,77 @@
+"""Reads of regimes: the version in force, a case's clocks, outcome and letters."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from complaints.models import Case
+
+from .models import Letter, LetterKind, Regime, RegimeRoute
+
+NONE = "none"
+
+
+def regime_version(*, code: str, on: date | None = None) -> Regime | None:
+    """The version of regime `code` in force on `on` (default today)."""
+    on = on or timezone.localdate()
+    return (
+        Regime.objects.filter(code=code, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def regime_versions_in_force() -> list[Regime]:
+    """One row per regime code: the version in force today."""
+    seen: dict[str, Regime] = {}
+    today = timezone.localdate()
+    for regime in Regime.objects.filter(effective_from__lte=today).order_by(
+        "code", "-effective_from"
+    ):
+        seen.setdefault(regime.code, regime)
+    return list(seen.values())
+
+
+def regime_code_for(*, category: Any, team: Any) -> str:
+    """The regime of a case: its category's, else its team's, else DEFAULT_REGIME."""
+    routes = RegimeRoute.objects.all()
+    if category is not None:
+        route = routes.filter(category=category).first()
+        if route:
+            return route.regime
+    if team is not None:
+        route = routes.filter(team=team).first()
+        if route:
+            return route.regime
+    return getattr(settings, "DEFAULT_REGIME", NONE) or NONE
+
+
+def regime_of_case(case: Case, *, at: datetime | None = None) -> Regime | None:
+    """The version of the case's regime in force at `at` (default: its receipt)."""
+    moment = at or case.received_at or case.created_at or timezone.now()
+    return regime_version(code=case.regime, on=timezone.localdate(moment))
+
+
+def case_letters(case: Case) -> QuerySet[Letter]:
+    return Letter.objects.filter(case=case).select_related("sent_by")
+
+
+def letters_brief() -> QuerySet[Letter]:
+    """Letters without their text and PDF, for prefetching with cases."""
+    return Letter.objects.only(
+        "id", "case_id", "kind", "outcome", "sent_at", "referral_window_ends"
+    )
+
+
+def case_final_letter(case: Case) -> Letter | None:
+    """The last final response sent with an outcome, if any (from prefetch if any)."""
+    letters = list(case.letters.all())
+    finals = [
+        letter
+        for letter in letters
+        if letter.kind == LetterKind.FINAL_RESPONSE and letter.outcome
+    ]
+    return max(finals, key=lambda x: (x.sent_at, x.pk)) if finals else None
