@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fca_case(settings, team, policy):
+def fca_case(settings, team, policy):  # noqa: F811 (fixture)
     settings.DEFAULT_REGIME = "fca"
     agent = StaffFactory(role="agent", teams=[team])
     agent.email = "agent@staff.example"
