@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from complaints.models import Case
 
-from .models import Letter, LetterKind, Regime, RegimeRoute
+from .models import Letter, LetterKind, Regime, RegimeRoute, StatutoryDeadline
 
 NONE = "none"
 
@@ -59,6 +60,11 @@ def case_letters(case: Case) -> QuerySet[Letter]:
     return Letter.objects.filter(case=case).select_related("sent_by")
 
 
+def case_letter(case: Case, letter_id: int) -> Letter | None:
+    """One letter of the case (None when the id names another case's)."""
+    return Letter.objects.filter(case=case, pk=letter_id).first()
+
+
 def letters_brief() -> QuerySet[Letter]:
     """Letters without their text and PDF, for prefetching with cases."""
     return Letter.objects.only(
@@ -75,3 +81,34 @@ def case_final_letter(case: Case) -> Letter | None:
         if letter.kind == LetterKind.FINAL_RESPONSE and letter.outcome
     ]
     return max(finals, key=lambda x: (x.sent_at, x.pk)) if finals else None
+
+
+def case_statutory_clocks(case: Case, *, now: datetime) -> list[dict[str, Any]]:
+    """The case's statutory clocks as the case page shows them, beside the SLA's.
+
+    `state`: met, breached, closed (a window that passed), soon (warned or past
+    its warning time), running.
+    """
+    rows = []
+    for row in StatutoryDeadline.objects.filter(case=case).select_related("regime"):
+        if row.met_at:
+            state = "met"
+        elif row.breached_at or (row.breaches and row.due_at <= now):
+            state = "breached"
+        elif not row.breaches and row.due_at <= now:
+            state = "closed"
+        elif row.warn_at <= now:
+            state = "soon"
+        else:
+            state = "running"
+        zone = ZoneInfo(row.regime.time_zone)
+        rows.append(
+            {
+                "kind": row.kind.replace("_", " "),
+                "due_local": row.due_at.astimezone(zone),
+                "tz": row.regime.time_zone,
+                "window": not row.breaches,
+                "state": state,
+            }
+        )
+    return rows
