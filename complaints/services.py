@@ -97,7 +97,8 @@ def case_file(
 
     `received_at` (default: now) is the legal instant of receipt a relaying
     client may give for a complaint it received earlier; see
-    `received_at_check`. The filing hooks (`complaints.hooks`) run last.
+    `received_at_check`. The filing hooks (`complaints.hooks`) run after the SLA clocks start,
+    before the reference is taken (its lock is held to commit).
     """
     actor = as_actor(by)
     now = timezone.now()
@@ -132,11 +133,11 @@ def case_file(
         team=team.slug if team else None,
     )
     sla_services.deadlines_start(case=case)
+    case_filed_hooks_run(case)
     # The counter row stays locked until commit and serialises every filing:
     # take the number last, so the lock covers two statements, not the filing.
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
-    case_filed_hooks_run(case)
     if team is None:
         _announce_triage(case)
     return case

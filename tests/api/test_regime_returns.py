@@ -160,3 +160,9 @@ def test_an_unknown_regime_is_400(api_as, manager):
         "/api/v1/returns/nope/?from=2026-01-01&to=2026-06-30"
     )
     assert response.status_code == 400
+
+
+def test_errors_stay_problem_json_when_csv_is_asked(api_as, manager):
+    response = api_as(manager).get("/api/v1/returns/fca/?format=csv&from=x&to=y")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
