@@ -68,4 +68,8 @@ def letter_pdf(*, text: str, title: str) -> bytes | None:
         f"{html.escape(title)}</title></head>"
         f"<body style='font-family: serif; font-size: 11pt'>{paragraphs}</body></html>"
     )
-    return weasyprint.HTML(string=page).write_pdf()
+    try:
+        return weasyprint.HTML(string=page).write_pdf()
+    except Exception:  # a statutory letter must not wait on its PDF copy
+        logger.exception("WeasyPrint failed; letter kept as text only")
+        return None
