@@ -1,6 +1,8 @@
 """Reads of regimes: the version in force, a case's clocks, outcome and letters."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -8,7 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from complaints.models import Case
+from complaints.models import Case, OfferStatus
 
 from .models import Letter, LetterKind, Regime, RegimeRoute, StatutoryDeadline
 
@@ -112,3 +114,14 @@ def case_statutory_clocks(case: Case, *, now: datetime) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def case_redress_paid(offers: Iterable[Any]) -> dict[str, str]:
+    """Money paid on a case per currency: its fulfilled offers' amounts."""
+    totals: dict[str, Decimal] = {}
+    for offer in offers:
+        if offer.status == OfferStatus.FULFILLED and offer.amount is not None:
+            totals[offer.currency] = (
+                totals.get(offer.currency, Decimal(0)) + offer.amount
+            )
+    return {currency: f"{total:.2f}" for currency, total in sorted(totals.items())}

@@ -18,7 +18,7 @@ from complaints.models import (
     RootCause,
     Stage,
 )
-from regimes.selectors import case_final_letter
+from regimes.selectors import case_final_letter, case_redress_paid
 from sla.models import Deadline
 
 from .common import StaffField
@@ -218,6 +218,9 @@ class CaseDetailSerializer(CaseSerializer):
     referral_window_ends = serializers.SerializerMethodField(
         help_text="When the ombudsman referral window closes, after a final response."
     )
+    redress_paid = serializers.SerializerMethodField(
+        help_text="Money paid to the customer (fulfilled offers), per currency."
+    )
     offers = OfferSerializer(many=True, read_only=True)
     followups = FollowUpSerializer(many=True, read_only=True)
     close_reason = serializers.ChoiceField(
@@ -253,6 +256,7 @@ class CaseDetailSerializer(CaseSerializer):
             "statutory_deadlines",
             "outcome",
             "referral_window_ends",
+            "redress_paid",
             "offers",
             "followups",
         ]
@@ -262,6 +266,14 @@ class CaseDetailSerializer(CaseSerializer):
     def get_outcome(self, case):
         letter = case_final_letter(case)
         return letter.outcome if letter else None
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.CharField(), help_text='{"GBP": "150.00"}'
+        )
+    )
+    def get_redress_paid(self, case):
+        return case_redress_paid(case.offers.all())
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_referral_window_ends(self, case):

@@ -166,3 +166,19 @@ def test_errors_stay_problem_json_when_csv_is_asked(api_as, manager):
     response = api_as(manager).get("/api/v1/returns/fca/?format=csv&from=x&to=y")
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_case_shows_its_redress_paid_per_currency(api_as, manager):
+    case = complaint("fca", ldn(2026, 3, 1, 10))
+    paid(case, "10.00", "GBP", ldn(2026, 3, 2, 10))
+    paid(case, "2.50", "GBP", ldn(2026, 3, 3, 10))
+    paid(case, "7.00", "EUR", ldn(2026, 3, 3, 10))
+    Offer.objects.create(
+        case=case,
+        kind="refund",
+        amount=Decimal("99"),
+        currency="GBP",
+        status="accepted",
+    )
+    body = api_as(manager).get(f"/api/v1/complaints/{case.reference}/").json()
+    assert body["redress_paid"] == {"EUR": "7.00", "GBP": "12.50"}
