@@ -17,7 +17,8 @@ from teams.models import Team
 
 from .actors import Actor, as_actor, customer_facing_name
 from .assignment import _locked, assignment_check, case_assign, case_route, route_check
-from .exceptions import DomainError
+from .bounds import fields_check, json_check, moment_check
+from .exceptions import DomainError, InvalidInput
 from .hooks import case_filed_hooks_run
 from .models import (
     Case,
@@ -97,9 +98,21 @@ def case_file(
 
     `received_at` (default: now) is the legal instant of receipt a relaying
     client may give for a complaint it received earlier; see
-    `received_at_check`. The filing hooks (`complaints.hooks`) run after the SLA clocks start,
-    before the reference is taken (its lock is held to commit).
+    `received_at_check`. The filing hooks (`complaints.hooks`) run after the
+    SLA clocks start, before the reference is taken (its lock is held to
+    commit). Raises InvalidInput when a value is out of bounds
+    (`complaints.bounds`).
     """
+    fields_check(
+        Case,
+        {
+            "subject": subject,
+            "description": description,
+            "desired_outcome": desired_outcome or "",
+        },
+    )
+    moment_check(occurred_at, field="occurred_at")
+    json_check(metadata or {}, field="metadata")
     actor = as_actor(by)
     now = timezone.now()
     received_at = received_at_check(received_at, now=now) if received_at else now
@@ -148,17 +161,17 @@ RECEIVED_AT_SKEW = timedelta(minutes=5)
 
 
 def received_at_check(received_at: datetime, *, now: datetime) -> datetime:
-    """Return a legal instant of receipt, or raise DomainError (`received_at`).
+    """Return a legal instant of receipt, or raise InvalidInput (`received_at`).
 
     It may be at most 90 days ago (a relayed complaint) and not in the future
     (five minutes of clock skew are forgiven and clamped to now).
     """
     if timezone.is_naive(received_at):
-        raise DomainError("received_at needs a time zone.", ["received_at"])
+        raise InvalidInput("received_at", "received_at needs a time zone.")
     if received_at > now + RECEIVED_AT_SKEW:
-        raise DomainError("received_at may not be in the future.", ["received_at"])
+        raise InvalidInput("received_at", "received_at may not be in the future.")
     if received_at < now - RECEIVED_AT_MAX_AGE:
-        raise DomainError("received_at may be at most 90 days ago.", ["received_at"])
+        raise InvalidInput("received_at", "received_at may be at most 90 days ago.")
     return min(received_at, now)
 
 
@@ -179,13 +192,15 @@ def case_update(
 ) -> Case:
     """Edit the case's descriptive fields (see EDITABLE); raise StaleVersion.
 
-    A change of priority or category recomputes the open SLA deadlines.
+    A change of priority or category recomputes the open SLA deadlines. Raises
+    InvalidInput when a text is out of bounds.
     """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(
             f"Not editable here: {', '.join(sorted(unknown))}", sorted(unknown)
         )
+    fields_check(Case, {k: v for k, v in changes.items() if isinstance(v, str)})
     actor = as_actor(by)
     with transaction.atomic():
         case = _locked(case, expected_version)
@@ -272,10 +287,11 @@ def message_post(
     """Add a message; the first customer-facing one is the case's first response.
 
     A message from the customer ends a wait on the customer. Raises DomainError
-    on an empty body or unknown visibility.
+    on an empty body or unknown visibility, InvalidInput on an unstorable one.
     """
     if not (body or "").strip():
         raise DomainError("The message is empty.", ["body"])
+    fields_check(Message, {"body": body})
     if visibility not in Visibility.values:
         raise DomainError(f"Unknown visibility {visibility!r}.", ["visibility"])
     actor = as_actor(by)

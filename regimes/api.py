@@ -27,8 +27,10 @@ from rest_framework.views import APIView
 from api.errors import problem
 from api.permissions import MANAGE, READ, STAFF_ONLY, is_service_client
 from api.selectors import api_cases
+from api.serializers.common import MomentField
 from api.views.base import ApiViewMixin
 from api.views.complaints import actor_of
+from complaints.bounds import TEXT_MAX, validate_text
 from teams.selectors import is_manager
 
 from .models import LetterKind, Outcome
@@ -37,7 +39,7 @@ from .selectors import case_letters, regime_version
 from .sending import LetterRefused, letter_send
 from .services import case_received_at_change
 
-MAX_LETTER = 100_000
+MAX_LETTER = TEXT_MAX
 MAX_RETURN_DAYS = 731
 
 
@@ -47,6 +49,7 @@ class LetterIn(serializers.Serializer):
         max_length=MAX_LETTER,
         required=False,
         allow_blank=True,
+        validators=[validate_text],
         help_text="The letter's text; omitted: the regime's template is rendered.",
     )
     outcome = serializers.ChoiceField(
@@ -55,11 +58,6 @@ class LetterIn(serializers.Serializer):
         allow_null=True,
         help_text="For a final response: it meets the final clock.",
     )
-
-    def validate_body(self, value: str) -> str:
-        if "\x00" in value:
-            raise serializers.ValidationError("No NUL characters.")
-        return value
 
 
 class LetterOut(serializers.Serializer):
@@ -76,8 +74,8 @@ class LetterOut(serializers.Serializer):
 
 
 class ReceivedAtIn(serializers.Serializer):
-    received_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=2_000)
+    received_at = MomentField()
+    reason = serializers.CharField(max_length=2_000, validators=[validate_text])
 
 
 def csv_response(rows: list[tuple[str, str]], filename: str) -> HttpResponse:

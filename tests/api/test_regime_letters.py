@@ -249,7 +249,8 @@ def test_a_regime_without_the_letter_refuses_it(service, staff_api, settings):
         {"kind": "nonsense"},
         {"kind": "final_response", "outcome": "maybe"},
         {"kind": "holding", "body": "a\x00b"},
-        {"kind": "holding", "body": "x" * 100_001},
+        {"kind": "holding", "body": "x" * 20_001},
+        {"kind": "holding", "body": "lone \ud800 surrogate"},
         ["not", "an", "object"],
     ],
 )
