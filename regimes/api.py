@@ -37,7 +37,7 @@ from .models import LetterKind, Outcome
 from .returns import regime_return
 from .selectors import case_letters, regime_version
 from .sending import LetterRefused, letter_send
-from .services import case_received_at_change
+from .services import case_received_at_change, received_at_change_check
 
 MAX_LETTER = TEXT_MAX
 MAX_RETURN_DAYS = 731
@@ -141,6 +141,7 @@ class ReceivedAtView(ApiViewMixin, APIView):
     )
     def post(self, request, reference: str):
         case = _case(request, reference)
+        received_at_change_check(by=actor_of(request))
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": ["Send a JSON object."]})
         data = ReceivedAtIn(data=request.data)

@@ -83,6 +83,15 @@ def clock_reschedule(
     row.next_check_at = next_check(row)
 
 
+def received_at_change_check(*, by: Actor | Any) -> None:
+    """Raise ActionForbidden unless `by` may correct a receipt: managers only."""
+    actor = as_actor(by)
+    if actor.user is None or not is_manager(actor.user):
+        raise ActionForbidden(
+            "Only a manager may change when a complaint was received."
+        )
+
+
 def case_received_at_change(
     *, case: Case, received_at: datetime, reason: str, by: Actor | Any
 ) -> Case:
