@@ -20,6 +20,10 @@ ENV PATH=/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=config.settings
 
 WORKDIR /app
+# Pango and a font for WeasyPrint (PDF letters).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 redress
 COPY --from=build /venv /venv
 COPY . .

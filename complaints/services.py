@@ -4,7 +4,7 @@ Each service runs in one transaction, bumps the case version and appends its
 timeline event. Assigning and routing live in `assignment` (re-exported here).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -18,7 +18,7 @@ from . import hooks
 from .actors import By, as_actor
 from .assignment import assignment_check, case_assign, case_route, route_check
 from .bounds import fields_check, json_check, moment_check
-from .exceptions import DomainError
+from .exceptions import DomainError, InvalidInput
 from .hooks import Hook
 from .models import (
     Case,
@@ -92,11 +92,17 @@ def case_file(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     api_client: Any = None,
+    received_at: datetime | None = None,
     by: By,
 ) -> Case:
     """File a new complaint and start its SLA clocks.
 
-    Raises InvalidInput when a value is out of bounds (`complaints.bounds`).
+    `received_at` (default: now) is the legal instant of receipt a relaying
+    client may give for a complaint it received earlier; see
+    `received_at_check`. The filing hooks (`complaints.hooks`) run after the
+    SLA clocks start, before the reference is taken (its lock is held to
+    commit). Raises InvalidInput when a value is out of bounds
+    (`complaints.bounds`).
     """
     fields_check(
         Case,
@@ -109,6 +115,8 @@ def case_file(
     moment_check(occurred_at, field="occurred_at")
     json_check(metadata or {}, field="metadata")
     actor = as_actor(by)
+    now = timezone.now()
+    received_at = received_at_check(received_at, now=now) if received_at else now
     if team is None and category is not None:
         team = category.default_team
     case = Case(
@@ -124,6 +132,7 @@ def case_file(
         occurred_at=occurred_at,
         metadata=metadata or {},
         api_client=api_client,
+        received_at=received_at,
     )
     hooks.run(Hook.CASE_FILING, case=case)
     case.save(force_insert=True)
@@ -143,6 +152,25 @@ def case_file(
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
     return case
+
+
+RECEIVED_AT_MAX_AGE = timedelta(days=90)
+RECEIVED_AT_SKEW = timedelta(minutes=5)
+
+
+def received_at_check(received_at: datetime, *, now: datetime) -> datetime:
+    """Return a legal instant of receipt, or raise InvalidInput (`received_at`).
+
+    It may be at most 90 days ago (a relayed complaint) and not in the future
+    (five minutes of clock skew are forgiven and clamped to now).
+    """
+    if timezone.is_naive(received_at):
+        raise InvalidInput("received_at", "received_at needs a time zone.")
+    if received_at > now + RECEIVED_AT_SKEW:
+        raise InvalidInput("received_at", "received_at may not be in the future.")
+    if received_at < now - RECEIVED_AT_MAX_AGE:
+        raise InvalidInput("received_at", "received_at may be at most 90 days ago.")
+    return min(received_at, now)
 
 
 def case_update(

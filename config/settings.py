@@ -58,6 +58,11 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # The customer's status and survey links are built by the portal and handed down to the domain.
 CUSTOMER_STATUS_URL = "portal.links.status_url"
 CUSTOMER_SURVEY_URL = "portal.links.survey_url"
+# Regulated handling (CONTRACT §15): the regime of a case whose category and
+# team name none (`fca`, `fca_payments`, `asic`, `cfpb` or `none`), and the
+# firm's name as letters sign it.
+DEFAULT_REGIME = env.str("DEFAULT_REGIME", default="none")
+FIRM_NAME = env.str("FIRM_NAME", default="Redress")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -91,6 +96,7 @@ INSTALLED_APPS = [
     "anymail",
     "mail",
     "demo",
+    "regimes",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ urlpatterns = [
     # API's own (whose catch-all answers problem+json 404s).
     path("api/v1/", include("webhooks.urls")),
     path("api/v1/", include("dashboards.api_urls")),
+    path("api/v1/", include("regimes.api_urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("", include("mail.urls")),

@@ -6,6 +6,7 @@ due, so a lost tick, a restarted broker or two beats running by mistake cost
 nothing and double nothing.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -22,6 +23,21 @@ from .deadlines import PassCache, PassReport, deadlines_fire_batch
 from .followups import followups_fire_batch
 
 Delivery = Literal["enqueue", "inline", "none"]
+BatchFirer = Callable[..., tuple[int, list[int]]]
+_registered: list[BatchFirer] = []
+
+
+def due_batch_register(fire: BatchFirer) -> None:
+    """Add a batch firer to every due pass (an app's `AppConfig.ready()`).
+
+    `fire(now=, limit=, report=, cache=, enqueue=)` claims and fires up to
+    `limit` due rows (see `sla.due.fire_batch`) and returns how many it claimed
+    and the outbox ids written. `regimes` registers its statutory clocks so.
+    """
+    if fire not in _registered:
+        _registered.append(fire)
+
+
 BATCH_SIZE = 500
 MAX_BATCHES = 200
 PUBLISH_CHUNK = 500
@@ -45,7 +61,7 @@ def due_pass(
     report = PassReport(at=now)
     cache = PassCache()
     written: list[int] = []
-    for fire in (deadlines_fire_batch, followups_fire_batch):
+    for fire in (deadlines_fire_batch, followups_fire_batch, *_registered):
         for _ in range(MAX_BATCHES):
             claimed, ids = fire(
                 now=now,

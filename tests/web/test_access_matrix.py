@@ -31,6 +31,7 @@ from api.services import api_client_create
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from regimes.sending import letter_send
 from tests.factories import CaseFactory, StaffFactory
 from webhooks.models import WebhookSubscription
 from webhooks.signing import secret_new
@@ -142,6 +143,8 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "portal:message_send": {"POST": A_LINK},
     "portal:consent": {"POST": A_LINK},
     "portal:offer_answer": {"POST": OWN_LINK},
+    # A letter of this case: another case's link never reaches it.
+    "portal:letter_download": {"GET": OWN_LINK},
     "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
     # The API.
     "api:ping": {"GET": API_AUTHENTICATED},
@@ -156,6 +159,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:complaint-messages": {"POST": API_CASE_WORK},
     "api:complaint-offers": {"POST": API_CASE_WORK},
     "api:complaint-followups": {"POST": API_CASE_WORK},
+    # Regulated handling (CONTRACT §15).
+    "api:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
+    "api:complaint-received-at": {"POST": {"key_manager"}},
+    "api:returns": {"GET": {"key_manager"}},
     **{
         f"api:offer-{verb}": {"POST": API_CASE_WORK}
         for verb in ("accept", "counter", "decline", "fulfil", "withdraw")
@@ -256,6 +263,9 @@ class World:
         self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
         self.offer = self.case.offers.first()
         self.followup = self.case.followups.first()
+        self.letter = letter_send(
+            case=self.case, kind="acknowledgement", by=self.users["lead"]
+        )
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
             case=self.case,
@@ -308,6 +318,8 @@ class World:
             "offer_id": self.offer.pk,
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
+            "letter_id": self.letter.pk,
+            "regime": "fca",
             "token": token,
             "action": "accept",
             "name": "offers",

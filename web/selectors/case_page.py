@@ -16,6 +16,7 @@ from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
 from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
+from regimes.selectors import case_statutory_clocks
 from sla.services import case_calendar_id
 from teams.models import Role, Team
 from teams.selectors import role_of
@@ -151,6 +152,7 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
             .order_by("due_at")
         ),
         "deadlines": deadlines,
+        "statutory": case_statutory_clocks(case, now=now),
         "escalation": ESCALATION.get(case.escalation_level, ""),
         "events": list(case.events.all()),
         "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),
