@@ -44,6 +44,7 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", "recorded a missed deadline"
     LINKS_REVOKED = "links_revoked", "ended the customer's old links"
     ROUTED = "routed", "routed the case to a team"
+    ATTACHMENT_ADDED = "attachment_added", "attached a file"
 
 
 class EventQuerySet(models.QuerySet):
