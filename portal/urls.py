@@ -12,6 +12,16 @@ urlpatterns = [
     path("status/<str:token>/messages/", views.message_send, name="message_send"),
     path("status/<str:token>/consent/", views.consent, name="consent"),
     path(
+        "status/<str:token>/attachments/",
+        views.attachment_send,
+        name="attachment_send",
+    ),
+    path(
+        "status/<str:token>/attachments/<int:attachment_id>/",
+        views.attachment_get,
+        name="attachment",
+    ),
+    path(
         "status/<str:token>/offers/<int:offer_id>/<slug:action>/",
         views.offer_answer,
         name="offer_answer",

@@ -8,6 +8,7 @@ case `version` it was rendered from, so a stale save is refused.
 
 from django import forms
 
+from attachments.fields import MultipleFileField
 from complaints.models import STAGE_ORDER, CloseReason, OfferKind, Visibility
 from followups.models import FollowUpChannel, Outcome
 
@@ -205,3 +206,7 @@ class ConsentForm(forms.Form):
 
 class RevokeLinksForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class AttachmentForm(forms.Form):
+    files = MultipleFileField(label="Files", required=True)
