@@ -103,6 +103,8 @@ def attachment_add(
         raise ValueError("The message belongs to another case.")
     name = clean_filename(filename or getattr(file, "name", "") or "")
     with _spooled(file) as spool:
+        if spool.size == 0:
+            raise AttachmentRefused("The file is empty.", ["file"])
         detected = sniff.detect(spool.head)
         if detected not in allowed_types():
             raise AttachmentTypeRefused(detected)

@@ -91,9 +91,10 @@ def make_case(team, agent):
     return make
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def attachment_dir(settings, tmp_path):
-    """Store attachments in a fresh directory (never var/attachments/)."""
+    """Store attachments in a fresh directory, never var/attachments/ (every
+    test: filing by email or the form may store files)."""
     location = tmp_path / "attachments"
     settings.STORAGES = {
         **settings.STORAGES,
