@@ -22,15 +22,20 @@ so a new route cannot ship without someone deciding who may call it.
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from attachments.models import Source
+from attachments.services import attachment_add
+from complaints.actors import Actor
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from tests.attachments.samples import png_bytes
 from tests.factories import CaseFactory, StaffFactory
 from webhooks.models import WebhookSubscription
 from webhooks.signing import secret_new
@@ -127,6 +132,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:customer_consent",
     ),
     "web:case_route": {"POST": {"lead", "manager"}},
+    # Files: added and fetched by staff who may see the case.
+    "web:attachment_upload": {"POST": CASE_STAFF},
+    "web:attachment": {"GET": CASE_STAFF},
+    "web:attachment_thumbnail": {"GET": CASE_STAFF},
     "web:customer": {"GET": CASE_STAFF},
     "web:pitch_check": {"POST": STAFF},
     "web:notifications_read_all": {"POST": STAFF},
@@ -142,6 +151,8 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "portal:message_send": {"POST": A_LINK},
     "portal:consent": {"POST": A_LINK},
     "portal:offer_answer": {"POST": OWN_LINK},
+    "portal:attachment_send": {"POST": A_LINK},
+    "portal:attachment": {"GET": OWN_LINK},
     "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
     # The API.
     "api:ping": {"GET": API_AUTHENTICATED},
@@ -156,6 +167,11 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:complaint-messages": {"POST": API_CASE_WORK},
     "api:complaint-offers": {"POST": API_CASE_WORK},
     "api:complaint-followups": {"POST": API_CASE_WORK},
+    # Attaching: cases:manage, or complaints:write for the client that filed it.
+    "api:complaint-attachments": {
+        "GET": API_CASE_READ,
+        "POST": API_CASE_WORK | {"svc_write"},
+    },
     **{
         f"api:offer-{verb}": {"POST": API_CASE_WORK}
         for verb in ("accept", "counter", "decline", "fulfil", "withdraw")
@@ -243,6 +259,12 @@ class World:
         Case.objects.filter(pk=self.case.pk).update(api_client=owner)
         self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
         self.offer = self.case.offers.first()
+        self.attachment = attachment_add(
+            case=self.case,
+            file=ContentFile(png_bytes(), name="photo.png"),
+            source=Source.FORM,
+            by=Actor.customer(),
+        )
         self.followup = self.case.followups.first()
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
@@ -296,6 +318,7 @@ class World:
             "offer_id": self.offer.pk,
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
+            "attachment_id": self.attachment.pk,
             "token": token,
             "action": "accept",
             "name": "offers",
