@@ -115,3 +115,19 @@ def test_an_infected_image_gets_no_thumbnail(clamd, make_case):
     )
     assert attachment.scan_status == ScanStatus.INFECTED
     assert attachment.thumbnail_name == ""
+
+
+def test_the_scanner_is_reached_over_tcp_too(settings, make_case):
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = FakeClamd.__new__(FakeClamd)
+    server.server, server.streams = listener, []
+    threading.Thread(target=server._serve, daemon=True).start()
+    settings.CLAMD_HOST, settings.CLAMD_PORT = "127.0.0.1", port
+    try:
+        attachment = attachment_add(
+            case=make_case(), file=upload("e.txt", EICAR), source=Source.API, by=None
+        )
+    finally:
+        listener.close()
+    assert attachment.scan_status == ScanStatus.INFECTED

@@ -212,3 +212,62 @@ def test_long_filenames_keep_their_extension():
     name = clean_filename("x" * 500 + ".pdf")
     assert len(name) <= 200
     assert name.endswith(".pdf")
+
+
+def _zip(*names: str, stored_first: tuple[str, bytes] | None = None) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        if stored_first:
+            archive.writestr(
+                zipfile.ZipInfo(stored_first[0]), stored_first[1], zipfile.ZIP_STORED
+            )
+        for name in names:
+            archive.writestr(name, "<x/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            _zip("[Content_Types].xml", "word/document.xml"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            _zip("[Content_Types].xml", "xl/workbook.xml"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            _zip(
+                "content.xml",
+                stored_first=("mimetype", b"application/vnd.oasis.opendocument.text"),
+            ),
+            "application/vnd.oasis.opendocument.text",
+        ),
+    ],
+)
+def test_office_documents_are_recognised_from_their_archive(make_case, data, expected):
+    attachment = attachment_add(
+        case=make_case(), file=upload("doc.bin", data), source=Source.API, by=None
+    )
+    assert attachment.content_type == expected
+
+
+def test_a_plain_zip_is_refused(make_case):
+    with pytest.raises(AttachmentTypeRefused) as refused:
+        attachment_add(
+            case=make_case(),
+            file=upload("report.docx", _zip("payload.js")),
+            source=Source.API,
+            by=None,
+        )
+    assert refused.value.detected == "application/zip"
+
+
+def test_an_empty_file_is_refused(make_case):
+    with pytest.raises(AttachmentRefused):
+        attachment_add(
+            case=make_case(), file=upload("a.txt", b""), source=Source.API, by=None
+        )
