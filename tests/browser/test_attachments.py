@@ -16,13 +16,41 @@ def _attachments(attachment_dir, settings, live_server):
     settings.SITE_URL = live_server.url
 
 
+@pytest.fixture
+def browser(live_server, transactional_db):
+    """A Chromium of this test's own: a session-wide Playwright left running
+    would stop the other modules from starting theirs."""
+    from playwright.sync_api import sync_playwright
+
+    from .conftest import CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def log_in(context, user):
+    from tests.factories import PASSWORD
+
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")
+    return page
+
+
 def test_a_photo_sent_with_the_complaint_shows_as_a_thumbnail_to_the_agent(
-    chromium, live_server, open_as, team, lead, agent, tmp_path
+    browser, live_server, team, lead, agent, tmp_path
 ):
     photo = tmp_path / "broken-kettle.jpg"
     photo.write_bytes(jpeg_bytes((1200, 900)))
 
-    customer = chromium.new_context(base_url=live_server.url)
+    customer = browser.new_context(base_url=live_server.url)
     page = customer.new_page()
     page.goto("/complain/")
     page.get_by_label("Your name").fill("Grace Hopper")
@@ -40,7 +68,7 @@ def test_a_photo_sent_with_the_complaint_shows_as_a_thumbnail_to_the_agent(
     assert attachment.content_type == "image/jpeg"
     case_route(case=case, team=team, by=lead)
 
-    staff = open_as(agent)
+    staff = log_in(browser.new_context(base_url=live_server.url), agent)
     staff.goto(f"/cases/{case.reference}/")
     thumb = staff.locator(f'img[src="/attachments/{attachment.pk}/thumbnail/"]')
     thumb.wait_for()
