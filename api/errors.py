@@ -8,6 +8,8 @@ How domain refusals map to HTTP (documented in the schema's components):
 - `StaleVersion` → 412 (the `If-Match` tag, or the version read, is stale);
 - `TransitionRefused` → 409 with `unmet`: every unmet prerequisite as
   `{"code", "message"}` (the message is `complaints.lifecycle.describe`'s wording);
+- `AttachmentTooLarge` → 413, `AttachmentTypeRefused` → 415 (the file's
+  content is not of an accepted type);
 - `OfferRefused`, `FollowUpRefused`, `RelationshipEndRefused` and any other
   `DomainError` → 422 with `errors` (field → messages) when what is missing is
   a field of the request (an amount, a currency, an outcome …), else 409 with
@@ -21,6 +23,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from attachments.exceptions import AttachmentTooLarge, AttachmentTypeRefused
 from complaints.exceptions import (
     ActionForbidden,
     DomainError,
@@ -52,6 +55,7 @@ INPUT_FIELDS = frozenset(
         "reason",
         "received_at",
         "a due time in the future",
+        "file",
     }
 )
 FIELD_ALIASES = {"a due time in the future": "due_at"}
@@ -113,6 +117,16 @@ def _domain_problem(exc: DomainError) -> Response:
         )
     if isinstance(exc, ActionForbidden):
         return problem(403, exc.title, exc.detail, type="forbidden")
+    if isinstance(exc, AttachmentTooLarge):
+        return problem(413, exc.title, exc.detail, type="attachment-too-large")
+    if isinstance(exc, AttachmentTypeRefused):
+        return problem(
+            415,
+            exc.title,
+            exc.detail,
+            type="attachment-type-refused",
+            detected_type=exc.detected,
+        )
     if isinstance(exc, TransitionRefused):
         return problem(
             409,

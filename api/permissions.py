@@ -27,8 +27,9 @@ def is_service_client(user) -> bool:
     return isinstance(user, ServiceClient)
 
 
-def key_allows(request, scope: str) -> bool:
-    """Whether the request's key (if any) holds `scope`; a session has no key.
+def key_allows(request, scope: str | tuple[str, ...]) -> bool:
+    """Whether the request's key (if any) holds `scope` (any one of a tuple);
+    a session has no key.
 
     Staff-only routes have no scope of their own: a user's key needs
     `cases:manage` for them, since they change shared records.
@@ -37,11 +38,18 @@ def key_allows(request, scope: str) -> bool:
     if not isinstance(client, ApiClient):
         return True
     needed = MANAGE if scope == STAFF_ONLY else scope
-    return needed in (client.scopes or [])
+    return holds(client.scopes or [], needed)
 
 
-def required_scope(view, request) -> str:
-    """The scope the view's current action needs (reads need complaints:read)."""
+def holds(scopes, needed: str | tuple[str, ...]) -> bool:
+    """Whether `scopes` include `needed`, or any one of a tuple of them."""
+    wanted = needed if isinstance(needed, tuple) else (needed,)
+    return any(scope in scopes for scope in wanted)
+
+
+def required_scope(view, request) -> str | tuple[str, ...]:
+    """The scope the view's current action needs (reads need complaints:read);
+    a tuple means any one of them."""
     scopes = getattr(view, "required_scopes", {})
     action = getattr(view, "action", None) or request.method.lower()
     return scopes.get(action, scopes.get("*", READ))
@@ -58,7 +66,7 @@ class HasScopeOrStaffRole(BasePermission):
         if not user or not user.is_authenticated:
             return False
         if is_service_client(user):
-            return required_scope(view, request) in user.scopes
+            return holds(user.scopes, required_scope(view, request))
         if role_of(user) is None:
             return False
         return key_allows(request, required_scope(view, request))

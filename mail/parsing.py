@@ -4,7 +4,8 @@
 with a fallback to the raw value, every body is decoded with its declared
 charset when that works and with a guess when it does not, HTML-only mail is
 turned into readable text, and anything the database cannot store (NUL, lone
-surrogates) is dropped. Attachments are listed, not kept.
+surrogates) is dropped. Attachments are listed with their bytes, which
+`mail.services` hands to `attachments.services.attachment_add`.
 """
 
 import contextlib
@@ -58,6 +59,7 @@ class Attachment:
     size: int
     content_type: str = "application/octet-stream"
     """Judged from the first bytes, not from the name or the declared type."""
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def type_mismatch(self) -> bool:
@@ -237,6 +239,7 @@ def _walk(
                 declared_type=ctype,
                 size=len(payload),
                 content_type=sniff(payload[:16]),
+                data=payload,
             )
         )
         return

@@ -11,9 +11,13 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from attachments.exceptions import AttachmentRefused
+from attachments.models import Source
+from attachments.services import attachment_add
 from complaints.actors import Actor
 from complaints.models import Case, Channel, MessageKind, Visibility
 from complaints.services import case_file, message_post
@@ -78,7 +82,15 @@ def _ingest(raw: bytes, source: str) -> IngestResult:
             row = _store(raw, source, parsed, key, Outcome.REFUSED, "being filed")
             result = _file(row, parsed)
             row.outcome, row.reason = result.outcome, result.reason[:500]
-            row.save(update_fields=["outcome", "reason", "case", "case_message"])
+            row.save(
+                update_fields=[
+                    "outcome",
+                    "reason",
+                    "case",
+                    "case_message",
+                    "attachments",
+                ]
+            )
             return result
     except IntegrityError:
         if InboundEmail.objects.filter(dedupe_key=key).exists():
@@ -110,8 +122,28 @@ def _file(row: InboundEmail, parsed: ParsedEmail) -> IngestResult:
     if not body:
         return IngestResult(Outcome.IGNORED, reason="no text")
     if case is not None:
-        return _append(row, case, body)
-    return _create(row, parsed, body)
+        result = _append(row, case, body)
+    else:
+        result = _create(row, parsed, body)
+    _attach(row, parsed)
+    return result
+
+
+def _attach(row: InboundEmail, parsed: ParsedEmail) -> None:
+    """Keep each attached file on the case; a refused one is noted, not fatal."""
+    for listed, part in zip(row.attachments, parsed.attachments, strict=True):
+        try:
+            attachment = attachment_add(
+                case=row.case,
+                file=ContentFile(part.data, name=part.name or "attachment"),
+                source=Source.EMAIL,
+                by=Actor.customer(),
+                message=row.case_message,
+            )
+        except AttachmentRefused as refused:
+            listed["refused"] = refused.detail
+        else:
+            listed["attachment"] = attachment.pk
 
 
 def _append(row: InboundEmail, case: Case, body: str) -> IngestResult:

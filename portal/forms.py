@@ -7,6 +7,9 @@ a customer, not a developer.
 
 from django import forms
 
+from attachments.exceptions import human_size
+from attachments.fields import MultipleFileField
+from attachments.services import max_bytes, max_files
 from complaints.bounds import bound_form_fields
 from complaints.models import Category
 from followups.models import Outcome
@@ -91,6 +94,9 @@ class ComplaintForm(FriendlyForm):
         help_text="There's no wrong answer. Knowing what you'd consider fair "
         "helps us get there sooner.",
     )
+    attachments = MultipleFileField(
+        label="Photos or documents (optional)",
+    )
     consent = forms.BooleanField(
         label="You may contact me later to check that everything was put right.",
         required=False,
@@ -109,6 +115,10 @@ class ComplaintForm(FriendlyForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
+        self.fields["attachments"].help_text = (
+            "Photos of the damage, a receipt or an email help us see what "
+            f"happened. {attachment_limits()}"
+        )
 
     @property
     def is_robot(self) -> bool:
@@ -121,6 +131,28 @@ class MessageForm(FriendlyForm):
 
     body = _text("Your message", max_length=LONG_TEXT, rows=4)
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+class AttachmentForm(FriendlyForm):
+    """Files the customer adds on their status page."""
+
+    files = MultipleFileField(
+        label="Add photos or documents",
+        required=True,
+        error_messages={"required": "Please choose a file to send."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = attachment_limits()
+
+
+def attachment_limits() -> str:
+    """The file limits in a customer's words, from the settings."""
+    return (
+        f"Up to {max_files()} files of {human_size(max_bytes())} each: photos, "
+        "PDFs, text, Word, Excel or OpenDocument files, or emails."
+    )
 
 
 class CounterForm(FriendlyForm):

@@ -5,8 +5,11 @@ through the complaints, customers and follow-ups services from here or
 directly from the view (one call each).
 """
 
+from django.core.files import File
 from django.db import transaction
 
+from attachments.models import Source
+from attachments.services import attachments_add
 from complaints.actors import Actor
 from complaints.exceptions import DomainError
 from complaints.models import Case, Category, Channel, EventKind
@@ -27,6 +30,7 @@ def complaint_file_from_web(
     category: Category | None = None,
     desired_outcome: str = "",
     consent: bool = False,
+    attachments: list[File] | tuple = (),
 ) -> Case:
     """File a complaint sent through the public form, as the customer.
 
@@ -34,7 +38,9 @@ def complaint_file_from_web(
     only for a customer this filing creates: anyone may type an existing
     customer's address, so a matched customer's consent (and record) stays as
     it is; they change consent through their own status link. Queues the
-    confirmation email with the status link in the outbox.
+    confirmation email with the status link in the outbox. The files in
+    `attachments` join the case all or none: a refused one
+    (attachments.exceptions.AttachmentRefused) files nothing at all.
     """
     customer, created = customer_match_or_create(
         email=email.strip(), name=name.strip(), phone=phone.strip()
@@ -51,6 +57,10 @@ def complaint_file_from_web(
     if consent and created:
         consent_set_by_customer(case=case, consent=True)
     confirmation_queue(case=case, to=email.strip())
+    if attachments:
+        attachments_add(
+            case=case, files=attachments, source=Source.FORM, by=Actor.customer()
+        )
     return case
 
 

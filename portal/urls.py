@@ -17,6 +17,16 @@ urlpatterns = [
         name="letter_download",
     ),
     path(
+        "status/<str:token>/attachments/",
+        views.attachment_send,
+        name="attachment_send",
+    ),
+    path(
+        "status/<str:token>/attachments/<int:attachment_id>/",
+        views.attachment_get,
+        name="attachment",
+    ),
+    path(
         "status/<str:token>/offers/<int:offer_id>/<slug:action>/",
         views.offer_answer,
         name="offer_answer",

@@ -89,3 +89,20 @@ def make_case(team, agent):
         return CaseFactory.in_stage(stage, **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def attachment_dir(settings, tmp_path):
+    """Store attachments in a fresh directory, never var/attachments/ (every
+    test: filing by email or the form may store files)."""
+    location = tmp_path / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location), "base_url": None},
+        },
+    }
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+    return location

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django import forms
 
+from attachments.fields import MultipleFileField
 from complaints.bounds import MAX_AMOUNT, bound_form_fields, currencies_allowed
 from complaints.models import STAGE_ORDER, CloseReason, OfferKind, Visibility
 from followups.models import FollowUpChannel, Outcome
@@ -242,3 +243,7 @@ class ConsentForm(BoundedForm):
 
 class RevokeLinksForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class AttachmentForm(forms.Form):
+    files = MultipleFileField(label="Files", required=True)

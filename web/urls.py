@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import case, customers, followups, inbox, notifications, offers
+from .views import (
+    attachments,
+    case,
+    customers,
+    followups,
+    inbox,
+    notifications,
+    offers,
+)
 
 app_name = "web"
 
@@ -29,6 +37,21 @@ urlpatterns = [
     path("cases/<str:reference>/awaiting/", case.case_awaiting, name="case_awaiting"),
     path("cases/<str:reference>/messages/", case.case_message, name="case_message"),
     path("cases/<str:reference>/offers/", offers.offer_create, name="offer_create"),
+    path(
+        "cases/<str:reference>/attachments/",
+        attachments.attachment_upload,
+        name="attachment_upload",
+    ),
+    path(
+        "attachments/<int:attachment_id>/",
+        attachments.attachment_download,
+        name="attachment",
+    ),
+    path(
+        "attachments/<int:attachment_id>/thumbnail/",
+        attachments.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
     path("offers/<int:offer_id>/<str:action>/", offers.offer_move, name="offer_move"),
     path(
         "cases/<str:reference>/followups/",

@@ -1,14 +1,24 @@
-"""/api/v1/complaints/: file, list, read, edit and move cases; the work on them."""
+"""/api/v1/complaints/: file, list, read, edit and move cases; the work on them.
+
+Attachments (`{reference}/attachments/`): listing takes `complaints:read`;
+attaching takes `complaints:write` or `cases:manage` — a service client that
+filed the case may add its evidence (it sees only the cases it filed), and
+staff keys that work cases may too.
+"""
 
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from attachments.models import Source
+from attachments.selectors import attachments_of_case
+from attachments.services import attachment_add, max_bytes
 from complaints import lifecycle, services
 from complaints.actors import Actor
 from complaints.models import Offer
@@ -18,11 +28,17 @@ from followups.services import followup_schedule
 from regimes.selectors import letters_brief
 
 from .. import selectors
+from ..errors import PayloadTooLarge
 from ..filters import CaseFilter
 from ..idempotency import idempotent
 from ..models import ApiClient
 from ..pagination import TimelinePagination
 from ..permissions import MANAGE, READ, WRITE, is_service_client
+from ..serializers.attachments import (
+    UPLOAD_SCHEMA,
+    AttachmentIn,
+    AttachmentSerializer,
+)
 from ..serializers.cases import (
     CaseDetailSerializer,
     CasePatchIn,
@@ -30,6 +46,7 @@ from ..serializers.cases import (
     ComplaintIn,
     TransitionIn,
 )
+from ..serializers.common import ProblemSerializer
 from ..serializers.work import (
     EventSerializer,
     FollowUpIn,
@@ -42,6 +59,8 @@ from ..serializers.work import (
 from ..services import complaint_file_from_api
 from .base import ApiViewSet, expected_version, with_etag
 
+# Room for the multipart framing around one file of the largest size.
+UPLOAD_SLACK = 64 * 1024
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     str,
@@ -95,6 +114,8 @@ class ComplaintViewSet(ApiViewSet):
         "list": READ,
         "retrieve": READ,
         "timeline": READ,
+        "attachments": READ,
+        "attachments_add": (WRITE, MANAGE),
         "*": MANAGE,
     }
     problem_statuses = {
@@ -104,6 +125,7 @@ class ComplaintViewSet(ApiViewSet):
         "messages": (409, 422),
         "offers": (409, 422),
         "followups": (409, 422),
+        "attachments_add": (409, 422),
     }
 
     def get_queryset(self):
@@ -275,3 +297,46 @@ class ComplaintViewSet(ApiViewSet):
         return Response(
             FollowUpSerializer(followup).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        responses={200: AttachmentSerializer(many=True)},
+        summary="The case's attachments",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        parser_classes=[MultiPartParser],
+    )
+    def attachments(self, request, reference: str):
+        case = self.get_object()
+        page = self.paginate_queryset(attachments_of_case(case=case))
+        return self.get_paginated_response(AttachmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=UPLOAD_SCHEMA,
+        responses={
+            201: AttachmentSerializer,
+            413: OpenApiResponse(
+                ProblemSerializer, description="The file is over ATTACHMENT_MAX_BYTES."
+            ),
+            415: OpenApiResponse(
+                ProblemSerializer,
+                description="Not multipart/form-data, or the file's content is "
+                "of a type not accepted (ATTACHMENT_TYPES).",
+            ),
+        },
+        summary="Attach a file (multipart, field `file`)",
+    )
+    @attachments.mapping.post
+    def attachments_add(self, request, reference: str):
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit() and int(length) > max_bytes() + UPLOAD_SLACK:
+            raise PayloadTooLarge(f"The file is over {max_bytes()} bytes.")
+        case = self.get_object()
+        data = self.valid(AttachmentIn)
+        attachment = attachment_add(
+            case=case, file=data["file"], source=Source.API, by=actor_of(request)
+        )
+        data = AttachmentSerializer(attachment).data
+        return Response(data, status=status.HTTP_201_CREATED)

@@ -51,6 +51,7 @@ class EventKind(models.TextChoices):
     LETTER_SENT = "letter_sent", "sent a letter"
     STATUTORY_WARNING = "statutory_warning", "warned that a statutory deadline is near"
     STATUTORY_BREACHED = "statutory_breached", "recorded a missed statutory deadline"
+    ATTACHMENT_ADDED = "attachment_added", "attached a file"
 
 
 class EventQuerySet(models.QuerySet):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from attachments.exceptions import AttachmentRefused
 from complaints.models import Case
 
 from ..forms import ComplaintForm
@@ -32,6 +33,7 @@ FIELDS = (
     "category",
     "desired_outcome",
     "consent",
+    "attachments",
 )
 
 
@@ -42,7 +44,7 @@ def complain(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = ComplaintForm(initial={"nonce": secrets.token_urlsafe(16)})
         return render(request, "portal/complain.html", {"form": form})
-    form = ComplaintForm(request.POST)
+    form = ComplaintForm(request.POST, request.FILES)
     if form.is_robot:
         # Answer as if filed, so the robot learns nothing; nothing is stored.
         return render(request, "portal/received.html")
@@ -54,6 +56,11 @@ def complain(request: HttpRequest) -> HttpResponse:
         return _repeat(request, earlier)
     try:
         case = complaint_file_from_web(**{f: form.cleaned_data[f] for f in FIELDS})
+    except AttachmentRefused as refused:
+        # Nothing was filed; the customer fixes the files and sends again.
+        submission_release(nonce=nonce)
+        form.add_error("attachments", refused.detail)
+        return render(request, "portal/complain.html", {"form": form})
     except BaseException:
         submission_release(nonce=nonce)
         raise

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from attachments.selectors import attachments_for_customer
 from complaints import lifecycle
 from complaints.actors import Actor
 from complaints.exceptions import DomainError, OfferRefused
@@ -21,7 +22,13 @@ from complaints.services import message_post
 from regimes.models import LetterKind
 from regimes.selectors import case_letter, letters_brief
 
-from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
+from ..forms import (
+    AttachmentForm,
+    ConsentForm,
+    CounterForm,
+    DeclineForm,
+    MessageForm,
+)
 from ..guards import submission_claim, submission_release
 from ..links import survey_token
 from ..selectors import (
@@ -67,7 +74,7 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     case = case_for_status_token(token)
     if case is None:
         return link_invalid(request)
-    return _page(request, case, token)
+    return status_page(request, case, token)
 
 
 @never_cache
@@ -98,15 +105,15 @@ def message_send(request: HttpRequest, token: str) -> HttpResponse:
         return link_invalid(request)
     if not case.is_open:
         messages.info(request, "This complaint is closed, so we couldn't add that.")
-        return _back(token, "messages")
+        return back(token, "messages")
     form = MessageForm(request.POST)
     if not form.is_valid():
-        return _page(request, case, token, message_form=form)
+        return status_page(request, case, token, message_form=form)
     if not _post_once(case, form.cleaned_data):
         messages.info(request, "We already have that message; no need to resend it.")
-        return _back(token, "messages")
+        return back(token, "messages")
     messages.success(request, "Thank you. Your message is with our team.")
-    return _back(token, "messages")
+    return back(token, "messages")
 
 
 @require_POST
@@ -121,7 +128,7 @@ def offer_answer(
         return link_invalid(request)
     form = _answer_form(action, offer, request.POST)
     if form is not None and not form.is_valid():
-        return _page(request, case, token, invalid={(offer.pk, action): form})
+        return status_page(request, case, token, invalid={(offer.pk, action): form})
     data = form.cleaned_data if form is not None else {}
     try:
         _answer(offer, action, data)
@@ -130,7 +137,7 @@ def offer_answer(
         messages.info(request, ALREADY.get(offer.status, "This offer is closed."))
     else:
         messages.success(request, ANSWERED[action])
-    return _back(token, "offers")
+    return back(token, "offers")
 
 
 @require_POST
@@ -143,10 +150,10 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose yes or no.")
-        return _back(token, "consent")
+        return back(token, "consent")
     if not link_may_change_consent(token):
         messages.info(request, CONSENT_BY_EMAIL)
-        return _back(token, "consent")
+        return back(token, "consent")
     given = form.cleaned_data["consent"]
     try:
         consent_set_by_customer(case=case, consent=given)
@@ -156,17 +163,26 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
             "This complaint is closed, so we couldn't change that here. Reply to "
             "our last email and we'll sort it out.",
         )
-        return _back(token, "consent")
+        return back(token, "consent")
     messages.success(
         request,
         "Thank you. We may check back with you later."
         if given
         else "Understood. We won't contact you to follow up.",
     )
-    return _back(token, "consent")
+    return back(token, "consent")
 
 
-def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
+def status_page(
+    request,
+    case: Case,
+    token: str,
+    *,
+    message_form=None,
+    invalid=None,
+    attachment_form=None,
+):
+    """Render the status page (with any form that failed kept as typed)."""
     offers = customer_offers(case=case)
     for offer in offers:
         offer.forms = {
@@ -192,6 +208,8 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "consent_open": link_may_change_consent(token),
         "message_form": message_form
         or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),
+        "attachments": list(attachments_for_customer(case=case)),
+        "attachment_form": attachment_form or AttachmentForm(),
     }
     return render(request, "portal/status.html", context)
 
@@ -242,5 +260,5 @@ def _answer(offer: Offer, action: str, data: dict) -> None:
         )
 
 
-def _back(token: str, anchor: str) -> HttpResponse:
+def back(token: str, anchor: str) -> HttpResponse:
     return redirect(reverse("portal:status", args=[token]) + f"#{anchor}")

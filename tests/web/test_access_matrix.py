@@ -22,16 +22,21 @@ so a new route cannot ship without someone deciding who may call it.
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from attachments.models import Source
+from attachments.services import attachment_add
+from complaints.actors import Actor
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
 from regimes.sending import letter_send
+from tests.attachments.samples import png_bytes
 from tests.factories import CaseFactory, StaffFactory
 from webhooks.models import WebhookSubscription
 from webhooks.signing import secret_new
@@ -128,6 +133,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:customer_consent",
     ),
     "web:case_route": {"POST": {"lead", "manager"}},
+    # Files: added and fetched by staff who may see the case.
+    "web:attachment_upload": {"POST": CASE_STAFF},
+    "web:attachment": {"GET": CASE_STAFF},
+    "web:attachment_thumbnail": {"GET": CASE_STAFF},
     "web:customer": {"GET": CASE_STAFF},
     "web:pitch_check": {"POST": STAFF},
     "web:notifications_read_all": {"POST": STAFF},
@@ -145,6 +154,8 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "portal:offer_answer": {"POST": OWN_LINK},
     # A letter of this case: another case's link never reaches it.
     "portal:letter_download": {"GET": OWN_LINK},
+    "portal:attachment_send": {"POST": A_LINK},
+    "portal:attachment": {"GET": OWN_LINK},
     "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
     # The API.
     "api:ping": {"GET": API_AUTHENTICATED},
@@ -160,9 +171,14 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:complaint-offers": {"POST": API_CASE_WORK},
     "api:complaint-followups": {"POST": API_CASE_WORK},
     # Regulated handling (CONTRACT §15).
-    "api:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
-    "api:complaint-received-at": {"POST": {"key_manager"}},
-    "api:returns": {"GET": {"key_manager"}},
+    "regimes:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
+    "regimes:complaint-received-at": {"POST": {"key_manager"}},
+    "regimes:returns": {"GET": {"key_manager"}},
+    # Attaching: cases:manage, or complaints:write for the client that filed it.
+    "api:complaint-attachments": {
+        "GET": API_CASE_READ,
+        "POST": API_CASE_WORK | {"svc_write"},
+    },
     **{
         f"api:offer-{verb}": {"POST": API_CASE_WORK}
         for verb in ("accept", "counter", "decline", "fulfil", "withdraw")
@@ -228,7 +244,7 @@ def _row(name: str) -> dict[str, set[str]]:
 
 def _kind(name: str) -> str:
     # Interfaces built on the API mount their own namespaces under /api/v1/.
-    if name.startswith(("api:", "webhooks:", "dashboards-api:")):
+    if name.startswith(("api:", "webhooks:", "dashboards-api:", "regimes:")):
         return "api"
     if name.startswith("portal:") and name != "portal:complain":
         return "portal"
@@ -262,6 +278,12 @@ class World:
         Case.objects.filter(pk=self.case.pk).update(api_client=owner)
         self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
         self.offer = self.case.offers.first()
+        self.attachment = attachment_add(
+            case=self.case,
+            file=ContentFile(png_bytes(), name="photo.png"),
+            source=Source.FORM,
+            by=Actor.customer(),
+        )
         self.followup = self.case.followups.first()
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]
@@ -320,6 +342,7 @@ class World:
             "notification_id": self.notification.pk,
             "letter_id": self.letter.pk,
             "regime": "fca",
+            "attachment_id": self.attachment.pk,
             "token": token,
             "action": "accept",
             "name": "offers",

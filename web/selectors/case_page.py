@@ -9,6 +9,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from attachments.selectors import attachments_of_case
+from attachments.services import max_bytes
 from complaints.assignment import assignment_check, route_check
 from complaints.exceptions import DomainError
 from complaints.lifecycle import describe, rules
@@ -144,6 +146,8 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "next_stage": next_stage(case),
         "missing": missing_to_advance(case),
         "messages_list": list(case.messages.all()),
+        "attachments": list(attachments_of_case(case=case)),
+        "attachment_limit": max_bytes(),
         "offers": offers,
         "costs": cost_totals(offers),
         "followups": list(

@@ -38,6 +38,7 @@ PANEL_OF = {
     "followup": "followups",
     "consent": "followups",
     "links": "links",
+    "attachments": "attachments",
 }
 
 
@@ -76,6 +77,7 @@ def default_forms(case: Case) -> dict[str, django_forms.Form]:
         "message": forms.MessageForm(),
         "offer": forms.OfferForm(),
         "followup": forms.FollowUpForm(),
+        "attachments": forms.AttachmentForm(),
     }
 
 
