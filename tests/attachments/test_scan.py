@@ -9,6 +9,7 @@ import pytest
 from attachments.models import ScanStatus, Source
 from attachments.selectors import attachment_for_staff
 from attachments.services import attachment_add
+from complaints.actors import Actor
 
 from .samples import EICAR, PDF, upload
 
@@ -76,7 +77,10 @@ def clamd(settings, tmp_path):
 def test_a_clean_file_is_scanned_and_served(clamd, make_case, agent):
     case = make_case()
     attachment = attachment_add(
-        case=case, file=upload("a.txt", b"hello there\n"), source=Source.API, by=None
+        case=case,
+        file=upload("a.txt", b"hello there\n"),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.scan_status == ScanStatus.CLEAN
     assert clamd.streams == [b"hello there\n"]
@@ -86,7 +90,10 @@ def test_a_clean_file_is_scanned_and_served(clamd, make_case, agent):
 def test_an_infected_file_is_stored_but_quarantined(clamd, make_case, agent):
     case = make_case()
     attachment = attachment_add(
-        case=case, file=upload("eicar.txt", EICAR), source=Source.API, by=None
+        case=case,
+        file=upload("eicar.txt", EICAR),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     attachment.refresh_from_db()
     assert attachment.scan_status == ScanStatus.INFECTED
@@ -100,7 +107,10 @@ def test_an_unreachable_scanner_leaves_the_file_pending_and_unserved(
 ):
     settings.CLAMD_SOCKET = str(tmp_path / "nobody-listens.sock")
     attachment = attachment_add(
-        case=make_case(), file=upload("a.pdf", PDF), source=Source.API, by=None
+        case=make_case(),
+        file=upload("a.pdf", PDF),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.scan_status == ScanStatus.PENDING
     assert attachment_for_staff(agent, attachment.pk) is None
@@ -111,7 +121,10 @@ def test_an_infected_image_gets_no_thumbnail(clamd, make_case):
 
     data = png_bytes() + EICAR
     attachment = attachment_add(
-        case=make_case(), file=upload("x.png", data), source=Source.API, by=None
+        case=make_case(),
+        file=upload("x.png", data),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.scan_status == ScanStatus.INFECTED
     assert attachment.thumbnail_name == ""
@@ -126,7 +139,10 @@ def test_the_scanner_is_reached_over_tcp_too(settings, make_case):
     settings.CLAMD_HOST, settings.CLAMD_PORT = "127.0.0.1", port
     try:
         attachment = attachment_add(
-            case=make_case(), file=upload("e.txt", EICAR), source=Source.API, by=None
+            case=make_case(),
+            file=upload("e.txt", EICAR),
+            source=Source.API,
+            by=Actor.system("test"),
         )
     finally:
         listener.close()

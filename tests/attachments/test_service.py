@@ -41,7 +41,9 @@ def test_a_file_over_the_limit_is_refused_without_reading_it_all(make_case, sett
     case = make_case()
     stream = CountingStream()
     with pytest.raises(AttachmentTooLarge):
-        attachment_add(case=case, file=stream, source=Source.API, by=None)
+        attachment_add(
+            case=case, file=stream, source=Source.API, by=Actor.system("test")
+        )
     # It stopped within one chunk of the limit instead of reading 15 MB or more.
     assert stream.read_bytes <= settings.ATTACHMENT_MAX_BYTES + 64 * 1024
     assert not Attachment.objects.exists()
@@ -51,7 +53,7 @@ def test_a_15_mb_upload_is_refused_from_its_size(make_case, attachment_dir):
     case = make_case()
     big = upload("big.pdf", PDF + b"0" * (15 * 1024 * 1024))
     with pytest.raises(AttachmentTooLarge) as refused:
-        attachment_add(case=case, file=big, source=Source.API, by=None)
+        attachment_add(case=case, file=big, source=Source.API, by=Actor.system("test"))
     assert "10 MB" in refused.value.detail
     assert not Attachment.objects.exists()
     assert not attachment_dir.exists() or not any(attachment_dir.rglob("*.*"))
@@ -64,7 +66,7 @@ def test_a_jpg_that_is_html_is_refused(make_case):
             case=case,
             file=upload("photo.jpg", HTML, "image/jpeg"),
             source=Source.API,
-            by=None,
+            by=Actor.system("test"),
         )
     assert refused.value.detected == "text/html"
 
@@ -76,7 +78,7 @@ def test_a_jpg_that_is_a_windows_program_is_refused(make_case):
             case=case,
             file=upload("photo.jpg", EXE, "image/jpeg"),
             source=Source.API,
-            by=None,
+            by=Actor.system("test"),
         )
     assert refused.value.detected == "application/x-msdownload"
 
@@ -87,7 +89,7 @@ def test_a_png_named_pdf_is_stored_as_the_png_it_is(make_case):
         case=case,
         file=upload("invoice.pdf", png_bytes(), "application/pdf"),
         source=Source.API,
-        by=None,
+        by=Actor.system("test"),
     )
     assert attachment.content_type == "image/png"
     assert attachment.filename == "invoice.pdf"
@@ -103,7 +105,10 @@ def test_a_png_named_pdf_is_stored_as_the_png_it_is(make_case):
 )
 def test_allowed_types_are_judged_from_content(make_case, data, expected):
     attachment = attachment_add(
-        case=make_case(), file=upload("x.bin", data), source=Source.API, by=None
+        case=make_case(),
+        file=upload("x.bin", data),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.content_type == expected
 
@@ -141,7 +146,10 @@ def test_an_image_is_stored_privately_under_a_random_name_with_a_thumbnail(
 
 def test_a_pdf_gets_no_thumbnail(make_case):
     attachment = attachment_add(
-        case=make_case(), file=upload("a.pdf", PDF), source=Source.API, by=None
+        case=make_case(),
+        file=upload("a.pdf", PDF),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.thumbnail_name == ""
 
@@ -176,7 +184,7 @@ def test_several_files_are_added_all_or_none(make_case, attachment_dir):
             case=case,
             files=[upload("a.pdf", PDF), upload("b.jpg", HTML)],
             source=Source.CASE_PAGE,
-            by=None,
+            by=Actor.system("test"),
         )
     assert not Attachment.objects.exists()
     assert not [p for p in attachment_dir.rglob("*") if p.is_file()]
@@ -189,7 +197,7 @@ def test_more_files_than_allowed_are_refused(make_case, settings):
             case=make_case(),
             files=[upload(f"{i}.pdf", PDF) for i in range(3)],
             source=Source.CASE_PAGE,
-            by=None,
+            by=Actor.system("test"),
         )
 
 
@@ -250,7 +258,10 @@ def _zip(*names: str, stored_first: tuple[str, bytes] | None = None) -> bytes:
 )
 def test_office_documents_are_recognised_from_their_archive(make_case, data, expected):
     attachment = attachment_add(
-        case=make_case(), file=upload("doc.bin", data), source=Source.API, by=None
+        case=make_case(),
+        file=upload("doc.bin", data),
+        source=Source.API,
+        by=Actor.system("test"),
     )
     assert attachment.content_type == expected
 
@@ -261,7 +272,7 @@ def test_a_plain_zip_is_refused(make_case):
             case=make_case(),
             file=upload("report.docx", _zip("payload.js")),
             source=Source.API,
-            by=None,
+            by=Actor.system("test"),
         )
     assert refused.value.detected == "application/zip"
 
@@ -269,5 +280,8 @@ def test_a_plain_zip_is_refused(make_case):
 def test_an_empty_file_is_refused(make_case):
     with pytest.raises(AttachmentRefused):
         attachment_add(
-            case=make_case(), file=upload("a.txt", b""), source=Source.API, by=None
+            case=make_case(),
+            file=upload("a.txt", b""),
+            source=Source.API,
+            by=Actor.system("test"),
         )
