@@ -205,3 +205,60 @@ class ConsentForm(forms.Form):
 
 class RevokeLinksForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class BulkForm(forms.Form):
+    """The inbox's bulk bar: which action, on which cases (`REFERENCE:VERSION`)."""
+
+    action = forms.ChoiceField(label="Action", choices=())
+    assignee = forms.CharField(label="Assign to", required=False, max_length=12)
+    team = forms.IntegerField(
+        label="Team", required=False, min_value=1, max_value=ID_MAX
+    )
+    priority = forms.ChoiceField(label="Priority", required=False, choices=())
+    duplicate_of = forms.CharField(label="Duplicate of", required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        from complaints.bulk import BulkAction
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = BulkAction.choices
+        self.fields["priority"].choices = [("", "—"), *Priority.choices]
+
+    def selection(self) -> list[tuple[str, int]]:
+        """The ticked rows as (reference, version); more than BULK_MAX is refused."""
+        from complaints.bulk import BULK_MAX
+
+        picked = []
+        for value in self.data.getlist("case")[: BULK_MAX + 1]:
+            reference, _, version = str(value).rpartition(":")
+            if not reference or not version.isdigit() or len(version) > 9:
+                raise forms.ValidationError("The page is out of date; reload it.")
+            picked.append((reference.strip().upper()[:20], int(version)))
+        if not picked:
+            raise forms.ValidationError("Select at least one case.")
+        return picked
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"].strip()
+        if value in ("", "me", "none") or (value.isdigit() and int(value) <= ID_MAX):
+            return value
+        raise forms.ValidationError("Choose someone from the list.")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["cases"] = self.selection()
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose whom to assign the cases to.")
+        if action == "route" and not data.get("team"):
+            self.add_error("team", "Choose a team.")
+        if action == "priority" and not data.get("priority"):
+            self.add_error("priority", "Choose a priority.")
+        if action == "close_duplicate" and not data.get("duplicate_of", "").strip():
+            self.add_error("duplicate_of", "Give the reference of the case to keep.")
+        return data

@@ -129,6 +129,8 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "web:case_route": {"POST": {"lead", "manager"}},
     "web:customer": {"GET": CASE_STAFF},
     "web:pitch_check": {"POST": STAFF},
+    # Bulk answers every staff member; each case is then checked on its own.
+    "web:inbox_bulk": {"POST": STAFF},
     "web:notifications_read_all": {"POST": STAFF},
     "web:notification_open": {"POST": {"agent"}},
     # Managers' dashboards: leads (their teams) and managers.

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from complaints.bulk import BulkAction
 from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import assignable_users_by_team, cases_visible_to
@@ -88,6 +89,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     context = {
+        "bulk_actions": BulkAction.choices,
+        "bulk_assignees": _bulk_assignees(page.object_list) if may_hand_on else [],
         "queues": queues,
         "counts": counts,
         "filters": filters,
@@ -106,6 +109,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "web/inbox.html", context)
+
+
+def _bulk_assignees(cases) -> list:
+    """Everyone who may take at least one case of the page, by name."""
+    people = {s.pk: s for case in cases for s in case.assignable}
+    return sorted(people.values(), key=lambda s: s.get_username())
 
 
 def attach_assignable(cases) -> None:
