@@ -262,3 +262,25 @@ class BulkForm(forms.Form):
         if action == "close_duplicate" and not data.get("duplicate_of", "").strip():
             self.add_error("duplicate_of", "Give the reference of the case to keep.")
         return data
+
+
+class CaseDetailsForm(VersionedForm):
+    """One of the sidebar's in-place edits: `field` names which one."""
+
+    field = forms.ChoiceField(
+        choices=[("priority", "priority"), ("category", "category")]
+    )
+    priority = forms.ChoiceField(required=False, choices=())
+    category = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
+    def __init__(self, *args, **kwargs):
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = Priority.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") == "priority" and not data.get("priority"):
+            self.add_error("priority", "Choose a priority.")
+        return data

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from .views import bulk, case, customers, followups, inbox, notifications, offers
+from .views import (
+    bulk,
+    case,
+    case_edit,
+    customers,
+    followups,
+    inbox,
+    notifications,
+    offers,
+)
 
 app_name = "web"
 
@@ -13,6 +22,11 @@ urlpatterns = [
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
     path("cases/<str:reference>/route/", case.case_route_view, name="case_route"),
+    path(
+        "cases/<str:reference>/details/",
+        case_edit.case_details_edit,
+        name="case_details",
+    ),
     path("cases/<str:reference>/start/", case.case_start, name="case_start"),
     path(
         "cases/<str:reference>/listening/", case.case_listening, name="case_listening"

@@ -118,6 +118,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:case_reopen",
         "web:case_close",
         "web:case_awaiting",
+        "web:case_details",
         "web:case_message",
         "web:case_links_revoke",
         "web:offer_create",
