@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from complaints.assignment import assignment_check, route_check
+from complaints.canned import canned_for_case, canned_render
 from complaints.exceptions import DomainError
 from complaints.lifecycle import describe, rules
 from complaints.models import (
@@ -183,6 +184,10 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "events": list(case.events.all()),
         "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),
         **case_facts(case=case, user=user),
+        "canned": [
+            (r.title, canned_render(r, case=case, agent=user))
+            for r in canned_for_case(case)
+        ],
         "followup_owners": list(staff_who_may_see(case)) if plans_followups else [],
         "proposals": followup_proposals(case=case) if plans_followups else [],
     }
