@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
+from .bounds import bound_form_fields
 from .canned import (
     PLACEHOLDERS,
     canned_managed_by,
@@ -144,6 +145,10 @@ class CannedResponseForm(forms.ModelForm):
             "body": "Placeholders: "
             + ", ".join(f"{{{k}}} ({v})" for k, v in PLACEHOLDERS.items())
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"]

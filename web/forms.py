@@ -236,7 +236,7 @@ class RevokeLinksForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=200)
 
 
-class BulkForm(forms.Form):
+class BulkForm(BoundedForm):
     """The inbox's bulk bar: which action, on which cases (`REFERENCE:VERSION`)."""
 
     action = forms.ChoiceField(label="Action", choices=())
