@@ -146,4 +146,3 @@ def test_a_lead_with_admin_access_sees_and_files_only_their_teams(team, other_te
     )
     assert not CannedResponse.objects.filter(title="Shared").exists()
     assert html_lib.unescape(response.content.decode()).count("required") >= 1
-
