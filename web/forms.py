@@ -313,3 +313,36 @@ class CaseDetailsForm(VersionedForm):
         if data.get("field") == "priority" and not data.get("priority"):
             self.add_error("priority", "Choose a priority.")
         return data
+
+
+class NewCaseForm(BoundedForm):
+    """A complaint taken by phone or in person: the customer, then the case."""
+
+    customer = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    name = forms.CharField(label="Name", required=False, max_length=200)
+    email = forms.EmailField(label="Email", required=False, max_length=254)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    channel = forms.ChoiceField(label="How did they reach us?", choices=())
+    subject = forms.CharField(label="Subject", max_length=200)
+    description = forms.CharField(
+        label="What happened, in their words", widget=forms.Textarea(attrs=TEXT)
+    )
+    priority = forms.ChoiceField(label="Priority", choices=())
+    category = forms.IntegerField(
+        label="Category", required=False, min_value=1, max_value=ID_MAX
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from complaints.intake import STAFF_CHANNELS
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [(c.value, c.label) for c in STAFF_CHANNELS]
+        self.fields["priority"].choices = Priority.choices
+        self.fields["priority"].initial = Priority.NORMAL
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer") and not (data.get("name") or "").strip():
+            self.add_error("name", "Pick a customer, or give the new customer's name.")
+        return data

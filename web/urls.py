@@ -9,6 +9,7 @@ from .views import (
     customers,
     followups,
     inbox,
+    intake,
     notifications,
     offers,
 )
@@ -18,6 +19,8 @@ app_name = "web"
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
     path("bulk/", bulk.inbox_bulk, name="inbox_bulk"),
+    path("new-case/", intake.case_new, name="case_new"),
+    path("new-case/customers/", intake.customer_search, name="customer_search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),

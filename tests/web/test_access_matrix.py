@@ -132,6 +132,9 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "web:pitch_check": {"POST": STAFF},
     # Bulk answers every staff member; each case is then checked on its own.
     "web:inbox_bulk": {"POST": STAFF},
+    # Any staff member takes a complaint by phone or in person.
+    "web:case_new": {"GET": STAFF, "POST": STAFF},
+    "web:customer_search": {"GET": STAFF},
     "web:notifications_read_all": {"POST": STAFF},
     "web:notification_open": {"POST": {"agent"}},
     # Managers' dashboards: leads (their teams) and managers.
