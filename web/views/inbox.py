@@ -93,6 +93,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         attach_assignable(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
+    unsorted = params.copy()
+    unsorted.pop("sort", None)
     context = {
         "bulk_actions": BulkAction.choices,
         "bulk_assignees": _bulk_assignees(page.object_list) if may_hand_on else [],
@@ -106,6 +108,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "priorities": Priority.choices,
         "categories": list(Category.objects.filter(active=True)),
         "query": params.urlencode(),
+        "unsorted_query": unsorted.urlencode(),
         "is_staff_member": role_of(request.user) is not None,
         "may_assign_others": may_hand_on,
         "teams": list(Team.objects.all()) if may_hand_on else [],
