@@ -12,6 +12,7 @@ from .views import (
     intake,
     notifications,
     offers,
+    saved,
 )
 
 app_name = "web"
@@ -20,6 +21,12 @@ urlpatterns = [
     path("", inbox.inbox, name="inbox"),
     path("bulk/", bulk.inbox_bulk, name="inbox_bulk"),
     path("new-case/", intake.case_new, name="case_new"),
+    path("views/", saved.saved_view_save, name="saved_view_save"),
+    path(
+        "views/<int:view_id>/delete/",
+        saved.saved_view_remove,
+        name="saved_view_delete",
+    ),
     path("new-case/customers/", intake.customer_search, name="customer_search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),

@@ -135,6 +135,9 @@ ROWS: dict[str, dict[str, set[str]]] = {
     # Any staff member takes a complaint by phone or in person.
     "web:case_new": {"GET": STAFF, "POST": STAFF},
     "web:customer_search": {"GET": STAFF},
+    # Anyone logged in keeps views; deleting one the caller cannot see is a 404.
+    "web:saved_view_save": {"POST": STAFF},
+    "web:saved_view_delete": {"POST": set()},
     "web:notifications_read_all": {"POST": STAFF},
     "web:notification_open": {"POST": {"agent"}},
     # Managers' dashboards: leads (their teams) and managers.
@@ -313,6 +316,7 @@ class World:
             "offer_id": self.offer.pk,
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
+            "view_id": 424242,  # nobody's view
             "token": token,
             "action": "accept",
             "name": "offers",

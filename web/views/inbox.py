@@ -14,10 +14,11 @@ from complaints.models import Category, Priority, Stage
 from complaints.selectors import assignable_users_by_team, cases_visible_to
 from notifications.selectors import notifications_for, unread_count
 from teams.models import Team
-from teams.selectors import is_lead_or_manager, role_of
+from teams.selectors import is_lead_or_manager, role_of, team_ids_of
 
 from .. import forms
 from ..deadlines import CalendarBook, calendar_id_of, due_label
+from ..saved_views import saved_views_for
 from ..selectors.inbox import (
     QUEUE_KEYS,
     SORTS,
@@ -109,6 +110,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "categories": list(Category.objects.filter(active=True)),
         "query": params.urlencode(),
         "unsorted_query": unsorted.urlencode(),
+        "saved_views": list(saved_views_for(request.user)),
+        "my_teams": list(Team.objects.filter(pk__in=team_ids_of(request.user))),
         "is_staff_member": role_of(request.user) is not None,
         "may_assign_others": may_hand_on,
         "teams": list(Team.objects.all()) if may_hand_on else [],
