@@ -74,12 +74,12 @@ def test_an_agent_may_take_many_but_not_hand_them_to_someone_else(
     assert Case.objects.filter(assignee=agent).count() == 2
 
 
-def test_a_stale_row_is_refused_and_the_others_go_ahead(lead_client, make_case):
+def test_a_stale_row_is_refused_and_the_others_go_ahead(lead_client, lead, make_case):
     stale, fresh = make_case("new"), make_case("new")
     ticked = _tick(stale, fresh)
     from complaints.services import case_update
 
-    case_update(case=stale, by=None, priority="high")
+    case_update(case=stale, by=lead, priority="high")
     response = lead_client.post(
         "/bulk/", {"case": ticked, "action": "priority", "priority": "urgent"}
     )
