@@ -1,12 +1,31 @@
-"""Admin: configuration (categories, root causes, offer limits) and read-only cases.
+"""Admin: configuration (categories, root causes, offer limits, canned responses)
+and read-only cases.
 
 Cases change only through the lifecycle, so the admin shows them read-only
 with their timeline.
 """
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
-from .models import Case, Category, Event, Message, Offer, OfferLimit, RootCause
+from .bounds import bound_form_fields
+from .canned import (
+    PLACEHOLDERS,
+    canned_managed_by,
+    canned_may_manage,
+    unknown_placeholders,
+)
+from .models import (
+    CannedResponse,
+    Case,
+    Category,
+    Event,
+    Message,
+    Offer,
+    OfferLimit,
+    RootCause,
+)
 
 
 @admin.register(Category)
@@ -116,3 +135,51 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class CannedResponseForm(forms.ModelForm):
+    class Meta:
+        model = CannedResponse
+        fields = ["title", "team", "body", "active"]
+        help_texts = {
+            "body": "Placeholders: "
+            + ", ".join(f"{{{k}}} ({v})" for k, v in PLACEHOLDERS.items())
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        unknown = unknown_placeholders(body)
+        if unknown:
+            raise forms.ValidationError(
+                "Unknown placeholders: " + ", ".join(f"{{{u}}}" for u in unknown)
+            )
+        return body
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    """Managers keep every team's responses; a team lead with admin access, theirs."""
+
+    form = CannedResponseForm
+    list_display = ["title", "team", "active", "updated_at"]
+    list_filter = ["active", "team"]
+    search_fields = ["title", "body"]
+
+    def get_queryset(self, request):
+        return canned_managed_by(request.user).select_related("team")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "team" and not canned_may_manage(request.user, None):
+            field.queryset = field.queryset.filter(members__user=request.user)
+            field.required = True
+        return field
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not canned_may_manage(request.user, obj.team_id):
+            raise PermissionDenied("You may keep responses for your own teams only.")
+        super().save_model(request, obj, form, change)

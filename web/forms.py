@@ -247,3 +247,115 @@ class RevokeLinksForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     files = MultipleFileField(label="Files", required=True)
+
+
+class BulkForm(BoundedForm):
+    """The inbox's bulk bar: which action, on which cases (`REFERENCE:VERSION`)."""
+
+    action = forms.ChoiceField(label="Action", choices=())
+    assignee = forms.CharField(label="Assign to", required=False, max_length=12)
+    team = forms.IntegerField(
+        label="Team", required=False, min_value=1, max_value=ID_MAX
+    )
+    priority = forms.ChoiceField(label="Priority", required=False, choices=())
+    duplicate_of = forms.CharField(label="Duplicate of", required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        from complaints.bulk import BulkAction
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = BulkAction.choices
+        self.fields["priority"].choices = [("", "—"), *Priority.choices]
+
+    def selection(self) -> list[tuple[str, int]]:
+        """The ticked rows as (reference, version); more than BULK_MAX is refused."""
+        from complaints.bulk import BULK_MAX
+
+        picked = []
+        for value in self.data.getlist("case")[: BULK_MAX + 1]:
+            reference, _, version = str(value).rpartition(":")
+            if not reference or not version.isdigit() or len(version) > 9:
+                raise forms.ValidationError("The page is out of date; reload it.")
+            picked.append((reference.strip().upper()[:20], int(version)))
+        if not picked:
+            raise forms.ValidationError("Select at least one case.")
+        return picked
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"].strip()
+        if value in ("", "me", "none") or (value.isdigit() and int(value) <= ID_MAX):
+            return value
+        raise forms.ValidationError("Choose someone from the list.")
+
+    def clean(self):
+        data = super().clean()
+        try:
+            data["cases"] = self.selection()
+        except forms.ValidationError as exc:
+            self.add_error(None, exc)
+        action = data.get("action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", "Choose whom to assign the cases to.")
+        if action == "route" and not data.get("team"):
+            self.add_error("team", "Choose a team.")
+        if action == "priority" and not data.get("priority"):
+            self.add_error("priority", "Choose a priority.")
+        if action == "close_duplicate" and not data.get("duplicate_of", "").strip():
+            self.add_error("duplicate_of", "Give the reference of the case to keep.")
+        return data
+
+
+class CaseDetailsForm(VersionedForm):
+    """One of the sidebar's in-place edits: `field` names which one."""
+
+    field = forms.ChoiceField(
+        choices=[("priority", "priority"), ("category", "category")]
+    )
+    priority = forms.ChoiceField(required=False, choices=())
+    category = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+
+    def __init__(self, *args, **kwargs):
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = Priority.choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field") == "priority" and not data.get("priority"):
+            self.add_error("priority", "Choose a priority.")
+        return data
+
+
+class NewCaseForm(BoundedForm):
+    """A complaint taken by phone or in person: the customer, then the case."""
+
+    customer = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    name = forms.CharField(label="Name", required=False, max_length=200)
+    email = forms.EmailField(label="Email", required=False, max_length=254)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    channel = forms.ChoiceField(label="How did they reach us?", choices=())
+    subject = forms.CharField(label="Subject", max_length=200)
+    description = forms.CharField(
+        label="What happened, in their words", widget=forms.Textarea(attrs=TEXT)
+    )
+    priority = forms.ChoiceField(label="Priority", choices=())
+    category = forms.IntegerField(
+        label="Category", required=False, min_value=1, max_value=ID_MAX
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from complaints.intake import STAFF_CHANNELS
+        from complaints.models import Priority
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [(c.value, c.label) for c in STAFF_CHANNELS]
+        self.fields["priority"].choices = Priority.choices
+        self.fields["priority"].initial = Priority.NORMAL
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer") and not (data.get("name") or "").strip():
+            self.add_error("name", "Pick a customer, or give the new customer's name.")
+        return data

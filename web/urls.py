@@ -4,22 +4,40 @@ from django.urls import path
 
 from .views import (
     attachments,
+    bulk,
     case,
+    case_edit,
     customers,
     followups,
     inbox,
+    intake,
     notifications,
     offers,
+    saved,
 )
 
 app_name = "web"
 
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("bulk/", bulk.inbox_bulk, name="inbox_bulk"),
+    path("new-case/", intake.case_new, name="case_new"),
+    path("views/", saved.saved_view_save, name="saved_view_save"),
+    path(
+        "views/<int:view_id>/delete/",
+        saved.saved_view_remove,
+        name="saved_view_delete",
+    ),
+    path("new-case/customers/", intake.customer_search, name="customer_search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
     path("cases/<str:reference>/route/", case.case_route_view, name="case_route"),
+    path(
+        "cases/<str:reference>/details/",
+        case_edit.case_details_edit,
+        name="case_details",
+    ),
     path("cases/<str:reference>/start/", case.case_start, name="case_start"),
     path(
         "cases/<str:reference>/listening/", case.case_listening, name="case_listening"

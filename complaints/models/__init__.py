@@ -4,6 +4,7 @@ Only `complaints.lifecycle` changes `Case.stage` or `Offer.status`; everything
 else writes through `complaints.services`.
 """
 
+from .canned import CannedResponse
 from .case import (
     Case,
     Category,
@@ -30,6 +31,7 @@ __all__ = [
     "MONEYLESS_KINDS",
     "OPEN_STAGES",
     "STAGE_ORDER",
+    "CannedResponse",
     "Case",
     "Category",
     "Channel",

@@ -124,6 +124,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:case_reopen",
         "web:case_close",
         "web:case_awaiting",
+        "web:case_details",
         "web:case_message",
         "web:case_links_revoke",
         "web:offer_create",
@@ -139,6 +140,14 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "web:attachment_thumbnail": {"GET": CASE_STAFF},
     "web:customer": {"GET": CASE_STAFF},
     "web:pitch_check": {"POST": STAFF},
+    # Bulk answers every staff member; each case is then checked on its own.
+    "web:inbox_bulk": {"POST": STAFF},
+    # Any staff member takes a complaint by phone or in person.
+    "web:case_new": {"GET": STAFF, "POST": STAFF},
+    "web:customer_search": {"GET": STAFF},
+    # Anyone logged in keeps views; deleting one the caller cannot see is a 404.
+    "web:saved_view_save": {"POST": STAFF},
+    "web:saved_view_delete": {"POST": set()},
     "web:notifications_read_all": {"POST": STAFF},
     "web:notification_open": {"POST": {"agent"}},
     # Managers' dashboards: leads (their teams) and managers.
@@ -343,6 +352,7 @@ class World:
             "letter_id": self.letter.pk,
             "regime": "fca",
             "attachment_id": self.attachment.pk,
+            "view_id": 424242,  # nobody's view
             "token": token,
             "action": "accept",
             "name": "offers",

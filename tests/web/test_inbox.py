@@ -228,3 +228,19 @@ def test_the_team_filter_narrows_a_managers_list_to_one_team(
     assert billing.reference in html and care.reference not in html
     html = manager_client.get("/?queue=all&team=no-such-team").content.decode()
     assert billing.reference not in html and care.reference not in html
+
+
+def test_column_headers_sort_by_reference_priority_and_deadline(
+    agent_client, make_case
+):
+    first, second = make_case("new"), make_case("new")
+    page = agent_client.get("/?queue=all&stage=new&sort=priority")
+    html = page.content.decode()
+    # The header links keep the filters and replace the sort.
+    assert 'href="?queue=all&amp;stage=new&amp;sort=reference"' in html
+    assert '<th scope="col" aria-sort="descending"><a' in html
+    by_ref = agent_client.get("/?queue=all&sort=reference").content.decode()
+    assert by_ref.index(first.reference) < by_ref.index(second.reference)
+    bogus = agent_client.get("/?queue=all&sort=;drop")
+    assert bogus.status_code == 200
+    assert bogus.context["filters"].sort == "due"

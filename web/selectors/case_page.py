@@ -8,13 +8,23 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from attachments.selectors import attachments_of_case
 from attachments.services import max_bytes
 from complaints.assignment import assignment_check, route_check
+from complaints.canned import canned_for_case, canned_render
 from complaints.exceptions import DomainError
 from complaints.lifecycle import describe, rules
-from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
+from complaints.models import (
+    STAGE_ORDER,
+    Case,
+    Category,
+    Offer,
+    OfferStatus,
+    Priority,
+    Stage,
+)
 from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
@@ -111,6 +121,28 @@ def allowed(check: Callable[[], Any]) -> bool:
     return True
 
 
+def case_facts(*, case: Case, user) -> dict:
+    """The sidebar's "Case" panel: who may take, assign, route; the edit choices."""
+    role = role_of(user)
+    may_route = allowed(lambda: route_check(case=case, by=user))
+    return {
+        "escalation": ESCALATION.get(case.escalation_level, ""),
+        "may_assign_others": role in (Role.TEAM_LEAD, Role.MANAGER),
+        "may_take": case.assignee_id != user.pk
+        and allowed(lambda: assignment_check(case=case, assignee=user, by=user)),
+        "may_route": may_route,
+        "teams": list(Team.objects.all()) if may_route else [],
+        "assignable": list(assignable_users(case))
+        if role in (Role.TEAM_LEAD, Role.MANAGER)
+        else [],
+        "may_edit": role is not None and case.is_open,
+        "priorities": Priority.choices,
+        "categories": list(
+            Category.objects.filter(Q(active=True) | Q(pk=case.category_id))
+        ),
+    }
+
+
 def case_loaded(user, reference: str) -> Case | None:
     """The case with its joins for the page, if `user` may see it."""
     return (
@@ -138,7 +170,6 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
     ]
     role = role_of(user)
-    may_route = allowed(lambda: route_check(case=case, by=user))
     plans_followups = case.stage in (Stage.RESOLVED, Stage.FOLLOWING_UP)
     return {
         "steps": stepper(case),
@@ -157,17 +188,13 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         ),
         "deadlines": deadlines,
         "statutory": case_statutory_clocks(case, now=now),
-        "escalation": ESCALATION.get(case.escalation_level, ""),
         "events": list(case.events.all()),
         "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),
-        "may_assign_others": role in (Role.TEAM_LEAD, Role.MANAGER),
-        "may_take": case.assignee_id != user.pk
-        and allowed(lambda: assignment_check(case=case, assignee=user, by=user)),
-        "may_route": may_route,
-        "teams": list(Team.objects.all()) if may_route else [],
-        "assignable": list(assignable_users(case))
-        if role in (Role.TEAM_LEAD, Role.MANAGER)
-        else [],
+        **case_facts(case=case, user=user),
+        "canned": [
+            (r.title, canned_render(r, case=case, agent=user))
+            for r in canned_for_case(case)
+        ],
         "followup_owners": list(staff_who_may_see(case)) if plans_followups else [],
         "proposals": followup_proposals(case=case) if plans_followups else [],
     }

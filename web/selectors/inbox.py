@@ -66,6 +66,7 @@ SORTS: dict[str, tuple[str, tuple]] = {
     "oldest": ("Oldest", ("created_at", "id")),
     "priority": ("Most urgent", ("-priority_rank", "-created_at")),
     "updated": ("Last updated", ("-updated_at", "-id")),
+    "reference": ("Reference", ("reference",)),
 }
 PRIORITY_RANK = {
     Priority.LOW: 0,

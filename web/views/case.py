@@ -312,6 +312,10 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.RouteForm(request.POST)
     if request.htmx and request.POST.get("from") == "inbox":
         return row_response(request, case, form, route)
+    if request.htmx and request.POST.get("from") == "sidebar":
+        from .case_edit import facts_response
+
+        return facts_response(request, case, form, route, saved="Routed.")
     return run_action(
         request,
         case,

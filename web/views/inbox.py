@@ -8,16 +8,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from complaints.bounds import text_problem
+from complaints.bulk import BulkAction
 from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import assignable_users_by_team, cases_visible_to
 from notifications.selectors import notifications_for, unread_count
 from sla.services import case_calendar_id
 from teams.models import Team
-from teams.selectors import is_lead_or_manager, role_of
+from teams.selectors import is_lead_or_manager, role_of, team_ids_of
 
 from .. import forms
 from ..deadlines import CalendarBook, due_label
+from ..saved_views import saved_views_for
 from ..selectors.inbox import (
     QUEUE_KEYS,
     SORTS,
@@ -93,7 +95,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
         attach_assignable(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
+    unsorted = params.copy()
+    unsorted.pop("sort", None)
     context = {
+        "bulk_actions": BulkAction.choices,
+        "bulk_assignees": _bulk_assignees(page.object_list) if may_hand_on else [],
         "queues": queues,
         "counts": counts,
         "filters": filters,
@@ -104,6 +110,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "priorities": Priority.choices,
         "categories": list(Category.objects.filter(active=True)),
         "query": params.urlencode(),
+        "unsorted_query": unsorted.urlencode(),
+        "saved_views": list(saved_views_for(request.user)),
+        "my_teams": list(Team.objects.filter(pk__in=team_ids_of(request.user))),
         "is_staff_member": role_of(request.user) is not None,
         "may_assign_others": may_hand_on,
         "teams": list(Team.objects.all()) if may_hand_on else [],
@@ -115,6 +124,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request, "web/inbox.html", context, status=400 if search_error else 200
     )
+
+
+def _bulk_assignees(cases) -> list:
+    """Everyone who may take at least one case of the page, by name."""
+    people = {s.pk: s for case in cases for s in case.assignable}
+    return sorted(people.values(), key=lambda s: s.get_username())
 
 
 def attach_assignable(cases) -> None:
