@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0006_canned_responses'),
-        ('complaints', '0006_case_regime_received_at'),
+        ("complaints", "0006_canned_responses"),
+        ("complaints", "0006_case_regime_received_at"),
     ]
 
-    operations = [
-    ]
+    operations = []
