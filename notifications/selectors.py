@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from teams.selectors import managers, team_leads
 
-from .models import Notification
+from .models import EmailPreference, Notification, NotificationKind
 
 
 def notifications_for(user: AbstractBaseUser, *, unread_only: bool = False) -> QuerySet:
@@ -36,3 +36,9 @@ def case_leads(case) -> list[AbstractBaseUser]:
 def all_managers() -> list[AbstractBaseUser]:
     """The active managers (level-2 escalation)."""
     return list(managers())
+
+
+def email_kinds_of(user: AbstractBaseUser) -> list[str]:
+    """The kinds `user` gets by email (every kind when they never chose)."""
+    row = EmailPreference.objects.filter(user=user).first()
+    return list(NotificationKind.values) if row is None else list(row.kinds)

@@ -13,12 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from teams.models import Role
-from teams.selectors import role_of, team_ids_of
 
 from ..actors import Actor, as_actor
 from ..exceptions import OfferRefused
@@ -33,6 +29,7 @@ from ..models import (
     Stage,
 )
 from ..timeline import record_event
+from .approvals import may_approve, self_approval
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -113,11 +110,6 @@ def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
     if not limits:
         return False
     return currency not in limits or amount > limits[currency]
-
-
-def self_approval() -> bool:
-    """Whether an approver may approve their own above-limit offer (setting)."""
-    return bool(getattr(settings, "OFFER_SELF_APPROVAL", False))
 
 
 def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
@@ -339,12 +331,7 @@ def _money(kind: str, amount: Any, currency: str) -> tuple[Decimal | None, str]:
 
 def _may_approve(actor: Actor, case: Case) -> bool:
     """A manager, or a team lead of the case's team (any lead if it has none)."""
-    role = role_of(actor.user) if actor.user is not None else None
-    if role == Role.MANAGER:
-        return True
-    if role != Role.TEAM_LEAD:
-        return False
-    return case.team_id is None or case.team_id in team_ids_of(actor.user)
+    return may_approve(actor.user, case)
 
 
 def _is_maker(actor: Actor, offer: Offer) -> bool:
