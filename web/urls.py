@@ -47,6 +47,13 @@ urlpatterns = [
     ),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/bell/", notifications.notification_bell, name="bell"),
+    path(
+        "notifications/email/",
+        notifications.email_preferences,
+        name="email_preferences",
+    ),
     path(
         "notifications/read/",
         notifications.notifications_read_all,
