@@ -10,7 +10,12 @@
   });
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.xhr.status !== 422) return;
-    var error = event.detail.target.querySelector("[data-refusal]");
+    // An outerHTML swap replaced the target: look for its successor by id.
+    var target = event.detail.target;
+    var panel = (target.id && document.getElementById(target.id)) || target;
+    var error = panel.querySelector(
+      "[data-refusal], [aria-invalid='true'], .errorlist, .pitch-warning"
+    );
     if (!error) return;
     if (!error.hasAttribute("tabindex")) error.setAttribute("tabindex", "-1");
     error.focus({ preventScroll: true });
