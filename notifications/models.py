@@ -17,8 +17,8 @@ class NotificationKind(models.TextChoices):
     FOLLOWUP_DUE = "followup_due", "Follow-up due"
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
     TRIAGE = "triage", "Case to route"
+    CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
     APPROVAL_REQUESTED = "approval_requested", "Offer waiting for your approval"
-    CUSTOMER_REPLIED = "customer_replied", "Customer replied"
     OFFER_ACCEPTED = "offer_accepted", "Customer accepted an offer"
     OFFER_DECLINED = "offer_declined", "Customer declined an offer"
     OFFER_COUNTERED = "offer_countered", "Customer countered an offer"
@@ -109,6 +109,12 @@ class Outbox(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    html = models.TextField(blank=True, help_text="The HTML part, if any.")
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extra headers: Reply-To, In-Reply-To, References.",
+    )
     case = models.ForeignKey(
         "complaints.Case",
         null=True,

@@ -6,8 +6,9 @@ act on it, and only them; whoever caused the event is never told about it:
 
 - an offer made above the limit → everyone who may approve it (the approval
   rule of `complaints.lifecycle.approvals`), not its maker;
-- the customer wrote, or accepted / declined / countered an offer → the
-  assignee;
+- the customer wrote (on the status page or by email), or accepted /
+  declined / countered an offer → the assignee (the customer writing on a
+  closed case with nobody assigned → its team leads);
 - an offer approved or rejected → its maker;
 - a case assigned → the new assignee, unless they took it themself.
 
@@ -26,8 +27,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints.lifecycle.approvals import approvers_of
-from complaints.models import Case, Event, EventKind, MessageKind, Offer, OfferStatus
+from complaints.models import (
+    Case,
+    Event,
+    EventKind,
+    Message,
+    MessageKind,
+    Offer,
+    OfferStatus,
+)
 from complaints.money import money_text
+from teams.selectors import team_leads
 
 from .models import NotificationKind
 from .services import NotificationBatch, outbox_enqueue_on_commit
@@ -106,7 +116,7 @@ def notice_for(event: Event, case: Case) -> Notice | None:
     if event.kind == EventKind.MESSAGE_ADDED:
         if data.get("message_kind") != MessageKind.FROM_CUSTOMER:
             return None
-        return Notice(NotificationKind.CUSTOMER_REPLIED, [case.assignee])
+        return customer_replied(case, data.get("message_id"))
     if event.kind == EventKind.ASSIGNED:
         if not event.after:
             return None
@@ -131,6 +141,21 @@ def notice_for(event: Event, case: Case) -> Notice | None:
     if event.kind in DECISIONS:
         return Notice(DECISIONS[event.kind], [offer.made_by], context)
     return None
+
+
+def customer_replied(case: Case, message_id: Any) -> Notice:
+    """The assignee hears the customer wrote; a closed case with none, its leads."""
+    closed = not case.is_open
+    people = [case.assignee] if case.assignee_id else []
+    if closed and not people:
+        people = list(team_leads(case.team))
+    message = Message.objects.filter(pk=message_id, case=case).first()
+    context = {
+        "closed": closed,
+        "excerpt": message.body[:1000] if message else "",
+        "sender": case.customer.email or case.customer.name,
+    }
+    return Notice(NotificationKind.CUSTOMER_REPLIED, people, context)
 
 
 def offer_label(offer: Offer) -> str:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..actors import Actor, as_actor
+from ..customer_mail import customer_email_offer
 from ..exceptions import OfferRefused
 from ..models import (
     MONETARY_KINDS,
@@ -91,6 +92,8 @@ def offer_make(
             offer_id=offer.pk,
             **_summary(offer),
         )
+        if status == OfferStatus.PROPOSED:
+            customer_email_offer(offer=offer)
     return offer
 
 
@@ -299,6 +302,8 @@ def _move(
         if counter_request:
             data["counter_request"] = counter_request
         record_event(case, event, by=actor, before=before, after=to, **data)
+        if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
+            customer_email_offer(offer=offer)
     return offer
 
 
