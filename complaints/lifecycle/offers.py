@@ -33,6 +33,7 @@ from ..timeline import record_event
 from .approvals import may_approve, self_approval
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
+DECIDED_WITH_NOTE = (OfferStatus.REJECTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN)
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -290,6 +291,8 @@ def _move(
             offer.approved_by = approved_by
         if counter_request:
             offer.counter_request = counter_request
+        if note.strip() and to in DECIDED_WITH_NOTE:
+            offer.decision_note = note.strip()
         if to == OfferStatus.FULFILLED:
             offer.fulfilled_at = now
         elif to != OfferStatus.PROPOSED:
