@@ -1,8 +1,10 @@
-"""Writes to follow-ups: schedule (with consent), complete, cancel.
+"""Writes to follow-ups: schedule (with consent, never twice at one time), complete,
+cancel; and the proposed times (inside the calendar's opening hours).
 
 Completing with `unsatisfied` reopens the case through the lifecycle.
 """
 
+import contextlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +18,8 @@ from complaints.lifecycle import followups_cancel_open, transition
 from complaints.models import Case, EventKind, Stage
 from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
+from sla.businesstime import next_open
+from sla.services import calendar_id_of, calendar_spec_by_id
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
 
@@ -54,6 +58,11 @@ def followup_schedule(
         if missing:
             raise FollowUpRefused(
                 "This follow-up cannot be scheduled: " + ", ".join(missing), missing
+            )
+        booked = case.followups.filter(status=FollowUpStatus.SCHEDULED, due_at=due_at)
+        if booked.exists():
+            raise FollowUpRefused(
+                "A follow-up is already booked at that time.", ["a free time"]
             )
         owner = owner or case.assignee or actor.user
         if owner is not None and not _may_see(owner, case):
@@ -94,6 +103,8 @@ def followup_complete(
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 
+    An email survey is the customer's to answer (the survey page records it
+    as the customer); staff record one only after it is due and with a reason.
     Raises FollowUpRefused when it is not scheduled or the input is invalid.
     """
     actor = as_actor(by)
@@ -108,6 +119,7 @@ def followup_complete(
             raise FollowUpRefused(
                 f"This follow-up is {followup.status}.", ["scheduled"]
             )
+        _survey_check(followup, actor, note)
         followup.status = FollowUpStatus.DONE
         followup.outcome = outcome
         followup.csat = csat
@@ -142,8 +154,42 @@ def followup_complete(
     return followup
 
 
+def followup_cancel(
+    *, followup: FollowUp, by: Actor | Any = None, reason: str = ""
+) -> FollowUp:
+    """Cancel one scheduled follow-up; raise FollowUpRefused unless it is scheduled."""
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=followup.case_id)
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if followup.status != FollowUpStatus.SCHEDULED:
+            raise FollowUpRefused(
+                f"This follow-up is {followup.status}; only a scheduled one is "
+                "cancelled.",
+                ["scheduled"],
+            )
+        followup.status = FollowUpStatus.CANCELLED
+        followup.next_check_at = None
+        followup.result_note = reason.strip()
+        followup.save(update_fields=["status", "next_check_at", "result_note"])
+        record_event(
+            case,
+            EventKind.FOLLOWUP_CANCELLED,
+            by=actor,
+            followup_id=followup.pk,
+            due_at=followup.due_at.isoformat(),
+            reason=reason.strip(),
+        )
+        _touch(case)
+    return followup
+
+
 def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:
-    """Propose follow-up times after resolution from the policy's cadence."""
+    """Propose follow-up times after resolution from the policy's cadence.
+
+    Each falls inside the opening hours of the case's calendar (moved on to
+    the next opening), and a time already booked is not offered again.
+    """
     from django.conf import settings
 
     start = start or case.resolved_at or timezone.now()
@@ -152,7 +198,37 @@ def followup_proposals(*, case: Case, start: datetime | None = None) -> list[dat
         if case.sla_policy_id and case.sla_policy
         else settings.REDRESS_FOLLOWUP_DAYS
     )
-    return [start + timedelta(days=int(d)) for d in days]
+    spec = calendar_spec_by_id(calendar_id_of(case, case.sla_policy))
+    booked = set(
+        case.followups.filter(status=FollowUpStatus.SCHEDULED).values_list(
+            "due_at", flat=True
+        )
+    )
+    proposals = []
+    for day in days:
+        when = start + timedelta(days=int(day))
+        with contextlib.suppress(ValueError):  # a calendar with no hours at all
+            when = next_open(when, spec)
+        when = when.replace(second=0, microsecond=0)
+        if when not in booked and when not in proposals:
+            proposals.append(when)
+    return proposals
+
+
+def _survey_check(followup: FollowUp, actor: Actor, note: str) -> None:
+    """Refuse staff recording an email survey early, or without a reason."""
+    if followup.channel != FollowUpChannel.EMAIL or actor.label == "customer":
+        return
+    if followup.due_at > timezone.now():
+        raise FollowUpRefused(
+            "The survey is not due yet: the customer answers it themself.",
+            ["survey due"],
+        )
+    if not note.strip():
+        raise FollowUpRefused(
+            "The customer has not answered the survey: say how you know the outcome.",
+            ["note"],
+        )
 
 
 def _touch(case: Case) -> None:

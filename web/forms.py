@@ -199,6 +199,10 @@ class FollowUpCompleteForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
+class FollowUpCancelForm(forms.Form):
+    reason = forms.CharField(label="Why", required=False, max_length=2000)
+
+
 class ConsentForm(forms.Form):
     consent = forms.BooleanField(label="May we contact them?", required=False)
 

@@ -41,6 +41,11 @@ urlpatterns = [
         name="followup_complete",
     ),
     path(
+        "followups/<int:followup_id>/cancel/",
+        followups.followup_cancel_view,
+        name="followup_cancel",
+    ),
+    path(
         "cases/<str:reference>/consent/",
         followups.customer_consent,
         name="customer_consent",
