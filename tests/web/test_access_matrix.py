@@ -124,6 +124,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:offer_move",
         "web:followup_create",
         "web:followup_complete",
+        "web:followup_cancel",
         "web:customer_consent",
     ),
     "web:case_route": {"POST": {"lead", "manager"}},
@@ -166,6 +167,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:offer-approve": {"POST": {"key_lead", "key_manager"}},
     "api:offer-reject": {"POST": {"key_lead", "key_manager"}},
     "api:followup-complete": {"POST": API_CASE_WORK},
+    "api:followup-cancel": {"POST": API_CASE_WORK},
     "api:customer-list": {
         "GET": API_STAFF_READ,
         # Creating a customer by email would match other teams' customers.
