@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.actors import Actor, as_actor
+from complaints.bounds import fields_check, moment_check, text_check
 from complaints.exceptions import FollowUpRefused
 from complaints.lifecycle import followups_cancel_open, transition
 from complaints.models import Case, EventKind, Stage
@@ -39,8 +40,11 @@ def followup_schedule(
 
     The owner (the assignee if omitted) must be staff who may see the case.
     The first one moves a resolved case on to following_up. Raises
-    FollowUpRefused.
+    FollowUpRefused, and InvalidInput for a due time outside years 1900–2200
+    or an unstorable note.
     """
+    moment_check(due_at, field="due_at")
+    fields_check(FollowUp, {"note": note})
     actor = as_actor(by)
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
@@ -105,8 +109,10 @@ def followup_complete(
 
     An email survey is the customer's to answer (the survey page records it
     as the customer); staff record one only after it is due and with a reason.
-    Raises FollowUpRefused when it is not scheduled or the input is invalid.
+    Raises FollowUpRefused when it is not scheduled or the input is invalid,
+    InvalidInput for an unstorable note.
     """
+    text_check(note, field="note")
     actor = as_actor(by)
     if outcome not in Outcome.values:
         raise FollowUpRefused(f"Unknown outcome {outcome!r}.", ["outcome"])
@@ -157,7 +163,12 @@ def followup_complete(
 def followup_cancel(
     *, followup: FollowUp, by: Actor | Any = None, reason: str = ""
 ) -> FollowUp:
-    """Cancel one scheduled follow-up; raise FollowUpRefused unless it is scheduled."""
+    """Cancel one scheduled follow-up.
+
+    Raises FollowUpRefused unless it is scheduled, InvalidInput for an
+    unstorable reason.
+    """
+    text_check(reason, field="reason")
     actor = as_actor(by)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=followup.case_id)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from complaints.exceptions import (
     ActionForbidden,
     DomainError,
+    InvalidInput,
     StaleVersion,
     TransitionRefused,
 )
@@ -263,7 +264,13 @@ def run_action(
         return refuse(request, case, status=409, key=key, form=form, problem=problem)
     except DomainError as exc:
         problem = {"kind": "error", "detail": str(exc.detail)}
-        code = 403 if isinstance(exc, ActionForbidden) else 409
+        code = (
+            403
+            if isinstance(exc, ActionForbidden)
+            else 400
+            if isinstance(exc, InvalidInput)
+            else 409
+        )
         return refuse(request, case, status=code, key=key, form=form, problem=problem)
     forget_counts(request.user)
     messages.success(request, success)
