@@ -159,7 +159,7 @@ def test_the_customers_answers_and_fulfilment_add_up_the_cost(agent_client, make
     first.refresh_from_db()
     assert first.status == "fulfilled"
     html = agent_client.get(url(case)).content.decode()
-    assert "30.00 EUR paid" in html
+    assert "€30.00 paid" in html  # money by locale (was "30.00 EUR paid")
 
 
 def test_declining_and_withdrawing_offers(agent_client, make_case):
