@@ -20,7 +20,7 @@ def test_a_refused_offer_leaves_the_error_focused_in_view_on_the_case_url(
     page.goto(f"/cases/{case.reference}/")
     offers = page.locator("#offers")
     offers.get_by_label("Kind").select_option("refund")
-    offers.get_by_label("Currency").fill("GBP")
+    offers.get_by_label("Currency").select_option("GBP")
     offers.get_by_label("Description").fill("Kept while refused")
     offers.get_by_role("button", name="Make the offer").click()
     refusal = page.locator("#offers [data-refusal]")
