@@ -4,23 +4,22 @@ cancel; and the proposed times (inside the calendar's opening hours).
 Completing with `unsatisfied` reopens the case through the lifecycle.
 """
 
-import contextlib
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.actors import Actor, as_actor
+from complaints.actors import Actor, By, as_actor
 from complaints.bounds import fields_check, moment_check, text_check
 from complaints.exceptions import FollowUpRefused
-from complaints.lifecycle import followups_cancel_open, transition
+from complaints.lifecycle import transition
 from complaints.models import Case, EventKind, Stage
 from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
-from sla.businesstime import next_open
-from sla.services import calendar_id_of, calendar_spec_by_id
+from complaints.versions import case_lock, case_version_bump
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
 
@@ -34,7 +33,7 @@ def followup_schedule(
     channel: str,
     note: str = "",
     owner: AbstractBaseUser | None = None,
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Schedule a follow-up on a resolved case; needs the customer's consent.
 
@@ -49,9 +48,7 @@ def followup_schedule(
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
-        )
+        case = case_lock(case, related=["customer"])
         missing = []
         if case.stage not in SCHEDULABLE:
             missing.append("case resolved or following up")
@@ -103,7 +100,7 @@ def followup_complete(
     outcome: str,
     csat: int | None = None,
     note: str = "",
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 
@@ -119,7 +116,7 @@ def followup_complete(
     if csat is not None and not (isinstance(csat, int) and 1 <= csat <= 5):
         raise FollowUpRefused("Satisfaction is a score from 1 to 5.", ["csat"])
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=followup.case_id)
+        case = case_lock(followup.case_id)
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
@@ -160,9 +157,7 @@ def followup_complete(
     return followup
 
 
-def followup_cancel(
-    *, followup: FollowUp, by: Actor | Any = None, reason: str = ""
-) -> FollowUp:
+def followup_cancel(*, followup: FollowUp, by: By, reason: str = "") -> FollowUp:
     """Cancel one scheduled follow-up.
 
     Raises FollowUpRefused unless it is scheduled, InvalidInput for an
@@ -171,7 +166,7 @@ def followup_cancel(
     text_check(reason, field="reason")
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=followup.case_id)
+        case = case_lock(followup.case_id)
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
@@ -195,21 +190,50 @@ def followup_cancel(
     return followup
 
 
-def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:
+def followups_cancel_open(*, case: Case, reason: str, by: Actor) -> int:
+    """Cancel the case's scheduled follow-ups; return how many.
+
+    Closing and reopening a case cause it inside their transaction (through
+    `complaints.hooks`); the caller holds the case row locked.
+    """
+    ids = list(
+        FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        FollowUp.objects.filter(pk__in=ids).update(
+            status=FollowUpStatus.CANCELLED, next_check_at=None
+        )
+        record_event(
+            case, EventKind.FOLLOWUPS_CANCELLED, by=by, followup_ids=ids, reason=reason
+        )
+    return len(ids)
+
+
+def followups_scheduled(*, case: Case) -> bool:
+    """Whether the case has a follow-up still scheduled."""
+    return FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).exists()
+
+
+def followup_proposals(
+    *,
+    case: Case,
+    start: datetime | None = None,
+    opening: Callable[[datetime], datetime] | None = None,
+) -> list[datetime]:
     """Propose follow-up times after resolution from the policy's cadence.
 
-    Each falls inside the opening hours of the case's calendar (moved on to
-    the next opening), and a time already booked is not offered again.
+    `opening` moves a time into the opening hours of the case's calendar
+    (the caller passes `sla.services.case_next_open`, a room this one does not
+    import); a time already booked is not offered again.
     """
-    from django.conf import settings
-
     start = start or case.resolved_at or timezone.now()
     days = (
         case.sla_policy.followup_days
         if case.sla_policy_id and case.sla_policy
         else settings.REDRESS_FOLLOWUP_DAYS
     )
-    spec = calendar_spec_by_id(calendar_id_of(case, case.sla_policy))
     booked = set(
         case.followups.filter(status=FollowUpStatus.SCHEDULED).values_list(
             "due_at", flat=True
@@ -218,8 +242,8 @@ def followup_proposals(*, case: Case, start: datetime | None = None) -> list[dat
     proposals = []
     for day in days:
         when = start + timedelta(days=int(day))
-        with contextlib.suppress(ValueError):  # a calendar with no hours at all
-            when = next_open(when, spec)
+        if opening is not None:
+            when = opening(when)
         when = when.replace(second=0, microsecond=0)
         if when not in booked and when not in proposals:
             proposals.append(when)
@@ -244,8 +268,7 @@ def _survey_check(followup: FollowUp, actor: Actor, note: str) -> None:
 
 def _touch(case: Case) -> None:
     # The case's follow-ups are part of what its version (the ETag) stands for.
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _may_see(user: AbstractBaseUser, case: Case) -> bool:

@@ -17,7 +17,7 @@ from complaints.actors import Actor
 from complaints.models import Case, Channel, MessageKind, Visibility
 from complaints.services import case_file, message_post
 from customers.services import customer_match_or_create
-from portal.services import confirmation_queue
+from notifications.customer_mail import confirmation_queue
 
 from .conversation import case_for
 from .models import InboundEmail, Outcome

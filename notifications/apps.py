@@ -9,8 +9,13 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.events import subscribe
+        from complaints.models import EventKind
 
+        from . import customer_mail
         from .subscribers import KINDS, notify_people
+        from .triage import triage_on_filed
 
+        customer_mail.register()
+        subscribe(EventKind.CASE_FILED, triage_on_filed)
         for kind in KINDS:
             subscribe(kind, notify_people)

@@ -40,7 +40,8 @@ from complaints.money import money_text
 from teams.selectors import team_leads
 
 from .models import NotificationKind
-from .services import NotificationBatch, outbox_enqueue_on_commit
+from .outbox import outbox_enqueue_on_commit
+from .services import NotificationBatch
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ..actors import Actor, as_actor
+from .. import hooks
+from ..actors import Actor, By, as_actor
 from ..bounds import amount_of, currency_problem, fields_check, text_check
-from ..customer_mail import customer_email_offer
 from ..exceptions import OfferRefused
+from ..hooks import Hook
 from ..models import (
     MONETARY_KINDS,
     MONEYLESS_KINDS,
@@ -31,6 +32,7 @@ from ..models import (
     Stage,
 )
 from ..timeline import record_event
+from ..versions import case_lock, case_version_bump
 from .approvals import may_approve, self_approval
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
@@ -45,7 +47,7 @@ def offer_make(
     currency: str = "",
     description: str = "",
     extra_mile: bool = False,
-    by: Actor | Any = None,
+    by: By,
 ) -> Offer:
     """Make an offer on an acknowledged or resolving case.
 
@@ -58,7 +60,7 @@ def offer_make(
     amount, currency = _money(kind, amount, currency)
     fields_check(Offer, {"description": description})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if case.stage not in OFFER_STAGES:
             raise OfferRefused(
                 f"Offers are made once the customer has been heard and apologised "
@@ -95,7 +97,7 @@ def offer_make(
             **_summary(offer),
         )
         if status == OfferStatus.PROPOSED:
-            customer_email_offer(offer=offer)
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
@@ -117,7 +119,7 @@ def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
     return currency not in limits or amount > limits[currency]
 
 
-def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_approve(*, offer: Offer, by: By) -> Offer:
     """Approve an above-limit offer (team lead or manager, not its maker).
 
     Raises OfferRefused for a non-approver, and for the offer's own maker
@@ -145,7 +147,7 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_reject(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
     text_check(reason, field="reason")
     actor = as_actor(by)
@@ -164,7 +166,7 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_accept(*, offer: Offer, by: By) -> Offer:
     """Record that the customer accepted; raise OfferRefused unless proposed."""
     return _move(
         offer,
@@ -175,7 +177,7 @@ def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_decline(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Record that the customer declined; raise OfferRefused unless proposed."""
     text_check(reason, field="reason")
     return _move(
@@ -188,7 +190,7 @@ def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Offer:
+def offer_counter(*, offer: Offer, by: By, counter_request: str) -> Offer:
     """Record what the customer asked for instead; raise OfferRefused."""
     if not (counter_request or "").strip():
         raise OfferRefused(
@@ -205,7 +207,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
     )
 
 
-def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_withdraw(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Withdraw an offer not yet accepted; raise OfferRefused."""
     text_check(reason, field="reason")
     allowed = {
@@ -223,7 +225,7 @@ def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
+def offer_fulfil(*, offer: Offer, by: By, note: str = "") -> Offer:
     """Record that an accepted offer was carried out; raise OfferRefused."""
     text_check(note, field="note")
     return _move(
@@ -280,7 +282,7 @@ def _move(
     counter_request: str = "",
 ) -> Offer:
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        case = case_lock(offer.case_id)
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.status not in allowed:
             raise OfferRefused(
@@ -312,7 +314,7 @@ def _move(
             data["counter_request"] = counter_request
         record_event(case, event, by=actor, before=before, after=to, **data)
         if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
-            customer_email_offer(offer=offer)
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
@@ -357,8 +359,7 @@ def _is_maker(actor: Actor, offer: Offer) -> bool:
 
 
 def _touch(case: Case) -> None:
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _summary(offer: Offer) -> dict[str, Any]:

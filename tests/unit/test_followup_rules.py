@@ -17,6 +17,7 @@ from followups.services import (
     followup_schedule,
 )
 from sla.models import Calendar, SlaPolicy, WorkingHours
+from sla.services import case_next_open
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,11 @@ def test_proposals_fall_inside_the_calendars_opening_hours(office_hours, make_ca
     case = make_case("resolved")
     assert case.sla_policy == office_hours
     start = datetime(2026, 3, 2, 23, 0, tzinfo=UTC)  # a Monday, 23:00 in London
-    proposals = followup_proposals(case=case, start=start)
+    proposals = followup_proposals(
+        case=case,
+        start=start,
+        opening=lambda at: case_next_open(case=case, at=at),
+    )
     assert proposals
     for when in proposals:
         local = when.astimezone(ZoneInfo("Europe/London"))
