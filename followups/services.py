@@ -1,8 +1,10 @@
-"""Writes to follow-ups: schedule (with consent), complete, cancel.
+"""Writes to follow-ups: schedule (with consent, never twice at one time), complete,
+cancel; and the proposed times (inside the calendar's opening hours).
 
 Completing with `unsatisfied` reopens the case through the lifecycle.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -58,6 +60,11 @@ def followup_schedule(
             raise FollowUpRefused(
                 "This follow-up cannot be scheduled: " + ", ".join(missing), missing
             )
+        booked = case.followups.filter(status=FollowUpStatus.SCHEDULED, due_at=due_at)
+        if booked.exists():
+            raise FollowUpRefused(
+                "A follow-up is already booked at that time.", ["a free time"]
+            )
         owner = owner or case.assignee or actor.user
         if owner is not None and not _may_see(owner, case):
             raise FollowUpRefused(
@@ -97,6 +104,8 @@ def followup_complete(
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 
+    An email survey is the customer's to answer (the survey page records it
+    as the customer); staff record one only after it is due and with a reason.
     Raises FollowUpRefused when it is not scheduled or the input is invalid,
     InvalidInput for an unstorable note.
     """
@@ -113,6 +122,7 @@ def followup_complete(
             raise FollowUpRefused(
                 f"This follow-up is {followup.status}.", ["scheduled"]
             )
+        _survey_check(followup, actor, note)
         followup.status = FollowUpStatus.DONE
         followup.outcome = outcome
         followup.csat = csat
@@ -147,6 +157,39 @@ def followup_complete(
     return followup
 
 
+def followup_cancel(*, followup: FollowUp, by: By, reason: str = "") -> FollowUp:
+    """Cancel one scheduled follow-up.
+
+    Raises FollowUpRefused unless it is scheduled, InvalidInput for an
+    unstorable reason.
+    """
+    text_check(reason, field="reason")
+    actor = as_actor(by)
+    with transaction.atomic():
+        case = case_lock(followup.case_id)
+        followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
+        if followup.status != FollowUpStatus.SCHEDULED:
+            raise FollowUpRefused(
+                f"This follow-up is {followup.status}; only a scheduled one is "
+                "cancelled.",
+                ["scheduled"],
+            )
+        followup.status = FollowUpStatus.CANCELLED
+        followup.next_check_at = None
+        followup.result_note = reason.strip()
+        followup.save(update_fields=["status", "next_check_at", "result_note"])
+        record_event(
+            case,
+            EventKind.FOLLOWUP_CANCELLED,
+            by=actor,
+            followup_id=followup.pk,
+            due_at=followup.due_at.isoformat(),
+            reason=reason.strip(),
+        )
+        _touch(case)
+    return followup
+
+
 def followups_cancel_open(*, case: Case, reason: str, by: Actor) -> int:
     """Cancel the case's scheduled follow-ups; return how many.
 
@@ -173,15 +216,54 @@ def followups_scheduled(*, case: Case) -> bool:
     return FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).exists()
 
 
-def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:
-    """Propose follow-up times after resolution from the policy's cadence."""
+def followup_proposals(
+    *,
+    case: Case,
+    start: datetime | None = None,
+    opening: Callable[[datetime], datetime] | None = None,
+) -> list[datetime]:
+    """Propose follow-up times after resolution from the policy's cadence.
+
+    `opening` moves a time into the opening hours of the case's calendar
+    (the caller passes `sla.services.case_next_open`, a room this one does not
+    import); a time already booked is not offered again.
+    """
     start = start or case.resolved_at or timezone.now()
     days = (
         case.sla_policy.followup_days
         if case.sla_policy_id and case.sla_policy
         else settings.REDRESS_FOLLOWUP_DAYS
     )
-    return [start + timedelta(days=int(d)) for d in days]
+    booked = set(
+        case.followups.filter(status=FollowUpStatus.SCHEDULED).values_list(
+            "due_at", flat=True
+        )
+    )
+    proposals = []
+    for day in days:
+        when = start + timedelta(days=int(day))
+        if opening is not None:
+            when = opening(when)
+        when = when.replace(second=0, microsecond=0)
+        if when not in booked and when not in proposals:
+            proposals.append(when)
+    return proposals
+
+
+def _survey_check(followup: FollowUp, actor: Actor, note: str) -> None:
+    """Refuse staff recording an email survey early, or without a reason."""
+    if followup.channel != FollowUpChannel.EMAIL or actor.label == "customer":
+        return
+    if followup.due_at > timezone.now():
+        raise FollowUpRefused(
+            "The survey is not due yet: the customer answers it themself.",
+            ["survey due"],
+        )
+    if not note.strip():
+        raise FollowUpRefused(
+            "The customer has not answered the survey: say how you know the outcome.",
+            ["note"],
+        )
 
 
 def _touch(case: Case) -> None:

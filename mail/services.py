@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from attachments.exceptions import AttachmentRefused
 from attachments.models import Source
@@ -23,10 +22,6 @@ from complaints.models import Case, Channel, MessageKind, Visibility
 from complaints.services import case_file, message_post
 from customers.services import customer_match_or_create
 from notifications.customer_mail import confirmation_queue
-from notifications.models import NotificationKind
-from notifications.outbox import outbox_enqueue_on_commit
-from notifications.services import notifications_create
-from teams.selectors import team_leads
 
 from .conversation import case_for
 from .models import InboundEmail, Outcome
@@ -147,7 +142,6 @@ def _attach(row: InboundEmail, parsed: ParsedEmail) -> None:
 
 
 def _append(row: InboundEmail, case: Case, body: str) -> IngestResult:
-    was_closed = not case.is_open
     message = message_post(
         case=case,
         body=body,
@@ -155,8 +149,8 @@ def _append(row: InboundEmail, case: Case, body: str) -> IngestResult:
         kind=MessageKind.FROM_CUSTOMER,
         by=Actor.customer(),
     )
+    # The assignee hears of it from the event stream (notifications.subscribers).
     row.case, row.case_message = case, message
-    _notify_reply(row, case, body, closed=was_closed)
     return IngestResult(Outcome.APPENDED, reference=case.reference)
 
 
@@ -175,22 +169,6 @@ def _create(row: InboundEmail, parsed: ParsedEmail, body: str) -> IngestResult:
     # Tell them the reference; replies to it thread back to the case.
     confirmation_queue(case=case, to=customer.email or parsed.sender)
     return IngestResult(Outcome.CREATED, reference=case.reference)
-
-
-def _notify_reply(row: InboundEmail, case: Case, body: str, *, closed: bool) -> None:
-    """Tell the assignee (a closed case's team leads when it has none) the customer wrote."""
-    recipients = [case.assignee] if case.assignee_id else []
-    if closed and not recipients:
-        recipients = list(team_leads(case.team))
-    ids = notifications_create(
-        recipients=recipients,
-        kind=NotificationKind.CUSTOMER_REPLIED,
-        key=f"inbound:{row.pk}",
-        context={"closed": closed, "excerpt": body[:1000], "sender": row.sender},
-        case=case,
-        now=timezone.now(),
-    )
-    outbox_enqueue_on_commit(ids)
 
 
 def _store(

@@ -1,3 +1,5 @@
+"""The notifications app: staff notices and the outbox; it listens to the event stream."""
+
 from django.apps import AppConfig
 
 
@@ -10,7 +12,10 @@ class NotificationsConfig(AppConfig):
         from complaints.models import EventKind
 
         from . import customer_mail
+        from .subscribers import KINDS, notify_people
         from .triage import triage_on_filed
 
         customer_mail.register()
         subscribe(EventKind.CASE_FILED, triage_on_filed)
+        for kind in KINDS:
+            subscribe(kind, notify_people)

@@ -20,6 +20,13 @@ class NotificationKind(models.TextChoices):
     CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
     STATUTORY_WARNING = "statutory_warning", "Statutory deadline near"
     STATUTORY_BREACHED = "statutory_breached", "Statutory deadline missed"
+    APPROVAL_REQUESTED = "approval_requested", "Offer waiting for your approval"
+    OFFER_ACCEPTED = "offer_accepted", "Customer accepted an offer"
+    OFFER_DECLINED = "offer_declined", "Customer declined an offer"
+    OFFER_COUNTERED = "offer_countered", "Customer countered an offer"
+    OFFER_APPROVED = "offer_approved", "Your offer was approved"
+    OFFER_REJECTED = "offer_rejected", "Your offer was rejected"
+    ASSIGNED = "assigned", "Case assigned to you"
 
 
 class Notification(models.Model):
@@ -63,6 +70,28 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EmailPreference(models.Model):
+    """Which kinds of notification a staff member also wants by email.
+
+    No row means every kind (the default); the in-app list always has them all.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_preference",
+    )
+    kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The notification kinds sent by email too.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {', '.join(self.kinds) or 'no email'}"
 
 
 class OutboxStatus(models.TextChoices):

@@ -1,11 +1,11 @@
 """Reads for notifications: a staff member's list and who should hear about a case."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from teams.selectors import managers, team_leads
 
-from .models import Notification
+from .models import EmailPreference, Notification, NotificationKind
 
 
 def notifications_for(user: AbstractBaseUser, *, unread_only: bool = False) -> QuerySet:
@@ -36,3 +36,17 @@ def case_leads(case) -> list[AbstractBaseUser]:
 def all_managers() -> list[AbstractBaseUser]:
     """The active managers (level-2 escalation)."""
     return list(managers())
+
+
+def email_kinds_of(user: AbstractBaseUser) -> list[str]:
+    """The kinds `user` gets by email (every kind when they never chose)."""
+    row = EmailPreference.objects.filter(user=user).first()
+    return list(NotificationKind.values) if row is None else list(row.kinds)
+
+
+def unread_state(user: AbstractBaseUser) -> tuple[int, int | None]:
+    """Return the unread count and the newest unread id (what the bell shows)."""
+    state = Notification.objects.filter(recipient=user, read_at__isnull=True).aggregate(
+        count=Count("id"), newest=Max("id")
+    )
+    return state["count"], state["newest"]

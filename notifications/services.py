@@ -23,7 +23,13 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Notification, Outbox, OutboxStatus
+from .models import (
+    EmailPreference,
+    Notification,
+    NotificationKind,
+    Outbox,
+    OutboxStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -134,8 +140,11 @@ class NotificationBatch:
     def flush(self) -> list[int]:
         """Write what was collected; return the new outbox ids."""
         Notification.objects.bulk_create(self._notes)
+        muted = _email_muted({note.recipient_id for note, _ in self._mails if note})
         mails = []
         for note, mail in self._mails:
+            if note is not None and note.kind in muted.get(note.recipient_id, ()):
+                continue
             mail.notification = note
             mails.append(mail)
         ids = [row.pk for row in Outbox.objects.bulk_create(mails)]
@@ -338,6 +347,29 @@ def _record_failure(row: Outbox, exc: Exception, now: datetime) -> str:
 def _outbox(**fields: Any) -> Outbox:
     now = timezone.now()  # delivery bookkeeping runs on the wall clock
     return Outbox(created_at=now, next_attempt_at=now, enqueued_at=now, **fields)
+
+
+def _email_muted(user_ids: set[int]) -> dict[int, set[str]]:
+    """The kinds each of these users chose not to get by email (one query)."""
+    if not user_ids:
+        return {}
+    every = set(NotificationKind.values)
+    return {
+        user_id: every - set(kinds)
+        for user_id, kinds in EmailPreference.objects.filter(
+            user_id__in=user_ids
+        ).values_list("user_id", "kinds")
+    }
+
+
+def email_preference_set(*, user: AbstractBaseUser, kinds: Iterable[str]) -> list[str]:
+    """Send `user` by email only the notification kinds in `kinds`; return them.
+
+    Unknown kinds are dropped. The in-app list keeps every kind.
+    """
+    chosen = [kind for kind in NotificationKind.values if kind in set(kinds)]
+    EmailPreference.objects.update_or_create(user=user, defaults={"kinds": chosen})
+    return chosen
 
 
 def _distinct(users: Iterable[AbstractBaseUser]) -> list[AbstractBaseUser]:

@@ -11,7 +11,12 @@ from django.utils import timezone
 
 from complaints.models import Case, Stage
 
-from .businesstime import BusinessCalendar, add_business_time, business_time_between
+from .businesstime import (
+    BusinessCalendar,
+    add_business_time,
+    business_time_between,
+    next_open,
+)
 from .models import Calendar, Deadline, DeadlineKind, Holiday, SlaPolicy
 
 
@@ -243,6 +248,15 @@ def calendar_id_from(
 ) -> int | None:
     """The one rule for a case's calendar: its team's, else its SLA policy's."""
     return team_calendar_id if team_calendar_id is not None else policy_calendar_id
+
+
+def case_next_open(*, case: Case, at: datetime) -> datetime:
+    """`at` if the case's calendar is open then, else its next opening instant."""
+    spec = calendar_spec_by_id(calendar_id_of(case, case.sla_policy))
+    try:
+        return next_open(at, spec)
+    except ValueError:  # a calendar with no opening hours at all
+        return at
 
 
 def calendar_id_of(case: Case, policy: SlaPolicy | None) -> int | None:

@@ -237,6 +237,10 @@ class FollowUpCompleteForm(BoundedForm):
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
+class FollowUpCancelForm(BoundedForm):
+    reason = forms.CharField(label="Why", required=False, max_length=2000)
+
+
 class ConsentForm(BoundedForm):
     consent = forms.BooleanField(label="May we contact them?", required=False)
 

@@ -82,12 +82,24 @@ urlpatterns = [
         name="followup_complete",
     ),
     path(
+        "followups/<int:followup_id>/cancel/",
+        followups.followup_cancel_view,
+        name="followup_cancel",
+    ),
+    path(
         "cases/<str:reference>/consent/",
         followups.customer_consent,
         name="customer_consent",
     ),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/bell/", notifications.notification_bell, name="bell"),
+    path(
+        "notifications/email/",
+        notifications.email_preferences,
+        name="email_preferences",
+    ),
     path(
         "notifications/read/",
         notifications.notifications_read_all,

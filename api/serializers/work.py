@@ -135,6 +135,12 @@ class FollowUpCompleteIn(serializers.Serializer):
     )
 
 
+class FollowUpCancelIn(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=5_000, required=False, allow_blank=True, default=""
+    )
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     outcome = serializers.ChoiceField(

@@ -1,16 +1,17 @@
-"""/api/v1/offers/{id}/{verb}/ and /api/v1/followups/{id}/complete/."""
+"""/api/v1/offers/{id}/{verb}/ and /api/v1/followups/{id}/{complete,cancel}/."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from complaints import lifecycle
-from followups.services import followup_complete
+from followups.services import followup_cancel, followup_complete
 
 from .. import selectors
 from ..permissions import MANAGE, HasScopeOrStaffRole, IsApprover
 from ..serializers.work import (
     EmptyIn,
+    FollowUpCancelIn,
     FollowUpCompleteIn,
     FollowUpSerializer,
     OfferCounterIn,
@@ -107,4 +108,17 @@ class FollowUpViewSet(ApiViewSet):
         self.require_object_body()
         data = self.valid(FollowUpCompleteIn)
         followup = followup_complete(followup=followup, by=actor_of(request), **data)
+        return Response(FollowUpSerializer(followup).data)
+
+    @extend_schema(
+        request=FollowUpCancelIn,
+        responses={200: FollowUpSerializer},
+        summary="Cancel a scheduled follow-up",
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk: str):
+        followup = self.get_object()
+        self.require_object_body()
+        data = self.valid(FollowUpCancelIn)
+        followup = followup_cancel(followup=followup, by=actor_of(request), **data)
         return Response(FollowUpSerializer(followup).data)

@@ -12,12 +12,8 @@ above-limit offer is approved as it is made.
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-
-from teams.models import Role
-from teams.selectors import role_of, team_ids_of
 
 from .. import hooks
 from ..actors import Actor, By, as_actor
@@ -37,8 +33,10 @@ from ..models import (
 )
 from ..timeline import record_event
 from ..versions import case_lock, case_version_bump
+from .approvals import may_approve, self_approval
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
+DECIDED_WITH_NOTE = (OfferStatus.REJECTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN)
 
 
 def offer_make(
@@ -119,11 +117,6 @@ def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
     if not limits:
         return False
     return currency not in limits or amount > limits[currency]
-
-
-def self_approval() -> bool:
-    """Whether an approver may approve their own above-limit offer (setting)."""
-    return bool(getattr(settings, "OFFER_SELF_APPROVAL", False))
 
 
 def offer_approve(*, offer: Offer, by: By) -> Offer:
@@ -306,6 +299,8 @@ def _move(
             offer.approved_by = approved_by
         if counter_request:
             offer.counter_request = counter_request
+        if note.strip() and to in DECIDED_WITH_NOTE:
+            offer.decision_note = note.strip()
         if to == OfferStatus.FULFILLED:
             offer.fulfilled_at = now
         elif to != OfferStatus.PROPOSED:
@@ -356,12 +351,7 @@ def _money(kind: str, amount: Any, currency: Any) -> tuple[Decimal | None, str]:
 
 def _may_approve(actor: Actor, case: Case) -> bool:
     """A manager, or a team lead of the case's team (any lead if it has none)."""
-    role = role_of(actor.user) if actor.user is not None else None
-    if role == Role.MANAGER:
-        return True
-    if role != Role.TEAM_LEAD:
-        return False
-    return case.team_id is None or case.team_id in team_ids_of(actor.user)
+    return may_approve(actor.user, case)
 
 
 def _is_maker(actor: Actor, offer: Offer) -> bool:

@@ -73,6 +73,11 @@ class Offer(models.Model):
     counter_request = models.TextField(
         blank=True, help_text="What the customer asked for instead."
     )
+    decision_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why it was rejected, declined or withdrawn (as recorded).",
+    )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -38,6 +38,7 @@ class EventKind(models.TextChoices):
     FOLLOWUP_SCHEDULED = "followup_scheduled", "scheduled a follow-up"
     FOLLOWUP_COMPLETED = "followup_completed", "recorded a follow-up"
     FOLLOWUPS_CANCELLED = "followups_cancelled", "cancelled open follow-ups"
+    FOLLOWUP_CANCELLED = "followup_cancelled", "cancelled a follow-up"
     FOLLOWUP_REMINDER_SENT = "followup_reminder_sent", "sent a follow-up reminder"
     FOLLOWUP_OVERDUE = "followup_overdue", "recorded that a follow-up is overdue"
     SLA_WARNING = "sla_warning", "warned that a deadline is near"

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from complaints.money import money_text
+
 from .definitions import DEFINITIONS as D
 from .filters import MetricsFilter
 
@@ -36,16 +38,21 @@ class Table:
             (
                 fmt(row.get(first), kind),
                 row.get("link") or "",
-                [(fmt(row.get(k), kd), kd != "text") for k, kd in rest],
+                [
+                    (fmt(row.get(k), kd, currency=row.get("currency")), kd != "text")
+                    for k, kd in rest
+                ],
             )
             for row in self.rows
         ]
 
 
-def fmt(value: Any, kind: str) -> str:
+def fmt(value: Any, kind: str, *, currency: str | None = None) -> str:
     """Format one cell by its column kind (a dash for no value)."""
     if value is None or value == "":
         return "–"
+    if kind == "money":
+        return money_text(value, currency)
     if kind == "pct":
         return f"{float(value) * 100:.1f}%".replace(".0%", "%")
     if kind in ("hours", "num"):

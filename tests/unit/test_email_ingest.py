@@ -197,17 +197,20 @@ def test_a_big_attachment_is_listed_not_fatal():
     ("stage", "title"),
     [("listening", "the customer replied"), ("closed", "closed case — reopen?")],
 )
-def test_a_reply_is_recorded_and_the_assignee_told(make_case, agent, stage, title):
+def test_a_reply_is_recorded_and_the_assignee_told(
+    make_case, agent, stage, title, django_capture_on_commit_callbacks
+):
     case = make_case(stage)
     raw = (
         f"From: {case.customer.email}\r\nTo: care@example.com\r\n"
         f"Subject: Re: [{case.reference}] hello\r\nMessage-ID: <cr@x>\r\n\r\nStill broken."
     ).encode()
-    result = inbound_email_ingest(raw=raw)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = inbound_email_ingest(raw=raw)
     assert result.line() == f"appended {case.reference}"
     message = Message.objects.filter(case=case).last()
     assert (message.kind, message.body) == ("from_customer", "Still broken.")
     note = Notification.objects.get(recipient=agent, kind="customer_replied")
-    assert title in note.title
+    assert title in note.title and "Still broken." in note.body
     case.refresh_from_db()
     assert case.stage == stage  # only the lifecycle's reopen reopens

@@ -131,6 +131,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "web:offer_move",
         "web:followup_create",
         "web:followup_complete",
+        "web:followup_cancel",
         "web:customer_consent",
     ),
     "web:case_route": {"POST": {"lead", "manager"}},
@@ -149,6 +150,9 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "web:saved_view_save": {"POST": STAFF},
     "web:saved_view_delete": {"POST": set()},
     "web:notifications_read_all": {"POST": STAFF},
+    "web:notifications": {"GET": STAFF},
+    "web:bell": {"GET": STAFF},
+    "web:email_preferences": {"GET": STAFF, "POST": STAFF},
     "web:notification_open": {"POST": {"agent"}},
     # Managers' dashboards: leads (their teams) and managers.
     "dashboards:dashboard": {"GET": LEADS},
@@ -195,6 +199,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:offer-approve": {"POST": {"key_lead", "key_manager"}},
     "api:offer-reject": {"POST": {"key_lead", "key_manager"}},
     "api:followup-complete": {"POST": API_CASE_WORK},
+    "api:followup-cancel": {"POST": API_CASE_WORK},
     "api:customer-list": {
         "GET": API_STAFF_READ,
         # Creating a customer by email would match other teams' customers.

@@ -207,8 +207,9 @@ def test_a_duplicate_of_a_case_you_cannot_see_is_refused(
             "close_reason": "duplicate",
             "duplicate_of": hidden.reference,
         },
+        follow=True,
     )
-    assert response.status_code == 409
+    assert response.redirect_chain == [(url(case) + "#step", 302)]
     assert "the open or closed case this one duplicates" in response.content.decode()
 
 

@@ -210,7 +210,7 @@ def test_a_proposed_offer_shows_with_its_answers(client, offer):
         expected = [
             offer_url(offer.case, offer, a) for a in ("accept", "decline", "counter")
         ]
-    assert "A full refund: 25.00 EUR" in body
+    assert "A full refund: €25.00" in body  # money by locale (was "25.00 EUR")
     assert "Your money back." in body
     for link in expected:
         assert link in body

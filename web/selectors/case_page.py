@@ -29,7 +29,7 @@ from complaints.selectors import assignable_users, cases_visible_to, staff_who_m
 from followups.models import FollowUp
 from followups.services import followup_proposals
 from regimes.selectors import case_statutory_clocks
-from sla.services import case_calendar_id
+from sla.services import case_calendar_id, case_next_open
 from teams.models import Role, Team
 from teams.selectors import role_of
 
@@ -196,5 +196,9 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
             for r in canned_for_case(case)
         ],
         "followup_owners": list(staff_who_may_see(case)) if plans_followups else [],
-        "proposals": followup_proposals(case=case) if plans_followups else [],
+        "proposals": followup_proposals(
+            case=case, opening=lambda at: case_next_open(case=case, at=at)
+        )
+        if plans_followups
+        else [],
     }

@@ -19,6 +19,7 @@ from django.db.models import (
     When,
 )
 
+from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
 from complaints.selectors import cases_search, cases_visible_to
 from sla.models import Deadline
@@ -39,6 +40,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue("mine", "Mine", "Open cases assigned to you"),
     Queue("unassigned", "Unassigned", "Open cases in your teams nobody has taken"),
     Queue("triage", "Triage", "Open cases with no team yet: route them to one"),
+    Queue("approvals", "Approvals", "Offers above the limit waiting for your approval"),
     Queue("due_soon", "Due soon", "A deadline is close (past its warning point)"),
     Queue("overdue", "Overdue", "A deadline has passed"),
     Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
@@ -47,11 +49,11 @@ QUEUES: tuple[Queue, ...] = (
     Queue("all", "All open", "Every open case you can see"),
 )
 QUEUE_KEYS = {q.key for q in QUEUES}
-LEADS_ONLY = {"triage"}
+LEADS_ONLY = {"triage", "approvals"}
 
 
 def queues_for(user) -> tuple[Queue, ...]:
-    """The queues `user` works from: Triage only for team leads and managers."""
+    """The queues `user` works from: Triage and Approvals only for leads and managers."""
     if is_lead_or_manager(user):
         return QUEUES
     return tuple(q for q in QUEUES if q.key not in LEADS_ONLY)
@@ -94,6 +96,8 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
         return open_ & Q(assignee__isnull=True, team__isnull=False)
     if key == "triage":
         return open_ & Q(team__isnull=True)
+    if key == "approvals":
+        return open_ & awaiting_approval_by_q(user)
     if key == "due_soon":
         soon = _running().filter(warn_at__lte=now, due_at__gt=now)
         return open_ & Q(Exists(soon))

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from complaints.models import CloseReason, EventKind, Stage
+from complaints.money import money_text
 
 register = template.Library()
 
@@ -37,6 +38,8 @@ def event_text(event) -> str:
         )
     elif event.kind == "case_edited" and isinstance(event.after, dict):
         text = "edited " + ", ".join(k.replace("_", " ") for k in event.after)
+    elif event.kind == "message_added" and data.get("message_kind") == "from_customer":
+        text = "wrote to us"
     elif event.kind == "message_added":
         who = (
             "an internal note"
@@ -47,7 +50,11 @@ def event_text(event) -> str:
             " despite the pitch warning" if data.get("pitch_warning") else ""
         )
     elif event.kind.startswith("offer_"):
-        money = f" {data['amount']} {data['currency']}" if data.get("amount") else ""
+        money = (
+            f" {money_text(data['amount'], data.get('currency'))}"
+            if data.get("amount")
+            else ""
+        )
         kind = str(data.get("kind", "")).replace("_", " ")
         text += f": {kind}{money}"
         if data.get("counter_request"):

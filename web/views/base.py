@@ -1,17 +1,21 @@
 """Shared view helpers: load a visible case, render the case page, run an action.
 
 `run_action` is the one way an action view calls a service: it validates the
-form, turns every domain refusal into an inline message on the re-rendered
-case page (never a 500) and redirects after a success.
+form, turns every domain refusal into an inline message (never a 500) and
+redirects after a success. A refused panel form (offers, messages, follow-ups,
+close) answers in place: the panel alone for htmx, else a redirect back to the
+panel with the input kept in the session (`refuse`, `recall_refusal`).
 """
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints.exceptions import (
@@ -31,6 +35,15 @@ from ..selectors.history import customer_history
 from ..selectors.inbox import forget_counts
 
 SIDEBAR_CASES = 6
+REFUSAL_KEY = "web:refused"
+# Forms whose refusal answers in place: key → (panel id, panel template).
+IN_PLACE = {
+    "offer": ("offers", "web/_case_offers.html"),
+    "message": ("messages", "web/_case_messages.html"),
+    "followup": ("followups", "web/_case_followups.html"),
+    "consent": ("followups", "web/_case_followups.html"),
+    "close": ("step", "web/_case_step.html"),
+}
 # Which panel of the case page shows a form's refusal (the stepper otherwise).
 PANEL_OF = {
     "offer": "offers",
@@ -81,17 +94,16 @@ def default_forms(case: Case) -> dict[str, django_forms.Form]:
     }
 
 
-def render_case(
+def case_context(
     request: HttpRequest,
     case: Case,
     *,
-    status: int = 200,
     failed: str = "",
     form: django_forms.Form | None = None,
     problem: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """Render the case page; `form` (under key `failed`) keeps what the user typed."""
+) -> dict[str, Any]:
+    """What the case page (or one of its panels) renders; `form` keeps the input."""
     now = timezone.now()
     context = case_page(case=case, user=request.user, now=now)
     page_forms = default_forms(case)
@@ -111,7 +123,114 @@ def render_case(
         Stage=Stage,
         **(extra or {}),
     )
+    return context
+
+
+def render_case(
+    request: HttpRequest,
+    case: Case,
+    *,
+    status: int = 200,
+    failed: str = "",
+    form: django_forms.Form | None = None,
+    problem: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Render the case page; `form` (under key `failed`) keeps what the user typed.
+
+    A refusal remembered by `refuse` (no JavaScript) is shown once, here.
+    """
+    if not failed:
+        failed, form, problem, extra = recall_refusal(request, case)
+    context = case_context(
+        request, case, failed=failed, form=form, problem=problem, extra=extra
+    )
     return render(request, "web/case.html", context, status=status)
+
+
+def refuse(
+    request: HttpRequest,
+    case: Case,
+    *,
+    status: int,
+    key: str,
+    form: django_forms.Form,
+    problem: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Answer a refused form: in its panel, never on the POST URL.
+
+    With htmx the panel comes back alone with status 422 (static/redress.js
+    swaps it and focuses the error); without, the input and the reason go to
+    the session and the browser is sent back to the case page's panel.
+    Forms outside IN_PLACE re-render the whole page with `status`.
+    """
+    if key not in IN_PLACE:
+        return render_case(
+            request,
+            case,
+            status=status,
+            failed=key,
+            form=form,
+            problem=problem,
+            extra=extra,
+        )
+    panel, template = IN_PLACE[key]
+    if problem is None and status == 400:
+        problem = {"kind": "error", "detail": "Check what you typed below."}
+    if request.headers.get("HX-Request") == "true":
+        context = case_context(
+            request, case, failed=key, form=form, problem=problem, extra=extra
+        )
+        return render(request, template, context, status=422)
+    data = {
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if name != "csrfmiddlewaretoken"
+    }
+    request.session[REFUSAL_KEY] = {
+        "case": case.reference,
+        "key": key,
+        "form": type(form).__name__,
+        "data": data,
+        "problem": problem,
+        "extra": extra,
+    }
+    return redirect(case.get_absolute_url() + f"#{panel}")
+
+
+def recall_refusal(request: HttpRequest, case: Case) -> tuple:
+    """The refusal `refuse` left for this case (once), as (key, form, problem, extra)."""
+    saved = request.session.get(REFUSAL_KEY) if hasattr(request, "session") else None
+    if not saved or saved.get("case") != case.reference:
+        return "", None, None, None
+    del request.session[REFUSAL_KEY]
+    form_class = getattr(forms, str(saved.get("form")), None)
+    form = None
+    if isinstance(form_class, type) and issubclass(form_class, django_forms.Form):
+        data = QueryDict(mutable=True)
+        for name, values in (saved.get("data") or {}).items():
+            data.setlist(name, values)
+        form = form_class(data)
+        form.is_valid()  # show its field errors again
+    return saved.get("key", ""), form, saved.get("problem"), saved.get("extra")
+
+
+def succeed(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect after a success; an htmx panel form reloads or leaves the whole page.
+
+    Going to the page already shown (only the #anchor differs) would not load
+    it again, so htmx is told to refresh it instead (the scroll position stays).
+    """
+    if request.headers.get("HX-Request") == "true":
+        response = HttpResponse(status=204)
+        current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        if current == urlsplit(url).path:
+            response["HX-Refresh"] = "true"
+        else:
+            response["HX-Redirect"] = url
+        return response
+    return redirect(url)
 
 
 def run_action(
@@ -131,26 +250,22 @@ def run_action(
     route), a case the user may no longer see sends them to the inbox.
     """
     if not form.is_valid():
-        return render_case(request, case, status=400, failed=key, form=form)
+        return refuse(request, case, status=400, key=key, form=form)
     try:
         call(form.cleaned_data)
     except StaleVersion as exc:
         fresh = case_loaded(request.user, case.reference) or case
         problem = {"kind": "stale", "detail": exc.detail}
-        return render_case(
-            request, fresh, status=409, failed=key, form=form, problem=problem
-        )
+        return refuse(request, fresh, status=409, key=key, form=form, problem=problem)
     except TransitionRefused as exc:
         problem = {
             "kind": "refused",
             "to": Stage(exc.to).label if exc.to in Stage.values else exc.to,
-            "missing": describe(exc.missing),
+            "missing": [str(item) for item in describe(exc.missing)],
         }
-        return render_case(
-            request, case, status=409, failed=key, form=form, problem=problem
-        )
+        return refuse(request, case, status=409, key=key, form=form, problem=problem)
     except DomainError as exc:
-        problem = {"kind": "error", "detail": exc.detail}
+        problem = {"kind": "error", "detail": str(exc.detail)}
         code = (
             403
             if isinstance(exc, ActionForbidden)
@@ -158,11 +273,9 @@ def run_action(
             if isinstance(exc, InvalidInput)
             else 409
         )
-        return render_case(
-            request, case, status=code, failed=key, form=form, problem=problem
-        )
+        return refuse(request, case, status=code, key=key, form=form, problem=problem)
     forget_counts(request.user)
     messages.success(request, success)
     if may_leave and not case_visible(request.user, case):
-        return redirect("web:inbox")
-    return redirect(case.get_absolute_url() + anchor)
+        return succeed(request, reverse("web:inbox"))
+    return succeed(request, case.get_absolute_url() + anchor)

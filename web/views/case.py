@@ -24,7 +24,7 @@ from complaints.services import (
 from teams.models import Team
 
 from .. import forms
-from .base import case_or_404, render_case, run_action
+from .base import case_or_404, refuse, render_case, run_action
 
 User = get_user_model()
 
@@ -355,10 +355,11 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["visibility"] == "customer":
         warnings = pitch_warnings(form.cleaned_data["body"])
         if warnings and not form.cleaned_data["send_anyway"]:
-            return render_case(
+            return refuse(
                 request,
                 case,
-                failed="message",
+                status=200,
+                key="message",
                 form=form,
                 extra={"pitch": warnings},
             )

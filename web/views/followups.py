@@ -9,7 +9,7 @@ from complaints.exceptions import FollowUpRefused
 from complaints.selectors import cases_visible_to
 from customers.services import customer_set_consent
 from followups.models import FollowUp
-from followups.services import followup_complete, followup_schedule
+from followups.services import followup_cancel, followup_complete, followup_schedule
 
 from .. import forms
 from .base import case_or_404, run_action
@@ -73,6 +73,35 @@ def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
         success="Follow-up recorded.",
         anchor="#followups",
     )
+
+
+@login_required
+@require_POST
+def followup_cancel_view(request: HttpRequest, followup_id: int) -> HttpResponse:
+    followup = _visible_followup(request, followup_id)
+    case = case_or_404(request, followup.case.reference)
+    return run_action(
+        request,
+        case,
+        key="followup",
+        form=forms.FollowUpCancelForm(request.POST),
+        call=lambda d: followup_cancel(
+            followup=followup, reason=d["reason"], by=request.user
+        ),
+        success="Follow-up cancelled.",
+        anchor="#followups",
+    )
+
+
+def _visible_followup(request: HttpRequest, followup_id: int) -> FollowUp:
+    followup = (
+        FollowUp.objects.filter(pk=followup_id, case__in=cases_visible_to(request.user))
+        .select_related("case")
+        .first()
+    )
+    if followup is None:
+        raise Http404("No such follow-up.")
+    return followup
 
 
 @login_required

@@ -1,13 +1,66 @@
-"""The staff notification list's actions (the list itself sits on the inbox)."""
+"""The staff notifications: the history page, the header bell, marking read, email choices."""
 
+from hashlib import sha256
+
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
-from notifications.models import Notification
-from notifications.services import notification_mark_read, notifications_mark_all_read
+from notifications.models import Notification, NotificationKind
+from notifications.selectors import email_kinds_of, notifications_for, unread_state
+from notifications.services import (
+    email_preference_set,
+    notification_mark_read,
+    notifications_mark_all_read,
+)
+
+PAGE_SIZE = 30
+
+
+class EmailPreferenceForm(django_forms.Form):
+    kinds = django_forms.MultipleChoiceField(
+        choices=NotificationKind.choices,
+        required=False,
+        widget=django_forms.CheckboxSelectMultiple,
+        label="Also send me an email for",
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """Every notification of the user, newest first, a page at a time."""
+    paginator = Paginator(notifications_for(request.user), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "web/notifications.html", {"page": page})
+
+
+def _bell_etag(request: HttpRequest) -> str | None:
+    if not request.user.is_authenticated:
+        return None
+    count, newest = unread_state(request.user)
+    return sha256(f"{request.user.pk}:{count}:{newest}".encode()).hexdigest()[:32]
+
+
+@login_required
+@require_GET
+@condition(etag_func=_bell_etag)
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell's unread count (htmx polls it; 304 while nothing changed)."""
+    count, _ = unread_state(request.user)
+    response = render(request, "web/_bell.html", {"unread": count})
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @login_required
@@ -15,7 +68,8 @@ from notifications.services import notification_mark_read, notifications_mark_al
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_all_read(user=request.user)
     messages.success(request, f"{count} notification{'s' * (count != 1)} marked read.")
-    return redirect("web:inbox")
+    back = "web:notifications" if request.POST.get("next") == "list" else "web:inbox"
+    return redirect(back)
 
 
 @login_required
@@ -33,3 +87,18 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification.url.startswith("/") and not notification.url.startswith("//"):
         return redirect(notification.url)
     return redirect("web:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_preferences(request: HttpRequest) -> HttpResponse:
+    """Choose which kinds of notification also come by email."""
+    if request.method == "POST":
+        form = EmailPreferenceForm(request.POST)
+        if form.is_valid():
+            email_preference_set(user=request.user, kinds=form.cleaned_data["kinds"])
+            messages.success(request, "Email preferences saved.")
+            return redirect("web:email_preferences")
+    else:
+        form = EmailPreferenceForm(initial={"kinds": email_kinds_of(request.user)})
+    return render(request, "web/email_preferences.html", {"form": form})
