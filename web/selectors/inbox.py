@@ -20,7 +20,8 @@ from django.db.models import (
 )
 
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
-from complaints.selectors import cases_search, cases_visible_to, overdue_q
+from complaints.search import cases_matching
+from complaints.selectors import cases_visible_to, overdue_q
 from sla.models import Deadline
 from teams.selectors import is_lead_or_manager
 
@@ -176,7 +177,7 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
-        cases = cases_search(cases, filters.q)
+        cases = cases_matching(cases, filters.q, user=user)
     sort = filters.sort if filters.sort in SORTS else "due"
     if sort == "due":
         cases = cases.annotate(next_due_at=_next_due("due_at"))
