@@ -55,8 +55,11 @@ MAX_TEXT = 200
 # ranking them all would read every document. Rare words rank every match.
 RANK_WINDOW = 2000
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
-MARK_START, MARK_STOP = "\ue000", "\ue001"
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ue000\ue001]")
+# Private-use characters stand for what ts_headline must not see as markup:
+# the start and end of a highlight, and "<" and ">" (which it would drop as
+# tags). They become HTML only after the text is escaped (see `highlight`).
+MARK_START, MARK_STOP, LT, GT = "\ue000", "\ue001", "\ue002", "\ue003"
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ue000-\ue003]")
 
 
 def search_text(raw: str) -> str:
@@ -234,7 +237,9 @@ def _snippet_source(*, client: bool):
         output_field=TextField(),
     )
     # The markers must only ever come from ts_headline.
-    return Replace(Replace(joined, Value(MARK_START), Value("")), Value(MARK_STOP))
+    for private in (MARK_START, MARK_STOP, LT, GT):
+        joined = Replace(joined, Value(private), Value(""))
+    return Replace(Replace(joined, Value("<"), Value(LT)), Value(">"), Value(GT))
 
 
 def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Case]:
@@ -271,7 +276,12 @@ def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Ca
 
 def highlight(headline: str) -> SafeString:
     """Escape a headline, then turn its markers into `<mark>` elements."""
-    safe = escape(headline)
-    return mark_safe(  # noqa: S308 - escaped above; only our markers become tags
-        safe.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
-    )
+    safe = str(escape(headline))
+    for private, html in (
+        (MARK_START, "<mark>"),
+        (MARK_STOP, "</mark>"),
+        (LT, "&lt;"),
+        (GT, "&gt;"),
+    ):
+        safe = safe.replace(private, html)
+    return mark_safe(safe)  # noqa: S308 - escaped above; only our markers are tags

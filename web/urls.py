@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from .views import case, customers, followups, inbox, notifications, offers
+from .views import case, customers, followups, inbox, notifications, offers, search
 
 app_name = "web"
 
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("search/", search.search, name="search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
