@@ -228,9 +228,9 @@ def _snippet_source(*, client: bool):
     """What a snippet is cut from: subject, description, account and messages."""
     parts = [
         F("subject"),
-        Left("description", 20000),
-        Left("customer_account", 20000),
-        Left(Coalesce(_messages_text(internal=not client), Value("")), 50000),
+        Left("description", 3000),
+        Left("customer_account", 3000),
+        Left(Coalesce(_messages_text(internal=not client), Value("")), 10000),
     ]
     joined = Concat(
         *[p for part in parts for p in (part, Value(" … "))][:-1],
