@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from complaints.bounds import text_problem
 from complaints.search import RANK_WINDOW, search_hits, search_text
 
 PAGE_SIZE = 25
@@ -14,7 +15,11 @@ MAX_PAGE = RANK_WINDOW // PAGE_SIZE
 @login_required
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    text = search_text(request.GET.get("q", ""))
+    raw = request.GET.get("q", "")
+    # Text the database cannot take (a NUL, an unpaired surrogate) is a 400,
+    # as on the inbox.
+    error = text_problem(raw, None)
+    text = "" if error else search_text(raw)
     raw_page = request.GET.get("page", "1")
     page = min(int(raw_page), MAX_PAGE) if raw_page.isdigit() and raw_page != "0" else 1
     hits: list = []
@@ -28,8 +33,9 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "q": text,
+        "error": error,
         "hits": hits[:PAGE_SIZE],
         "page": page,
         "has_next": len(hits) > PAGE_SIZE and page < MAX_PAGE,
     }
-    return render(request, "web/search.html", context)
+    return render(request, "web/search.html", context, status=400 if error else 200)
