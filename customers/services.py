@@ -29,10 +29,9 @@ def customer_match_or_create(
     whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
     insert race reads the winner's row.
     """
-    fields_check(
-        Customer,
-        {"email": email, "name": name, "phone": phone, "external_ref": external_ref},
-    )
+    fields_check(Customer, {"email": email, "name": name, "phone": phone})
+    # Refs live on CustomerRef (one per client), not on the customer.
+    fields_check(CustomerRef, {"external_ref": external_ref})
     external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
     customer = _find(email=email, external_ref=external_ref, client=client)
