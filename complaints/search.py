@@ -54,6 +54,7 @@ MAX_TEXT = 200
 # Rank only the most recent matches: a common word can match most cases, and
 # ranking them all would read every document. Rare words rank every match.
 RANK_WINDOW = 2000
+MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
 # Private-use characters stand for what ts_headline must not see as markup:
 # the start and end of a highlight, and "<" and ">" (which it would drop as
@@ -134,10 +135,17 @@ def _fragment_q(text: str, *, client: bool) -> Q:
         )
     from customers.models import Customer
 
-    customers = Customer.objects.filter(
-        Q(email__icontains=text) | Q(phone__icontains=text) | Q(name__icontains=text)
-    ).values("pk")
-    return Q(reference__icontains=text) | Q(customer__in=customers)
+    # Ids first (trigram indexes), so the case side stays an OR of index scans
+    # (a subquery in the OR would walk every case). Whole words of names and
+    # emails are in the document too; this adds fragments.
+    customers = list(
+        Customer.objects.filter(
+            Q(email__icontains=text)
+            | Q(phone__icontains=text)
+            | Q(name__icontains=text)
+        ).values_list("pk", flat=True)[:MAX_CUSTOMERS]
+    )
+    return Q(reference__icontains=text) | Q(customer_id__in=customers)
 
 
 def _icontains_q(text: str, *, client: bool) -> Q:
@@ -215,10 +223,15 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         return matches.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             "-created_at", "-id"
         )
-    window = matches.order_by("-created_at", "-id").values("pk")[:RANK_WINDOW]
+    # The window's ids first: then ranking reads only those rows by primary key.
+    window = list(
+        matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
+            :RANK_WINDOW
+        ]
+    )
     client = _is_service_client(user)
     return (
-        Case.objects.filter(pk__in=Subquery(window))
+        Case.objects.filter(pk__in=window)
         .annotate(rank=_rank(text, client=client))
         .order_by("-rank", "-created_at", "-id")
     )
