@@ -1,15 +1,18 @@
-"""Routes of the api app: /api/v1/…, the OpenAPI schema and the interactive docs."""
+"""Routes of the api app: /api/v1/…, the OpenAPI schema and the interactive docs.
+
+Interfaces built on the API (webhooks, the dashboards' metrics summary) bring
+their own routes under /api/v1/, wired in `config.urls`: this app imports none
+of them.
+"""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from webhooks.api import WebhookViewSet
-
 from .errors import not_found
 from .views.complaints import ComplaintViewSet
 from .views.customers import CustomerViewSet
-from .views.misc import MetricsView, PingView
+from .views.misc import PingView
 from .views.work import FollowUpViewSet, OfferViewSet
 
 app_name = "api"
@@ -19,11 +22,9 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("followups", FollowUpViewSet, basename="followup")
 router.register("customers", CustomerViewSet, basename="customer")
-router.register("webhooks", WebhookViewSet, basename="webhook")
 
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),
-    path("metrics/summary/", MetricsView.as_view(), name="metrics-summary"),
     *router.urls,
 ]
 

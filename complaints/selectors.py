@@ -15,14 +15,10 @@ its assignee (for a Triage case: staff with exactly one team, whose team the
 case then joins).
 """
 
-from datetime import datetime
-
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
-from sla.models import Deadline
-from teams.models import Role
+from teams.models import Role, StaffProfile
 from teams.selectors import role_of, team_ids_of
 
 from .models import Case
@@ -78,8 +74,6 @@ def assignable_users_by_team(team_ids: set[int | None]) -> dict[int | None, list
     A case of a team: its members and the managers. A Triage case: staff with
     exactly one team (assigning it moves it to that team).
     """
-    from teams.models import StaffProfile
-
     profiles = (
         StaffProfile.objects.filter(user__is_active=True)
         .select_related("user")
@@ -118,19 +112,6 @@ def _assignable_ids(team_id: int | None) -> QuerySet:
 def case_visible(user, case: Case) -> bool:
     """Whether `user` may see `case` (one query; the rule is `cases_visible_to`)."""
     return cases_visible_to(user).filter(pk=case.pk).exists()
-
-
-def overdue_q(now: datetime | None = None) -> Q:
-    """A filter for cases with a running SLA deadline already past due."""
-    now = now or timezone.now()
-    late = Deadline.objects.filter(
-        case_id=OuterRef("pk"),
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        paused_at__isnull=True,
-        due_at__lt=now,
-    )
-    return Q(Exists(late))
 
 
 def case_for_user(user, reference: str) -> Case | None:

@@ -295,7 +295,10 @@ class TransitionIn(serializers.Serializer):
         max_length=20, required=False, help_text="The kept case's reference."
     )
     reason = serializers.CharField(
-        max_length=2_000, required=False, help_text="Why a case is reopened."
+        max_length=2_000,
+        required=False,
+        help_text="Why a case is reopened, or why the relationship ends "
+        "(close_reason relationship_ended).",
     )
     customer_account = serializers.CharField(max_length=20_000, required=False)
     restatement = serializers.CharField(max_length=20_000, required=False)

@@ -146,7 +146,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
     # The API.
     "api:ping": {"GET": API_AUTHENTICATED},
-    "api:metrics-summary": {"GET": API_LEADS},
+    "dashboards-api:metrics-summary": {"GET": API_LEADS},
     "api:complaint-list": {
         "GET": API_USERS | {"svc_read", "svc_other", "session_agent"},
         "POST": API_USERS | {"svc_write", "svc_other"},
@@ -174,10 +174,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "PATCH": {"key_agent", "key_lead", "key_manager"},
     },
     # Any key holding webhooks:manage manages its own subscriptions only.
-    "api:webhook-list": {"GET": API_HOOKS, "POST": API_HOOKS},
-    "api:webhook-detail": {"GET": {"svc_webhooks"}, "DELETE": {"svc_webhooks"}},
-    "api:webhook-deliveries": {"GET": {"svc_webhooks"}},
-    "api:webhook-rotate": {"POST": {"svc_webhooks"}},
+    "webhooks:webhook-list": {"GET": API_HOOKS, "POST": API_HOOKS},
+    "webhooks:webhook-detail": {"GET": {"svc_webhooks"}, "DELETE": {"svc_webhooks"}},
+    "webhooks:webhook-deliveries": {"GET": {"svc_webhooks"}},
+    "webhooks:webhook-rotate": {"POST": {"svc_webhooks"}},
     "api:schema": {"GET": ANYONE_API},
     # Inbound email: only a bearer of INBOUND_EMAIL_TOKEN (tested in
     # test_inbound_email_endpoint), so no caller here gets through.
@@ -221,7 +221,8 @@ def _row(name: str) -> dict[str, set[str]]:
 
 
 def _kind(name: str) -> str:
-    if name.startswith("api:"):
+    # Interfaces built on the API mount their own namespaces under /api/v1/.
+    if name.startswith(("api:", "webhooks:", "dashboards-api:")):
         return "api"
     if name.startswith("portal:") and name != "portal:complain":
         return "portal"

@@ -16,10 +16,11 @@ from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
 from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
+from sla.services import case_calendar_id
 from teams.models import Role, Team
 from teams.selectors import role_of
 
-from ..deadlines import CalendarBook, calendar_id_of, deadline_label
+from ..deadlines import CalendarBook, deadline_label
 
 User = get_user_model()
 
@@ -129,7 +130,7 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
     """The page's data: stepper, messages, offers, follow-ups, deadlines, timeline."""
     offers = list(case.offers.select_related("made_by", "approved_by"))
     book = CalendarBook()
-    spec = book.spec(calendar_id_of(case))
+    spec = book.spec(case_calendar_id(case))
     deadlines = [
         (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
     ]

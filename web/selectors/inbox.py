@@ -21,8 +21,9 @@ from django.db.models import (
 
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
 from complaints.search import cases_matching
-from complaints.selectors import cases_visible_to, overdue_q
+from complaints.selectors import cases_visible_to
 from sla.models import Deadline
+from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 RECENTLY_CLOSED = timedelta(days=7)

@@ -23,16 +23,16 @@ from complaints.models import EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event, record_events
 from notifications.models import NotificationKind
+from notifications.outbox import outbox_enqueue_on_commit
 from notifications.selectors import all_managers, case_watchers
-from notifications.services import NotificationBatch, outbox_enqueue_on_commit
+from notifications.services import NotificationBatch
+from sla.businesstime import BusinessCalendar, add_business_time
+from sla.models import Deadline, DeadlineKind
+from sla.services import calendar_id_of, calendar_spec_by_id, next_check
 from teams.selectors import team_leads
 
-from .businesstime import BusinessCalendar, add_business_time
-from .models import Deadline, DeadlineKind
-from .services import calendar_id_of, calendar_spec_by_id, next_check
-
 logger = logging.getLogger(__name__)
-SYSTEM = Actor.system()
+SYSTEM = Actor.system("process_due")
 RETRY_FAILED_AFTER = timedelta(minutes=5)
 DEFAULT_ESCALATION_MINUTES = 240
 

@@ -1,6 +1,8 @@
-"""Celery tasks for the time-driven engine: a thin interface to `sla.engine`."""
+"""Celery tasks for the time-driven engine: a thin interface to `scheduler.engine`."""
 
 from celery import shared_task
+
+from .engine import due_pass
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -10,7 +12,5 @@ def process_due() -> dict[str, int]:
     Safe to run twice or concurrently: rows are claimed with SKIP LOCKED and
     each firing is stamped on its row in the same transaction.
     """
-    from .engine import due_pass
-
     report = due_pass(deliver="enqueue")
     return {"firings": report.firings, "requeued": report.requeued}

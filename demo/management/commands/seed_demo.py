@@ -1,11 +1,11 @@
 """`seed_demo`: load the demo (CONTRACT §10) and print the logins and API key.
 
-Idempotent: run it as often as you like; see `complaints.demo`.
+Idempotent: run it as often as you like; see the `demo` app.
 """
 
 from django.core.management.base import BaseCommand
 
-from complaints.demo import demo_seed
+from demo.seed import demo_seed
 
 
 class Command(BaseCommand):

@@ -15,12 +15,10 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from api.services import complaint_file_from_api
-from followups.services import followup_complete, followup_schedule
-
-from .. import lifecycle
-from ..actors import Actor
-from ..models import STAGE_ORDER, Case, Category, RootCause, Stage
-from ..services import (
+from complaints import lifecycle
+from complaints.actors import Actor, By
+from complaints.models import STAGE_ORDER, Case, Category, RootCause, Stage
+from complaints.services import (
     case_assign,
     case_escalate,
     case_file,
@@ -28,6 +26,8 @@ from ..services import (
     case_update,
     message_post,
 )
+from followups.services import followup_complete, followup_schedule
+
 from .specs import CUSTOMERS, FollowUpSpec, OfferSpec, Spec
 
 ANYTIME = ("withdrawn", "duplicate", "relationship_ended")
@@ -296,7 +296,7 @@ def _follow_up(spec: Spec, worker: Any) -> list[Step]:
     return steps
 
 
-def _schedule(case: Case, plan: FollowUpSpec, n: int, into: dict, by: Any) -> None:
+def _schedule(case: Case, plan: FollowUpSpec, n: int, into: dict, by: By) -> None:
     resolved = Case.objects.get(pk=case.pk).resolved_at
     into[n] = followup_schedule(
         case=case,
@@ -307,7 +307,7 @@ def _schedule(case: Case, plan: FollowUpSpec, n: int, into: dict, by: Any) -> No
     )
 
 
-def _complete(followup: Any, plan: FollowUpSpec, by: Any) -> None:
+def _complete(followup: Any, plan: FollowUpSpec, by: By) -> None:
     followup_complete(
         followup=followup, outcome=plan.outcome, csat=plan.csat, note=plan.note, by=by
     )
@@ -319,7 +319,9 @@ def _extras(spec: Spec, worker: Any) -> list[Step]:
         reason = "resolution deadline breached" if level == 2 else "deadline breached"
         steps.append(
             Step(
-                lambda c, lv=level, r=reason: case_escalate(case=c, level=lv, reason=r)
+                lambda c, lv=level, r=reason: case_escalate(
+                    case=c, level=lv, reason=r, by=Actor.system("process_due")
+                )
             )
         )
     if spec.awaiting:

@@ -11,13 +11,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from complaints.models import Category, OfferLimit, RootCause
 from customers.models import Customer
 from customers.services import customer_match_or_create, customer_set_consent
 from sla.models import Calendar, Holiday, SlaPolicy, WorkingHours
 from teams.models import Role, StaffProfile, Team
 from teams.services import staff_create
-
-from ..models import Category, OfferLimit, RootCause
 
 User = get_user_model()
 

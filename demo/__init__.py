@@ -1,4 +1,4 @@
-"""Demo data for `manage.py seed_demo` (CONTRACT §10).
+"""Demo data for `manage.py seed_demo` (CONTRACT §10): the top layer, above every interface.
 
 - `setup`: staff, teams, the business calendar, SLA policies, offer limits,
   categories, root causes and customers — created or brought back in line on
@@ -9,7 +9,3 @@
 
 Idempotent: a case whose script key is already in the database is left alone.
 """
-
-from .seed import SeedReport, demo_seed
-
-__all__ = ["SeedReport", "demo_seed"]

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from api.models import ApiClient
 from api.services import api_client_create, api_client_revoke
+from complaints.models import Case
 
-from ..models import Case
 from . import setup
 from .cases_done import DONE_CASES
 from .cases_open import OPEN_CASES

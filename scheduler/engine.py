@@ -1,6 +1,6 @@
 """One due pass over everything time-driven: deadlines, follow-ups, the outbox.
 
-`due_pass` is what the beat task (`sla.tasks.process_due`) and the
+`due_pass` is what the beat task (`scheduler.tasks.process_due`) and the
 `process_due` command both run. Beat only ticks: the database says what is
 due, so a lost tick, a restarted broker or two beats running by mistake cost
 nothing and double nothing.
@@ -11,15 +11,15 @@ from typing import Literal
 
 from django.utils import timezone
 
-from followups.due import followups_fire_batch
+from notifications.outbox import outbox_publish
 from notifications.services import (
     STALE_AFTER,
     outbox_deliver_many,
-    outbox_publish,
     outbox_requeue_stale,
 )
 
-from .due import PassCache, PassReport, deadlines_fire_batch
+from .deadlines import PassCache, PassReport, deadlines_fire_batch
+from .followups import followups_fire_batch
 
 Delivery = Literal["enqueue", "inline", "none"]
 BATCH_SIZE = 500

@@ -4,21 +4,21 @@ A phone follow-up becomes a notification (in-app and email) for its owner; an
 email follow-up sends the customer the satisfaction survey link and tells the
 owner in-app. A follow-up still scheduled one business day after it was due
 (`followup_overdue_at`) escalates the case to the team lead. Claimed and
-recorded like deadlines (see `sla.due`): skip-locked rows, the firing stamped
+recorded like deadlines (see `scheduler.deadlines`): skip-locked rows, the firing stamped
 on the row in the same transaction as its events and outbox rows.
 """
 
 from datetime import datetime
 
+from complaints.links import survey_url
 from complaints.models import EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event
+from followups.models import FollowUp, FollowUpChannel, FollowUpStatus
 from notifications.models import NotificationKind
-from portal.links import survey_url
 from sla.businesstime import BusinessCalendar, add_business_time, business_day
-from sla.due import SYSTEM, Firings, PassCache, PassReport, fire_batch, local
 
-from .models import FollowUp, FollowUpChannel, FollowUpStatus
+from .deadlines import SYSTEM, Firings, PassCache, PassReport, fire_batch, local
 
 FOLLOWUP_FIELDS = ["reminded_at", "escalated_at", "next_check_at"]
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from complaints.bounds import moment_problem
 from notifications.services import STALE_AFTER
-from sla.engine import due_pass
+from scheduler.engine import due_pass
 
 
 class Command(BaseCommand):
