@@ -21,7 +21,9 @@ def refs(client, q: str) -> list[str]:
 
 def test_q_finds_a_long_closed_case_by_a_message_word(api_as, manager, make_case):
     case = make_case(Stage.CLOSED)
-    message_post(case=case, body="Bring the wombat back.", visibility="internal")
+    message_post(
+        by=manager, case=case, body="Bring the wombat back.", visibility="internal"
+    )
     Case.objects.filter(pk=case.pk).update(
         closed_at=timezone.now() - timedelta(days=40)
     )

@@ -33,7 +33,10 @@ def test_a_case_closed_a_month_ago_is_found_by_a_word_only_in_a_message(
 ):
     case = make_case(Stage.CLOSED)
     message_post(
-        case=case, body="The courier Quillfeather left it.", visibility="internal"
+        by=agent,
+        case=case,
+        body="The courier Quillfeather left it.",
+        visibility="internal",
     )
     closed_long_ago(case)
     make_case()  # another case, not matching
@@ -67,7 +70,10 @@ def test_a_subject_match_ranks_above_a_message_match(make_case, agent):
     in_subject = make_case(subject="The heron statue cracked")
     in_message = make_case()  # newer, so recency alone would put it first
     message_post(
-        case=in_message, body="Not about any heron really.", visibility="customer"
+        by=agent,
+        case=in_message,
+        body="Not about any heron really.",
+        visibility="customer",
     )
     assert found(agent, "heron") == [in_subject.reference, in_message.reference]
 
@@ -83,7 +89,9 @@ def test_an_agent_never_finds_another_teams_case(make_case, agent, other_team):
 def test_the_document_follows_edits_of_messages_and_customers(make_case, agent):
     customer = CustomerFactory(email="old@example.org")
     case = make_case(customer=customer)
-    note = message_post(case=case, body="Walrus", visibility=Visibility.INTERNAL)
+    note = message_post(
+        by=agent, case=case, body="Walrus", visibility=Visibility.INTERNAL
+    )
     assert found(agent, "walrus") == [case.reference]
     note.body = "Penguin"
     note.save()
@@ -93,7 +101,7 @@ def test_the_document_follows_edits_of_messages_and_customers(make_case, agent):
     assert found(agent, "brackenbury") == [case.reference]
     # A stale copy of the case saved later cannot put the old document back.
     stale = Case.objects.get(pk=case.pk)
-    message_post(case=case, body="Narwhal", visibility=Visibility.CUSTOMER)
+    message_post(by=agent, case=case, body="Narwhal", visibility=Visibility.CUSTOMER)
     stale.priority = "high"
     stale.save()
     assert found(agent, "narwhal") == [case.reference]
@@ -102,6 +110,7 @@ def test_the_document_follows_edits_of_messages_and_customers(make_case, agent):
 def test_snippets_escape_markup_and_mark_the_words(make_case, agent):
     case = make_case()
     message_post(
+        by=agent,
         case=case,
         body="<script>alert(1)</script> the kettle exploded",
         visibility="customer",

@@ -16,7 +16,7 @@ def found(user, text: str) -> list[str]:
 
 def test_closed_cases_messages_phones_and_accounts_are_found(make_case, agent):
     closed = make_case(Stage.CLOSED)
-    message_post(case=closed, body="An albatross.", visibility="internal")
+    message_post(by=agent, case=closed, body="An albatross.", visibility="internal")
     phoned = make_case(customer=CustomerFactory(phone="+44 7700 900123"))
     make_case()
     assert found(agent, "albatross") == [closed.reference]

@@ -22,6 +22,7 @@ def page(client, user, q: str, **extra):
 def test_a_case_closed_long_ago_is_found_with_its_snippet(client, agent, make_case):
     case = make_case(Stage.CLOSED)
     message_post(
+        by=agent,
         case=case,
         body="<script>alert(1)</script> the porcupine escaped",
         visibility="customer",
