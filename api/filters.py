@@ -1,11 +1,10 @@
 """Query-parameter filters of the case list (django-filter).
 
-`q` searches reference, subject, description and the customer's name and
-email (case-insensitive substring). On PostgreSQL the trigram GIN indexes of
-migration `api.0003` serve each of those `icontains`; the customer side is
-resolved to ids first, so the whole condition is an OR of index scans. A
-service client's `q` reads the customer as it sent it (CONTRACT §9), so the
-stored record cannot be probed through search.
+`q` is the global search of `complaints.search` (the same selector as the web
+search page): full text over the case, its messages and its customer, plus
+partial references, emails and phones. A service client's `q` reads the
+customer as it sent it (CONTRACT §9) and no internal notes, so the stored
+record cannot be probed through search.
 """
 
 from datetime import UTC
@@ -18,9 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from complaints.bounds import moment_problem, validate_text
 from complaints.models import Case, Priority, Stage
+from complaints.search import cases_matching
 from sla.selectors import overdue_q
-
-from .selectors import api_cases_search
 
 MAX_Q = 200
 # Strict booleans: an unknown value is a 400, not silently "no filter".
@@ -99,8 +97,8 @@ class CaseFilter(django_filters.FilterSet):
     q = BoundedCharFilter(
         method="filter_q",
         max_length=MAX_Q,
-        help_text="Text in the reference, subject, description or the "
-        "customer's name or email.",
+        help_text="Global search (websearch syntax): words in the case, its "
+        "messages or its customer, or part of a reference, email or phone.",
     )
 
     class Meta:
@@ -122,4 +120,4 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
     def filter_q(self, queryset, name, value):
-        return api_cases_search(queryset, value, user=self.request.user)
+        return cases_matching(queryset, value, user=self.request.user)

@@ -9,7 +9,7 @@ whatever the page size.
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from complaints.models import OPEN_STAGES, Case, CloseReason, Event, Offer
-from complaints.selectors import cases_search, cases_visible_to
+from complaints.selectors import cases_visible_to
 from customers.models import Customer
 from customers.selectors import customer_refs_all, customers_visible_to
 from followups.models import FollowUp
@@ -114,24 +114,3 @@ def api_shows_customer_as_filed(*, user) -> bool:
     customer of a case they may see.
     """
     return is_service_client(user)
-
-
-def api_cases_search(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
-    """`complaints.selectors.cases_search` for the caller.
-
-    A service client matches the customer's name and email as it sent them
-    with each case, never the shared record (whose stored name a search
-    could otherwise reveal one guess at a time).
-    """
-    if not api_shows_customer_as_filed(user=user):
-        return cases_search(cases, text)
-    text = text.strip()[:100]
-    if not text:
-        return cases
-    return cases.filter(
-        Q(reference__icontains=text)
-        | Q(subject__icontains=text)
-        | Q(description__icontains=text)
-        | Q(api_filing__customer__name__icontains=text)
-        | Q(api_filing__customer__email__icontains=text)
-    )

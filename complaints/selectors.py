@@ -15,16 +15,12 @@ its assignee (for a Triage case: staff with exactly one team, whose team the
 case then joins).
 """
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from customers.models import Customer
 from teams.models import Role, StaffProfile
 from teams.selectors import role_of, team_ids_of
 
-from .bounds import text_problem
 from .models import Case
 
 User = get_user_model()
@@ -121,44 +117,3 @@ def case_visible(user, case: Case) -> bool:
 def case_for_user(user, reference: str) -> Case | None:
     """Return the case with `reference` if `user` may see it, else None."""
     return cases_visible_to(user).filter(reference=reference).first()
-
-
-SEARCH_MAX_IDS = 1000
-REFERENCE = re.compile(r"^C-\d{4}-\d{6,}$", re.IGNORECASE)
-
-
-def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    """Narrow `cases` to those matching `text` in reference, subject, description
-    or the customer's name or email.
-
-    A whole reference uses the unique index. With few matches the ids are
-    collected first (trigram indexes on PostgreSQL, see api migration 0003), so
-    the caller sorts those few instead of walking every case to find them.
-    """
-    text = text.strip()[:100]
-    if not text:
-        return cases
-    if text_problem(text, None):
-        return cases.none()  # a NUL or unpaired surrogate matches nothing stored
-    if REFERENCE.match(text):
-        match = Q(reference=text.upper())
-    else:
-        match = Q(reference__icontains=text)
-    match |= Q(subject__icontains=text) | Q(description__icontains=text)
-    customer_ids = list(
-        Customer.objects.filter(
-            Q(name__icontains=text) | Q(email__icontains=text)
-        ).values_list("id", flat=True)[:SEARCH_MAX_IDS]
-    )
-    if customer_ids:
-        match |= Q(customer_id__in=customer_ids)
-    # Within what the caller may see: a lead's few matches stay the fast path
-    # even when the word is common across every team.
-    ids = list(
-        cases.order_by()
-        .filter(match)
-        .values_list("id", flat=True)[: SEARCH_MAX_IDS + 1]
-    )
-    if len(ids) <= SEARCH_MAX_IDS:
-        return cases.filter(pk__in=ids)
-    return cases.filter(match)

@@ -14,6 +14,7 @@ from .views import (
     notifications,
     offers,
     saved,
+    search,
 )
 
 app_name = "web"
@@ -29,6 +30,7 @@ urlpatterns = [
         name="saved_view_delete",
     ),
     path("new-case/customers/", intake.customer_search, name="customer_search"),
+    path("search/", search.search, name="search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),

@@ -1,6 +1,7 @@
 """Cases and their configuration (categories, root causes), and their messages."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 from .choices import Channel, CloseReason, Priority, Stage
@@ -49,6 +50,13 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
+
+
+class CaseManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        # The search document is for the database's eyes only: never load it
+        # (it can be large) nor write back a copy of it (the triggers own it).
+        return super().get_queryset().defer("search_document")
 
 
 class Case(models.Model):
@@ -151,6 +159,11 @@ class Case(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept by PostgreSQL triggers (complaints migration 0006, complaints.search);
+    # always NULL on SQLite, where search falls back to icontains.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    objects = CaseManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -112,6 +112,7 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "password_change_done": {"GET": STAFF},
     # The agents' workspace.
     "web:inbox": {"GET": STAFF},
+    "web:search": {"GET": STAFF},
     "web:case": {"GET": CASE_STAFF},
     **_case_work(
         "web:case_take",

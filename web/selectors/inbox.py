@@ -21,7 +21,8 @@ from django.db.models import (
 
 from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
-from complaints.selectors import cases_search, cases_visible_to
+from complaints.search import cases_matching
+from complaints.selectors import cases_visible_to
 from sla.models import Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
@@ -182,7 +183,7 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
-        cases = cases_search(cases, filters.q)
+        cases = cases_matching(cases, filters.q, user=user)
     sort = filters.sort if filters.sort in SORTS else "due"
     if sort == "due":
         cases = cases.annotate(next_due_at=_next_due("due_at"))

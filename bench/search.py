@@ -1,0 +1,342 @@
+"""Benchmark: global search at scale — p95 of the search page and the API's `q`.
+
+    .venv/bin/python bench/search.py [--cases 200000] [--messages 1000000] [--reload]
+
+Bulk-loads (COPY, triggers off, as bench/dataset.py does) customers, cases and
+messages into the throwaway database `redress_search_bench`, then builds every
+case's search document through the real trigger (one `UPDATE ... SET
+search_document = NULL` per batch) and ANALYZEs. Then, in process through the
+full Django stack with DEBUG off, it times `/search/?q=` (the search page, 25
+hits with snippets) and `GET /api/v1/complaints/?q=` (first page) for a
+manager (every case) and a team lead (one team of four, plus Triage), for a
+rare word, a common word, a reference fragment, an email fragment and a phone
+fragment. Prints p50/p95 with the dataset size and core count.
+"""
+
+import argparse
+import csv
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "redress_search_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+RUNS, WARMUP = 20, 3
+TEAMS = 4
+BATCH = 20_000
+RARE = "quillfeather"
+COMMON = ("parcel", "refund", "delivery", "broken", "late", "charged", "waiting")
+
+
+def setup() -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{SERVER}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    conn.close()
+    os.environ.update(
+        DATABASE_URL=f"{SERVER}/{BENCH_DB}",
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 60,
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        API_THROTTLE_RATE="100000000/min",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """~5,000 words with Zipf-like frequencies; the complaint words are common."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = list(COMMON) + [
+        "".join(rng.choice(letters) for _ in range(rng.randint(4, 9)))
+        for _ in range(5000)
+    ]
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    total, cum = 0.0, []
+    for w in weights:
+        total += w
+        cum.append(total)
+    return words, cum
+
+
+def copy(cursor, table: str, columns: list[str], rows: list[list]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    buffer.seek(0)
+    cursor.copy_expert(
+        f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+        buffer,
+    )
+
+
+def load(n_cases: int, n_messages: int, seed: int = 11) -> float:
+    from django.db import connection, transaction
+
+    from teams.models import Team
+    from teams.services import staff_create
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    words, cum = vocabulary(rng)
+
+    def text(k: int) -> str:
+        return " ".join(rng.choices(words, cum_weights=cum, k=k))
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE complaints_message, complaints_event, sla_deadline, "
+            "complaints_case, customers_customer RESTART IDENTITY CASCADE"
+        )
+    teams = [
+        Team.objects.get_or_create(slug=f"team{i}", defaults={"name": f"Team {i}"})[0]
+        for i in range(TEAMS)
+    ]
+    for name, role, member in (
+        ("bench_manager", "manager", []),
+        ("bench_lead", "team_lead", teams[:1]),
+    ):
+        from django.contrib.auth import get_user_model
+
+        if not get_user_model().objects.filter(username=name).exists():
+            staff_create(username=name, password=None, role=role, teams=member)
+    now = datetime.now(UTC)
+    n_customers = max(1, n_cases * 10 // 16)
+    domains = ("gmail.com", "yahoo.co.uk", "outlook.com", "example.org")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ("customers_customer", "complaints_case", "complaints_message"):
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        rows = [
+            [
+                pk,
+                f"{rng.choice(words).title()} {rng.choice(words).title()}",
+                f"user{pk}@{rng.choice(domains)}",
+                f"+44 7700 9{pk:05d}"[:16],
+                "t",
+                "active",
+                "",
+                now.isoformat(),
+                now.isoformat(),
+            ]
+            for pk in range(1, n_customers + 1)
+        ]
+        copy(
+            cursor,
+            "customers_customer",
+            [
+                "id",
+                "name",
+                "email",
+                "phone",
+                "consent_to_contact",
+                "relationship_status",
+                "relationship_ended_reason",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        case_cols = [
+            "id",
+            "reference",
+            "customer_id",
+            "subject",
+            "description",
+            "channel",
+            "priority",
+            "team_id",
+            "stage",
+            "customer_account",
+            "restatement",
+            "desired_outcome",
+            "desired_outcome_declined",
+            "resolution_summary",
+            "escalation_level",
+            "close_reason",
+            "awaiting_customer",
+            "follow_up_refused",
+            "skipped_steps",
+            "reopen_count",
+            "metadata",
+            "version",
+            "link_epoch",
+            "survey_epoch",
+            "created_at",
+            "updated_at",
+            "closed_at",
+        ]
+        for start in range(1, n_cases + 1, BATCH):
+            rows = []
+            for pk in range(start, min(start + BATCH, n_cases + 1)):
+                created = now - timedelta(minutes=(n_cases - pk) * 3)
+                closed = pk < n_cases * 0.8
+                team = teams[pk % (TEAMS + 1)].pk if pk % (TEAMS + 1) < TEAMS else None
+                rows.append(
+                    [
+                        pk,
+                        f"C-{created.year}-{pk:06d}",
+                        rng.randint(1, n_customers),
+                        text(6).capitalize(),
+                        text(40),
+                        "web",
+                        "normal",
+                        team if team is not None else "\\N",
+                        "closed" if closed else "new",
+                        text(25) if pk % 3 == 0 else "",
+                        "",
+                        "",
+                        "f",
+                        "",
+                        0,
+                        "satisfied" if closed else "",
+                        "f",
+                        "f",
+                        0,
+                        0,
+                        "{}",
+                        1,
+                        0,
+                        0,
+                        created.isoformat(),
+                        created.isoformat(),
+                        (created + timedelta(days=3)).isoformat() if closed else "\\N",
+                    ]
+                )
+            copy(cursor, "complaints_case", case_cols, rows)
+        msg_cols = "case_id author_label visibility kind body pitch_warning created_at"
+        for start in range(0, n_messages, BATCH * 5):
+            rows = []
+            for i in range(start, min(start + BATCH * 5, n_messages)):
+                body = text(rng.randint(8, 30))
+                if i % 100_000 == 7:
+                    body += f" {RARE}"
+                rows.append(
+                    [
+                        rng.randint(1, n_cases),
+                        "bench",
+                        "internal" if i % 4 == 0 else "customer",
+                        "note",
+                        body,
+                        "f",
+                        now.isoformat(),
+                    ]
+                )
+            copy(cursor, "complaints_message", msg_cols.split(), rows)
+        for table in ("customers_customer", "complaints_case", "complaints_message"):
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
+        for table in ("customers_customer", "complaints_case", "complaints_message"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+    print(f"  rows in, {time.perf_counter() - started:.0f} s; documents", flush=True)
+    with connection.cursor() as cursor:
+        for start in range(1, n_cases + 1, BATCH):
+            with transaction.atomic():
+                cursor.execute(
+                    "UPDATE complaints_case SET search_document = NULL "
+                    "WHERE id >= %s AND id < %s",
+                    [start, start + BATCH],
+                )
+        cursor.execute("VACUUM ANALYZE complaints_case")
+        cursor.execute("VACUUM ANALYZE complaints_message")
+        cursor.execute("VACUUM ANALYZE customers_customer")
+    return time.perf_counter() - started
+
+
+def timed(call) -> dict:
+    for _ in range(WARMUP):
+        call()
+    latencies = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        call()
+        latencies.append(time.perf_counter() - began)
+    ordered = sorted(latencies)
+    return {
+        "p50": statistics.median(ordered) * 1000,
+        "p95": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+    }
+
+
+def measure(n_cases: int) -> list[tuple]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from api.services import api_client_create
+
+    queries = {
+        "rare word": RARE,
+        "common word": "parcel refund",
+        "reference": f"{n_cases // 3:06d}",
+        "email fragment": "user1234@",
+        "phone fragment": "7700 901",
+    }
+    results = []
+    for username in ("bench_manager", "bench_lead"):
+        user = get_user_model().objects.get(username=username)
+        page = Client()
+        page.force_login(user)
+        key = api_client_create(
+            name=f"bench {username} {time.time()}",
+            username=username,
+            scopes=["complaints:read"],
+        )[1]
+        api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+        for kind, q in queries.items():
+
+            def on_page(q=q, page=page):
+                answer = page.get("/search/", {"q": q})
+                assert answer.status_code == 200, answer.status_code
+
+            def on_api(q=q, api=api):
+                answer = api.get("/api/v1/complaints/", {"q": q})
+                assert answer.status_code == 200, answer.status_code
+
+            results.append((username, kind, "page", timed(on_page)))
+            results.append((username, kind, "api", timed(on_api)))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=200_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--reload", action="store_true")
+    args = parser.parse_args()
+    setup()
+    from complaints.models import Case, Message
+
+    if args.reload or Case.objects.count() != args.cases:
+        print(f"loading {args.cases} cases, {args.messages} messages", flush=True)
+        print(f"loaded in {load(args.cases, args.messages):.0f} s", flush=True)
+    cases, messages = Case.objects.count(), Message.objects.count()
+    print(
+        f"\n{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores; "
+        f"{RUNS} timed runs after {WARMUP} warm-ups; target p95 < 100 ms"
+    )
+    print(f"{'who':14} {'query':16} {'path':5} {'p50 ms':>8} {'p95 ms':>8}")
+    for who, kind, path, t in measure(cases):
+        print(f"{who:14} {kind:16} {path:5} {t['p50']:8.1f} {t['p95']:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
