@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from service_recovery.api import CasePromiseViewSet, ProblemViewSet, PromiseViewSet
 from webhooks.api import WebhookViewSet
 
 from .errors import not_found
@@ -20,10 +21,17 @@ router.register("offers", OfferViewSet, basename="offer")
 router.register("followups", FollowUpViewSet, basename="followup")
 router.register("customers", CustomerViewSet, basename="customer")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("promises", PromiseViewSet, basename="promise")
 
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),
     path("metrics/summary/", MetricsView.as_view(), name="metrics-summary"),
+    re_path(
+        r"^complaints/(?P<reference>C-\d{4}-\d{6,})/promises/$",
+        CasePromiseViewSet.as_view({"get": "list", "post": "create"}),
+        name="complaint-promises",
+    ),
     *router.urls,
 ]
 

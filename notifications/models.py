@@ -17,6 +17,9 @@ class NotificationKind(models.TextChoices):
     FOLLOWUP_DUE = "followup_due", "Follow-up due"
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
     TRIAGE = "triage", "Case to route"
+    PROBLEM_OPENED = "problem_opened", "Problem opened"
+    PROMISE_DUE = "promise_due", "Promise due"
+    PROMISE_BROKEN = "promise_broken", "Promise broken"
 
 
 class Notification(models.Model):

@@ -1,4 +1,4 @@
-"""One due pass over everything time-driven: deadlines, follow-ups, the outbox.
+"""One due pass over everything time-driven: deadlines, follow-ups, promises, mail.
 
 `due_pass` is what the beat task (`sla.tasks.process_due`) and the
 `process_due` command both run. Beat only ticks: the database says what is
@@ -18,6 +18,7 @@ from notifications.services import (
     outbox_publish,
     outbox_requeue_stale,
 )
+from service_recovery.due import promises_fire_batch
 
 from .due import PassCache, PassReport, deadlines_fire_batch
 
@@ -45,7 +46,7 @@ def due_pass(
     report = PassReport(at=now)
     cache = PassCache()
     written: list[int] = []
-    for fire in (deadlines_fire_batch, followups_fire_batch):
+    for fire in (deadlines_fire_batch, followups_fire_batch, promises_fire_batch):
         for _ in range(MAX_BATCHES):
             claimed, ids = fire(
                 now=now,

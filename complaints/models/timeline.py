@@ -44,6 +44,11 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", "recorded a missed deadline"
     LINKS_REVOKED = "links_revoked", "ended the customer's old links"
     ROUTED = "routed", "routed the case to a team"
+    PROBLEM_LINKED = "problem_linked", "linked the case to a problem"
+    PROMISE_MADE = "promise_made", "made a promise"
+    PROMISE_KEPT = "promise_kept", "kept a promise"
+    PROMISE_REMINDED = "promise_reminded", "reminded the owner of a promise"
+    PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
 
 
 class EventQuerySet(models.QuerySet):

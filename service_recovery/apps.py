@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ServiceRecoveryConfig(AppConfig):
+    name = "service_recovery"
+    verbose_name = "Service recovery"
+
+    def ready(self) -> None:
+        from complaints.events import subscribe
+        from complaints.models import EventKind
+
+        from .problems import on_case_changed
+
+        subscribe(EventKind.CASE_FILED, on_case_changed)
+        subscribe(EventKind.CASE_EDITED, on_case_changed)
