@@ -23,6 +23,10 @@ from . import problems, promises, selectors
 from .models import Problem, ProblemAction, Promise
 
 
+class ProblemPagination(DefaultCursorPagination):
+    ordering = ("-opened_at", "-id")
+
+
 class IsLeadOrManager(BasePermission):
     """Problems span teams: team leads and managers only."""
 
@@ -95,12 +99,12 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     serializer_class = ProblemSerializer
     required_scopes = {"list": STAFF_ONLY, "retrieve": STAFF_ONLY, "*": MANAGE}
     problem_statuses = {"*": (409, 422)}
-    pagination_class = DefaultCursorPagination
+    pagination_class = ProblemPagination
     lookup_value_regex = r"\d+"
     filter_backends = []
 
     def get_queryset(self):
-        return selectors.problems_visible_to(self.request.user).order_by("-id")
+        return selectors.problems_visible_to(self.request.user)
 
     def get_serializer_class(self):
         return ProblemSerializer if self.action == "list" else ProblemDetailSerializer
