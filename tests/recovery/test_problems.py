@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 import time_machine
+from django.utils import timezone
 
 from complaints.models import Category, EventKind, RootCause
 from complaints.services import case_update
