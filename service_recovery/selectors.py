@@ -5,11 +5,12 @@ from datetime import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, QuerySet
 
-from complaints.models import Case
+from complaints.models import Case, MessageKind, Visibility
 from complaints.selectors import cases_visible_to
 from teams.selectors import is_lead_or_manager
 
 from .models import Problem, Promise
+from .promises import commitments_in
 
 
 def may_see_problems(user: AbstractBaseUser | None) -> bool:
@@ -48,3 +49,20 @@ def promises_due(user: AbstractBaseUser, *, before: datetime) -> QuerySet[Promis
     return promises_visible_to(user).filter(
         owner=user, kept_at__isnull=True, due_at__lte=before
     )
+
+
+def promise_suggestions(case: Case) -> list[str]:
+    """Commitments in our latest customer-facing message not yet recorded as promises.
+
+    The case page offers each one for the agent to confirm as a promise.
+    """
+    latest = (
+        case.messages.filter(visibility=Visibility.CUSTOMER)
+        .exclude(kind=MessageKind.FROM_CUSTOMER)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    recorded = set(case_promises(case).values_list("text", flat=True))
+    return [text for text in commitments_in(latest.body) if text not in recorded]

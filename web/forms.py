@@ -205,3 +205,18 @@ class ConsentForm(forms.Form):
 
 class RevokeLinksForm(forms.Form):
     reason = forms.CharField(label="Reason", required=False, max_length=200)
+
+
+class PromiseForm(forms.Form):
+    text = forms.CharField(label="What we promised", max_length=500)
+    due_at = forms.DateTimeField(
+        label="By when",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=FollowUpForm.base_fields["due_at"].input_formats,
+    )
+    owner = forms.IntegerField(
+        label="Who keeps it", required=False, min_value=1, max_value=ID_MAX
+    )
+    customer_facing = forms.BooleanField(
+        label="The customer sees it on their status page", required=False
+    )

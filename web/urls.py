@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from .views import case, customers, followups, inbox, notifications, offers
+from .views import (
+    case,
+    customers,
+    followups,
+    inbox,
+    notifications,
+    offers,
+    promises,
+)
 
 app_name = "web"
 
@@ -45,6 +53,12 @@ urlpatterns = [
         followups.customer_consent,
         name="customer_consent",
     ),
+    path(
+        "cases/<str:reference>/promises/",
+        promises.promise_create,
+        name="promise_create",
+    ),
+    path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path(

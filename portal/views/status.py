@@ -18,6 +18,7 @@ from complaints.actors import Actor
 from complaints.exceptions import DomainError, OfferRefused
 from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
+from service_recovery.selectors import customer_promises
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
 from ..guards import submission_claim, submission_release
@@ -161,6 +162,7 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
         "promise": case_promise(case=case),
+        "our_promises": list(customer_promises(case)),
         "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,

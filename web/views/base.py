@@ -37,6 +37,7 @@ PANEL_OF = {
     "followup": "followups",
     "consent": "followups",
     "links": "links",
+    "promise": "promises",
 }
 
 
@@ -75,6 +76,7 @@ def default_forms(case: Case) -> dict[str, django_forms.Form]:
         "message": forms.MessageForm(),
         "offer": forms.OfferForm(),
         "followup": forms.FollowUpForm(),
+        "promise": forms.PromiseForm(initial={"customer_facing": True}),
     }
 
 
