@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("", include("mail.urls")),
     path("", include("portal.urls")),
     path("", include("web.urls")),
 ]

@@ -17,6 +17,7 @@ class NotificationKind(models.TextChoices):
     FOLLOWUP_DUE = "followup_due", "Follow-up due"
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
     TRIAGE = "triage", "Case to route"
+    CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
     PROBLEM_OPENED = "problem_opened", "Problem opened"
     PROMISE_DUE = "promise_due", "Promise due"
     PROMISE_BROKEN = "promise_broken", "Promise broken"
@@ -82,6 +83,12 @@ class Outbox(models.Model):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    html = models.TextField(blank=True, help_text="The HTML part, if any.")
+    headers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extra headers: Reply-To, In-Reply-To, References.",
+    )
     case = models.ForeignKey(
         "complaints.Case",
         null=True,

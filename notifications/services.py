@@ -10,17 +10,19 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from .models import Notification, Outbox, OutboxStatus
 
@@ -38,6 +40,11 @@ STALE_AFTER = timedelta(minutes=3)
 PUBLISH_TIMEOUT = 2.0
 """Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
+DEFERRED_CHUNK = 100
+"""Emails a batch job publishes at once (see `outbox_publish_deferred`)."""
+_deferred: ContextVar[tuple[list[int], int] | None] = ContextVar(
+    "outbox_deferred", default=None
+)
 _SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -47,6 +54,21 @@ def render_message(template: str, context: dict[str, Any]) -> tuple[str, str]:
     subject = _template(f"emails/{template}_subject.txt").render(context)
     body = _template(f"emails/{template}.txt").render(context)
     return _SPACES.sub(" ", subject).strip()[:300], body.strip()
+
+
+def render_customer_email(
+    template: str, context: dict[str, Any], case: Any
+) -> dict[str, Any]:
+    """Render an email to a customer: subject, body, html and threading headers.
+
+    `settings.CUSTOMER_EMAIL_RENDERER` (a dotted path, set to the mail app's
+    renderer) renders the templates managers edit; without it, the files.
+    """
+    path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
+    if path:
+        return import_string(path)(template=template, context=context, case=case)
+    subject, body = render_message(template, {**context, "case": case})
+    return {"subject": subject, "body": body}
 
 
 @functools.lru_cache(maxsize=64)
@@ -113,11 +135,9 @@ class NotificationBatch:
     def add_email(
         self, *, to: str, template: str, key: str, context: dict[str, Any], case: Any
     ) -> None:
-        """Queue one email rendered from `template` (e.g. to a customer)."""
-        subject, body = render_message(template, {**context, "case": case})
-        self._mails.append(
-            (None, _outbox(key=key, to=to, subject=subject, body=body, case=case))
-        )
+        """Queue one email to a customer rendered from `template`."""
+        rendered = render_customer_email(template, context, case)
+        self._mails.append((None, _outbox(key=key, to=to, case=case, **rendered)))
 
     def flush(self) -> list[int]:
         """Write what was collected; return the new outbox ids."""
@@ -163,9 +183,9 @@ def email_queue(
     context: dict[str, Any],
     case: Any = None,
 ) -> int:
-    """Queue one email rendered from `template` (e.g. to a customer); return its id."""
-    subject, body = render_message(template, {**context, "case": case})
-    row = _outbox(key=key, to=to, subject=subject, body=body, case=case)
+    """Queue one email to a customer rendered from `template`; return its id."""
+    rendered = render_customer_email(template, context, case)
+    row = _outbox(key=key, to=to, case=case, **rendered)
     row.save()
     return row.pk
 
@@ -173,7 +193,36 @@ def email_queue(
 def outbox_enqueue_on_commit(ids: list[int]) -> None:
     """After the current transaction commits, queue delivery of these emails."""
     if ids:
-        transaction.on_commit(lambda: outbox_publish(ids))
+        transaction.on_commit(lambda: _publish_or_defer(ids))
+
+
+@contextlib.contextmanager
+def outbox_publish_deferred(*, every: int = DEFERRED_CHUNK) -> Iterator[None]:
+    """Within the block, publish committed emails `every` ids at a time, and at the end.
+
+    For batch jobs (an inbox import) that commit thousands of small
+    transactions: one broker round trip per chunk instead of per email.
+    """
+    token = _deferred.set(([], every))
+    try:
+        yield
+    finally:
+        pending, _ = _deferred.get()
+        _deferred.reset(token)
+        if pending:
+            outbox_publish(pending)
+
+
+def _publish_or_defer(ids: list[int]) -> None:
+    deferred = _deferred.get()
+    if deferred is None:
+        outbox_publish(ids)
+        return
+    pending, every = deferred
+    pending.extend(ids)
+    if len(pending) >= every:
+        outbox_publish(pending[:])
+        pending.clear()
 
 
 def outbox_publish(ids: list[int]) -> bool:
@@ -311,13 +360,18 @@ def notifications_mark_all_read(*, user: Any) -> int:
 
 
 def _send(row: Outbox, connection: Any) -> None:
-    message = EmailMessage(
+    headers = dict(row.headers or {})
+    reply_to = headers.pop("Reply-To", "")
+    message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body,
         to=[row.to],
         connection=connection,
-        headers={"Message-ID": row.message_id, "X-Redress-Key": row.key},
+        reply_to=[reply_to] if reply_to else None,
+        headers={**headers, "Message-ID": row.message_id, "X-Redress-Key": row.key},
     )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
     message.send()
 
 

@@ -21,6 +21,7 @@ from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
 from ..actors import Actor, as_actor
+from ..customer_mail import customer_email_offer
 from ..exceptions import OfferRefused
 from ..models import (
     MONETARY_KINDS,
@@ -94,6 +95,8 @@ def offer_make(
             offer_id=offer.pk,
             **_summary(offer),
         )
+        if status == OfferStatus.PROPOSED:
+            customer_email_offer(offer=offer)
     return offer
 
 
@@ -307,6 +310,8 @@ def _move(
         if counter_request:
             data["counter_request"] = counter_request
         record_event(case, event, by=actor, before=before, after=to, **data)
+        if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
+            customer_email_offer(offer=offer)
     return offer
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from sla import services as sla_services
 
 from ..actors import Actor, as_actor
+from ..customer_mail import customer_email_on_stage
 from ..exceptions import StaleVersion, TransitionRefused
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
@@ -74,6 +75,7 @@ def transition(
             # A closed case takes no more answers: end the links that could.
             links_end(case, by=actor, reason=LINKS_CLOSED, surveys=False)
         sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
+        customer_email_on_stage(case=case, stage=to)
     return case
 
 

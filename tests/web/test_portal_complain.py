@@ -81,7 +81,8 @@ def test_filing_queues_one_confirmation_email_with_the_status_link(
     row = Outbox.objects.get(case=case)
     assert published == [[row.pk]]
     assert row.to == "Ada@Example.com"
-    assert row.subject == f"We have your complaint ({case.reference})"
+    # CONTRACT §12: every customer email carries [<reference>] in its subject.
+    assert row.subject == f"[{case.reference}] We have your complaint"
     # Tokens carry a timestamp: read the link back rather than rebuild it.
     token = row.body.split("/status/")[1].split("/")[0]
     assert links.read_status_token(token) == case.reference

@@ -2,12 +2,14 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import lifecycle
-from complaints.exceptions import DomainError
+from complaints.assignment import route_check
+from complaints.exceptions import ActionForbidden, DomainError
 from complaints.links import case_links_revoke
 from complaints.models import Stage
 from complaints.pitch import pitch_warnings
@@ -292,6 +294,11 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
     from .inbox import row_response
 
     case = case_or_404(request, reference)
+    try:
+        # Who may route is settled before the form is read.
+        route_check(case=case, by=request.user)
+    except ActionForbidden as exc:
+        raise PermissionDenied(exc.detail) from None
 
     def route(d):
         team = Team.objects.filter(pk=d["team"]).first()

@@ -1,0 +1,419 @@
+"""The access matrix: every route of the URL conf, asked by every kind of caller.
+
+Each route (pages, htmx partials, the API, the portal) is requested with every
+method it might take, by each caller of its kind:
+
+- pages: anonymous, an agent and a team lead of another team, an agent and a
+  team lead of the case's team, a manager;
+- the API: anonymous, keys issued for each of those users, service clients
+  holding one scope each (on a case they filed themselves), a service client
+  with every scope on a case another client filed, and a browser session (which
+  sends no CSRF token, so its writes are refused);
+- the portal: no link (a forged token), the link of another case, the case's
+  own link.
+
+`ROWS` says, per route name and method, which callers get through; every other
+caller must be refused (401, 403, 404 or the login page), and a method a route
+does not list must never succeed. No answer may be a 5xx, and every API error
+must be problem+json. A route without a row fails `test_every_route_has_a_row`,
+so a new route cannot ship without someone deciding who may call it.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from api.services import api_client_create
+from complaints.models import Case
+from notifications.models import Notification
+from portal.links import status_token, survey_token
+from tests.factories import CaseFactory, StaffFactory
+from webhooks.models import WebhookSubscription
+from webhooks.signing import secret_new
+
+pytestmark = pytest.mark.django_db
+
+PAGE_CALLERS = ("anon", "agent_other", "agent", "lead_other", "lead", "manager")
+API_CALLERS = (
+    "anon",
+    "key_agent_other",
+    "key_agent",
+    "key_lead_other",
+    "key_lead",
+    "key_manager",
+    "svc_read",
+    "svc_write",
+    "svc_manage",
+    "svc_other",
+    "svc_webhooks",
+    "session_agent",
+)
+PORTAL_CALLERS = ("no_link", "other_link", "own_link")
+METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+
+# Who gets through, by the shape of the route.
+ANYONE_PAGE = set(PAGE_CALLERS)
+STAFF = {"agent_other", "agent", "lead_other", "lead", "manager"}
+CASE_STAFF = {"agent", "lead", "manager"}
+LEADS = {"lead_other", "lead", "manager"}
+ANYONE_API = set(API_CALLERS)
+API_USERS = {
+    "key_agent_other",
+    "key_agent",
+    "key_lead_other",
+    "key_lead",
+    "key_manager",
+}
+API_AUTHENTICATED = API_USERS | {
+    "svc_read",
+    "svc_write",
+    "svc_manage",
+    "svc_other",
+    "svc_webhooks",
+    "session_agent",
+}
+API_CASE_READ = {"key_agent", "key_lead", "key_manager", "svc_read", "session_agent"}
+API_CASE_WORK = {"key_agent", "key_lead", "key_manager", "svc_manage"}
+API_LEADS = {"key_lead_other", "key_lead", "key_manager"}
+API_STAFF_READ = API_USERS | {"session_agent"}
+API_HOOKS = API_USERS | {"svc_webhooks", "svc_other"}
+ALL_SCOPES = ["complaints:write", "complaints:read", "cases:manage", "webhooks:manage"]
+OWN_LINK = {"own_link"}
+# The link alone names the case: another case's link opens that other case
+# (checked not to show this one).
+A_LINK = {"own_link", "other_link"}
+ANY = "any outcome but a 5xx"
+
+
+def _case_work(*names: str) -> dict:
+    return {name: {"POST": CASE_STAFF} for name in names}
+
+
+ROWS: dict[str, dict[str, set[str]]] = {
+    # Process health and the login form: public.
+    "healthz": {"GET": ANYONE_PAGE},
+    "readyz": {"GET": ANYONE_PAGE},
+    # Off by default (METRICS_ENABLED); tested with a token in test_ops.
+    "metrics": {"GET": set()},
+    # Django's own forms (PUT is their POST); logging out always lands on login.
+    "login": {"GET": ANYONE_PAGE, "POST": ANYONE_PAGE, "PUT": ANYONE_PAGE},
+    "logout": {"POST": ANY},
+    "password_change": {"GET": STAFF, "POST": STAFF, "PUT": STAFF},
+    "password_change_done": {"GET": STAFF},
+    # The agents' workspace.
+    "web:inbox": {"GET": STAFF},
+    "web:case": {"GET": CASE_STAFF},
+    **_case_work(
+        "web:case_take",
+        "web:case_assign",
+        "web:case_start",
+        "web:case_listening",
+        "web:case_outcome",
+        "web:case_resolve",
+        "web:case_skip",
+        "web:case_reopen",
+        "web:case_close",
+        "web:case_awaiting",
+        "web:case_message",
+        "web:case_links_revoke",
+        "web:offer_create",
+        "web:offer_move",
+        "web:followup_create",
+        "web:followup_complete",
+        "web:customer_consent",
+    ),
+    "web:case_route": {"POST": {"lead", "manager"}},
+    "web:customer": {"GET": CASE_STAFF},
+    "web:pitch_check": {"POST": STAFF},
+    "web:notifications_read_all": {"POST": STAFF},
+    "web:notification_open": {"POST": {"agent"}},
+    # Managers' dashboards: leads (their teams) and managers.
+    "dashboards:dashboard": {"GET": LEADS},
+    "dashboards:export_cases": {"GET": LEADS},
+    "dashboards:export_table": {"GET": LEADS},
+    # The customer side.
+    "portal:complain": {"GET": ANYONE_PAGE, "POST": ANYONE_PAGE},
+    "portal:thanks": {"GET": A_LINK},
+    "portal:status": {"GET": A_LINK},
+    "portal:message_send": {"POST": A_LINK},
+    "portal:consent": {"POST": A_LINK},
+    "portal:offer_answer": {"POST": OWN_LINK},
+    "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
+    # The API.
+    "api:ping": {"GET": API_AUTHENTICATED},
+    "api:metrics-summary": {"GET": API_LEADS},
+    "api:complaint-list": {
+        "GET": API_USERS | {"svc_read", "svc_other", "session_agent"},
+        "POST": API_USERS | {"svc_write", "svc_other"},
+    },
+    "api:complaint-detail": {"GET": API_CASE_READ, "PATCH": API_CASE_WORK},
+    "api:complaint-timeline": {"GET": API_CASE_READ},
+    "api:complaint-transitions": {"POST": API_CASE_WORK},
+    "api:complaint-messages": {"POST": API_CASE_WORK},
+    "api:complaint-offers": {"POST": API_CASE_WORK},
+    "api:complaint-followups": {"POST": API_CASE_WORK},
+    **{
+        f"api:offer-{verb}": {"POST": API_CASE_WORK}
+        for verb in ("accept", "counter", "decline", "fulfil", "withdraw")
+    },
+    "api:offer-approve": {"POST": {"key_lead", "key_manager"}},
+    "api:offer-reject": {"POST": {"key_lead", "key_manager"}},
+    "api:followup-complete": {"POST": API_CASE_WORK},
+    "api:customer-list": {
+        "GET": API_STAFF_READ,
+        # Creating a customer by email would match other teams' customers.
+        "POST": {"key_manager"},
+    },
+    "api:customer-detail": {
+        "GET": {"key_agent", "key_lead", "key_manager", "session_agent"},
+        "PATCH": {"key_agent", "key_lead", "key_manager"},
+    },
+    # Any key holding webhooks:manage manages its own subscriptions only.
+    "api:webhook-list": {"GET": API_HOOKS, "POST": API_HOOKS},
+    "api:webhook-detail": {"GET": {"svc_webhooks"}, "DELETE": {"svc_webhooks"}},
+    "api:webhook-deliveries": {"GET": {"svc_webhooks"}},
+    "api:webhook-rotate": {"POST": {"svc_webhooks"}},
+    "api:schema": {"GET": ANYONE_API},
+    "api:docs": {"GET": ANYONE_API},
+    "api:not-found": {},
+}
+
+# Routes left out of the matrix, with the reason.
+NOT_IN_MATRIX = {
+    "admin": "Django's admin: its own staff check, tested in test_admin_access",
+}
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(name, pattern) of every route in the URL conf, admin excluded."""
+    found = []
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
+            elif isinstance(pattern, URLPattern):
+                name = pattern.name or "not-found"
+                if namespace:
+                    name = f"{namespace}:{name}"
+                found.append((name, prefix + str(pattern.pattern)))
+
+    walk(get_resolver().url_patterns, "", None)
+    return [(n, p) for n, p in found if not n.startswith("admin:")]
+
+
+def _kind(name: str) -> str:
+    if name.startswith("api:"):
+        return "api"
+    if name.startswith("portal:") and name != "portal:complain":
+        return "portal"
+    return "page"
+
+
+class World:
+    """One case of the Care team in following_up, and everyone who might ask."""
+
+    def __init__(self) -> None:
+        from teams.models import Team
+
+        care = Team.objects.create(name="Care", slug="care")
+        billing = Team.objects.create(name="Billing", slug="billing")
+        self.users = {
+            "agent": StaffFactory(role="agent", teams=[care]),
+            "agent_other": StaffFactory(role="agent", teams=[billing]),
+            "lead": StaffFactory(role="team_lead", teams=[care]),
+            "lead_other": StaffFactory(role="team_lead", teams=[billing]),
+            "manager": StaffFactory(role="manager"),
+        }
+        owner, _ = api_client_create(
+            name="owner", username=None, scopes=["complaints:read"]
+        )
+        self.case = CaseFactory.in_stage(
+            "following_up",
+            team=care,
+            by=self.users["lead"],
+            assignee=self.users["lead"],
+        )
+        Case.objects.filter(pk=self.case.pk).update(api_client=owner)
+        self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
+        self.offer = self.case.offers.first()
+        self.followup = self.case.followups.first()
+        self.notification = Notification.objects.create(
+            recipient=self.users["agent"],
+            case=self.case,
+            kind="followup_due",
+            title="Look",
+            created_at=timezone.now(),
+        )
+        self.keys = {
+            f"key_{role}": api_client_create(
+                name=f"key {role}",
+                username=user.get_username(),
+                scopes=ALL_SCOPES,
+            )[1]
+            for role, user in self.users.items()
+        }
+        self.services = {}
+        for caller, scopes in (
+            ("svc_read", ["complaints:read"]),
+            ("svc_write", ["complaints:write"]),
+            ("svc_manage", ["cases:manage"]),
+            ("svc_other", ALL_SCOPES),
+            ("svc_webhooks", ["webhooks:manage"]),
+        ):
+            self.services[caller] = api_client_create(
+                name=caller, username=None, scopes=scopes
+            )
+
+        self.subscription = WebhookSubscription.objects.create(
+            client=self.services["svc_webhooks"][0],
+            url="https://hooks.example.com/redress",
+            events=["case.created"],
+            secret=secret_new(),
+        )
+
+    def args(self, pattern: str, caller: str) -> dict:
+        """Values for the route's parameters, as `caller` would use them."""
+        token = {
+            "own_link": status_token(self.case),
+            "other_link": status_token(self.other_case),
+            "no_link": "forged.token",
+        }.get(caller, status_token(self.case))
+        if "survey" in pattern:
+            token = {
+                "own_link": survey_token(self.followup),
+                "other_link": status_token(self.case),
+            }.get(caller, "forged.token")
+        return {
+            "reference": self.case.reference,
+            "customer_id": self.case.customer_id,
+            "offer_id": self.offer.pk,
+            "followup_id": self.followup.pk,
+            "notification_id": self.notification.pk,
+            "token": token,
+            "action": "accept",
+            "name": "offers",
+            "pk": self.offer.pk
+            if "offers" in pattern
+            else self.case.customer_id
+            if "customers" in pattern
+            else self.subscription.pk
+            if "webhooks" in pattern
+            else self.followup.pk,
+        }
+
+    def client(self, caller: str, kind: str):
+        if kind == "api":
+            client = APIClient()
+            if caller.startswith("key_"):
+                client.credentials(HTTP_AUTHORIZATION=f"Token {self.keys[caller]}")
+            elif caller.startswith("svc_"):
+                api_client, key = self.services[caller]
+                if caller not in ("svc_other", "svc_webhooks"):
+                    # A client working its own case: it filed this one.
+                    Case.objects.filter(pk=self.case.pk).update(api_client=api_client)
+                client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+            elif caller == "session_agent":
+                client = APIClient(enforce_csrf_checks=True)
+                client.force_login(self.users["agent"])
+            return client
+        client = Client()
+        if caller in self.users:
+            client.force_login(self.users[caller])
+        return client
+
+
+def _url(pattern: str, values: dict) -> str:
+    """Fill a route pattern (path converters or the router's regex groups)."""
+
+    path = pattern.replace("^", "").replace("$", "")
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), path)
+    if path == ".*":
+        path = "v1/no-such-route/"
+    return "/" + path
+
+
+def _ask(client, method: str, url: str, kind: str):
+    call = getattr(client, method.lower())
+    if method == "GET":
+        return call(url)
+    if kind == "api":
+        return call(url, {}, format="json")
+    return call(url, {})
+
+
+def _outcome(response, kind: str) -> str:
+    status = response.status_code
+    assert status < 500, f"{status}: {response.content[:300]!r}"
+    if status == 405:
+        return "method"
+    if status in (401, 403, 404):
+        return "refused"
+    if status == 302 and "/accounts/login/" in response.get("Location", ""):
+        return "refused"
+    return "through"
+
+
+ALL_ROUTES = _routes()
+
+
+def test_every_route_has_a_row():
+    names = {name for name, _ in ALL_ROUTES}
+    assert names - set(ROWS) == set(), "routes without a row in ROWS"
+    assert set(ROWS) - names == set(), "rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"), ALL_ROUTES, ids=[n for n, _ in ALL_ROUTES]
+)
+def test_route_answers_only_its_callers(name, pattern):
+    world = World()
+    kind = _kind(name)
+    callers = {"api": API_CALLERS, "portal": PORTAL_CALLERS}.get(kind, PAGE_CALLERS)
+    row = ROWS[name]
+    wrong = []
+    for method in METHODS:
+        allowed = row.get(method)
+        for caller in callers:
+            client = world.client(caller, kind)
+            url = _url(pattern, world.args(pattern, caller))
+            response = _ask(client, method, url, kind)
+            got = _outcome(response, kind)
+            if kind == "api" and response.status_code >= 400:
+                assert response["Content-Type"].startswith(
+                    "application/problem+json"
+                ), f"{method} {url} as {caller}: {response['Content-Type']}"
+            if caller == "other_link" and response.status_code == 200:
+                assert world.case.reference not in response.content.decode()
+            if allowed == ANY:
+                continue
+            if allowed is None:
+                if got == "through":
+                    wrong.append(f"{method} {url} as {caller}: {response.status_code}")
+                continue
+            expected = "through" if caller in allowed else "refused"
+            if got != expected:
+                wrong.append(
+                    f"{method} {url} as {caller}: {response.status_code}, "
+                    f"expected {expected}"
+                )
+    assert not wrong, "\n".join(wrong)
+
+
+def test_admin_access():
+    """Managers reach the admin (what each model allows is Django's permissions)."""
+    world = World()
+    for caller in PAGE_CALLERS:
+        response = world.client(caller, "page").get("/admin/")
+        if caller == "manager":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302
+            assert "/admin/login/" in response["Location"]
