@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from service_recovery.api import CasePromiseViewSet, ProblemViewSet, PromiseViewSet
+from service_recovery.api_incidents import IncidentViewSet
 from webhooks.api import WebhookViewSet
 
 from .errors import not_found
@@ -23,6 +24,7 @@ router.register("customers", CustomerViewSet, basename="customer")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("problems", ProblemViewSet, basename="problem")
 router.register("promises", PromiseViewSet, basename="promise")
+router.register("incidents", IncidentViewSet, basename="incident")
 
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),

@@ -163,3 +163,109 @@ class Promise(models.Model):
     @property
     def is_broken(self) -> bool:
         return self.escalated_at is not None and self.kept_at is None
+
+
+class Incident(models.Model):
+    """Something that went wrong for many customers at once (an outage, a bad batch).
+
+    We reach out first: its cases and customers are linked, and one call emails
+    every affected customer who agreed to be contacted, each once
+    (`IncidentNotice` is unique per incident and customer).
+    """
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    customer_message = models.TextField(
+        help_text="What the affected customers are told, in our own words."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField()
+    cases = models.ManyToManyField(
+        "complaints.Case", through="IncidentCase", related_name="incidents"
+    )
+    customers = models.ManyToManyField(
+        "customers.Customer", through="IncidentCustomer", related_name="incidents"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentCase(models.Model):
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="case_links"
+    )
+    case = models.ForeignKey(
+        "complaints.Case", on_delete=models.CASCADE, related_name="incident_links"
+    )
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "case"], name="incident_case_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.case_id}"
+
+
+class IncidentCustomer(models.Model):
+    """An affected customer: linked directly, or through one of their cases."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="customer_links"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "customer"], name="incident_customer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.customer_id}"
+
+
+class IncidentNotice(models.Model):
+    """The customer was told about the incident (claimed before the email is queued)."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="notices"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+"
+    )
+    outbox = models.ForeignKey(
+        "notifications.Outbox",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "customer"], name="incident_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.customer_id}"

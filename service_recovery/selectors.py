@@ -7,9 +7,9 @@ from django.db.models import Count, QuerySet
 
 from complaints.models import Case, MessageKind, Visibility
 from complaints.selectors import cases_visible_to
-from teams.selectors import is_lead_or_manager
+from teams.selectors import is_lead_or_manager, is_manager
 
-from .models import Problem, Promise
+from .models import Incident, Problem, Promise
 from .promises import commitments_in
 
 
@@ -66,3 +66,14 @@ def promise_suggestions(case: Case) -> list[str]:
         return []
     recorded = set(case_promises(case).values_list("text", flat=True))
     return [text for text in commitments_in(latest.body) if text not in recorded]
+
+
+def incidents_visible_to(user: AbstractBaseUser | None) -> QuerySet[Incident]:
+    """Every incident, with its counts, for managers; none for anyone else."""
+    if not is_manager(user):
+        return Incident.objects.none()
+    return Incident.objects.annotate(
+        cases_count=Count("case_links", distinct=True),
+        customers_count=Count("customer_links", distinct=True),
+        notified_count=Count("notices", distinct=True),
+    )

@@ -49,6 +49,7 @@ class EventKind(models.TextChoices):
     PROMISE_KEPT = "promise_kept", "kept a promise"
     PROMISE_REMINDED = "promise_reminded", "reminded the owner of a promise"
     PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
+    INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
 
 
 class EventQuerySet(models.QuerySet):
