@@ -17,4 +17,5 @@ urlpatterns = [
         name="offer_answer",
     ),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("incidents/<str:token>/", views.incident_status, name="incident"),
 ]

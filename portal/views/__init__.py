@@ -2,6 +2,7 @@
 
 from .common import csrf_failure
 from .complain import complain, thanks
+from .incident import incident_status
 from .status import consent, message_send, offer_answer, status
 from .survey import survey
 
@@ -9,6 +10,7 @@ __all__ = [
     "complain",
     "csrf_failure",
     "consent",
+    "incident_status",
     "message_send",
     "offer_answer",
     "status",

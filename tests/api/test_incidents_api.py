@@ -125,3 +125,17 @@ def test_notify_emails_each_consenting_customer_once_then_only_the_new_ones(
     assert IncidentNotice.objects.count() == 3
     listed = client.get("/api/v1/incidents/").json()["results"]
     assert listed[0]["notified_count"] == 3
+
+
+def test_the_public_incident_page_opens_with_its_signed_link_only(
+    client, manager, incident
+):
+    from service_recovery.incidents import incident_token
+    from service_recovery.models import Incident
+
+    token = incident_token(Incident.objects.get(pk=incident["id"]))
+    page = client.get(f"/incidents/{token}/")
+    assert page.status_code == 200
+    assert "card payments failed" in page.content.decode()
+    assert client.get(f"/incidents/{token[:-2]}xx/").status_code == 404
+    assert client.get("/incidents/<script>/").status_code == 404
