@@ -9,7 +9,9 @@ class ServiceRecoveryConfig(AppConfig):
         from complaints.events import subscribe
         from complaints.models import EventKind
 
+        from .duplicates import suspected_duplicate_flag
         from .problems import on_case_changed
 
         subscribe(EventKind.CASE_FILED, on_case_changed)
+        subscribe(EventKind.CASE_FILED, suspected_duplicate_flag)
         subscribe(EventKind.CASE_EDITED, on_case_changed)

@@ -220,3 +220,7 @@ class PromiseForm(forms.Form):
     customer_facing = forms.BooleanField(
         label="The customer sees it on their status page", required=False
     )
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(label="The other case", max_length=20)

@@ -59,6 +59,7 @@ urlpatterns = [
         name="promise_create",
     ),
     path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
+    path("cases/<str:reference>/merge/", promises.case_merge_view, name="case_merge"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path(

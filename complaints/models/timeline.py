@@ -50,6 +50,8 @@ class EventKind(models.TextChoices):
     PROMISE_REMINDED = "promise_reminded", "reminded the owner of a promise"
     PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
     INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
+    DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
+    MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
 
 
 class EventQuerySet(models.QuerySet):

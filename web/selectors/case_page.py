@@ -16,6 +16,7 @@ from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
 from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
+from service_recovery.duplicates import likely_duplicates
 from service_recovery.selectors import case_promises, promise_suggestions
 from teams.models import Role, Team
 from teams.selectors import role_of
@@ -167,4 +168,5 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "promises": list(case_promises(case)),
         "promise_suggestions": promise_suggestions(case) if case.is_open else [],
         "promise_owners": list(staff_who_may_see(case)) if case.is_open else [],
+        "duplicates": likely_duplicates(case) if case.is_open else [],
     }

@@ -38,6 +38,7 @@ PANEL_OF = {
     "consent": "followups",
     "links": "links",
     "promise": "promises",
+    "merge": "duplicates",
 }
 
 

@@ -1,4 +1,4 @@
-"""Promise actions on the case page: record one (or confirm a suggestion), keep it."""
+"""Service recovery on the case page: promises (record, confirm, keep) and merging."""
 
 from django import forms as django_forms
 from django.contrib.auth import get_user_model
@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from complaints.selectors import case_for_user
+from service_recovery.duplicates import case_merge
 from service_recovery.promises import PromiseRefused, promise_keep, promise_make
 from service_recovery.selectors import promises_visible_to
 
@@ -60,4 +62,28 @@ def promise_kept(request: HttpRequest, promise_id: int) -> HttpResponse:
         call=lambda d: promise_keep(promise=promise, by=request.user),
         success="Promise kept.",
         anchor="#promises",
+    )
+
+
+@login_required
+@require_POST
+def case_merge_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Merge a likely duplicate: the newer case closes into the older one."""
+    case = case_or_404(request, reference)
+    form = forms.MergeForm(request.POST)
+
+    def merge(d):
+        other = case_for_user(request.user, d["other"].strip().upper())
+        if other is None:
+            raise PromiseRefused("No such case to merge with.", ["other"])
+        case_merge(case=case, other=other, by=request.user)
+
+    return run_action(
+        request,
+        case,
+        key="merge",
+        form=form,
+        call=merge,
+        success="Merged: the newer case is closed as a duplicate; its messages moved.",
+        anchor="#duplicates",
     )
