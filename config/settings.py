@@ -414,6 +414,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "followups.models.Outcome",
         "WebhookEventTypeEnum": "webhooks.models.EventType",
         "WebhookStatusEnum": "webhooks.models.SubscriptionStatus",
+        "ProblemStatusEnum": "service_recovery.models.ProblemStatus",
+        "ProblemBasisEnum": "service_recovery.models.ProblemBasis",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)

@@ -38,7 +38,7 @@ class IsLeadOrManager(BasePermission):
         )
 
 
-class ProblemActionSerializer(serializers.ModelSerializer):
+class RecurringProblemActionSerializer(serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -47,7 +47,7 @@ class ProblemActionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProblemSerializer(serializers.ModelSerializer):
+class RecurringProblemSerializer(serializers.ModelSerializer):
     owner = StaffField(read_only=True)
     cases_count = serializers.IntegerField(read_only=True)
 
@@ -68,13 +68,13 @@ class ProblemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProblemDetailSerializer(ProblemSerializer):
+class RecurringProblemDetailSerializer(RecurringProblemSerializer):
     cases = serializers.SerializerMethodField()
-    actions = ProblemActionSerializer(many=True, read_only=True)
+    actions = RecurringProblemActionSerializer(many=True, read_only=True)
     effect = serializers.SerializerMethodField()
 
-    class Meta(ProblemSerializer.Meta):
-        fields = [*ProblemSerializer.Meta.fields, "cases", "actions", "effect"]
+    class Meta(RecurringProblemSerializer.Meta):
+        fields = [*RecurringProblemSerializer.Meta.fields, "cases", "actions", "effect"]
         read_only_fields = fields
 
     def get_cases(self, problem) -> list[str]:
@@ -96,7 +96,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     """Problems: many cases with one root cause or category (team leads, managers)."""
 
     permission_classes = [HasScopeOrStaffRole, IsLeadOrManager]
-    serializer_class = ProblemSerializer
+    serializer_class = RecurringProblemSerializer
     required_scopes = {"list": STAFF_ONLY, "retrieve": STAFF_ONLY, "*": MANAGE}
     problem_statuses = {"*": (409, 422)}
     pagination_class = ProblemPagination
@@ -107,14 +107,22 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         return selectors.problems_visible_to(self.request.user)
 
     def get_serializer_class(self):
-        return ProblemSerializer if self.action == "list" else ProblemDetailSerializer
+        return (
+            RecurringProblemSerializer
+            if self.action == "list"
+            else RecurringProblemDetailSerializer
+        )
 
     def _detail(self, problem: Problem) -> Response:
         return Response(
-            ProblemDetailSerializer(self.get_queryset().get(pk=problem.pk)).data
+            RecurringProblemDetailSerializer(
+                self.get_queryset().get(pk=problem.pk)
+            ).data
         )
 
-    @extend_schema(request=ProblemActionIn, responses={200: ProblemDetailSerializer})
+    @extend_schema(
+        request=ProblemActionIn, responses={200: RecurringProblemDetailSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="actions")
     def record_action(self, request, pk: str):
         problem = self.get_object()
@@ -124,7 +132,9 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         )
         return self._detail(problem)
 
-    @extend_schema(request=ProblemOwnerIn, responses={200: ProblemDetailSerializer})
+    @extend_schema(
+        request=ProblemOwnerIn, responses={200: RecurringProblemDetailSerializer}
+    )
     @action(detail=True, methods=["post"])
     def owner(self, request, pk: str):
         problem = self.get_object()
@@ -134,7 +144,7 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
         )
         return self._detail(problem)
 
-    @extend_schema(request=None, responses={200: ProblemDetailSerializer})
+    @extend_schema(request=None, responses={200: RecurringProblemDetailSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk: str):
         problem = self.get_object()

@@ -6,7 +6,7 @@ benchmarks (which bulk-load rows by design) and looks for writes of `stage`
 or `status`. Other status fields have their own single writer, listed in
 ALLOWED_STATUS_WRITERS: follow-ups in `followups/services.py`, the
 notification outbox in `notifications/services.py`, the webhook outbox in
-`webhooks/delivery.py`.
+`webhooks/delivery.py`, problems in `service_recovery/problems.py`.
 """
 
 import re
@@ -26,6 +26,7 @@ ALLOWED_STATUS_WRITERS = {
     "followups/services.py": {"followup"},
     "notifications/services.py": {"row"},
     "webhooks/delivery.py": {"delivery"},
+    "service_recovery/problems.py": {"problem"},
 }
 
 STAGE_WRITES = [
