@@ -8,7 +8,7 @@ from django.utils import timezone
 from complaints.services import message_post
 from portal.links import status_token
 from service_recovery.models import Promise
-from service_recovery.promises import promise_make
+from service_recovery.promises import promise_keep, promise_make
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +130,46 @@ def test_an_internal_note_suggests_nothing(agent_client, make_case, agent):
     )
     page = agent_client.get(case.get_absolute_url()).content.decode()
     assert "Did you promise this?" not in page
+
+
+def test_the_promises_due_queue_lists_cases_with_my_promises_due_within_a_day(
+    agent_client, make_case, agent, lead
+):
+    soon, later_case, kept, others = (make_case("listening") for _ in range(4))
+    now = timezone.now()
+    promise_make(
+        case=soon,
+        text="Call back",
+        due_at=now + timedelta(hours=5),
+        owner=agent,
+        by=agent,
+    )
+    promise_make(
+        case=later_case,
+        text="Call back",
+        due_at=now + timedelta(days=5),
+        owner=agent,
+        by=agent,
+    )
+    done = promise_make(
+        case=kept,
+        text="Call back",
+        due_at=now + timedelta(hours=2),
+        owner=agent,
+        by=agent,
+    )
+    promise_keep(promise=done, by=agent)
+    promise_make(
+        case=others,
+        text="Call back",
+        due_at=now + timedelta(hours=2),
+        owner=lead,
+        by=lead,
+    )
+
+    page = agent_client.get("/?queue=promises").content.decode()
+
+    assert "Promises due" in page
+    assert soon.reference in page
+    for case in (later_case, kept, others):
+        assert case.reference not in page
