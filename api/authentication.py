@@ -39,6 +39,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("Malformed Token header.") from None
+        if "\x00" in key:  # the database cannot even look it up
+            raise exceptions.AuthenticationFailed("Malformed Token header.")
         client = self._lookup(key)
         if client is None:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")

@@ -4,6 +4,7 @@ How domain refusals map to HTTP (documented in the schema's components):
 
 - `ActionForbidden` → 403 (the caller's role may not do this, e.g. an agent
   handing a case to someone else: CONTRACT §9's hand-on rule);
+- `InvalidInput` (a value out of `complaints.bounds`) → 422 with `errors`;
 - `StaleVersion` → 412 (the `If-Match` tag, or the version read, is stale);
 - `TransitionRefused` → 409 with `unmet`: every unmet prerequisite as
   `{"code", "message"}` (the message is `complaints.lifecycle.describe`'s wording);
@@ -23,6 +24,7 @@ from rest_framework.views import exception_handler
 from complaints.exceptions import (
     ActionForbidden,
     DomainError,
+    InvalidInput,
     StaleVersion,
     TransitionRefused,
 )
@@ -119,7 +121,9 @@ def _domain_problem(exc: DomainError) -> Response:
             unmet=unmet(exc.missing),
         )
     slug = exc.title.lower().replace(" ", "-")
-    if exc.missing and set(exc.missing) <= INPUT_FIELDS:
+    if isinstance(exc, InvalidInput) or (
+        exc.missing and set(exc.missing) <= INPUT_FIELDS
+    ):
         errors = {FIELD_ALIASES.get(code, code): [exc.detail] for code in exc.missing}
         return problem(422, exc.title, exc.detail, type=slug, errors=errors)
     return problem(409, exc.title, exc.detail, type=slug, unmet=unmet(exc.missing))

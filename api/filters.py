@@ -16,6 +16,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from complaints.bounds import moment_problem, validate_text
 from complaints.models import Case, Priority, Stage
 from complaints.selectors import overdue_q
 
@@ -34,21 +35,29 @@ class UtcIsoDateTimeField(IsoDateTimeField):
     """An ISO 8601 date-time, converted to UTC before it reaches the database.
 
     Python accepts offsets up to ±24 h, PostgreSQL only ±15:59; a value whose
-    UTC equivalent falls outside years 1–9999 is invalid, not a server error.
+    UTC equivalent falls outside years 1900–2200 is invalid, not a server error.
     """
 
     def to_python(self, value):
         value = super().to_python(value)
         if value is None:
             return None
-        try:
-            return value.astimezone(UTC)
-        except OverflowError:
-            raise ValidationError("This date-time is out of range.") from None
+        problem = moment_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value.astimezone(UTC)
 
 
 class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
+
+
+class BoundedCharFilter(django_filters.CharFilter):
+    """Text without NUL characters or unpaired surrogates (a 400 otherwise)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_text])
+        super().__init__(*args, **kwargs)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -87,7 +96,7 @@ class CaseFilter(django_filters.FilterSet):
     created_before = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lt", help_text="Filed before (ISO 8601)."
     )
-    q = django_filters.CharFilter(
+    q = BoundedCharFilter(
         method="filter_q",
         max_length=MAX_Q,
         help_text="Text in the reference, subject, description or the "

@@ -27,6 +27,8 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from rest_framework.response import Response
 
+from complaints.bounds import text_problem
+
 from .authentication import ServiceClient
 from .errors import Conflict, Unprocessable
 from .models import IdempotencyKey
@@ -61,8 +63,10 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return create()
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise Unprocessable(f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.")
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or text_problem(key, None):
+        raise Unprocessable(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters, without NUL."
+        )
     owner, digest = owner_of(request), body_hash(request.data)
     for _attempt in range(2):
         try:

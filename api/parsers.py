@@ -1,16 +1,23 @@
-"""A JSON parser that caps the body size.
+"""A JSON parser that caps the body's size and nesting.
 
 DRF reads the request stream itself, so Django's DATA_UPLOAD_MAX_MEMORY_SIZE
 never applies to JSON bodies; this parser applies it (413 problem past it)
-whether or not the client sent a Content-Length.
+whether or not the client sent a Content-Length. A body nested deeper than
+`complaints.bounds.MAX_DEPTH` (32) is a 400, however deep: the parser's own
+recursion limit is caught rather than let through as a 500.
 """
 
 import io
 
 from django.conf import settings
+from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from complaints.bounds import MAX_DEPTH, nesting_depth
+
 from .errors import PayloadTooLarge
+
+TOO_DEEP = f"JSON parse error - nested more than {MAX_DEPTH} levels deep."
 
 
 class BoundedJSONParser(JSONParser):
@@ -23,4 +30,10 @@ class BoundedJSONParser(JSONParser):
         body = stream.read(limit + 1)
         if len(body) > limit:
             raise PayloadTooLarge()
-        return super().parse(io.BytesIO(body), media_type, parser_context)
+        try:
+            data = super().parse(io.BytesIO(body), media_type, parser_context)
+        except RecursionError:
+            raise ParseError(TOO_DEEP) from None
+        if nesting_depth(data) > MAX_DEPTH:
+            raise ParseError(TOO_DEEP)
+        return data

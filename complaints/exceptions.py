@@ -65,3 +65,17 @@ class ActionForbidden(DomainError):
     """The acting party's role does not allow this (the API answers 403)."""
 
     title = "Not allowed"
+
+
+class InvalidInput(DomainError):
+    """A value no part of Redress can store or show safely (CONTRACT §11).
+
+    `missing` names the one field at fault; the API answers 422 with it under
+    `errors`, the pages show `detail` beside the form.
+    """
+
+    title = "Invalid input"
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail, [field])
+        self.field = field

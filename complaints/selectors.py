@@ -26,6 +26,7 @@ from sla.models import Deadline
 from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
+from .bounds import text_problem
 from .models import Case
 
 User = get_user_model()
@@ -156,6 +157,8 @@ def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     text = text.strip()[:100]
     if not text:
         return cases
+    if text_problem(text, None):
+        return cases.none()  # a NUL or unpaired surrogate matches nothing stored
     if REFERENCE.match(text):
         match = Q(reference=text.upper())
     else:

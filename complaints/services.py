@@ -17,6 +17,7 @@ from teams.models import Team
 
 from .actors import Actor, as_actor, customer_facing_name
 from .assignment import _locked, assignment_check, case_assign, case_route, route_check
+from .bounds import fields_check, json_check, moment_check
 from .exceptions import DomainError
 from .models import (
     Case,
@@ -91,7 +92,20 @@ def case_file(
     api_client: Any = None,
     by: Actor | Any = None,
 ) -> Case:
-    """File a new complaint and start its SLA clocks."""
+    """File a new complaint and start its SLA clocks.
+
+    Raises InvalidInput when a value is out of bounds (`complaints.bounds`).
+    """
+    fields_check(
+        Case,
+        {
+            "subject": subject,
+            "description": description,
+            "desired_outcome": desired_outcome or "",
+        },
+    )
+    moment_check(occurred_at, field="occurred_at")
+    json_check(metadata or {}, field="metadata")
     actor = as_actor(by)
     if team is None and category is not None:
         team = category.default_team
@@ -148,13 +162,15 @@ def case_update(
 ) -> Case:
     """Edit the case's descriptive fields (see EDITABLE); raise StaleVersion.
 
-    A change of priority or category recomputes the open SLA deadlines.
+    A change of priority or category recomputes the open SLA deadlines. Raises
+    InvalidInput when a text is out of bounds.
     """
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(
             f"Not editable here: {', '.join(sorted(unknown))}", sorted(unknown)
         )
+    fields_check(Case, {k: v for k, v in changes.items() if isinstance(v, str)})
     actor = as_actor(by)
     with transaction.atomic():
         case = _locked(case, expected_version)
@@ -241,10 +257,11 @@ def message_post(
     """Add a message; the first customer-facing one is the case's first response.
 
     A message from the customer ends a wait on the customer. Raises DomainError
-    on an empty body or unknown visibility.
+    on an empty body or unknown visibility, InvalidInput on an unstorable one.
     """
     if not (body or "").strip():
         raise DomainError("The message is empty.", ["body"])
+    fields_check(Message, {"body": body})
     if visibility not in Visibility.values:
         raise DomainError(f"Unknown visibility {visibility!r}.", ["visibility"])
     actor = as_actor(by)

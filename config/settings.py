@@ -373,7 +373,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.SafeJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -447,3 +447,10 @@ LOGGING = {
 # Business defaults (overridable per SLA policy in the admin).
 REDRESS_WARN_AT_PERCENT = 75
 REDRESS_FOLLOWUP_DAYS = (1, 7, 30)
+# ISO 4217 codes offers may use (those of the offer limits are allowed too);
+# the web form offers them in this order, the first preselected.
+CURRENCIES = [
+    code.strip().upper()
+    for code in env.list("CURRENCIES", default=["GBP", "EUR", "USD"])
+    if code.strip()
+]

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from complaints.bounds import fields_check
 from complaints.exceptions import RelationshipEndRefused
 
 from .models import Customer, CustomerRef, RelationshipStatus
@@ -28,6 +29,10 @@ def customer_match_or_create(
     whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
     insert race reads the winner's row.
     """
+    fields_check(
+        Customer,
+        {"email": email, "name": name, "phone": phone, "external_ref": external_ref},
+    )
     external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
     customer = _find(email=email, external_ref=external_ref, client=client)
@@ -68,6 +73,7 @@ def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
     fields = {
         k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
     }
+    fields_check(Customer, fields)
     if fields:
         for name, value in fields.items():
             setattr(customer, name, value)

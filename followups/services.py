@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.actors import Actor, as_actor
+from complaints.bounds import fields_check, moment_check, text_check
 from complaints.exceptions import FollowUpRefused
 from complaints.lifecycle import followups_cancel_open, transition
 from complaints.models import Case, EventKind, Stage
@@ -35,8 +36,11 @@ def followup_schedule(
 
     The owner (the assignee if omitted) must be staff who may see the case.
     The first one moves a resolved case on to following_up. Raises
-    FollowUpRefused.
+    FollowUpRefused, and InvalidInput for a due time outside years 1900–2200
+    or an unstorable note.
     """
+    moment_check(due_at, field="due_at")
+    fields_check(FollowUp, {"note": note})
     actor = as_actor(by)
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
@@ -94,8 +98,10 @@ def followup_complete(
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 
-    Raises FollowUpRefused when it is not scheduled or the input is invalid.
+    Raises FollowUpRefused when it is not scheduled or the input is invalid,
+    InvalidInput for an unstorable note.
     """
+    text_check(note, field="note")
     actor = as_actor(by)
     if outcome not in Outcome.values:
         raise FollowUpRefused(f"Unknown outcome {outcome!r}.", ["outcome"])

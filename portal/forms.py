@@ -1,11 +1,13 @@
 """Forms of the customer side: what a customer may send, with its limits and wording.
 
 Each field has a hard length limit so nothing oversized reaches the database,
-and error messages are written for a customer, not a developer.
+text and dates keep to `complaints.bounds`, and error messages are written for
+a customer, not a developer.
 """
 
 from django import forms
 
+from complaints.bounds import bound_form_fields
 from complaints.models import Category
 from followups.models import Outcome
 
@@ -27,6 +29,7 @@ class FriendlyForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
         for name, field in self.fields.items():
             field.error_messages["max_length"] = TOO_LONG
             if name in REQUIRED:

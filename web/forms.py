@@ -3,11 +3,15 @@
 Most fields are optional on purpose: the lifecycle decides what a move needs
 and says exactly what is missing, so the page shows its refusal rather than
 a second, diverging set of rules. Every form that changes a case carries the
-case `version` it was rendered from, so a stale save is refused.
+case `version` it was rendered from, so a stale save is refused. Every form
+holds its fields to `complaints.bounds` (text limits, the date range).
 """
+
+from decimal import Decimal
 
 from django import forms
 
+from complaints.bounds import MAX_AMOUNT, bound_form_fields, currencies_allowed
 from complaints.models import STAGE_ORDER, CloseReason, OfferKind, Visibility
 from followups.models import FollowUpChannel, Outcome
 
@@ -22,7 +26,15 @@ TEXT = {"rows": 3}
 ID_MAX = 2**31 - 1  # a database id; larger numbers name nobody
 
 
-class VersionedForm(forms.Form):
+class BoundedForm(forms.Form):
+    """A form whose text and date fields keep to `complaints.bounds`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
+
+
+class VersionedForm(BoundedForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -134,7 +146,7 @@ class RouteForm(VersionedForm):
     team = forms.IntegerField(label="Route to", min_value=1, max_value=ID_MAX)
 
 
-class MessageForm(forms.Form):
+class MessageForm(BoundedForm):
     visibility = forms.ChoiceField(
         label="Who sees it",
         choices=Visibility.choices,
@@ -147,14 +159,18 @@ class MessageForm(forms.Form):
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-class OfferForm(forms.Form):
+class OfferForm(BoundedForm):
     kind = forms.ChoiceField(label="Kind", choices=OfferKind.choices)
     amount = forms.DecimalField(
-        label="Amount", required=False, min_value=0, max_digits=12, decimal_places=2
+        label="Amount",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_value=MAX_AMOUNT,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Only for money: refunds, credits, gift cards.",
     )
-    currency = forms.CharField(
-        label="Currency", required=False, max_length=3, help_text="e.g. EUR"
-    )
+    currency = forms.ChoiceField(label="Currency", required=False, choices=())
     description = forms.CharField(
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -162,12 +178,25 @@ class OfferForm(forms.Form):
         label="Goes beyond the fix itself (extra mile)", required=False
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        codes = currencies_allowed()
+        self.fields["currency"].choices = [(code, code) for code in codes]
+        self.fields["currency"].initial = codes[0] if codes else ""
 
-class OfferNoteForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        # The select always sends a currency; it only goes with an amount.
+        if data.get("amount") is None:
+            data["currency"] = ""
+        return data
+
+
+class OfferNoteForm(BoundedForm):
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(BoundedForm):
     due_at = forms.DateTimeField(
         label="When",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -187,7 +216,7 @@ class FollowUpForm(forms.Form):
     )
 
 
-class FollowUpCompleteForm(forms.Form):
+class FollowUpCompleteForm(BoundedForm):
     outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
     csat = forms.TypedChoiceField(
         label="Satisfaction (1–5)",
@@ -199,7 +228,7 @@ class FollowUpCompleteForm(forms.Form):
     note = forms.CharField(label="Note", required=False, max_length=2000)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(BoundedForm):
     consent = forms.BooleanField(label="May we contact them?", required=False)
 
 

@@ -1,6 +1,5 @@
 """Case shapes: filing input, list rows, the detail, edits and transitions."""
 
-import json
 
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -9,6 +8,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from complaints.bounds import JSON_MAX_BYTES, MAX_DEPTH, validate_json
 from complaints.models import (
     Case,
     Category,
@@ -20,10 +20,8 @@ from complaints.models import (
 )
 from sla.models import Deadline
 
-from .common import StaffField
+from .common import MomentField, StaffField
 from .work import FollowUpSerializer, OfferSerializer
-
-MAX_METADATA = 16_384
 
 
 class CustomerIn(serializers.Serializer):
@@ -95,17 +93,17 @@ class ComplaintIn(serializers.Serializer):
     desired_outcome = serializers.CharField(
         max_length=5_000, required=False, default="", allow_blank=True
     )
-    occurred_at = serializers.DateTimeField(required=False, allow_null=True)
+    occurred_at = MomentField(
+        required=False, allow_null=True, help_text="Within the years 1900–2200."
+    )
     metadata = serializers.DictField(
         required=False,
         default=dict,
-        help_text="Your own key/value data (at most 16 KiB as JSON).",
+        validators=[validate_json],
+        help_text=f"Your own key/value data: at most {JSON_MAX_BYTES // 1024} KiB "
+        f"as JSON, {MAX_DEPTH} levels deep, 200 keys per object, no NUL "
+        "characters or unpaired surrogates.",
     )
-
-    def validate_metadata(self, value):
-        if len(json.dumps(value, default=str)) > MAX_METADATA:
-            raise serializers.ValidationError("At most 16 KiB of metadata.")
-        return value
 
 
 class CaseSerializer(serializers.ModelSerializer):

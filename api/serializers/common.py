@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from complaints.bounds import validate_moment
 from teams.models import Role
 
 User = get_user_model()
@@ -53,3 +54,11 @@ class StaffField(serializers.SlugRelatedField):
 class PingSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     caller = serializers.CharField(help_text="Who the API thinks you are.")
+
+
+class MomentField(serializers.DateTimeField):
+    """An ISO 8601 date-time within the years 1900–2200 (CONTRACT §11)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_moment)

@@ -1,11 +1,14 @@
 """Shapes of the work on a case: messages, offers, follow-ups, the timeline."""
 
+from decimal import Decimal
+
 from rest_framework import serializers
 
+from complaints.bounds import MAX_AMOUNT, validate_currency
 from complaints.models import Event, Message, Offer, OfferKind, Visibility
 from followups.models import FollowUp, FollowUpChannel, Outcome
 
-from .common import StaffField
+from .common import MomentField, StaffField
 
 
 class MessageIn(serializers.Serializer):
@@ -36,16 +39,20 @@ class OfferIn(serializers.Serializer):
     amount = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
-        min_value=0,
+        min_value=Decimal("0.01"),
+        max_value=MAX_AMOUNT,
         required=False,
         allow_null=True,
-        help_text="Required for refund, partial_refund and credit.",
+        help_text="Required for refund, partial_refund and credit; refused for "
+        "apology_only, replacement and redo; optional for the others.",
     )
     currency = serializers.RegexField(
         r"^[A-Z]{3}$",
         required=False,
         allow_blank=True,
-        help_text="ISO 4217, e.g. EUR.",
+        validators=[validate_currency],
+        help_text="ISO 4217, e.g. EUR: one of the CURRENCIES setting's or an "
+        "offer limit's; given with an amount only.",
     )
     description = serializers.CharField(
         max_length=5_000, required=False, allow_blank=True, default=""
@@ -105,7 +112,7 @@ class EmptyIn(serializers.Serializer):
 
 
 class FollowUpIn(serializers.Serializer):
-    due_at = serializers.DateTimeField()
+    due_at = MomentField(help_text="Within the years 1900–2200.")
     channel = serializers.ChoiceField(choices=FollowUpChannel.choices)
     note = serializers.CharField(
         max_length=5_000, required=False, allow_blank=True, default=""

@@ -9,8 +9,7 @@ lead of the case's team or a manager does. With it on, an approver's own
 above-limit offer is approved as it is made.
 """
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -21,10 +20,12 @@ from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
 from ..actors import Actor, as_actor
+from ..bounds import amount_of, currency_problem, fields_check, text_check
 from ..customer_mail import customer_email_offer
 from ..exceptions import OfferRefused
 from ..models import (
     MONETARY_KINDS,
+    MONEYLESS_KINDS,
     Case,
     EventKind,
     Offer,
@@ -36,8 +37,6 @@ from ..models import (
 from ..timeline import record_event
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
-CURRENCY = re.compile(r"^[A-Z]{3}$")
-MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def offer_make(
@@ -54,10 +53,12 @@ def offer_make(
 
     Above the policy limit for its kind and currency it waits for approval;
     only with OFFER_SELF_APPROVAL on is a lead's or manager's own offer approved
-    at once. Raises OfferRefused.
+    at once. Raises OfferRefused (the kind, its amount and currency, see
+    `_money`), InvalidInput for an unstorable description.
     """
     actor = as_actor(by)
     amount, currency = _money(kind, amount, currency)
+    fields_check(Offer, {"description": description})
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if case.stage not in OFFER_STAGES:
@@ -153,6 +154,7 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
 
 def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
+    text_check(reason, field="reason")
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
@@ -182,6 +184,7 @@ def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
 
 def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     """Record that the customer declined; raise OfferRefused unless proposed."""
+    text_check(reason, field="reason")
     return _move(
         offer,
         {OfferStatus.PROPOSED},
@@ -198,6 +201,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
         raise OfferRefused(
             "Say what the customer asked for instead.", ["counter_request"]
         )
+    fields_check(Offer, {"counter_request": counter_request})
     return _move(
         offer,
         {OfferStatus.PROPOSED},
@@ -210,6 +214,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
 
 def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     """Withdraw an offer not yet accepted; raise OfferRefused."""
+    text_check(reason, field="reason")
     allowed = {
         OfferStatus.PENDING_APPROVAL,
         OfferStatus.PROPOSED,
@@ -227,6 +232,7 @@ def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
 
 def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
     """Record that an accepted offer was carried out; raise OfferRefused."""
+    text_check(note, field="note")
     return _move(
         offer,
         {OfferStatus.ACCEPTED},
@@ -315,31 +321,35 @@ def _move(
     return offer
 
 
-def _money(kind: str, amount: Any, currency: str) -> tuple[Decimal | None, str]:
+def _money(kind: str, amount: Any, currency: Any) -> tuple[Decimal | None, str]:
+    """The offer's amount and currency; raise OfferRefused naming what is wrong.
+
+    Monetary kinds need both, money-less kinds (apology only, replacement,
+    redo) take neither, the others may carry both; an amount is positive, to
+    the cent, at most `bounds.MAX_AMOUNT`, in a currency `bounds` allows.
+    """
     if kind not in OfferKind.values:
         raise OfferRefused(f"Unknown offer kind {kind!r}.", ["kind"])
-    currency = (currency or "").strip().upper()
-    if amount in (None, ""):
+    currency = currency.strip().upper() if isinstance(currency, str) else currency
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
         if kind in MONETARY_KINDS:
             raise OfferRefused("A refund or credit needs an amount.", ["amount"])
+        if currency not in (None, ""):
+            raise OfferRefused(
+                "A currency goes with an amount: give both or neither.", ["currency"]
+            )
         return None, ""
-    try:
-        value = Decimal(str(amount))
-    except (InvalidOperation, ValueError):
-        raise OfferRefused("The amount is not a number.", ["amount"]) from None
-    if not value.is_finite() or value <= 0 or value > MAX_AMOUNT:
-        raise OfferRefused(
-            f"The amount must be between 0.01 and {MAX_AMOUNT}.", ["amount"]
-        )
-    cents = value.quantize(Decimal("0.01"))
-    if value != cents:
-        raise OfferRefused("The amount has more than two decimals.", ["amount"])
-    if not CURRENCY.match(currency):
-        raise OfferRefused(
-            "An amount needs an ISO 4217 currency such as EUR.", ["currency"]
-        )
+    label = OfferKind(kind).label.lower()
+    if kind in MONEYLESS_KINDS:
+        raise OfferRefused(f"An offer of {label} carries no amount.", ["amount"])
+    value, problem = amount_of(amount)
+    if problem:
+        raise OfferRefused(problem, ["amount"])
+    problem = currency_problem(currency)
+    if problem:
+        raise OfferRefused(f"An amount needs a currency. {problem}", ["currency"])
     # Stored with two decimals; the timeline shows the same figure.
-    return cents, currency
+    return value, currency
 
 
 def _may_approve(actor: Actor, case: Case) -> bool:

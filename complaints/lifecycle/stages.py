@@ -14,6 +14,7 @@ from django.utils import timezone
 from sla import services as sla_services
 
 from ..actors import Actor, as_actor
+from ..bounds import text_check
 from ..customer_mail import customer_email_on_stage
 from ..exceptions import StaleVersion, TransitionRefused
 from ..links import CLOSED as LINKS_CLOSED
@@ -43,8 +44,11 @@ def transition(
     `customer_account`, `restatement`, `desired_outcome`,
     `desired_outcome_declined` to record on the way. Raises TransitionRefused
     listing every unmet prerequisite, StaleVersion when `expected_version` is
-    given and the case has moved on. Returns the updated case.
+    given and the case has moved on, InvalidInput when a text is out of
+    bounds. Returns the updated case.
     """
+    for name, value in fields.items():
+        text_check(value, field=name)
     actor = as_actor(by)
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)

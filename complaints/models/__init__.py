@@ -14,12 +14,20 @@ from .case import (
     Visibility,
 )
 from .choices import OPEN_STAGES, STAGE_ORDER, Channel, CloseReason, Priority, Stage
-from .offers import MONETARY_KINDS, Offer, OfferKind, OfferLimit, OfferStatus
+from .offers import (
+    MONETARY_KINDS,
+    MONEYLESS_KINDS,
+    Offer,
+    OfferKind,
+    OfferLimit,
+    OfferStatus,
+)
 from .timeline import APPEND_ONLY, Event, EventKind, EventQuerySet
 
 __all__ = [
     "APPEND_ONLY",
     "MONETARY_KINDS",
+    "MONEYLESS_KINDS",
     "OPEN_STAGES",
     "STAGE_ORDER",
     "Case",

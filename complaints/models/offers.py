@@ -17,8 +17,13 @@ class OfferKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Monetary kinds carry an amount and a currency; money-less kinds never do;
+# a goodwill gesture or another kind may (a gift card) or may not (flowers).
 MONETARY_KINDS: frozenset[str] = frozenset(
     {OfferKind.REFUND, OfferKind.PARTIAL_REFUND, OfferKind.CREDIT}
+)
+MONEYLESS_KINDS: frozenset[str] = frozenset(
+    {OfferKind.APOLOGY_ONLY, OfferKind.REPLACEMENT, OfferKind.REDO}
 )
 
 

@@ -15,6 +15,7 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from complaints.bounds import moment_problem
 from complaints.models import Case, Category, Channel, Priority
 from complaints.selectors import cases_visible_to
 from teams.models import Role, Team
@@ -205,8 +206,8 @@ def _date(raw: Any, name: str, errors: dict) -> date | None:
         value = parse_date(str(raw))
     except ValueError:
         value = None
-    if value is None or not 1900 <= value.year <= 9998:
-        errors[name] = ["Enter a date as YYYY-MM-DD."]
+    if value is None or moment_problem(value):
+        errors[name] = ["Enter a date as YYYY-MM-DD, in the years 1900–2200."]
         return None
     return value
 

@@ -178,6 +178,9 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:webhook-deliveries": {"GET": {"svc_webhooks"}},
     "api:webhook-rotate": {"POST": {"svc_webhooks"}},
     "api:schema": {"GET": ANYONE_API},
+    # Inbound email: only a bearer of INBOUND_EMAIL_TOKEN (tested in
+    # test_inbound_email_endpoint), so no caller here gets through.
+    "mail:inbound-email": {"POST": set()},
     "api:docs": {"GET": ANYONE_API},
     "api:not-found": {},
 }
@@ -206,6 +209,14 @@ def _routes() -> list[tuple[str, str]]:
 
     walk(get_resolver().url_patterns, "", None)
     return [(n, p) for n, p in found if not n.startswith("admin:")]
+
+
+def _row(name: str) -> dict[str, set[str]]:
+    # django-anymail's inbound webhooks: off without ANYMAIL_WEBHOOK_SECRET, and
+    # then basic auth with it, which no caller here holds (test_inbound_anymail).
+    if name.startswith("mail:") and name.endswith("_inbound_webhook"):
+        return {"POST": set()}
+    return ROWS[name]
 
 
 def _kind(name: str) -> str:
@@ -365,7 +376,7 @@ ALL_ROUTES = _routes()
 
 
 def test_every_route_has_a_row():
-    names = {name for name, _ in ALL_ROUTES}
+    names = {name for name, _ in ALL_ROUTES if not name.endswith("_inbound_webhook")}
     assert names - set(ROWS) == set(), "routes without a row in ROWS"
     assert set(ROWS) - names == set(), "rows for routes that no longer exist"
 
@@ -377,7 +388,7 @@ def test_route_answers_only_its_callers(name, pattern):
     world = World()
     kind = _kind(name)
     callers = {"api": API_CALLERS, "portal": PORTAL_CALLERS}.get(kind, PAGE_CALLERS)
-    row = ROWS[name]
+    row = _row(name)
     wrong = []
     for method in METHODS:
         allowed = row.get(method)

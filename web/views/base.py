@@ -17,6 +17,7 @@ from django.utils import timezone
 from complaints.exceptions import (
     ActionForbidden,
     DomainError,
+    InvalidInput,
     StaleVersion,
     TransitionRefused,
 )
@@ -151,7 +152,13 @@ def run_action(
         )
     except DomainError as exc:
         problem = {"kind": "error", "detail": exc.detail}
-        code = 403 if isinstance(exc, ActionForbidden) else 409
+        code = (
+            403
+            if isinstance(exc, ActionForbidden)
+            else 400
+            if isinstance(exc, InvalidInput)
+            else 409
+        )
         return render_case(
             request, case, status=code, failed=key, form=form, problem=problem
         )

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from complaints.bounds import text_problem
 from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import assignable_users_by_team, cases_visible_to
@@ -72,6 +73,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(
         request.GET, default_queue="mine", keys={q.key for q in queues}
     )
+    # Text the database cannot take (a NUL, an unpaired surrogate) is a 400.
+    search_error = text_problem(filters.q, None) or text_problem(filters.team, None)
+    if search_error:
+        filters = InboxFilters(queue=filters.queue, sort=filters.sort)
     counts = inbox_counts_cached(user=request.user, now=now)
     paginator = Paginator(
         inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
@@ -91,6 +96,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "queues": queues,
         "counts": counts,
         "filters": filters,
+        "search_error": search_error,
         "page": page,
         "sorts": {k: label for k, (label, _) in SORTS.items()},
         "stages": Stage.choices,
@@ -105,7 +111,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
         ),
     }
-    return render(request, "web/inbox.html", context)
+    return render(
+        request, "web/inbox.html", context, status=400 if search_error else 200
+    )
 
 
 def attach_assignable(cases) -> None:

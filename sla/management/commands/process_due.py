@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from complaints.bounds import moment_problem
 from notifications.services import STALE_AFTER
 from sla.engine import due_pass
 
@@ -61,4 +62,6 @@ def _parse(value: str) -> datetime:
         raise CommandError(f"--at: not an ISO 8601 instant: {value!r}") from exc
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=UTC)
+    if moment_problem(moment):
+        raise CommandError(f"--at: {moment_problem(moment)}")
     return moment
