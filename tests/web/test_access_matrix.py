@@ -20,6 +20,7 @@ so a new route cannot ship without someone deciding who may call it.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -31,6 +32,9 @@ from api.services import api_client_create
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from service_recovery.incidents import incident_create
+from service_recovery.models import Problem
+from service_recovery.promises import promise_make
 from tests.factories import CaseFactory, StaffFactory
 from webhooks.models import WebhookSubscription
 from webhooks.signing import secret_new
@@ -183,6 +187,28 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "mail:inbound-email": {"POST": set()},
     "api:docs": {"GET": ANYONE_API},
     "api:not-found": {},
+    # Service recovery (CONTRACT §16): promises follow the case; problems are
+    # for leads and managers; incidents for managers.
+    "api:complaint-promises": {
+        "GET": API_CASE_WORK | {"session_agent"},
+        "POST": API_CASE_WORK,
+    },
+    "api:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
+    "api:promise-keep": {"POST": API_CASE_WORK},
+    "api:problem-list": {"GET": API_LEADS},
+    "api:problem-detail": {"GET": API_LEADS},
+    "api:problem-owner": {"POST": API_LEADS},
+    "api:problem-record-action": {"POST": API_LEADS},
+    "api:problem-close": {"POST": API_LEADS},
+    "api:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
+    "api:incident-detail": {"GET": {"key_manager"}},
+    "api:incident-cases": {"POST": {"key_manager"}},
+    "api:incident-customers": {"POST": {"key_manager"}},
+    "api:incident-notify": {"POST": {"key_manager"}},
+    **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
+    # Opened by an incident's own signed token (test_incidents_api); a case's
+    # status link is not one.
+    "portal:incident": {"GET": set()},
 }
 
 # Routes left out of the matrix, with the reason.
@@ -255,6 +281,22 @@ class World:
         self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
         self.offer = self.case.offers.first()
         self.followup = self.case.followups.first()
+        self.promise = promise_make(
+            case=self.case,
+            text="We will call",
+            due_at=timezone.now() + timedelta(days=2),
+            owner=self.users["lead"],
+            by=self.users["lead"],
+        )
+        self.problem = Problem.objects.create(
+            key="category:0",
+            basis="category",
+            title="Kettles",
+            opened_at=timezone.now(),
+        )
+        self.incident = incident_create(
+            title="Outage", customer_message="Sorry.", by=self.users["manager"]
+        )
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
             case=self.case,
@@ -307,11 +349,18 @@ class World:
             "offer_id": self.offer.pk,
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
+            "promise_id": self.promise.pk,
             "token": token,
             "action": "accept",
             "name": "offers",
             "pk": self.offer.pk
             if "offers" in pattern
+            else self.promise.pk
+            if "promises" in pattern
+            else self.problem.pk
+            if "problems" in pattern
+            else self.incident.pk
+            if "incidents" in pattern
             else self.case.customer_id
             if "customers" in pattern
             else self.subscription.pk
