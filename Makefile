@@ -31,13 +31,16 @@ demo: install
 	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(DEMO_PORT)}" PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/python bin/demo.py
 
-## test: the whole suite (PostgreSQL/Redis/Chromium tests need DATABASE_URL/REDIS_URL).
+## test: the layer contracts, then the whole suite (PostgreSQL/Redis/Chromium tests
+## need DATABASE_URL/REDIS_URL).
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 
 format: install

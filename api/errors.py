@@ -50,6 +50,7 @@ INPUT_FIELDS = frozenset(
         "team",
         "counter_request",
         "reason",
+        "received_at",
         "a due time in the future",
     }
 )

@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from complaints.bounds import moment_problem, validate_text
 from complaints.models import Case, Priority, Stage
-from complaints.selectors import overdue_q
+from sla.selectors import overdue_q
 
 from .selectors import api_cases_search
 

@@ -13,6 +13,7 @@ from complaints.selectors import cases_search, cases_visible_to
 from customers.models import Customer
 from customers.selectors import customer_refs_all, customers_visible_to
 from followups.models import FollowUp
+from regimes.selectors import letters_brief
 
 from .permissions import is_service_client
 
@@ -35,6 +36,8 @@ def api_case_detail(*, user) -> QuerySet[Case]:
     """Cases the caller may see, with deadlines, offers and follow-ups prefetched."""
     return api_cases(user=user).prefetch_related(
         "deadlines",
+        "statutory_deadlines",
+        Prefetch("letters", queryset=letters_brief()),
         Prefetch(
             "offers", queryset=Offer.objects.select_related("made_by", "approved_by")
         ),

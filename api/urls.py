@@ -1,17 +1,18 @@
-"""Routes of the api app: /api/v1/…, the OpenAPI schema and the interactive docs."""
+"""Routes of the api app: /api/v1/…, the OpenAPI schema and the interactive docs.
+
+Interfaces built on the API (webhooks, the dashboards' metrics summary) bring
+their own routes under /api/v1/, wired in `config.urls`: this app imports none
+of them.
+"""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from service_recovery.api import CasePromiseViewSet, ProblemViewSet, PromiseViewSet
-from service_recovery.api_incidents import IncidentViewSet
-from webhooks.api import WebhookViewSet
-
 from .errors import not_found
 from .views.complaints import ComplaintViewSet
 from .views.customers import CustomerViewSet
-from .views.misc import MetricsView, PingView
+from .views.misc import PingView
 from .views.work import FollowUpViewSet, OfferViewSet
 
 app_name = "api"
@@ -21,19 +22,9 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("offers", OfferViewSet, basename="offer")
 router.register("followups", FollowUpViewSet, basename="followup")
 router.register("customers", CustomerViewSet, basename="customer")
-router.register("webhooks", WebhookViewSet, basename="webhook")
-router.register("problems", ProblemViewSet, basename="problem")
-router.register("promises", PromiseViewSet, basename="promise")
-router.register("incidents", IncidentViewSet, basename="incident")
 
 v1 = [
     path("ping/", PingView.as_view(), name="ping"),
-    path("metrics/summary/", MetricsView.as_view(), name="metrics-summary"),
-    re_path(
-        r"^complaints/(?P<reference>C-\d{4}-\d{6,})/promises/$",
-        CasePromiseViewSet.as_view({"get": "list", "post": "create"}),
-        name="complaint-promises",
-    ),
     *router.urls,
 ]
 

@@ -240,7 +240,7 @@ def _claim_sql():
 def _nothing_due(repeat: int) -> None:
     from django.db import connection, transaction
 
-    from sla.engine import due_pass
+    from scheduler.engine import due_pass
 
     with transaction.atomic(), connection.cursor() as cursor:
         sql, params = _claim_sql()
@@ -284,7 +284,7 @@ def _much_due(due: int, workers: int) -> None:
     from django.utils import timezone
 
     from notifications.models import Outbox
-    from sla.engine import due_pass
+    from scheduler.engine import due_pass
 
     with connection.cursor() as cursor:
         cursor.execute(

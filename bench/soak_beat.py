@@ -3,5 +3,5 @@
 from config.celery import app
 
 app.conf.beat_schedule = {
-    "process-due-every-5s": {"task": "sla.tasks.process_due", "schedule": 5.0}
+    "process-due-every-5s": {"task": "scheduler.tasks.process_due", "schedule": 5.0}
 }

@@ -153,7 +153,7 @@ def record(events: int, batch: int) -> dict[str, float]:
                     (cases[i % len(cases)], EventKind.ESCALATED, {"after": 1})
                     for i in range(size)
                 ],
-                by=Actor.system(),
+                by=Actor.system("bench"),
             )
         now = time.monotonic()  # the fan-out ran on commit, inside the block's exit
         committed.update({f"evt_{event.pk}": now for event in made})
@@ -165,6 +165,7 @@ def prepare(healthy: Receiver, slow: Receiver | None):
     from standardwebhooks.webhooks import Webhook
 
     from api.services import api_client_create
+    from complaints.actors import Actor
     from complaints.services import case_file
     from customers.models import Customer
     from webhooks.models import WebhookSubscription
@@ -177,7 +178,11 @@ def prepare(healthy: Receiver, slow: Receiver | None):
             name=f"Bench {n}", email=f"bench{n}-{time.time_ns()}@example.com"
         )
         case_file(
-            customer=customer, subject="Bench", description="x", api_client=client
+            customer=customer,
+            subject="Bench",
+            description="x",
+            api_client=client,
+            by=Actor.system("bench"),
         )
     subscription, secret = subscription_create(
         client=client, url=healthy.url, events=["case.escalated"]

@@ -17,20 +17,20 @@ demo data) goes through, via `case_assign`:
 Triage cases and those of their teams.
 """
 
-from typing import Any
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from sla import services as sla_services
 from teams.models import Role, Team
 from teams.selectors import role_of, team_ids_of
 
-from .actors import Actor, as_actor
-from .exceptions import ActionForbidden, DomainError, StaleVersion
+from . import hooks
+from .actors import Actor, By, as_actor
+from .exceptions import ActionForbidden, DomainError
+from .hooks import Hook
 from .models import Case, EventKind
 from .selectors import assignable_users
 from .timeline import record_event
+from .versions import case_lock, case_version_bump
 
 HAND_ON_REFUSED = (
     "Only a team lead or a manager hands a case to someone else; you can take "
@@ -41,7 +41,7 @@ HAND_ON_REFUSED = (
 def _acting_user(actor: Actor) -> AbstractBaseUser | None:
     """The user behind `actor`; None for the system; refuse anyone else."""
     if actor.user is None:
-        if actor.label == Actor.system().label:
+        if actor.is_system:
             return None
         raise ActionForbidden(HAND_ON_REFUSED)
     return actor.user
@@ -57,7 +57,7 @@ def _leads_case(user: AbstractBaseUser, case: Case) -> bool:
 
 
 def assignment_check(
-    *, case: Case, assignee: AbstractBaseUser | None, by: Actor | Any
+    *, case: Case, assignee: AbstractBaseUser | None, by: By
 ) -> Team | None:
     """Refuse a hand-on the rule forbids; return the team a Triage case joins.
 
@@ -96,7 +96,7 @@ def assignment_check(
     return None
 
 
-def route_check(*, case: Case, by: Actor | Any) -> None:
+def route_check(*, case: Case, by: By) -> None:
     """Refuse routing by anyone but a manager or a lead of the case (or Triage)."""
     user = _acting_user(as_actor(by))
     if user is not None and not _leads_case(user, case):
@@ -110,7 +110,7 @@ def case_assign(
     *,
     case: Case,
     assignee: AbstractBaseUser | None,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
 ) -> Case:
     """Give the case to `assignee` (None unassigns) under the hand-on rule.
@@ -120,7 +120,7 @@ def case_assign(
     """
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         team = assignment_check(case=case, assignee=assignee, by=actor)
         before = case.assignee.get_username() if case.assignee else None
         after = assignee.get_username() if assignee else None
@@ -129,8 +129,7 @@ def case_assign(
         if team is not None:
             _set_team(case, team, actor)
         case.assignee = assignee
-        case.version += 1
-        case.save(update_fields=["assignee", "team", "version", "updated_at"])
+        case_version_bump(case, fields=["assignee", "team"])
         record_event(case, EventKind.ASSIGNED, by=actor, before=before, after=after)
     return case
 
@@ -139,7 +138,7 @@ def case_route(
     *,
     case: Case,
     team: Team,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
 ) -> Case:
     """Move the case to `team`'s queue; raise ActionForbidden, StaleVersion.
@@ -149,7 +148,7 @@ def case_route(
     """
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         route_check(case=case, by=actor)
         if case.team_id == team.pk:
             return case
@@ -157,8 +156,7 @@ def case_route(
         dropped = case.assignee
         if dropped and not assignable_users(case).filter(pk=dropped.pk).exists():
             case.assignee = None
-        case.version += 1
-        case.save(update_fields=["assignee", "team", "version", "updated_at"])
+        case_version_bump(case, fields=["assignee", "team"])
         if case.assignee is None and dropped is not None:
             record_event(
                 case,
@@ -175,11 +173,4 @@ def _set_team(case: Case, team: Team, actor: Actor) -> None:
     case.team = team
     record_event(case, EventKind.ROUTED, by=actor, before=before, after=team.slug)
     # The team's calendar may differ from the one the clocks ran on.
-    sla_services.deadlines_recompute(case=case)
-
-
-def _locked(case: Case, expected_version: int | None) -> Case:
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.reference, expected_version, locked.version)
-    return locked
+    hooks.run(Hook.CASE_RETIMED, case=case)

@@ -57,8 +57,12 @@ class RelationshipEndRefused(DomainError):
 
     title = "Relationship cannot end yet"
 
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__("Finish what is open first: " + ", ".join(missing), missing)
+    def __init__(self, missing: list[str], offers: list[str] | None = None) -> None:
+        self.offers = list(offers or [])
+        detail = "Finish what is open first: " + ", ".join(missing)
+        if self.offers:
+            detail += " (accepted, not yet fulfilled: " + "; ".join(self.offers) + ")"
+        super().__init__(detail, missing)
 
 
 class ActionForbidden(DomainError):

@@ -14,7 +14,8 @@ This module is the only code that moves those counters:
 
 Every revocation appends `links_revoked` to the timeline. The link itself is
 built by the portal and handed down as the setting `CUSTOMER_STATUS_URL`
-(the dotted path of a callable taking the case), so the domain never imports it.
+(the dotted path of a callable taking the case), so the domain never imports it;
+a follow-up's survey link likewise comes through `CUSTOMER_SURVEY_URL`.
 """
 
 from typing import Any
@@ -24,10 +25,14 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from customers.models import Customer
+from customers.services import customer_edit
 
-from .actors import Actor, as_actor
+from . import hooks
+from .actors import By, as_actor
+from .hooks import Hook
 from .models import Case, EventKind
 from .timeline import record_event
+from .versions import case_lock
 
 CLOSED = "case closed"
 EMAIL_CHANGED = "customer email changed"
@@ -39,8 +44,13 @@ def status_url(case: Case) -> str:
     return import_string(settings.CUSTOMER_STATUS_URL)(case)
 
 
+def survey_url(followup: Any) -> str:
+    """The absolute URL of the follow-up's satisfaction survey (built by the portal)."""
+    return import_string(settings.CUSTOMER_SURVEY_URL)(followup)
+
+
 def links_end(
-    case: Case, *, by: Actor | Any, reason: str, surveys: bool, notify: bool = True
+    case: Case, *, by: By, reason: str, surveys: bool, notify: bool = True
 ) -> Case:
     """End the case's status links (and survey links when `surveys`).
 
@@ -53,7 +63,7 @@ def links_end(
         case.survey_epoch += 1
         fields.append("survey_epoch")
     case.save(update_fields=fields)
-    emailed = notify and _email_fresh_link(case, reason)
+    emailed = notify and any(hooks.run(Hook.CUSTOMER_LINK, case=case, reason=reason))
     record_event(
         case,
         EventKind.LINKS_REVOKED,
@@ -66,7 +76,7 @@ def links_end(
     return case
 
 
-def case_links_revoke(*, case: Case, by: Actor | Any, reason: str = "") -> Case:
+def case_links_revoke(*, case: Case, by: By, reason: str = "") -> Case:
     """Revoke every status and survey link of the case; email a fresh status link.
 
     The caller has checked that `by` may see the case. The fresh link goes out
@@ -76,12 +86,12 @@ def case_links_revoke(*, case: Case, by: Actor | Any, reason: str = "") -> Case:
     actor = as_actor(by)
     note = reason.strip() or REVOKED
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         return links_end(case, by=actor, reason=note, surveys=True, notify=case.is_open)
 
 
 def case_links_revoke_for_customer(
-    *, customer: Customer, by: Actor | Any, reason: str = EMAIL_CHANGED
+    *, customer: Customer, by: By, reason: str = EMAIL_CHANGED
 ) -> list[str]:
     """Revoke the links of every case of the customer (their email changed).
 
@@ -91,46 +101,23 @@ def case_links_revoke_for_customer(
     actor = as_actor(by)
     revoked = []
     with transaction.atomic():
-        cases = Case.objects.select_for_update().filter(customer=customer)
-        for case in cases.order_by("pk"):
+        pks = Case.objects.filter(customer=customer).order_by("pk")
+        for pk in pks.values_list("pk", flat=True):
+            case = case_lock(pk)
             links_end(case, by=actor, reason=reason, surveys=True, notify=case.is_open)
             revoked.append(case.reference)
     return revoked
 
 
-def _email_fresh_link(case: Case, reason: str) -> bool:
-    """Queue the customer's fresh status link in the outbox; return whether queued."""
-    from notifications.services import email_queue, outbox_enqueue_on_commit
-
-    customer = case.customer
-    if not customer.email:
-        return False
-    outbox_id = email_queue(
-        to=customer.email,
-        template="customer_link",
-        key=f"case:{case.pk}:link:{case.link_epoch}",
-        context={
-            "customer_name": customer.name,
-            "status_url": status_url(case),
-            "closed": not case.is_open,
-        },
-        case=case,
-    )
-    outbox_enqueue_on_commit([outbox_id])
-    return True
-
-
 @transaction.atomic
 def customer_edit_ending_links(
-    *, customer: Customer, by: Actor | Any, **changes: Any
+    *, customer: Customer, by: By, **changes: Any
 ) -> Customer:
     """Edit a customer (`customers.services.customer_edit`); a new email ends old links.
 
     Links sent to the old address stop working on every case of the customer;
     open cases get fresh ones at the new address.
     """
-    from customers.services import customer_edit
-
     old_email = customer.email
     customer = customer_edit(customer=customer, **changes)
     if customer.email.lower() != old_email.lower():

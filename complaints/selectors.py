@@ -16,14 +16,12 @@ case then joins).
 """
 
 import re
-from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
 
-from sla.models import Deadline
-from teams.models import Role
+from customers.models import Customer
+from teams.models import Role, StaffProfile
 from teams.selectors import role_of, team_ids_of
 
 from .bounds import text_problem
@@ -80,8 +78,6 @@ def assignable_users_by_team(team_ids: set[int | None]) -> dict[int | None, list
     A case of a team: its members and the managers. A Triage case: staff with
     exactly one team (assigning it moves it to that team).
     """
-    from teams.models import StaffProfile
-
     profiles = (
         StaffProfile.objects.filter(user__is_active=True)
         .select_related("user")
@@ -122,19 +118,6 @@ def case_visible(user, case: Case) -> bool:
     return cases_visible_to(user).filter(pk=case.pk).exists()
 
 
-def overdue_q(now: datetime | None = None) -> Q:
-    """A filter for cases with a running SLA deadline already past due."""
-    now = now or timezone.now()
-    late = Deadline.objects.filter(
-        case_id=OuterRef("pk"),
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        paused_at__isnull=True,
-        due_at__lt=now,
-    )
-    return Q(Exists(late))
-
-
 def case_for_user(user, reference: str) -> Case | None:
     """Return the case with `reference` if `user` may see it, else None."""
     return cases_visible_to(user).filter(reference=reference).first()
@@ -152,8 +135,6 @@ def cases_search(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     collected first (trigram indexes on PostgreSQL, see api migration 0003), so
     the caller sorts those few instead of walking every case to find them.
     """
-    from customers.models import Customer
-
     text = text.strip()[:100]
     if not text:
         return cases

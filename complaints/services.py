@@ -4,7 +4,7 @@ Each service runs in one transaction, bumps the case version and appends its
 timeline event. Assigning and routing live in `assignment` (re-exported here).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -12,13 +12,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from sla import services as sla_services
 from teams.models import Team
 
-from .actors import Actor, as_actor, customer_facing_name
-from .assignment import _locked, assignment_check, case_assign, case_route, route_check
+from . import hooks
+from .actors import By, as_actor
+from .assignment import assignment_check, case_assign, case_route, route_check
 from .bounds import fields_check, json_check, moment_check
-from .exceptions import DomainError
+from .exceptions import DomainError, InvalidInput
+from .hooks import Hook
 from .models import (
     Case,
     Category,
@@ -32,6 +33,7 @@ from .models import (
     Visibility,
 )
 from .timeline import record_event
+from .versions import case_lock, case_version_bump
 
 __all__ = [
     "assignment_check",
@@ -90,11 +92,17 @@ def case_file(
     occurred_at: datetime | None = None,
     metadata: dict[str, Any] | None = None,
     api_client: Any = None,
-    by: Actor | Any = None,
+    received_at: datetime | None = None,
+    by: By,
 ) -> Case:
     """File a new complaint and start its SLA clocks.
 
-    Raises InvalidInput when a value is out of bounds (`complaints.bounds`).
+    `received_at` (default: now) is the legal instant of receipt a relaying
+    client may give for a complaint it received earlier; see
+    `received_at_check`. The filing hooks (`complaints.hooks`) run after the
+    SLA clocks start, before the reference is taken (its lock is held to
+    commit). Raises InvalidInput when a value is out of bounds
+    (`complaints.bounds`).
     """
     fields_check(
         Case,
@@ -107,6 +115,8 @@ def case_file(
     moment_check(occurred_at, field="occurred_at")
     json_check(metadata or {}, field="metadata")
     actor = as_actor(by)
+    now = timezone.now()
+    received_at = received_at_check(received_at, now=now) if received_at else now
     if team is None and category is not None:
         team = category.default_team
     case = Case(
@@ -122,8 +132,9 @@ def case_file(
         occurred_at=occurred_at,
         metadata=metadata or {},
         api_client=api_client,
+        received_at=received_at,
     )
-    case.sla_policy = sla_services.policy_for(case)
+    hooks.run(Hook.CASE_FILING, case=case)
     case.save(force_insert=True)
     record_event(
         case,
@@ -135,28 +146,37 @@ def case_file(
         category=category.slug if category else None,
         team=team.slug if team else None,
     )
-    sla_services.deadlines_start(case=case)
+    hooks.run(Hook.CASE_FILED, case=case)
     # The counter row stays locked until commit and serialises every filing:
     # take the number last, so the lock covers two statements, not the filing.
     case.reference = reference_next(year=timezone.now().year)
     case.save(update_fields=["reference"])
-    if team is None:
-        _announce_triage(case)
     return case
 
 
-def _announce_triage(case: Case) -> None:
-    """Tell the leads (managers if none) of a case filed with no team, after commit."""
-    from notifications.triage import triage_announce
+RECEIVED_AT_MAX_AGE = timedelta(days=90)
+RECEIVED_AT_SKEW = timedelta(minutes=5)
 
-    case_id = case.pk
-    transaction.on_commit(lambda: triage_announce(case_id=case_id), robust=True)
+
+def received_at_check(received_at: datetime, *, now: datetime) -> datetime:
+    """Return a legal instant of receipt, or raise InvalidInput (`received_at`).
+
+    It may be at most 90 days ago (a relayed complaint) and not in the future
+    (five minutes of clock skew are forgiven and clamped to now).
+    """
+    if timezone.is_naive(received_at):
+        raise InvalidInput("received_at", "received_at needs a time zone.")
+    if received_at > now + RECEIVED_AT_SKEW:
+        raise InvalidInput("received_at", "received_at may not be in the future.")
+    if received_at < now - RECEIVED_AT_MAX_AGE:
+        raise InvalidInput("received_at", "received_at may be at most 90 days ago.")
+    return min(received_at, now)
 
 
 def case_update(
     *,
     case: Case,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
     **changes: Any,
 ) -> Case:
@@ -173,7 +193,7 @@ def case_update(
     fields_check(Case, {k: v for k, v in changes.items() if isinstance(v, str)})
     actor = as_actor(by)
     with transaction.atomic():
-        case = _locked(case, expected_version)
+        case = case_lock(case, expected_version=expected_version)
         before, after = {}, {}
         for name, value in changes.items():
             old = getattr(case, name)
@@ -185,27 +205,23 @@ def case_update(
             setattr(case, name, value)
         if not after:
             return case
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         record_event(case, EventKind.CASE_EDITED, by=actor, before=before, after=after)
         if {"priority", "category"} & set(after):
-            sla_services.deadlines_recompute(case=case)
+            hooks.run(Hook.CASE_RETIMED, case=case)
     return case
 
 
-def case_escalate(
-    *, case: Case, level: int, by: Actor | Any = None, reason: str = ""
-) -> Case:
+def case_escalate(*, case: Case, level: int, by: By, reason: str = "") -> Case:
     """Raise the escalation level (never lowers it); a no-op when already there."""
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if level <= case.escalation_level or level > 2:
             return case
         before = case.escalation_level
         case.escalation_level = level
-        case.version += 1
-        case.save(update_fields=["escalation_level", "version", "updated_at"])
+        case_version_bump(case, fields=["escalation_level"])
         record_event(
             case,
             EventKind.ESCALATED,
@@ -217,19 +233,16 @@ def case_escalate(
     return case
 
 
-def case_set_awaiting_customer(
-    *, case: Case, awaiting: bool, by: Actor | Any = None
-) -> Case:
+def case_set_awaiting_customer(*, case: Case, awaiting: bool, by: By) -> Case:
     """Mark the case as waiting on the customer (pauses the resolution clock) or not."""
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if case.awaiting_customer == awaiting or (awaiting and not case.is_open):
             return case
         case.awaiting_customer = awaiting
         case.awaiting_customer_since = timezone.now() if awaiting else None
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         record_event(
             case,
             EventKind.AWAITING_CUSTOMER,
@@ -237,10 +250,7 @@ def case_set_awaiting_customer(
             before=not awaiting,
             after=awaiting,
         )
-        if awaiting:
-            sla_services.deadlines_pause(case=case)
-        else:
-            sla_services.deadlines_resume(case=case)
+        hooks.run(Hook.AWAITING_CHANGED, case=case, awaiting=awaiting)
     return case
 
 
@@ -249,7 +259,7 @@ def message_post(
     case: Case,
     body: str,
     visibility: str,
-    by: Actor | Any = None,
+    by: By,
     kind: str = MessageKind.NOTE,
     pitch_warning: bool = False,
     lock: bool = True,
@@ -267,7 +277,7 @@ def message_post(
     actor = as_actor(by)
     with transaction.atomic():
         if lock:
-            case = Case.objects.select_for_update().get(pk=case.pk)
+            case = case_lock(case)
         message = Message.objects.create(
             case=case,
             author=actor.user,
@@ -282,10 +292,9 @@ def message_post(
         )
         if staff_reply and case.first_response_at is None:
             case.first_response_at = message.created_at
-            sla_services.deadlines_first_response(case=case, at=message.created_at)
+            hooks.run(Hook.FIRST_RESPONSE, case=case, at=message.created_at)
         if lock:
-            case.version += 1
-            case.save()
+            case_version_bump(case)
         record_event(
             case,
             EventKind.MESSAGE_ADDED,
@@ -296,34 +305,10 @@ def message_post(
             pitch_warning=pitch_warning,
         )
         if staff_reply:
-            _email_customer(case, message)
+            hooks.run(Hook.CUSTOMER_MESSAGE, case=case, message=message)
     if kind == MessageKind.FROM_CUSTOMER and case.awaiting_customer:
         case_set_awaiting_customer(case=case, awaiting=False, by=actor)
     return message
-
-
-def _email_customer(case: Case, message: Message) -> None:
-    """Queue the message to the customer by email, with their status link."""
-    from notifications.services import email_queue, outbox_enqueue_on_commit
-
-    from .links import status_url
-
-    customer = case.customer
-    if not customer.email:
-        return
-    outbox_id = email_queue(
-        to=customer.email,
-        template="customer_message",
-        key=f"message:{message.pk}",
-        context={
-            "customer_name": customer.name,
-            "message": message,
-            "signed_by": customer_facing_name(message.author),
-            "status_url": status_url(case),
-        },
-        case=case,
-    )
-    outbox_enqueue_on_commit([outbox_id])
 
 
 def _plain(value: Any) -> Any:

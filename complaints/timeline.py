@@ -6,7 +6,7 @@ to the subscribers of `complaints.events` (webhooks, …).
 
 from typing import Any
 
-from .actors import Actor, as_actor
+from .actors import By, as_actor
 from .events import publish_on_commit
 from .models import Case, Event, EventKind
 
@@ -16,7 +16,7 @@ def record_event(
     kind: EventKind,
     /,
     *,
-    by: Actor | Any = None,
+    by: By,
     before: Any = None,
     after: Any = None,
     **data: Any,
@@ -41,7 +41,7 @@ def record_event(
 
 
 def record_events(
-    entries: list[tuple[Case, EventKind, dict[str, Any]]], /, *, by: Any = None
+    entries: list[tuple[Case, EventKind, dict[str, Any]]], /, *, by: By
 ) -> list[Event]:
     """Append many events at once (one INSERT), e.g. a due pass's firings.
 

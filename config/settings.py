@@ -55,8 +55,14 @@ if not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# The customer's status link is built by the portal and handed down to the domain.
+# The customer's status and survey links are built by the portal and handed down to the domain.
 CUSTOMER_STATUS_URL = "portal.links.status_url"
+CUSTOMER_SURVEY_URL = "portal.links.survey_url"
+# Regulated handling (CONTRACT §15): the regime of a case whose category and
+# team name none (`fca`, `fca_payments`, `asic`, `cfpb` or `none`), and the
+# firm's name as letters sign it.
+DEFAULT_REGIME = env.str("DEFAULT_REGIME", default="none")
+FIRM_NAME = env.str("FIRM_NAME", default="Redress")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,6 +86,7 @@ INSTALLED_APPS = [
     "sla",
     "followups",
     "notifications",
+    "scheduler",
     "api",
     "web",
     "dashboards",
@@ -88,6 +95,8 @@ INSTALLED_APPS = [
     "webhooks",
     "anymail",
     "mail",
+    "demo",
+    "regimes",
     "service_recovery",
 ]
 
@@ -331,7 +340,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "process-due-every-minute": {"task": "sla.tasks.process_due", "schedule": 60.0},
+    "process-due-every-minute": {
+        "task": "scheduler.tasks.process_due",
+        "schedule": 60.0,
+    },
     # The dashboards' facts: the changed cases every minute, every case nightly.
     "refresh-dashboard-facts": {
         "task": "dashboards.tasks.refresh_facts",

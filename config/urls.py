@@ -31,6 +31,12 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    # Interfaces built on the API add their routes under /api/v1/ before the
+    # API's own (whose catch-all answers problem+json 404s).
+    path("api/v1/", include("webhooks.urls")),
+    path("api/v1/", include("dashboards.api_urls")),
+    path("api/v1/", include("regimes.api_urls")),
+    path("api/v1/", include("service_recovery.api_urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("", include("mail.urls")),

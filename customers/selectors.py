@@ -11,10 +11,12 @@ Customers are shared records (CONTRACT §9), so one rule decides for every path
 - anyone else sees nobody.
 
 Whoever may see a customer may also edit them; creating a customer outside
-filing is for managers. The complaints core sits above this app, so its
-selector is imported inside the functions.
+filing is for managers. The complaints core sits above this app, so it hands
+its case-visibility selector down at start-up (`case_scope_provide`, called by
+`ComplaintsConfig.ready()`) rather than being imported.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -23,6 +25,14 @@ from teams.models import Role
 from teams.selectors import role_of
 
 from .models import Customer, CustomerRef
+
+CaseScope = Callable[[Any], QuerySet]
+_case_scope: list[CaseScope] = []
+
+
+def case_scope_provide(scope: CaseScope) -> None:
+    """Take the selector of the cases a user may see (the complaints core's)."""
+    _case_scope[:] = [scope]
 
 
 def is_service_client(user: Any) -> bool:
@@ -38,8 +48,7 @@ def customers_visible_to(user: Any) -> QuerySet[Customer]:
     if role == Role.MANAGER:
         return Customer.objects.all()
     if role in (Role.AGENT, Role.TEAM_LEAD):
-        from complaints.selectors import cases_visible_to
-
+        (cases_visible_to,) = _case_scope
         return Customer.objects.filter(
             pk__in=cases_visible_to(user).values("customer_id")
         )

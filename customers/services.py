@@ -1,4 +1,8 @@
-"""Writes about customers: matching a filer to a customer, editing, consent, ending a relationship."""
+"""Writes about customers: matching a filer to a customer, editing, consent.
+
+Ending a relationship spans the customer's cases, so it lives in the complaints
+core (`complaints.relationships`), which sits above this app.
+"""
 
 from typing import Any
 
@@ -6,9 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints.bounds import fields_check
-from complaints.exceptions import RelationshipEndRefused
 
-from .models import Customer, CustomerRef, RelationshipStatus
+from .models import Customer, CustomerRef
 
 
 def customer_match_or_create(
@@ -29,10 +32,8 @@ def customer_match_or_create(
     whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
     insert race reads the winner's row.
     """
-    fields_check(
-        Customer,
-        {"email": email, "name": name, "phone": phone, "external_ref": external_ref},
-    )
+    fields_check(Customer, {"email": email, "name": name, "phone": phone})
+    fields_check(CustomerRef, {"external_ref": external_ref})
     external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
     customer = _find(email=email, external_ref=external_ref, client=client)
@@ -80,30 +81,6 @@ def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
         customer.save(update_fields=[*fields, "updated_at"])
     if consent is not None and consent != customer.consent_to_contact:
         customer = customer_set_consent(customer=customer, consent=consent)
-    return customer
-
-
-@transaction.atomic
-def customer_end_relationship(*, customer: Customer, reason: str) -> Customer:
-    """End the relationship civilly; raise RelationshipEndRefused while anything is open."""
-    from complaints.models import Case, Offer, OfferStatus, Stage
-
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    missing = []
-    if not reason.strip():
-        missing.append("reason")
-    if Case.objects.filter(customer=customer).exclude(stage=Stage.CLOSED).exists():
-        missing.append("no_open_cases")
-    if Offer.objects.filter(
-        case__customer=customer, status=OfferStatus.ACCEPTED
-    ).exists():
-        missing.append("no_unfulfilled_accepted_offers")
-    if missing:
-        raise RelationshipEndRefused(missing)
-    customer.relationship_status = RelationshipStatus.ENDED
-    customer.relationship_ended_reason = reason.strip()
-    customer.relationship_ended_at = timezone.now()
-    customer.save()
     return customer
 
 

@@ -28,7 +28,7 @@ from django.utils import timezone
 from complaints.models import Case, Event
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Deadline, DeadlineKind
-from sla.services import calendar_spec_by_id
+from sla.services import calendar_id_from, calendar_spec_by_id
 
 from .changes import changed_case_ids, latest_event_id
 from .models import CaseFacts, RefreshMark
@@ -136,7 +136,10 @@ def facts_compute(*, case_ids: Iterable[int]) -> int:
 def _facts(row: dict, clocks: dict[str, dict], levels: dict) -> CaseFacts:
     pk = row["pk"]
     spec = calendar_spec_by_id(
-        row["team__calendar_id"] or row["sla_policy__calendar_id"]
+        calendar_id_from(
+            team_calendar_id=row["team__calendar_id"],
+            policy_calendar_id=row["sla_policy__calendar_id"],
+        )
     )
     facts = CaseFacts(
         case_id=pk,

@@ -4,19 +4,20 @@ Completing with `unsatisfied` reopens the case through the lifecycle.
 """
 
 from datetime import datetime, timedelta
-from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.actors import Actor, as_actor
+from complaints.actors import Actor, By, as_actor
 from complaints.bounds import fields_check, moment_check, text_check
 from complaints.exceptions import FollowUpRefused
-from complaints.lifecycle import followups_cancel_open, transition
+from complaints.lifecycle import transition
 from complaints.models import Case, EventKind, Stage
 from complaints.selectors import staff_who_may_see
 from complaints.timeline import record_event
+from complaints.versions import case_lock, case_version_bump
 
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
 
@@ -30,7 +31,7 @@ def followup_schedule(
     channel: str,
     note: str = "",
     owner: AbstractBaseUser | None = None,
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Schedule a follow-up on a resolved case; needs the customer's consent.
 
@@ -45,9 +46,7 @@ def followup_schedule(
     if channel not in FollowUpChannel.values:
         raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
     with transaction.atomic():
-        case = (
-            Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
-        )
+        case = case_lock(case, related=["customer"])
         missing = []
         if case.stage not in SCHEDULABLE:
             missing.append("case resolved or following up")
@@ -94,7 +93,7 @@ def followup_complete(
     outcome: str,
     csat: int | None = None,
     note: str = "",
-    by: Actor | Any = None,
+    by: By,
 ) -> FollowUp:
     """Record the follow-up's outcome; `unsatisfied` reopens the case.
 
@@ -108,7 +107,7 @@ def followup_complete(
     if csat is not None and not (isinstance(csat, int) and 1 <= csat <= 5):
         raise FollowUpRefused("Satisfaction is a score from 1 to 5.", ["csat"])
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=followup.case_id)
+        case = case_lock(followup.case_id)
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
@@ -148,10 +147,34 @@ def followup_complete(
     return followup
 
 
+def followups_cancel_open(*, case: Case, reason: str, by: Actor) -> int:
+    """Cancel the case's scheduled follow-ups; return how many.
+
+    Closing and reopening a case cause it inside their transaction (through
+    `complaints.hooks`); the caller holds the case row locked.
+    """
+    ids = list(
+        FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        FollowUp.objects.filter(pk__in=ids).update(
+            status=FollowUpStatus.CANCELLED, next_check_at=None
+        )
+        record_event(
+            case, EventKind.FOLLOWUPS_CANCELLED, by=by, followup_ids=ids, reason=reason
+        )
+    return len(ids)
+
+
+def followups_scheduled(*, case: Case) -> bool:
+    """Whether the case has a follow-up still scheduled."""
+    return FollowUp.objects.filter(case=case, status=FollowUpStatus.SCHEDULED).exists()
+
+
 def followup_proposals(*, case: Case, start: datetime | None = None) -> list[datetime]:
     """Propose follow-up times after resolution from the policy's cadence."""
-    from django.conf import settings
-
     start = start or case.resolved_at or timezone.now()
     days = (
         case.sla_policy.followup_days
@@ -163,8 +186,7 @@ def followup_proposals(*, case: Case, start: datetime | None = None) -> list[dat
 
 def _touch(case: Case) -> None:
     # The case's follow-ups are part of what its version (the ETag) stands for.
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _may_see(user: AbstractBaseUser, case: Case) -> bool:

@@ -31,7 +31,7 @@ PLACEHOLDERS: dict[str, list[str]] = {
         "case.subject",
         "case.get_stage_display",
     ],
-    "customer_message": ["message.body", "message.author_label", "message.kind"],
+    "customer_message": ["message.body", "signed_by", "message.kind"],
     "offer_made": [
         "offer.get_kind_display",
         "offer.amount",
@@ -147,6 +147,7 @@ def sample_context(kind: str) -> dict[str, Any]:
             author_label="sam",
             kind="note",
         ),
+        "signed_by": "Sam",
         "offer": SimpleNamespace(
             get_kind_display="Refund",
             amount="25.00",

@@ -18,9 +18,10 @@ from complaints.actors import Actor
 from complaints.models import Case, Channel, MessageKind, Visibility
 from complaints.services import case_file, message_post
 from customers.services import customer_match_or_create
+from notifications.customer_mail import confirmation_queue
 from notifications.models import NotificationKind
-from notifications.services import notifications_create, outbox_enqueue_on_commit
-from portal.services import confirmation_queue
+from notifications.outbox import outbox_enqueue_on_commit
+from notifications.services import notifications_create
 from teams.selectors import team_leads
 
 from .conversation import case_for

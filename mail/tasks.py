@@ -13,7 +13,7 @@ logger = logging.getLogger(__name__)
 @shared_task(ignore_result=True)
 def poll_imap() -> dict[str, int]:
     """Take the unseen messages of the configured mailbox; return counts by outcome."""
-    from notifications.services import outbox_publish_deferred
+    from notifications.outbox import outbox_publish_deferred
 
     from .services import inbound_email_ingest
     from .sources import SourceUnreadable, read_imap

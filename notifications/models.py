@@ -18,6 +18,8 @@ class NotificationKind(models.TextChoices):
     FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
     TRIAGE = "triage", "Case to route"
     CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
+    STATUTORY_WARNING = "statutory_warning", "Statutory deadline near"
+    STATUTORY_BREACHED = "statutory_breached", "Statutory deadline missed"
     PROBLEM_OPENED = "problem_opened", "Problem opened"
     PROMISE_DUE = "promise_due", "Promise due"
     PROMISE_BROKEN = "promise_broken", "Promise broken"

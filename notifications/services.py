@@ -1,8 +1,8 @@
 """Writes for notifications: create them with their emails, deliver, mark read.
 
 Creating writes rows only (call it inside the transaction that records the
-firing); `outbox_enqueue_on_commit` hands the new outbox ids to the worker
-after commit, and a broker that is down costs nothing but a log line: the due
+firing); `notifications.outbox.outbox_enqueue_on_commit` hands the new
+outbox ids to the worker after commit, and a broker that is down costs nothing but a log line: the due
 pass re-queues whatever stays pending (`outbox_requeue_stale`).
 """
 
@@ -10,8 +10,7 @@ import contextlib
 import functools
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,14 +36,7 @@ MAX_ATTEMPTS = 6
 """Failed deliveries before an email is dead-lettered."""
 STALE_AFTER = timedelta(minutes=3)
 """A queued email still pending this long is queued again by the due pass."""
-PUBLISH_TIMEOUT = 2.0
-"""Seconds a publish may wait for the broker before giving up (work stays queued)."""
 BACKOFF_BASE = timedelta(seconds=30)
-DEFERRED_CHUNK = 100
-"""Emails a batch job publishes at once (see `outbox_publish_deferred`)."""
-_deferred: ContextVar[tuple[list[int], int] | None] = ContextVar(
-    "outbox_deferred", default=None
-)
 _SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
 
@@ -188,63 +180,6 @@ def email_queue(
     row = _outbox(key=key, to=to, case=case, **rendered)
     row.save()
     return row.pk
-
-
-def outbox_enqueue_on_commit(ids: list[int]) -> None:
-    """After the current transaction commits, queue delivery of these emails."""
-    if ids:
-        transaction.on_commit(lambda: _publish_or_defer(ids))
-
-
-@contextlib.contextmanager
-def outbox_publish_deferred(*, every: int = DEFERRED_CHUNK) -> Iterator[None]:
-    """Within the block, publish committed emails `every` ids at a time, and at the end.
-
-    For batch jobs (an inbox import) that commit thousands of small
-    transactions: one broker round trip per chunk instead of per email.
-    """
-    token = _deferred.set(([], every))
-    try:
-        yield
-    finally:
-        pending, _ = _deferred.get()
-        _deferred.reset(token)
-        if pending:
-            outbox_publish(pending)
-
-
-def _publish_or_defer(ids: list[int]) -> None:
-    deferred = _deferred.get()
-    if deferred is None:
-        outbox_publish(ids)
-        return
-    pending, every = deferred
-    pending.extend(ids)
-    if len(pending) >= every:
-        outbox_publish(pending[:])
-        pending.clear()
-
-
-def outbox_publish(ids: list[int]) -> bool:
-    """Queue a delivery task now; log and return False if the broker is down.
-
-    Never raises: the rows are in the database and the due pass re-queues them.
-    """
-    from .tasks import deliver_outbox
-
-    app = deliver_outbox.app
-    # Bounded: one connection attempt, no retry loop (kombu would otherwise
-    # retry for broker_connection_timeout and more inside a web request).
-    options = {**(app.conf.broker_transport_options or {}), "max_retries": 0}
-    try:
-        with app.connection_for_write(
-            connect_timeout=PUBLISH_TIMEOUT, transport_options=options
-        ) as conn:
-            deliver_outbox.apply_async(args=[list(ids)], retry=False, connection=conn)
-    except Exception:  # any broker failure; the outbox keeps the work
-        logger.warning("broker unavailable; %d email(s) left to the sweep", len(ids))
-        return False
-    return True
 
 
 def outbox_deliver_many(*, ids: Iterable[int]) -> dict[str, int]:

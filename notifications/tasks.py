@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import DatabaseError
 
+from .services import outbox_deliver_many
+
 
 @shared_task(
     acks_late=True,
@@ -18,6 +20,4 @@ def deliver_outbox(ids: list[int]) -> dict[str, int]:
     re-queues them). A lost database connection retries the task soon; the
     due pass's sweep is the backstop if that retry is lost too.
     """
-    from .services import outbox_deliver_many
-
     return outbox_deliver_many(ids=ids)

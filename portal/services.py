@@ -13,9 +13,7 @@ from complaints.models import Case, Category, Channel, EventKind
 from complaints.services import case_file
 from complaints.timeline import record_event
 from customers.services import customer_match_or_create, customer_set_consent
-from notifications.services import email_queue, outbox_enqueue_on_commit
-
-from .links import status_url
+from notifications.customer_mail import confirmation_queue
 
 
 @transaction.atomic
@@ -80,20 +78,3 @@ def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
         after=consent,
     )
     return case
-
-
-def confirmation_queue(*, case: Case, to: str) -> int:
-    """Queue the customer's confirmation email in the outbox; return its id.
-
-    Call inside the filing's transaction: the row commits with the case, and
-    the outbox delivers it (retrying a failing mail server) after commit.
-    """
-    outbox_id = email_queue(
-        to=to,
-        template="portal_confirmation",
-        key=f"case:{case.pk}:confirmation",
-        context={"customer_name": case.customer.name, "status_url": status_url(case)},
-        case=case,
-    )
-    outbox_enqueue_on_commit([outbox_id])
-    return outbox_id

@@ -12,6 +12,11 @@ urlpatterns = [
     path("status/<str:token>/messages/", views.message_send, name="message_send"),
     path("status/<str:token>/consent/", views.consent, name="consent"),
     path(
+        "status/<str:token>/letters/<int:letter_id>/",
+        views.letter_download,
+        name="letter_download",
+    ),
+    path(
         "status/<str:token>/offers/<int:offer_id>/<slug:action>/",
         views.offer_answer,
         name="offer_answer",

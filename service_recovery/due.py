@@ -1,6 +1,6 @@
 """The due pass for promises: remind the owner before due, escalate a broken one.
 
-Claimed and recorded like deadlines (see `sla.due.fire_batch`): rows are taken
+Claimed and recorded like deadlines (see `scheduler.deadlines.fire_batch`): rows are taken
 with `SELECT … FOR UPDATE SKIP LOCKED` by `next_check_at`, and each firing is
 stamped on the row (`reminded_at`, `escalated_at`) in the same transaction as
 its timeline event and notifications, so concurrent passes fire each once.
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from complaints.models import EventKind
 from notifications.models import NotificationKind
-from sla.due import Firings, PassCache, PassReport, fire_batch, local
+from scheduler.deadlines import Firings, PassCache, PassReport, fire_batch, local
 
 from .models import Promise
 from .promises import remind_at

@@ -21,7 +21,7 @@ from django.db.models import TextField, Value
 from django.db.models.functions import Concat, Left
 
 from complaints import lifecycle
-from complaints.actors import as_actor
+from complaints.actors import Actor, as_actor
 from complaints.models import Case, CloseReason, EventKind, Message, Stage
 from complaints.timeline import record_event
 
@@ -137,6 +137,7 @@ def suspected_duplicate_flag(events: Sequence) -> None:
             record_event(
                 case,
                 EventKind.DUPLICATE_SUSPECTED,
+                by=Actor.system("duplicates"),
                 of=found[0].case.reference,
                 score=round(found[0].score, 3),
             )

@@ -21,7 +21,8 @@ from complaints.exceptions import DomainError
 from complaints.models import Case, EventKind
 from complaints.timeline import record_events
 from customers.models import Customer
-from notifications.services import email_queue, outbox_enqueue_on_commit
+from notifications.outbox import outbox_enqueue_on_commit
+from notifications.services import email_queue
 
 from .models import Incident, IncidentCase, IncidentCustomer, IncidentNotice
 

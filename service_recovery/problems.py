@@ -25,14 +25,15 @@ from complaints.exceptions import DomainError
 from complaints.models import Case, Event, EventKind
 from complaints.timeline import record_events
 from notifications.models import NotificationKind
+from notifications.outbox import outbox_enqueue_on_commit
 from notifications.selectors import all_managers
-from notifications.services import notifications_create, outbox_enqueue_on_commit
+from notifications.services import notifications_create
 from teams.selectors import is_lead_or_manager
 
 from .models import Problem, ProblemAction, ProblemBasis, ProblemCase, ProblemStatus
 
 logger = logging.getLogger(__name__)
-SYSTEM = Actor.system()
+SYSTEM = Actor.system("problems")
 WATCHED_FIELDS = {"root_cause", "category", "metadata"}
 KEY_PRODUCT_MAX = 150
 

@@ -238,12 +238,29 @@ def _restart_resolution(case: Case, now: datetime) -> None:
     deadline.save()
 
 
+def calendar_id_from(
+    *, team_calendar_id: int | None, policy_calendar_id: int | None
+) -> int | None:
+    """The one rule for a case's calendar: its team's, else its SLA policy's."""
+    return team_calendar_id if team_calendar_id is not None else policy_calendar_id
+
+
 def calendar_id_of(case: Case, policy: SlaPolicy | None) -> int | None:
-    """The calendar a case's clocks run on: its team's, else its policy's."""
-    team_calendar_id = case.team.calendar_id if case.team_id and case.team else None
-    if team_calendar_id is not None:
-        return team_calendar_id
-    return policy.calendar_id if policy else None
+    """The calendar a case's clocks run on under `policy` (see `calendar_id_from`)."""
+    return calendar_id_from(
+        team_calendar_id=case.team.calendar_id if case.team_id and case.team else None,
+        policy_calendar_id=policy.calendar_id if policy else None,
+    )
+
+
+def case_calendar_id(case: Case) -> int | None:
+    """The calendar the case's clocks run on now, under its own policy."""
+    return calendar_id_of(case, case.sla_policy if case.sla_policy_id else None)
+
+
+def case_calendar(case: Case) -> BusinessCalendar:
+    """The business calendar the case's clocks run on now (cached per process)."""
+    return calendar_spec_by_id(case_calendar_id(case))
 
 
 def calendar_seed_holidays(

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from complaints import lifecycle
+from complaints.actors import Actor, By
 from complaints.models import STAGE_ORDER, Stage
 from complaints.services import case_assign, case_file
 from customers.models import Customer
@@ -37,17 +38,21 @@ def StaffFactory(role: str = "agent", teams=None, username: str | None = None):
     )
 
 
+FACTORY = Actor.system("test factory")
+"""Who files a case a test sets up without naming anyone (never a silent "system")."""
+
+
 class CaseFactory:
     """File cases through `case_file` and move them with the lifecycle."""
 
     @staticmethod
-    def file(*, by=None, customer=None, **kwargs):
+    def file(*, by: By = FACTORY, customer=None, **kwargs):
         kwargs.setdefault("subject", "Parcel arrived broken")
         kwargs.setdefault("description", "The vase was in pieces when I opened it.")
         return case_file(customer=customer or CustomerFactory(), by=by, **kwargs)
 
     @classmethod
-    def in_stage(cls, stage: str, *, by=None, assignee=None, **kwargs):
+    def in_stage(cls, stage: str, *, by: By = FACTORY, assignee=None, **kwargs):
         """File a case and walk it, step by step, to `stage`."""
         case = cls.file(by=by, **kwargs)
         target = STAGE_ORDER.index(stage)

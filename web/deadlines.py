@@ -38,15 +38,6 @@ class CalendarBook:
         return self._specs.get(calendar_id, ALWAYS_OPEN)
 
 
-def calendar_id_of(case) -> int | None:
-    """The calendar the case's clocks run on (team first, then the policy's)."""
-    if case.team_id and case.team and case.team.calendar_id:
-        return case.team.calendar_id
-    if case.sla_policy_id and case.sla_policy:
-        return case.sla_policy.calendar_id
-    return None
-
-
 def due_label(
     *,
     due_at: datetime | None,

@@ -134,6 +134,14 @@ class CloseForm(VersionedForm):
         required=False,
         max_length=20,
     )
+    reason = forms.CharField(
+        label="Why the relationship ends",
+        help_text="Only when the relationship ends; every open case of the "
+        "customer closes with this one.",
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs=TEXT),
+    )
 
 
 class AssignForm(VersionedForm):

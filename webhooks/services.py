@@ -13,6 +13,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from api.models import ApiClient
+from notifications.outbox import outbox_enqueue_on_commit
+from notifications.services import notifications_create
 
 from . import guard
 from .models import (
@@ -141,11 +143,6 @@ def deliveries_send_again(*, ids: Iterable[int]) -> int:
 
 def subscription_paused_notify(*, subscription_id: int) -> None:
     """Tell the owner that their webhook is paused: log, and in-app if a user owns it."""
-    from notifications.services import (
-        notifications_create,
-        outbox_enqueue_on_commit,
-    )
-
     subscription = (
         WebhookSubscription.objects.select_related("client", "client__user")
         .filter(pk=subscription_id)

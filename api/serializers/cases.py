@@ -1,6 +1,5 @@
 """Case shapes: filing input, list rows, the detail, edits and transitions."""
 
-
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -18,6 +17,7 @@ from complaints.models import (
     RootCause,
     Stage,
 )
+from regimes.selectors import case_final_letter, case_redress_paid
 from sla.models import Deadline
 
 from .common import MomentField, StaffField
@@ -96,6 +96,13 @@ class ComplaintIn(serializers.Serializer):
     occurred_at = MomentField(
         required=False, allow_null=True, help_text="Within the years 1900–2200."
     )
+    received_at = MomentField(
+        required=False,
+        allow_null=True,
+        help_text="When the complaint reached you, if you relay one received "
+        "earlier (at most 90 days ago, not in the future); statutory clocks "
+        "run from it. Default: now.",
+    )
     metadata = serializers.DictField(
         required=False,
         default=dict,
@@ -142,6 +149,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "escalation_level",
             "awaiting_customer",
             "root_cause",
+            "regime",
+            "received_at",
             "version",
             "created_at",
             "updated_at",
@@ -186,10 +195,29 @@ class DeadlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StatutoryDeadlineSerializer(serializers.Serializer):
+    """A statutory clock (CONTRACT §15): it never pauses."""
+
+    kind = serializers.CharField()
+    due_at = serializers.DateTimeField()
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached = serializers.BooleanField()
+
+
 class CaseDetailSerializer(CaseSerializer):
-    """One case with its deadlines, offers and follow-ups."""
+    """One case with its deadlines, statutory clocks, offers and follow-ups."""
 
     deadlines = DeadlineSerializer(many=True, read_only=True)
+    statutory_deadlines = StatutoryDeadlineSerializer(many=True, read_only=True)
+    outcome = serializers.SerializerMethodField(
+        help_text="The outcome of the last final response, if any."
+    )
+    referral_window_ends = serializers.SerializerMethodField(
+        help_text="When the ombudsman referral window closes, after a final response."
+    )
+    redress_paid = serializers.SerializerMethodField(
+        help_text="Money paid to the customer (fulfilled offers), per currency."
+    )
     offers = OfferSerializer(many=True, read_only=True)
     followups = FollowUpSerializer(many=True, read_only=True)
     close_reason = serializers.ChoiceField(
@@ -222,10 +250,36 @@ class CaseDetailSerializer(CaseSerializer):
             "resolved_at",
             "closed_at",
             "deadlines",
+            "statutory_deadlines",
+            "outcome",
+            "referral_window_ends",
+            "redress_paid",
             "offers",
             "followups",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_outcome(self, case):
+        letter = case_final_letter(case)
+        return letter.outcome if letter else None
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.CharField(), help_text='{"GBP": "150.00"}'
+        )
+    )
+    def get_redress_paid(self, case):
+        return case_redress_paid(case.offers.all())
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_referral_window_ends(self, case):
+        letter = case_final_letter(case)
+        if letter is None or letter.referral_window_ends is None:
+            return None
+        return serializers.DateTimeField().to_representation(
+            letter.referral_window_ends
+        )
 
 
 class CasePatchIn(serializers.Serializer):
@@ -295,7 +349,10 @@ class TransitionIn(serializers.Serializer):
         max_length=20, required=False, help_text="The kept case's reference."
     )
     reason = serializers.CharField(
-        max_length=2_000, required=False, help_text="Why a case is reopened."
+        max_length=2_000,
+        required=False,
+        help_text="Why a case is reopened, or why the relationship ends "
+        "(close_reason relationship_ended).",
     )
     customer_account = serializers.CharField(max_length=20_000, required=False)
     restatement = serializers.CharField(max_length=20_000, required=False)

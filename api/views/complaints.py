@@ -15,6 +15,7 @@ from complaints.models import Offer
 from complaints.selectors import cases_visible_to
 from followups.models import FollowUp
 from followups.services import followup_schedule
+from regimes.selectors import letters_brief
 
 from .. import selectors
 from ..filters import CaseFilter
@@ -148,6 +149,8 @@ class ComplaintViewSet(ApiViewSet):
         prefetch_related_objects(
             [case],
             "deadlines",
+            "statutory_deadlines",
+            Prefetch("letters", queryset=letters_brief()),
             Prefetch("offers", queryset=Offer.objects.none()),
             Prefetch("followups", queryset=FollowUp.objects.none()),
         )

@@ -6,7 +6,6 @@
   `offer_decline`, `offer_counter`, `offer_withdraw`, `offer_fulfil`.
 """
 
-from .followups import followups_cancel_open
 from .offers import (
     above_limit,
     offer_accept,
@@ -25,7 +24,6 @@ __all__ = [
     "LABELS",
     "above_limit",
     "describe",
-    "followups_cancel_open",
     "has_accepted_resolution",
     "offer_accept",
     "offer_approve",

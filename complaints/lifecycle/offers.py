@@ -19,10 +19,11 @@ from django.utils import timezone
 from teams.models import Role
 from teams.selectors import role_of, team_ids_of
 
-from ..actors import Actor, as_actor
+from .. import hooks
+from ..actors import Actor, By, as_actor
 from ..bounds import amount_of, currency_problem, fields_check, text_check
-from ..customer_mail import customer_email_offer
 from ..exceptions import OfferRefused
+from ..hooks import Hook
 from ..models import (
     MONETARY_KINDS,
     MONEYLESS_KINDS,
@@ -35,6 +36,7 @@ from ..models import (
     Stage,
 )
 from ..timeline import record_event
+from ..versions import case_lock, case_version_bump
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 
@@ -47,7 +49,7 @@ def offer_make(
     currency: str = "",
     description: str = "",
     extra_mile: bool = False,
-    by: Actor | Any = None,
+    by: By,
 ) -> Offer:
     """Make an offer on an acknowledged or resolving case.
 
@@ -60,7 +62,7 @@ def offer_make(
     amount, currency = _money(kind, amount, currency)
     fields_check(Offer, {"description": description})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         if case.stage not in OFFER_STAGES:
             raise OfferRefused(
                 f"Offers are made once the customer has been heard and apologised "
@@ -97,7 +99,7 @@ def offer_make(
             **_summary(offer),
         )
         if status == OfferStatus.PROPOSED:
-            customer_email_offer(offer=offer)
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
@@ -124,7 +126,7 @@ def self_approval() -> bool:
     return bool(getattr(settings, "OFFER_SELF_APPROVAL", False))
 
 
-def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_approve(*, offer: Offer, by: By) -> Offer:
     """Approve an above-limit offer (team lead or manager, not its maker).
 
     Raises OfferRefused for a non-approver, and for the offer's own maker
@@ -152,7 +154,7 @@ def offer_approve(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_reject(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Reject an above-limit offer (team lead or manager); raise OfferRefused."""
     text_check(reason, field="reason")
     actor = as_actor(by)
@@ -171,7 +173,7 @@ def offer_reject(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
+def offer_accept(*, offer: Offer, by: By) -> Offer:
     """Record that the customer accepted; raise OfferRefused unless proposed."""
     return _move(
         offer,
@@ -182,7 +184,7 @@ def offer_accept(*, offer: Offer, by: Actor | Any) -> Offer:
     )
 
 
-def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_decline(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Record that the customer declined; raise OfferRefused unless proposed."""
     text_check(reason, field="reason")
     return _move(
@@ -195,7 +197,7 @@ def offer_decline(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Offer:
+def offer_counter(*, offer: Offer, by: By, counter_request: str) -> Offer:
     """Record what the customer asked for instead; raise OfferRefused."""
     if not (counter_request or "").strip():
         raise OfferRefused(
@@ -212,7 +214,7 @@ def offer_counter(*, offer: Offer, by: Actor | Any, counter_request: str) -> Off
     )
 
 
-def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
+def offer_withdraw(*, offer: Offer, by: By, reason: str = "") -> Offer:
     """Withdraw an offer not yet accepted; raise OfferRefused."""
     text_check(reason, field="reason")
     allowed = {
@@ -230,7 +232,7 @@ def offer_withdraw(*, offer: Offer, by: Actor | Any, reason: str = "") -> Offer:
     )
 
 
-def offer_fulfil(*, offer: Offer, by: Actor | Any, note: str = "") -> Offer:
+def offer_fulfil(*, offer: Offer, by: By, note: str = "") -> Offer:
     """Record that an accepted offer was carried out; raise OfferRefused."""
     text_check(note, field="note")
     return _move(
@@ -287,7 +289,7 @@ def _move(
     counter_request: str = "",
 ) -> Offer:
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=offer.case_id)
+        case = case_lock(offer.case_id)
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.status not in allowed:
             raise OfferRefused(
@@ -317,7 +319,7 @@ def _move(
             data["counter_request"] = counter_request
         record_event(case, event, by=actor, before=before, after=to, **data)
         if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
-            customer_email_offer(offer=offer)
+            hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
 
 
@@ -367,8 +369,7 @@ def _is_maker(actor: Actor, offer: Offer) -> bool:
 
 
 def _touch(case: Case) -> None:
-    case.version += 1
-    case.save(update_fields=["version", "updated_at"])
+    case_version_bump(case, fields=[])
 
 
 def _summary(offer: Offer) -> dict[str, Any]:

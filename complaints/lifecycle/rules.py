@@ -6,10 +6,9 @@ unmet prerequisite by code. `stages.transition` applies a move that passes.
 
 from typing import Any
 
-from followups.models import FollowUp, FollowUpStatus
-
+from .. import hooks, relationships
+from ..hooks import Hook
 from ..models import (
-    OPEN_STAGES,
     STAGE_ORDER,
     Case,
     CloseReason,
@@ -52,8 +51,8 @@ LABELS: dict[str, str] = {
     "duplicate_of": "the open or closed case this one duplicates",
     "reason": "a reason",
     "skip_reason": "a reason for skipping steps",
-    "no_other_open_cases": "no other open case for this customer",
-    "no_unfulfilled_offers": "no accepted offer left unfulfilled",
+    "no_unfulfilled_offers": "no accepted offer left unfulfilled for this customer",
+    "relationship_active": "a relationship not ended already",
 }
 
 
@@ -124,11 +123,7 @@ def _exit_missing(case: Case, to: str) -> list[str]:
     if stage == Stage.RESOLVED and to == Stage.FOLLOWING_UP:
         return []  # the entry check asks for the scheduled follow-up
     if stage == Stage.FOLLOWING_UP:
-        return (
-            []
-            if not _followups(case, FollowUpStatus.SCHEDULED)
-            else ["follow_ups_finished"]
-        )
+        return [] if not _followups_scheduled(case) else ["follow_ups_finished"]
     return []
 
 
@@ -138,7 +133,7 @@ def _entry_missing(case: Case, to: str, fields: dict[str, Any]) -> list[str]:
     if to == Stage.RESOLVED:
         return [] if _text(fields.get("resolution_summary")) else ["resolution_summary"]
     if to == Stage.FOLLOWING_UP:
-        if _followups(case, FollowUpStatus.SCHEDULED):
+        if _followups_scheduled(case):
             return []
         if case.stage == Stage.RESOLVED:
             return ["follow_up_or_refusal"]
@@ -155,15 +150,10 @@ def _close_any_missing(case: Case, fields: dict[str, Any]) -> list[str]:
         ok = isinstance(other, Case) and other.pk != case.pk
         return [] if ok else ["duplicate_of"]
     if reason == CloseReason.RELATIONSHIP_ENDED:
-        missing = []
-        others = Case.objects.filter(
-            customer_id=case.customer_id, stage__in=OPEN_STAGES
-        ).exclude(pk=case.pk)
-        if others.exists():
-            missing.append("no_other_open_cases")
-        if case.offers.filter(status=OfferStatus.ACCEPTED).exists():
-            missing.append("no_unfulfilled_offers")
-        return missing
+        # The same rule as ending it from the customer (complaints.relationships).
+        return relationships.relationship_end_missing(
+            customer=case.customer, reason=fields.get("reason")
+        )
     return []
 
 
@@ -176,8 +166,9 @@ def has_accepted_resolution(case: Case) -> bool:
     )
 
 
-def _followups(case: Case, status: str) -> bool:
-    return FollowUp.objects.filter(case=case, status=status).exists()
+def _followups_scheduled(case: Case) -> bool:
+    # The follow-ups room answers (complaints.hooks); the core never imports it.
+    return any(hooks.run(Hook.FOLLOWUPS_SCHEDULED, case=case))
 
 
 def _close_reason(fields: dict[str, Any]) -> str:

@@ -11,18 +11,18 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sla import services as sla_services
-
-from ..actors import Actor, as_actor
+from .. import hooks, relationships
+from ..actors import Actor, By, as_actor
 from ..bounds import text_check
-from ..customer_mail import customer_email_on_stage
-from ..exceptions import StaleVersion, TransitionRefused
+from ..exceptions import TransitionRefused
+from ..hooks import Hook
 from ..links import CLOSED as LINKS_CLOSED
 from ..links import links_end
 from ..models import STAGE_ORDER, Case, CloseReason, EventKind, Stage
+from ..services import message_post
 from ..timeline import record_event
+from ..versions import case_lock, case_version_bump
 from . import rules
-from .followups import followups_cancel_open
 from .offers import offers_withdraw_open
 
 # Fields an agent may fill in the same request that moves the stage.
@@ -33,7 +33,7 @@ def transition(
     case: Case,
     to: str,
     *,
-    by: Actor | Any = None,
+    by: By,
     expected_version: int | None = None,
     **fields: Any,
 ) -> Case:
@@ -51,9 +51,7 @@ def transition(
         text_check(value, field=name)
     actor = as_actor(by)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        if expected_version is not None and case.version != expected_version:
-            raise StaleVersion(case.reference, expected_version, case.version)
+        case = case_lock(case, expected_version=expected_version)
         edits = _apply_edits(case, fields)
         move = rules.classify(case.stage, to, fields)
         missing = rules.prerequisites(case, to, fields, move)
@@ -62,8 +60,7 @@ def transition(
         before = case.stage
         data = _enter(case, to, move, fields, actor)
         case.stage = to
-        case.version += 1
-        case.save()
+        case_version_bump(case)
         if edits:
             record_event(
                 case,
@@ -78,8 +75,7 @@ def transition(
         if to == Stage.CLOSED:
             # A closed case takes no more answers: end the links that could.
             links_end(case, by=actor, reason=LINKS_CLOSED, surveys=False)
-        sla_services.deadlines_on_stage_change(case=case, before=before, after=to)
-        customer_email_on_stage(case=case, stage=to)
+        hooks.run(Hook.STAGE_CHANGED, case=case, before=before, after=to)
     return case
 
 
@@ -106,8 +102,6 @@ def _enter(
     case: Case, to: str, move: str, fields: dict[str, Any], actor: Actor
 ) -> dict[str, Any]:
     """Apply what entering `to` carries; return the event's extra data."""
-    from ..services import message_post
-
     now = timezone.now()
     data: dict[str, Any] = {"move": move}
     if move == rules.SKIP:
@@ -118,7 +112,7 @@ def _enter(
     if move == rules.REOPEN:
         data["reason"] = fields["reason"].strip()
         # Heard again from the start: no reminder should ask if they are happy.
-        cancelled = followups_cancel_open(case=case, reason="case reopened", by=actor)
+        cancelled = _followups_cancel(case, "case reopened", actor)
         if cancelled:
             data["followups_cancelled"] = cancelled
         case.reopen_count += 1
@@ -163,9 +157,19 @@ def _close(
         case.awaiting_customer = False
         case.awaiting_customer_since = None
     data["close_reason"] = reason
-    cancelled = followups_cancel_open(case=case, reason=f"case closed ({reason})")
+    if reason == CloseReason.RELATIONSHIP_ENDED:
+        data["reason"] = fields["reason"].strip()
+        relationships.relationship_end_apply(
+            customer=case.customer, reason=data["reason"], by=actor, closing=case
+        )
+    cancelled = _followups_cancel(case, f"case closed ({reason})", actor)
     if cancelled:
         data["followups_cancelled"] = cancelled
     withdrawn = offers_withdraw_open(case, actor=actor, note=f"case closed ({reason})")
     if withdrawn:
         data["offers_withdrawn"] = withdrawn
+
+
+def _followups_cancel(case: Case, reason: str, actor: Actor) -> int:
+    """Cancel the case's scheduled follow-ups (the follow-ups room does it)."""
+    return sum(hooks.run(Hook.FOLLOWUPS_CANCEL, case=case, reason=reason, by=actor))

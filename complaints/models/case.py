@@ -136,6 +136,10 @@ class Case(models.Model):
         help_text="The API client that filed it, if any.",
     )
     occurred_at = models.DateTimeField(null=True, blank=True)
+    # Regulated handling (CONTRACT §15): the regime's code, chosen at filing by
+    # the `regimes` app, and the legal instant of receipt its clocks run from.
+    regime = models.CharField(max_length=20, default="none", editable=False)
+    received_at = models.DateTimeField(null=True, blank=True, editable=False)
     metadata = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     # Signed customer links carry these; a link behind them is revoked

@@ -44,6 +44,13 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = "sla_breached", "recorded a missed deadline"
     LINKS_REVOKED = "links_revoked", "ended the customer's old links"
     ROUTED = "routed", "routed the case to a team"
+    RECEIVED_AT_CHANGED = (
+        "received_at_changed",
+        "changed when the complaint was received",
+    )
+    LETTER_SENT = "letter_sent", "sent a letter"
+    STATUTORY_WARNING = "statutory_warning", "warned that a statutory deadline is near"
+    STATUTORY_BREACHED = "statutory_breached", "recorded a missed statutory deadline"
     PROBLEM_LINKED = "problem_linked", "linked the case to a problem"
     PROMISE_MADE = "promise_made", "made a promise"
     PROMISE_KEPT = "promise_kept", "kept a promise"

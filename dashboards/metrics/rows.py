@@ -26,9 +26,9 @@ from complaints.models import (
     OfferStatus,
     Stage,
 )
-from complaints.selectors import overdue_q
 from customers.models import Customer
 from followups.models import FollowUp, FollowUpStatus, Outcome
+from sla.selectors import overdue_q
 
 from .figures import TOP, share, within
 from .filters import MetricsFilter

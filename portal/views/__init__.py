@@ -3,13 +3,14 @@
 from .common import csrf_failure
 from .complain import complain, thanks
 from .incident import incident_status
-from .status import consent, message_send, offer_answer, status
+from .status import consent, letter_download, message_send, offer_answer, status
 from .survey import survey
 
 __all__ = [
     "complain",
     "csrf_failure",
     "consent",
+    "letter_download",
     "incident_status",
     "message_send",
     "offer_answer",

@@ -18,6 +18,8 @@ from complaints.actors import Actor
 from complaints.exceptions import DomainError, OfferRefused
 from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
+from regimes.models import LetterKind
+from regimes.selectors import case_letter, letters_brief
 from service_recovery.selectors import customer_promises
 
 from ..forms import ConsentForm, CounterForm, DeclineForm, MessageForm
@@ -67,6 +69,25 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         return link_invalid(request)
     return _page(request, case, token)
+
+
+@never_cache
+@require_safe
+def letter_download(request: HttpRequest, token: str, letter_id: int) -> HttpResponse:
+    """The customer's copy of a letter, exactly as sent (PDF, else its text)."""
+    case = case_for_status_token(token)
+    letter = case_letter(case, letter_id) if case is not None else None
+    if letter is None:
+        return link_invalid(request)
+    name = f"{case.reference}-{letter.kind}-{letter.pk}"
+    if letter.pdf:
+        response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+        name += ".pdf"
+    else:
+        response = HttpResponse(letter.body, content_type="text/plain; charset=utf-8")
+        name += ".txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST
@@ -166,6 +187,10 @@ def _page(request, case: Case, token: str, *, message_form=None, invalid=None):
         "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,
+        "letters": [
+            (letter, LetterKind(letter.kind).label)
+            for letter in letters_brief().filter(case=case)
+        ],
         "consent_open": link_may_change_consent(token),
         "message_form": message_form
         or MessageForm(initial={"nonce": secrets.token_urlsafe(16)}),

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('complaints', '0005_case_link_epochs'),
         ('customers', '0002_external_refs_per_client'),
-        ('notifications', '0006_problem_and_promise_kinds'),
+        ('notifications', '0006_statutory_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

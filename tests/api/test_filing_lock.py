@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from complaints.actors import Actor
 from complaints.services import case_file
 from tests.factories import CustomerFactory
 
@@ -19,7 +20,12 @@ pytestmark = pytest.mark.django_db
 def test_filing_locks_the_reference_counter_only_at_the_end(sla_policy):
     customer = CustomerFactory()
     with CaptureQueriesContext(connection) as captured:
-        case = case_file(customer=customer, subject="Late", description="Very late")
+        case = case_file(
+            customer=customer,
+            subject="Late",
+            description="Very late",
+            by=Actor.system("test"),
+        )
     sqls = [q["sql"] for q in captured.captured_queries]
     lock = next(i for i, sql in enumerate(sqls) if "complaints_referencecounter" in sql)
     after_lock = [

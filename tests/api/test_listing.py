@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from complaints.actors import Actor
 from complaints.models import Case, Category
 from complaints.services import case_escalate
 from sla.models import Deadline
@@ -30,7 +31,7 @@ def test_filters_narrow_the_list(boss, make_case, agent, team):
     urgent = make_case("new", priority="urgent", category=delivery)
     listening = make_case("listening", assignee=agent)
     escalated = make_case("new")
-    case_escalate(case=escalated, level=1)
+    case_escalate(case=escalated, level=1, by=Actor.system("test"))
     assert refs(boss.get(URL, {"priority": "urgent"})) == {urgent.reference}
     assert refs(boss.get(URL, {"stage": "listening"})) == {listening.reference}
     both = boss.get(URL, [("stage", "listening"), ("stage", "new")])
@@ -146,7 +147,13 @@ def test_the_detail_takes_the_same_few_queries_with_more_offers(
 
     case = make_case("resolving")
     for _ in range(5):
-        lifecycle.offer_make(case=case, kind="credit", amount="5", currency="EUR")
+        lifecycle.offer_make(
+            case=case,
+            kind="credit",
+            amount="5",
+            currency="EUR",
+            by=Actor.system("test"),
+        )
     client = api_as(manager)
     with django_assert_max_num_queries(9):
         response = client.get(f"{URL}{case.reference}/")

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from complaints.actors import Actor
 from complaints.lifecycle import offer_make
 from complaints.models import Event, OfferLimit
 from followups.models import FollowUp
@@ -101,7 +102,7 @@ def test_an_offer_on_a_new_case_is_409(api_as, agent, make_case):
 def test_offers_of_another_teams_case_are_404(api_as, agent, other_team, make_case):
     outsider = StaffFactory(role="agent", teams=[other_team])
     case = make_case("resolving", team=other_team, by=outsider)
-    offer = offer_make(case=case, kind="replacement")
+    offer = offer_make(case=case, kind="replacement", by=Actor.system("test"))
     assert move(api_as(agent), offer.pk, "accept").status_code == 404
 
 

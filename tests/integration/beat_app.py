@@ -6,5 +6,5 @@ Production beat ticks every 60 s (settings); tests cannot wait that long.
 from config.celery import app
 
 app.conf.beat_schedule = {
-    "process-due-every-2s": {"task": "sla.tasks.process_due", "schedule": 2.0}
+    "process-due-every-2s": {"task": "scheduler.tasks.process_due", "schedule": 2.0}
 }

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from complaints.models import Event, EventKind
 from notifications.models import Notification, NotificationKind, Outbox
+from scheduler.engine import due_pass
 from service_recovery.models import Promise
 from service_recovery.promises import promise_keep, promise_make
-from sla.engine import due_pass
 from tests.unit.test_engine_concurrency import run_in_threads
 
 NOW = timezone.now().replace(microsecond=0)

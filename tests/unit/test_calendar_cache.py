@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time
 import pytest
 import time_machine
 
+from complaints.actors import Actor
 from complaints.services import case_file
 from sla.models import Calendar, DeadlineKind, SlaPolicy, WorkingHours
 from sla.services import calendar_spec_by_id
@@ -15,7 +16,12 @@ MONDAY_9 = datetime(2026, 6, 8, 9, 0, tzinfo=UTC)
 
 def _file():
     with time_machine.travel(MONDAY_9, tick=False):
-        case = case_file(customer=CustomerFactory(), subject="Late", description="Late")
+        case = case_file(
+            customer=CustomerFactory(),
+            subject="Late",
+            description="Late",
+            by=Actor.system("test"),
+        )
     return case.deadlines.get(kind=DeadlineKind.FIRST_RESPONSE).due_at
 
 

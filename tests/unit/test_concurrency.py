@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from complaints import lifecycle
+from complaints.actors import Actor
 from complaints.exceptions import DomainError, StaleVersion, TransitionRefused
 from complaints.models import Case
 from complaints.services import case_assign, case_file
@@ -146,7 +147,10 @@ def test_twenty_filings_at_once_get_twenty_distinct_references():
     results = race(
         [
             lambda n=n: case_file(
-                customer=customer, subject=f"Complaint {n}", description="Late."
+                customer=customer,
+                subject=f"Complaint {n}",
+                description="Late.",
+                by=Actor.system("test"),
             )
             for n in range(20)
         ]

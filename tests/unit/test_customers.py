@@ -1,18 +1,14 @@
-"""Customer services: matching a filer to a customer, consent, ending a relationship.
+"""Customer services: matching a filer to a customer, consent.
+
+Ending a relationship is in test_relationship_end.
 
 Concurrent matching on one external_ref is in test_concurrency.
 """
 
 import pytest
 
-from complaints import lifecycle
-from complaints.exceptions import RelationshipEndRefused
-from customers.models import Customer, CustomerRef
-from customers.services import (
-    customer_end_relationship,
-    customer_match_or_create,
-    customer_set_consent,
-)
+from customers.models import CustomerRef
+from customers.services import customer_match_or_create, customer_set_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -90,37 +86,3 @@ def test_consent_is_recorded_with_its_time():
     customer.refresh_from_db()
     assert customer.consent_to_contact is True
     assert customer.consent_updated_at is not None
-
-
-def test_ending_a_relationship_waits_for_open_cases_accepted_offers_and_a_reason(
-    make_case, agent
-):
-    case = make_case("resolving")
-    offer = lifecycle.offer_make(case=case, kind="redo", by=agent)
-    lifecycle.offer_accept(offer=offer, by=agent)
-
-    with pytest.raises(RelationshipEndRefused) as caught:
-        customer_end_relationship(customer=case.customer, reason="  ")
-
-    assert caught.value.missing == [
-        "reason",
-        "no_open_cases",
-        "no_unfulfilled_accepted_offers",
-    ]
-    assert Customer.objects.get(pk=case.customer_id).relationship_status == "active"
-
-
-def test_a_relationship_ends_civilly_once_nothing_is_open(make_case, agent):
-    case = make_case("resolving")
-    offer = lifecycle.offer_make(case=case, kind="redo", by=agent)
-    lifecycle.offer_accept(offer=offer, by=agent)
-    lifecycle.offer_fulfil(offer=offer, by=agent)
-    lifecycle.transition(case, "closed", by=agent, close_reason="relationship_ended")
-
-    customer = customer_end_relationship(
-        customer=case.customer, reason="Repeated abuse of staff on the phone."
-    )
-
-    assert customer.relationship_status == "ended"
-    assert customer.relationship_ended_at is not None
-    assert customer.relationship_ended_reason == "Repeated abuse of staff on the phone."

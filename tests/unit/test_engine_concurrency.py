@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from complaints.models import Case, Event
 from notifications.models import Notification, Outbox
-from sla.engine import due_pass
+from scheduler.engine import due_pass
 from tests.unit.engine_support import (  # noqa: F401 (fixtures)
     at,
     fast_hasher,

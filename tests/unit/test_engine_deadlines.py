@@ -231,12 +231,12 @@ def test_naive_at_is_read_as_utc(db):
 def test_one_failing_row_is_skipped_and_retried_later(make_case, staff, policy):
     from unittest import mock
 
-    import sla.due
-    from sla.engine import due_pass
+    import scheduler.deadlines
+    from scheduler.engine import due_pass
 
     with at(FRIDAY):
         bad, good = make_case("listening"), make_case("listening")
-    real = sla.due.case_watchers
+    real = scheduler.deadlines.case_watchers
 
     def watchers(case):
         if case.pk == bad.pk:
@@ -244,7 +244,7 @@ def test_one_failing_row_is_skipped_and_retried_later(make_case, staff, policy):
         return real(case)
 
     moment = london(2026, 6, 8, 10)
-    with mock.patch("sla.due.case_watchers", side_effect=watchers):
+    with mock.patch("scheduler.deadlines.case_watchers", side_effect=watchers):
         report = due_pass(now=moment, deliver="none")
     assert report.errors == 1 and report.warnings == 1
     assert first_response(good).warned_at == moment

@@ -6,6 +6,7 @@
 import pytest
 from django.core import mail
 
+from complaints.actors import Actor
 from config.celery import app
 from tests.unit.engine_support import (  # noqa: F401 (fixtures)
     at,
@@ -30,7 +31,7 @@ def eager():
 def test_beat_task_fires_and_delivery_runs_after_commit(
     eager, make_case, staff, policy, django_capture_on_commit_callbacks
 ):
-    from sla.tasks import process_due
+    from scheduler.tasks import process_due
 
     with at(london(2026, 6, 5, 15)):
         make_case("listening")
@@ -65,7 +66,7 @@ def test_delivery_task_is_idempotent(eager, staff, make_case):
 
 def test_tasks_acknowledge_late():
     from notifications.tasks import deliver_outbox
-    from sla.tasks import process_due
+    from scheduler.tasks import process_due
 
     assert process_due.acks_late and deliver_outbox.acks_late
     assert "process-due-every-minute" in app.conf.beat_schedule
@@ -80,8 +81,9 @@ def test_record_events_appends_many_at_once(make_case):
         [
             (first, EventKind.SLA_WARNING, {"deadline": "resolution"}),
             (second, EventKind.ESCALATED, {"after": 1}),
-        ]
+        ],
+        by=Actor.system("test"),
     )
     assert [e.pk is not None for e in made] == [True, True]
-    assert first.events.filter(kind="sla_warning", actor_label="system").exists()
+    assert first.events.filter(kind="sla_warning", actor_label="system:test").exists()
     assert second.events.get(kind="escalated").after == 1

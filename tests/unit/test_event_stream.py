@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 
 from complaints import events as stream
+from complaints.actors import Actor
 from complaints.models import Event, EventKind
 from complaints.services import case_escalate
 from complaints.timeline import record_event, record_events
@@ -103,9 +104,9 @@ def test_every_kind_recorded_in_the_code_is_worded_on_the_timeline():
 def test_a_kind_that_is_not_an_event_kind_is_refused(make_case, kind):
     case = make_case("new")
     with pytest.raises(TypeError):
-        record_event(case, kind)
+        record_event(case, kind, by=Actor.system("test"))
     with pytest.raises(TypeError):
-        record_events([(case, kind, {})])
+        record_events([(case, kind, {})], by=Actor.system("test"))
     assert list(case.events.values_list("kind", flat=True)) == ["case_filed"]
 
 
@@ -186,6 +187,7 @@ def test_a_batch_is_published_once(
             [
                 (first, EventKind.SLA_WARNING, {}),
                 (second, EventKind.SLA_WARNING, {}),
-            ]
+            ],
+            by=Actor.system("test"),
         )
     assert received["all"] == [["sla_warning", "sla_warning"]]

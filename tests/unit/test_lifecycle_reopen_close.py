@@ -60,7 +60,9 @@ def test_withdrawn_and_relationship_ended_close_from_every_open_stage(
 ):
     case = make_case(start)
 
-    case = lifecycle.transition(case, C, by=agent, close_reason=reason)
+    case = lifecycle.transition(
+        case, C, by=agent, close_reason=reason, reason="Moved abroad for good."
+    )
 
     assert (case.stage, case.close_reason) == (C, reason)
     assert case.skipped_steps == 0
@@ -100,9 +102,10 @@ def test_closing_a_closed_case_is_refused_as_not_open(make_case, agent, reason):
     assert missing == ["open_case"]
 
 
-def test_ending_the_relationship_waits_for_other_open_cases_and_accepted_offers(
+def test_ending_the_relationship_waits_for_a_reason_and_accepted_offers(
     make_case, agent
 ):
+    """Other open cases no longer block: the relationship end closes them too."""
     case = make_case(RG)
     lifecycle.offer_accept(
         offer=lifecycle.offer_make(case=case, kind="replacement", by=agent), by=agent
@@ -111,7 +114,7 @@ def test_ending_the_relationship_waits_for_other_open_cases_and_accepted_offers(
 
     missing = refused(case, C, agent, close_reason="relationship_ended")
 
-    assert missing == ["no_other_open_cases", "no_unfulfilled_offers"]
+    assert missing == ["reason", "no_unfulfilled_offers"]
 
 
 def test_reopening_cancels_the_follow_ups_still_scheduled(make_case, agent):

@@ -228,7 +228,7 @@ def test_following_up_closes_once_every_follow_up_is_done(make_case, agent):
 
 
 def test_following_up_closes_once_every_follow_up_is_cancelled(make_case, agent):
-    from complaints.lifecycle import followups_cancel_open
+    from followups.services import followups_cancel_open
 
     case = make_case(F)
     followups_cancel_open(case=case, reason="customer moved abroad", by=agent)
@@ -307,7 +307,8 @@ def test_skipped_steps_add_up_over_several_skips(make_case, agent):
 
 def test_the_labels_describe_every_code_the_table_can_report():
     codes = {code for missing in REFUSED_EMPTY.values() for code in missing}
-    codes |= {"valid_stage", "duplicate_of", "no_other_open_cases", "skip_reason"}
+    codes |= {"valid_stage", "duplicate_of", "skip_reason", "reason"}
+    codes |= {"no_unfulfilled_offers", "relationship_active"}
 
     assert codes <= set(lifecycle.LABELS)
     assert lifecycle.describe(["assignee", "made_up_code"]) == [

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, time
 import time_machine
 
 from complaints import lifecycle
+from complaints.actors import Actor
 from complaints.models import Category, OfferLimit, RootCause
 from complaints.services import (
     case_assign,
@@ -184,7 +185,12 @@ def build_march(*, team, other_team, agent, lead, other_agent) -> March:
     # C
     file("C", at(3, 10, 9), category=delivery)
     with at(3, 10, 14):
-        c["C"] = case_escalate(case=c["C"], level=1, reason="first response breached")
+        c["C"] = case_escalate(
+            case=c["C"],
+            level=1,
+            reason="first response breached",
+            by=Actor.system("test"),
+        )
     # D
     file("D", at(2, 25, 10), category=delivery)
     with at(3, 3, 10):

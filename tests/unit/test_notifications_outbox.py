@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications import services
+from notifications import outbox, services
 from notifications.models import Notification, Outbox, OutboxStatus
 from notifications.selectors import notifications_for, unread_count
 from tests.unit.engine_support import fast_hasher, staff  # noqa: F401 (fixtures)
@@ -105,7 +105,7 @@ def test_publishing_with_the_broker_down_logs_and_returns(queued, caplog):
         "notifications.tasks.deliver_outbox.apply_async",
         side_effect=OperationalError("Error 111 connecting"),
     ):
-        assert services.outbox_publish(ids) is False
+        assert outbox.outbox_publish(ids) is False
     assert "broker unavailable" in caplog.text
 
 
@@ -113,9 +113,9 @@ def test_delivery_is_queued_only_after_commit(
     queued, django_capture_on_commit_callbacks
 ):
     _, ids = queued
-    with mock.patch("notifications.services.outbox_publish") as publish:
+    with mock.patch("notifications.outbox.outbox_publish") as publish:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            services.outbox_enqueue_on_commit(ids)
+            outbox.outbox_enqueue_on_commit(ids)
         publish.assert_not_called()
         callbacks[0]()
         publish.assert_called_once_with(ids)

@@ -9,6 +9,7 @@ with OFFER_SELF_APPROVAL on; by default it waits for someone else
 import pytest
 
 from complaints import lifecycle
+from complaints.actors import Actor
 from complaints.exceptions import OfferRefused
 from complaints.models import OfferStatus
 from tests.factories import StaffFactory
@@ -56,7 +57,7 @@ def test_an_amount_in_a_currency_without_a_limit_of_its_own_waits_for_approval(
 @pytest.mark.parametrize("who", ["agent", "system"])
 def test_an_agent_or_the_system_cannot_approve_or_reject(resolving, agent, lead, who):
     offer = offer_in(S.PENDING_APPROVAL, resolving, agent, lead)
-    actor = agent if who == "agent" else None
+    actor = agent if who == "agent" else Actor.system("test")
 
     for name in ("approve", "reject"):
         with pytest.raises(OfferRefused) as caught:

@@ -2,14 +2,14 @@
 
 import pytest
 
-import notifications.services as services
-from notifications.services import outbox_enqueue_on_commit, outbox_publish_deferred
+import notifications.outbox as outbox
+from notifications.outbox import outbox_enqueue_on_commit, outbox_publish_deferred
 
 
 @pytest.fixture
 def published(monkeypatch):
     calls: list[list[int]] = []
-    monkeypatch.setattr(services, "outbox_publish", lambda ids: calls.append(list(ids)))
+    monkeypatch.setattr(outbox, "outbox_publish", lambda ids: calls.append(list(ids)))
     return calls
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from complaints.actors import Actor
 from complaints.models import Case, ReferenceCounter
 from complaints.services import case_file
 from tests.factories import CustomerFactory
@@ -17,7 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def file_one() -> Case:
-    return case_file(customer=CustomerFactory(), subject="s", description="d")
+    return case_file(
+        customer=CustomerFactory(),
+        subject="s",
+        description="d",
+        by=Actor.system("test"),
+    )
 
 
 def test_a_reference_names_the_year_and_a_six_digit_number():

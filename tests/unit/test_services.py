@@ -38,6 +38,7 @@ def test_filing_trims_text_and_routes_by_category(other_team):
         description="  Two payments.  ",
         category=category,
         metadata={"order": "A-1"},
+        by=Actor.system("test"),
     )
 
     assert (case.subject, case.description) == ("Charged twice", "Two payments.")
@@ -55,6 +56,7 @@ def test_an_explicit_team_wins_over_the_categorys(team, other_team):
         description="d",
         category=category,
         team=team,
+        by=Actor.system("test"),
     )
 
     assert case.team == team
@@ -189,7 +191,12 @@ def test_a_stale_transition_writes_nothing(make_case, agent):
 
 @pytest.mark.parametrize(("level", "expected"), [(1, 1), (2, 2), (3, 0), (-1, 0)])
 def test_escalation_levels_stay_between_zero_and_two(make_case, level, expected):
-    case = case_escalate(case=make_case("new"), level=level, reason="late")
+    case = case_escalate(
+        case=make_case("new", by=Actor.system("test")),
+        level=level,
+        reason="late",
+        by=Actor.system("test"),
+    )
 
     assert Case.objects.get(pk=case.pk).escalation_level == expected
 

@@ -153,15 +153,15 @@ def test_an_escalation_records_the_levels_and_never_lowers(make_case, agent):
     events, step = change_and_last_event(
         case,
         lambda: case_escalate(
-            case=case, level=1, by=None, reason="first response late"
+            case=case, level=1, by=Actor.system("test"), reason="first response late"
         ),
     )
     lower, none = change_and_last_event(
-        case, lambda: case_escalate(case=case, level=0, by=None)
+        case, lambda: case_escalate(case=case, level=0, by=Actor.system("test"))
     )
 
     assert [(e.kind, e.before, e.after, e.actor_label) for e in events] == [
-        ("escalated", 0, 1, "system")
+        ("escalated", 0, 1, "system:test")
     ]
     assert events[0].data["reason"] == "first response late"
     assert step == 1

@@ -32,6 +32,7 @@ from api.services import api_client_create
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from regimes.sending import letter_send
 from service_recovery.incidents import incident_create
 from service_recovery.models import Problem
 from service_recovery.promises import promise_make
@@ -146,10 +147,12 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "portal:message_send": {"POST": A_LINK},
     "portal:consent": {"POST": A_LINK},
     "portal:offer_answer": {"POST": OWN_LINK},
+    # A letter of this case: another case's link never reaches it.
+    "portal:letter_download": {"GET": OWN_LINK},
     "portal:survey": {"GET": OWN_LINK, "POST": OWN_LINK},
     # The API.
     "api:ping": {"GET": API_AUTHENTICATED},
-    "api:metrics-summary": {"GET": API_LEADS},
+    "dashboards-api:metrics-summary": {"GET": API_LEADS},
     "api:complaint-list": {
         "GET": API_USERS | {"svc_read", "svc_other", "session_agent"},
         "POST": API_USERS | {"svc_write", "svc_other"},
@@ -160,6 +163,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:complaint-messages": {"POST": API_CASE_WORK},
     "api:complaint-offers": {"POST": API_CASE_WORK},
     "api:complaint-followups": {"POST": API_CASE_WORK},
+    # Regulated handling (CONTRACT §15).
+    "api:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
+    "api:complaint-received-at": {"POST": {"key_manager"}},
+    "api:returns": {"GET": {"key_manager"}},
     **{
         f"api:offer-{verb}": {"POST": API_CASE_WORK}
         for verb in ("accept", "counter", "decline", "fulfil", "withdraw")
@@ -177,10 +184,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
         "PATCH": {"key_agent", "key_lead", "key_manager"},
     },
     # Any key holding webhooks:manage manages its own subscriptions only.
-    "api:webhook-list": {"GET": API_HOOKS, "POST": API_HOOKS},
-    "api:webhook-detail": {"GET": {"svc_webhooks"}, "DELETE": {"svc_webhooks"}},
-    "api:webhook-deliveries": {"GET": {"svc_webhooks"}},
-    "api:webhook-rotate": {"POST": {"svc_webhooks"}},
+    "webhooks:webhook-list": {"GET": API_HOOKS, "POST": API_HOOKS},
+    "webhooks:webhook-detail": {"GET": {"svc_webhooks"}, "DELETE": {"svc_webhooks"}},
+    "webhooks:webhook-deliveries": {"GET": {"svc_webhooks"}},
+    "webhooks:webhook-rotate": {"POST": {"svc_webhooks"}},
     "api:schema": {"GET": ANYONE_API},
     # Inbound email: only a bearer of INBOUND_EMAIL_TOKEN (tested in
     # test_inbound_email_endpoint), so no caller here gets through.
@@ -189,22 +196,22 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "api:not-found": {},
     # Service recovery (CONTRACT §16): promises follow the case; problems are
     # for leads and managers; incidents for managers.
-    "api:complaint-promises": {
+    "service_recovery:complaint-promises": {
         "GET": API_CASE_WORK | {"session_agent"},
         "POST": API_CASE_WORK,
     },
-    "api:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
-    "api:promise-keep": {"POST": API_CASE_WORK},
-    "api:problem-list": {"GET": API_LEADS},
-    "api:problem-detail": {"GET": API_LEADS},
-    "api:problem-owner": {"POST": API_LEADS},
-    "api:problem-record-action": {"POST": API_LEADS},
-    "api:problem-close": {"POST": API_LEADS},
-    "api:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
-    "api:incident-detail": {"GET": {"key_manager"}},
-    "api:incident-cases": {"POST": {"key_manager"}},
-    "api:incident-customers": {"POST": {"key_manager"}},
-    "api:incident-notify": {"POST": {"key_manager"}},
+    "service_recovery:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
+    "service_recovery:promise-keep": {"POST": API_CASE_WORK},
+    "service_recovery:problem-list": {"GET": API_LEADS},
+    "service_recovery:problem-detail": {"GET": API_LEADS},
+    "service_recovery:problem-owner": {"POST": API_LEADS},
+    "service_recovery:problem-record-action": {"POST": API_LEADS},
+    "service_recovery:problem-close": {"POST": API_LEADS},
+    "service_recovery:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
+    "service_recovery:incident-detail": {"GET": {"key_manager"}},
+    "service_recovery:incident-cases": {"POST": {"key_manager"}},
+    "service_recovery:incident-customers": {"POST": {"key_manager"}},
+    "service_recovery:incident-notify": {"POST": {"key_manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
     # Opened by an incident's own signed token (test_incidents_api); a case's
     # status link is not one.
@@ -246,7 +253,8 @@ def _row(name: str) -> dict[str, set[str]]:
 
 
 def _kind(name: str) -> str:
-    if name.startswith("api:"):
+    # Interfaces built on the API mount their own namespaces under /api/v1/.
+    if name.startswith(("api:", "webhooks:", "dashboards-api:", "service_recovery:")):
         return "api"
     if name.startswith("portal:") and name != "portal:complain":
         return "portal"
@@ -296,6 +304,9 @@ class World:
         )
         self.incident = incident_create(
             title="Outage", customer_message="Sorry.", by=self.users["manager"]
+        )
+        self.letter = letter_send(
+            case=self.case, kind="acknowledgement", by=self.users["lead"]
         )
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
@@ -350,6 +361,8 @@ class World:
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
             "promise_id": self.promise.pk,
+            "letter_id": self.letter.pk,
+            "regime": "fca",
             "token": token,
             "action": "accept",
             "name": "offers",

@@ -287,3 +287,26 @@ def test_a_lead_approving_their_own_offer_is_told_why_not(lead_client, make_case
     assert "made this offer" in response.content.decode()
     offer.refresh_from_db()
     assert offer.status == "pending_approval"
+
+
+def test_closing_from_the_page_with_relationship_ended_records_why(
+    agent_client, make_case
+):
+    case = make_case("listening")
+    other = make_case("new", customer=case.customer)
+
+    agent_client.post(
+        url(case, "close"),
+        {
+            "version": case.version,
+            "close_reason": "relationship_ended",
+            "reason": "Threatened staff.",
+        },
+    )
+
+    case.refresh_from_db()
+    other.refresh_from_db()
+    assert (case.stage, other.stage) == ("closed", "closed")
+    assert case.customer.relationship_ended_reason == "Threatened staff."
+    html = agent_client.get(url(make_case("listening"))).content.decode()
+    assert "Why the relationship ends" in html

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints.actors import Actor
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +221,9 @@ def test_the_team_filter_narrows_a_managers_list_to_one_team(
     manager_client, make_case, other_team
 ):
     care = make_case("new", subject="Care case")
-    billing = make_case("new", team=other_team, by=None, subject="Billing case")
+    billing = make_case(
+        "new", team=other_team, by=Actor.system("test"), subject="Billing case"
+    )
     html = manager_client.get(f"/?queue=all&team={other_team.slug}").content.decode()
     assert billing.reference in html and care.reference not in html
     html = manager_client.get("/?queue=all&team=no-such-team").content.decode()

@@ -73,7 +73,7 @@ def test_filing_queues_one_confirmation_email_with_the_status_link(
 ):
     published = []
     monkeypatch.setattr(
-        "notifications.services.outbox_publish", lambda ids: published.append(ids)
+        "notifications.outbox.outbox_publish", lambda ids: published.append(ids)
     )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(URL, complaint(email="Ada@Example.com"))

@@ -8,9 +8,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from complaints.lifecycle import followups_cancel_open
+from complaints.actors import Actor
 from complaints.models import Event
-from followups.services import followup_schedule
+from followups.services import followup_schedule, followups_cancel_open
 from portal import links
 
 
@@ -101,7 +101,7 @@ def test_an_incomplete_answer_re_renders_with_the_choice_kept(
 
 
 def test_a_cancelled_follow_up_shows_no_form(client, followup):
-    followups_cancel_open(case=followup.case, reason="test")
+    followups_cancel_open(case=followup.case, reason="test", by=Actor.system("test"))
     response = client.get(url(followup))
     assert response.status_code == 200
     assert 'name="csat"' not in response.content.decode()

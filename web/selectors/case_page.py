@@ -16,12 +16,14 @@ from complaints.models import STAGE_ORDER, Case, Offer, OfferStatus, Stage
 from complaints.selectors import assignable_users, cases_visible_to, staff_who_may_see
 from followups.models import FollowUp
 from followups.services import followup_proposals
+from regimes.selectors import case_statutory_clocks
 from service_recovery.duplicates import likely_duplicates
 from service_recovery.selectors import case_promises, promise_suggestions
+from sla.services import case_calendar_id
 from teams.models import Role, Team
 from teams.selectors import role_of
 
-from ..deadlines import CalendarBook, calendar_id_of, deadline_label
+from ..deadlines import CalendarBook, deadline_label
 
 User = get_user_model()
 
@@ -131,7 +133,7 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
     """The page's data: stepper, messages, offers, follow-ups, deadlines, timeline."""
     offers = list(case.offers.select_related("made_by", "approved_by"))
     book = CalendarBook()
-    spec = book.spec(calendar_id_of(case))
+    spec = book.spec(case_calendar_id(case))
     deadlines = [
         (d, deadline_label(d, now=now, spec=spec)) for d in case.deadlines.all()
     ]
@@ -152,6 +154,7 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
             .order_by("due_at")
         ),
         "deadlines": deadlines,
+        "statutory": case_statutory_clocks(case, now=now),
         "escalation": ESCALATION.get(case.escalation_level, ""),
         "events": list(case.events.all()),
         "may_approve": role in (Role.TEAM_LEAD, Role.MANAGER),

@@ -20,9 +20,10 @@ from django.db.models import (
 )
 
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
-from complaints.selectors import cases_search, cases_visible_to, overdue_q
+from complaints.selectors import cases_search, cases_visible_to
 from service_recovery.selectors import promises_due
 from sla.models import Deadline
+from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 RECENTLY_CLOSED = timedelta(days=7)

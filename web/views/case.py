@@ -203,6 +203,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
             d,
             close_reason=d["close_reason"],
             duplicate_of=kept,
+            reason=d["reason"],
         )
 
     return run_action(

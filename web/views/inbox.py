@@ -12,11 +12,12 @@ from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.selectors import assignable_users_by_team, cases_visible_to
 from notifications.selectors import notifications_for, unread_count
+from sla.services import case_calendar_id
 from teams.models import Team
 from teams.selectors import is_lead_or_manager, role_of
 
 from .. import forms
-from ..deadlines import CalendarBook, calendar_id_of, due_label
+from ..deadlines import CalendarBook, due_label
 from ..selectors.inbox import (
     QUEUE_KEYS,
     SORTS,
@@ -61,7 +62,7 @@ def decorate(cases, now) -> None:
             due_at=case.next_due_at,
             warn_at=case.next_warn_at,
             now=now,
-            spec=book.spec(calendar_id_of(case)),
+            spec=book.spec(case_calendar_id(case)),
         )
 
 

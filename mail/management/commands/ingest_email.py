@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from mail.services import inbound_email_ingest
 from mail.sources import SourceUnreadable, read_imap, read_source
-from notifications.services import outbox_publish_deferred
+from notifications.outbox import outbox_publish_deferred
 
 
 class Command(BaseCommand):
