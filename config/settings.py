@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "mail",
     "demo",
     "regimes",
+    "service_recovery",
 ]
 
 MIDDLEWARE = [
@@ -416,6 +417,13 @@ WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
 WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
 WEBHOOK_PAUSE_AFTER_HOURS = env.float("WEBHOOK_PAUSE_AFTER_HOURS", default=12.0)
 
+# Problems and promises (CONTRACT §16): this many cases with the same root
+# cause, or the same category (and product), within the window open a problem;
+# a promise's owner is reminded this long before it is due.
+PROBLEM_THRESHOLD = env.int("PROBLEM_THRESHOLD", default=5)
+PROBLEM_WINDOW_DAYS = env.int("PROBLEM_WINDOW_DAYS", default=7)
+PROMISE_REMIND_BEFORE_MINUTES = env.int("PROMISE_REMIND_BEFORE_MINUTES", default=120)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiKeyAuthentication",
@@ -463,6 +471,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "followups.models.Outcome",
         "WebhookEventTypeEnum": "webhooks.models.EventType",
         "WebhookStatusEnum": "webhooks.models.SubscriptionStatus",
+        "ProblemStatusEnum": "service_recovery.models.ProblemStatus",
+        "ProblemBasisEnum": "service_recovery.models.ProblemBasis",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)

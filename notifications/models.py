@@ -27,6 +27,9 @@ class NotificationKind(models.TextChoices):
     OFFER_APPROVED = "offer_approved", "Your offer was approved"
     OFFER_REJECTED = "offer_rejected", "Your offer was rejected"
     ASSIGNED = "assigned", "Case assigned to you"
+    PROBLEM_OPENED = "problem_opened", "Problem opened"
+    PROMISE_DUE = "promise_due", "Promise due"
+    PROMISE_BROKEN = "promise_broken", "Promise broken"
 
 
 class Notification(models.Model):

@@ -32,4 +32,5 @@ urlpatterns = [
         name="offer_answer",
     ),
     path("survey/<str:token>/", views.survey, name="survey"),
+    path("incidents/<str:token>/", views.incident_status, name="incident"),
 ]

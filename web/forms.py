@@ -363,3 +363,22 @@ class NewCaseForm(BoundedForm):
         if not data.get("customer") and not (data.get("name") or "").strip():
             self.add_error("name", "Pick a customer, or give the new customer's name.")
         return data
+
+
+class PromiseForm(forms.Form):
+    text = forms.CharField(label="What we promised", max_length=500)
+    due_at = forms.DateTimeField(
+        label="By when",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=FollowUpForm.base_fields["due_at"].input_formats,
+    )
+    owner = forms.IntegerField(
+        label="Who keeps it", required=False, min_value=1, max_value=ID_MAX
+    )
+    customer_facing = forms.BooleanField(
+        label="The customer sees it on their status page", required=False
+    )
+
+
+class MergeForm(forms.Form):
+    other = forms.CharField(label="The other case", max_length=20)

@@ -13,6 +13,7 @@ from .views import (
     intake,
     notifications,
     offers,
+    promises,
     saved,
     search,
 )
@@ -93,6 +94,13 @@ urlpatterns = [
         followups.customer_consent,
         name="customer_consent",
     ),
+    path(
+        "cases/<str:reference>/promises/",
+        promises.promise_create,
+        name="promise_create",
+    ),
+    path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
+    path("cases/<str:reference>/merge/", promises.case_merge_view, name="case_merge"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),

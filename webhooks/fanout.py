@@ -44,6 +44,7 @@ TYPE_OF: dict[str, EventType] = {
     EventKind.OFFER_WITHDRAWN: EventType.OFFER_STATUS_CHANGED,
     EventKind.OFFER_FULFILLED: EventType.OFFER_STATUS_CHANGED,
     EventKind.FOLLOWUP_COMPLETED: EventType.FOLLOWUP_COMPLETED,
+    EventKind.PROBLEM_LINKED: EventType.PROBLEM_OPENED,
 }
 KINDS = tuple(TYPE_OF)
 STAGE_DETAILS = ("move", "close_reason", "duplicate_of")
@@ -61,6 +62,9 @@ def webhook_type(event: Event) -> EventType | None:
     kind = TYPE_OF.get(event.kind)
     visibility = (event.data or {}).get("visibility")
     if kind == EventType.MESSAGE_CREATED and visibility != Visibility.CUSTOMER:
+        return None
+    # Every linked case records the link; only the case that opened it says so.
+    if kind == EventType.PROBLEM_OPENED and not (event.data or {}).get("opened"):
         return None
     return kind
 
@@ -110,6 +114,12 @@ def body_of(event: Event, kind: EventType, messages: dict[int, Message]) -> str:
             "id": data.get("followup_id"),
             "outcome": data.get("outcome"),
             "csat": data.get("csat"),
+        }
+    elif kind == EventType.PROBLEM_OPENED:
+        out["problem"] = {
+            "id": data.get("problem_id"),
+            "title": data.get("title"),
+            "key": data.get("key"),
         }
     body = {"type": kind.value, "timestamp": event.created_at, "data": out}
     return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":"))

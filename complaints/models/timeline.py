@@ -53,6 +53,14 @@ class EventKind(models.TextChoices):
     STATUTORY_WARNING = "statutory_warning", "warned that a statutory deadline is near"
     STATUTORY_BREACHED = "statutory_breached", "recorded a missed statutory deadline"
     ATTACHMENT_ADDED = "attachment_added", "attached a file"
+    PROBLEM_LINKED = "problem_linked", "linked the case to a problem"
+    PROMISE_MADE = "promise_made", "made a promise"
+    PROMISE_KEPT = "promise_kept", "kept a promise"
+    PROMISE_REMINDED = "promise_reminded", "reminded the owner of a promise"
+    PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
+    INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
+    DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
+    MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
 
 
 class EventQuerySet(models.QuerySet):

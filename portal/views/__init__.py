@@ -3,6 +3,7 @@
 from .attachments import attachment_get, attachment_send
 from .common import csrf_failure
 from .complain import complain, thanks
+from .incident import incident_status
 from .status import consent, letter_download, message_send, offer_answer, status
 from .survey import survey
 
@@ -13,6 +14,7 @@ __all__ = [
     "csrf_failure",
     "consent",
     "letter_download",
+    "incident_status",
     "message_send",
     "offer_answer",
     "status",

@@ -21,6 +21,7 @@ from complaints.models import Case, MessageKind, Offer, OfferStatus, Visibility
 from complaints.services import message_post
 from regimes.models import LetterKind
 from regimes.selectors import case_letter, letters_brief
+from service_recovery.selectors import customer_promises
 
 from ..forms import (
     AttachmentForm,
@@ -198,6 +199,7 @@ def status_page(
         "steps": case_progress(case=case),
         "close_note": close_note(case=case),
         "promise": case_promise(case=case),
+        "our_promises": list(customer_promises(case)),
         "zone": case_zone(case=case).key,
         "conversation": customer_messages(case=case),
         "offers": offers,

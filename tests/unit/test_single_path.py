@@ -35,6 +35,7 @@ ALLOWED_STATUS_WRITERS = {
     "followups/services.py": {"followup"},
     "notifications/services.py": {"row"},
     "webhooks/delivery.py": {"delivery"},
+    "service_recovery/problems.py": {"problem"},
 }
 # file → models whose status that file may set with a queryset `.update()`.
 ALLOWED_STATUS_UPDATES = {

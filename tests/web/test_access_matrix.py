@@ -20,6 +20,7 @@ so a new route cannot ship without someone deciding who may call it.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
@@ -36,6 +37,9 @@ from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
 from regimes.sending import letter_send
+from service_recovery.incidents import incident_create
+from service_recovery.models import Problem
+from service_recovery.promises import promise_make
 from tests.attachments.samples import png_bytes
 from tests.factories import CaseFactory, StaffFactory
 from webhooks.models import WebhookSubscription
@@ -221,6 +225,28 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "mail:inbound-email": {"POST": set()},
     "api:docs": {"GET": ANYONE_API},
     "api:not-found": {},
+    # Service recovery (CONTRACT §16): promises follow the case; problems are
+    # for leads and managers; incidents for managers.
+    "service_recovery:complaint-promises": {
+        "GET": API_CASE_WORK | {"session_agent"},
+        "POST": API_CASE_WORK,
+    },
+    "service_recovery:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
+    "service_recovery:promise-keep": {"POST": API_CASE_WORK},
+    "service_recovery:problem-list": {"GET": API_LEADS},
+    "service_recovery:problem-detail": {"GET": API_LEADS},
+    "service_recovery:problem-owner": {"POST": API_LEADS},
+    "service_recovery:problem-record-action": {"POST": API_LEADS},
+    "service_recovery:problem-close": {"POST": API_LEADS},
+    "service_recovery:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
+    "service_recovery:incident-detail": {"GET": {"key_manager"}},
+    "service_recovery:incident-cases": {"POST": {"key_manager"}},
+    "service_recovery:incident-customers": {"POST": {"key_manager"}},
+    "service_recovery:incident-notify": {"POST": {"key_manager"}},
+    **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
+    # Opened by an incident's own signed token (test_incidents_api); a case's
+    # status link is not one.
+    "portal:incident": {"GET": set()},
 }
 
 # Routes left out of the matrix, with the reason.
@@ -259,7 +285,9 @@ def _row(name: str) -> dict[str, set[str]]:
 
 def _kind(name: str) -> str:
     # Interfaces built on the API mount their own namespaces under /api/v1/.
-    if name.startswith(("api:", "webhooks:", "dashboards-api:", "regimes:")):
+    if name.startswith(
+        ("api:", "webhooks:", "dashboards-api:", "regimes:", "service_recovery:")
+    ):
         return "api"
     if name.startswith("portal:") and name != "portal:complain":
         return "portal"
@@ -300,6 +328,22 @@ class World:
             by=Actor.customer(),
         )
         self.followup = self.case.followups.first()
+        self.promise = promise_make(
+            case=self.case,
+            text="We will call",
+            due_at=timezone.now() + timedelta(days=2),
+            owner=self.users["lead"],
+            by=self.users["lead"],
+        )
+        self.problem = Problem.objects.create(
+            key="category:0",
+            basis="category",
+            title="Kettles",
+            opened_at=timezone.now(),
+        )
+        self.incident = incident_create(
+            title="Outage", customer_message="Sorry.", by=self.users["manager"]
+        )
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]
         )
@@ -355,6 +399,7 @@ class World:
             "offer_id": self.offer.pk,
             "followup_id": self.followup.pk,
             "notification_id": self.notification.pk,
+            "promise_id": self.promise.pk,
             "letter_id": self.letter.pk,
             "regime": "fca",
             "attachment_id": self.attachment.pk,
@@ -364,6 +409,12 @@ class World:
             "name": "offers",
             "pk": self.offer.pk
             if "offers" in pattern
+            else self.promise.pk
+            if "promises" in pattern
+            else self.problem.pk
+            if "problems" in pattern
+            else self.incident.pk
+            if "incidents" in pattern
             else self.case.customer_id
             if "customers" in pattern
             else self.subscription.pk

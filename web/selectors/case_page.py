@@ -29,6 +29,8 @@ from complaints.selectors import assignable_users, cases_visible_to, staff_who_m
 from followups.models import FollowUp
 from followups.services import followup_proposals
 from regimes.selectors import case_statutory_clocks
+from service_recovery.duplicates import likely_duplicates
+from service_recovery.selectors import case_promises, promise_suggestions
 from sla.services import case_calendar_id, case_next_open
 from teams.models import Role, Team
 from teams.selectors import role_of
@@ -201,4 +203,8 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         )
         if plans_followups
         else [],
+        "promises": list(case_promises(case)),
+        "promise_suggestions": promise_suggestions(case) if case.is_open else [],
+        "promise_owners": list(staff_who_may_see(case)) if case.is_open else [],
+        "duplicates": likely_duplicates(case) if case.is_open else [],
     }

@@ -23,11 +23,13 @@ from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
 from complaints.search import cases_matching
 from complaints.selectors import cases_visible_to
+from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 RECENTLY_CLOSED = timedelta(days=7)
+PROMISES_AHEAD = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue("overdue", "Overdue", "A deadline has passed"),
     Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
     Queue("awaiting", "Awaiting customer", "Waiting on the customer; clock paused"),
+    Queue("promises", "Promises due", "Your promises not kept yet, due within a day"),
     Queue("closed", "Recently closed", "Closed in the last 7 days"),
     Queue("all", "All open", "Every open case you can see"),
 )
@@ -110,6 +113,9 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
         return open_ & Q(awaiting_customer=True)
     if key == "closed":
         return Q(stage=Stage.CLOSED, closed_at__gte=now - RECENTLY_CLOSED)
+    if key == "promises":
+        due = promises_due(user, before=now + PROMISES_AHEAD)
+        return open_ & Q(Exists(due.filter(case_id=OuterRef("pk"))))
     return open_
 
 

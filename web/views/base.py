@@ -52,6 +52,8 @@ PANEL_OF = {
     "consent": "followups",
     "links": "links",
     "attachments": "attachments",
+    "promise": "promises",
+    "merge": "duplicates",
 }
 
 
@@ -91,6 +93,7 @@ def default_forms(case: Case) -> dict[str, django_forms.Form]:
         "offer": forms.OfferForm(),
         "followup": forms.FollowUpForm(),
         "attachments": forms.AttachmentForm(),
+        "promise": forms.PromiseForm(initial={"customer_facing": True}),
     }
 
 

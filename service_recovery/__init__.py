@@ -1,0 +1,1 @@
+"""Service recovery above the complaints core: problems (the iceberg) and promises."""

@@ -1,0 +1,137 @@
+"""/api/v1/incidents/: open one, link cases and customers, notify (managers only)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from api.pagination import DefaultCursorPagination
+from api.permissions import MANAGE, STAFF_ONLY, HasScopeOrStaffRole, is_service_client
+from api.views.base import ApiViewSet
+from api.views.complaints import actor_of
+from complaints.selectors import cases_visible_to
+from customers.selectors import customers_visible_to
+from teams.selectors import is_manager
+
+from . import incidents, selectors
+from .models import Incident
+
+MAX_LINKS = 1000
+
+
+class IsManager(BasePermission):
+    message = "Only managers run incidents."
+
+    def has_permission(self, request, view) -> bool:
+        return not is_service_client(request.user) and is_manager(request.user)
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    cases_count = serializers.IntegerField(read_only=True)
+    customers_count = serializers.IntegerField(read_only=True)
+    notified_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "title",
+            "description",
+            "customer_message",
+            "created_at",
+            "cases_count",
+            "customers_count",
+            "notified_count",
+        ]
+        read_only_fields = fields
+
+
+class IncidentIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(
+        max_length=20_000, required=False, allow_blank=True, default=""
+    )
+    customer_message = serializers.CharField(max_length=20_000)
+
+
+class CasesIn(serializers.Serializer):
+    references = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        allow_empty=False,
+        max_length=MAX_LINKS,
+    )
+
+
+class CustomersIn(serializers.Serializer):
+    customers = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        allow_empty=False,
+        max_length=MAX_LINKS,
+    )
+
+
+class NotifiedOut(serializers.Serializer):
+    notified = serializers.IntegerField(help_text="Customers emailed by this call.")
+
+
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Incidents: tell every affected customer before they have to ask (managers)."""
+
+    permission_classes = [HasScopeOrStaffRole, IsManager]
+    serializer_class = IncidentSerializer
+    required_scopes = {"list": STAFF_ONLY, "retrieve": STAFF_ONLY, "*": MANAGE}
+    problem_statuses = {"*": (409, 422)}
+    pagination_class = DefaultCursorPagination
+    lookup_value_regex = r"\d+"
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.incidents_visible_to(self.request.user)
+
+    def _detail(self, incident, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(IncidentSerializer(fresh).data, status=code)
+
+    @extend_schema(request=IncidentIn, responses={201: IncidentSerializer})
+    def create(self, request):
+        self.require_object_body()
+        incident = incidents.incident_create(by=request.user, **self.valid(IncidentIn))
+        return self._detail(incident, status.HTTP_201_CREATED)
+
+    @extend_schema(request=CasesIn, responses={200: IncidentSerializer})
+    @action(detail=True, methods=["post"])
+    def cases(self, request, pk: str):
+        incident = self.get_object()
+        self.require_object_body()
+        wanted = set(self.valid(CasesIn)["references"])
+        found = list(cases_visible_to(request.user).filter(reference__in=wanted))
+        _refuse_unknown(wanted - {c.reference for c in found}, "references")
+        incidents.incident_link_cases(
+            incident=incident, cases=found, by=actor_of(request)
+        )
+        return self._detail(incident)
+
+    @extend_schema(request=CustomersIn, responses={200: IncidentSerializer})
+    @action(detail=True, methods=["post"])
+    def customers(self, request, pk: str):
+        incident = self.get_object()
+        self.require_object_body()
+        wanted = set(self.valid(CustomersIn)["customers"])
+        found = list(customers_visible_to(request.user).filter(pk__in=wanted))
+        _refuse_unknown({str(i) for i in wanted - {c.pk for c in found}}, "customers")
+        incidents.incident_link_customers(incident=incident, customers=found)
+        return self._detail(incident)
+
+    @extend_schema(request=None, responses={200: NotifiedOut})
+    @action(detail=True, methods=["post"])
+    def notify(self, request, pk: str):
+        incident = self.get_object()
+        notified = incidents.incident_notify(incident=incident, by=actor_of(request))
+        return Response({"notified": notified})
+
+
+def _refuse_unknown(unknown: set[str], field: str) -> None:
+    if unknown:
+        listed = ", ".join(sorted(unknown)[:20])
+        raise serializers.ValidationError({field: [f"Not found: {listed}"]})

@@ -1,0 +1,79 @@
+"""Reads for problems and promises: who may see which."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, QuerySet
+
+from complaints.models import Case, MessageKind, Visibility
+from complaints.selectors import cases_visible_to
+from teams.selectors import is_lead_or_manager, is_manager
+
+from .models import Incident, Problem, Promise
+from .promises import commitments_in
+
+
+def may_see_problems(user: AbstractBaseUser | None) -> bool:
+    """Team leads and managers see problems (they span teams)."""
+    return is_lead_or_manager(user)
+
+
+def problems_visible_to(user: AbstractBaseUser | None) -> QuerySet[Problem]:
+    """Every problem, with its cases' count, for leads and managers; none otherwise."""
+    if not may_see_problems(user):
+        return Problem.objects.none()
+    return Problem.objects.select_related("owner").annotate(
+        cases_count=Count("links", distinct=True)
+    )
+
+
+def promises_visible_to(user: AbstractBaseUser | None) -> QuerySet[Promise]:
+    """Promises on cases the user may see (the rule is `cases_visible_to`)."""
+    return Promise.objects.filter(case__in=cases_visible_to(user)).select_related(
+        "case", "owner"
+    )
+
+
+def case_promises(case: Case) -> QuerySet[Promise]:
+    """The case's promises, soonest due first."""
+    return Promise.objects.filter(case=case).select_related("owner")
+
+
+def customer_promises(case: Case) -> QuerySet[Promise]:
+    """What the customer may read: the customer-facing promises of their case."""
+    return case_promises(case).filter(customer_facing=True)
+
+
+def promises_due(user: AbstractBaseUser, *, before: datetime) -> QuerySet[Promise]:
+    """The user's own promises not kept and due before `before` (the inbox queue)."""
+    return promises_visible_to(user).filter(
+        owner=user, kept_at__isnull=True, due_at__lte=before
+    )
+
+
+def promise_suggestions(case: Case) -> list[str]:
+    """Commitments in our latest customer-facing message not yet recorded as promises.
+
+    The case page offers each one for the agent to confirm as a promise.
+    """
+    latest = (
+        case.messages.filter(visibility=Visibility.CUSTOMER)
+        .exclude(kind=MessageKind.FROM_CUSTOMER)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if latest is None:
+        return []
+    recorded = set(case_promises(case).values_list("text", flat=True))
+    return [text for text in commitments_in(latest.body) if text not in recorded]
+
+
+def incidents_visible_to(user: AbstractBaseUser | None) -> QuerySet[Incident]:
+    """Every incident, with its counts, for managers; none for anyone else."""
+    if not is_manager(user):
+        return Incident.objects.none()
+    return Incident.objects.annotate(
+        cases_count=Count("case_links", distinct=True),
+        customers_count=Count("customer_links", distinct=True),
+        notified_count=Count("notices", distinct=True),
+    )
