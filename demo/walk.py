@@ -308,6 +308,10 @@ def _schedule(case: Case, plan: FollowUpSpec, n: int, into: dict, by: By) -> Non
 
 
 def _complete(followup: Any, plan: FollowUpSpec, by: By) -> None:
+    # An email survey is answered by the customer through its link; staff
+    # record phone calls.
+    if followup.channel == "email":
+        by = Actor.customer()
     followup_complete(
         followup=followup, outcome=plan.outcome, csat=plan.csat, note=plan.note, by=by
     )

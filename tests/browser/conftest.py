@@ -26,8 +26,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium():
+    # Per test, not per session: a Playwright left running holds an event loop
+    # in this thread, and the modules that start their own could not.
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("needs Chromium at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
