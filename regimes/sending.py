@@ -21,6 +21,7 @@ from complaints.exceptions import DomainError
 from complaints.links import status_url
 from complaints.models import Case, EventKind
 from complaints.timeline import record_event
+from complaints.versions import case_lock
 from notifications.outbox import outbox_enqueue_on_commit
 from notifications.services import email_queue
 
@@ -60,7 +61,7 @@ def letter_send(
         raise DomainError(f"Unknown letter kind {kind!r}.", ["kind"])
     if outcome and outcome not in Outcome.values:
         raise DomainError(f"Unknown outcome {outcome!r}.", ["outcome"])
-    case = Case.objects.select_for_update().select_related("customer").get(pk=case.pk)
+    case = case_lock(case, related=["customer"])
     regime = regime_of_case(case, at=now)
     spec = letter_spec(regime, kind) if regime else None
     if spec is None:

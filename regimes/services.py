@@ -19,6 +19,7 @@ from complaints.exceptions import ActionForbidden, DomainError
 from complaints.models import Case, EventKind
 from complaints.services import received_at_check
 from complaints.timeline import record_event
+from complaints.versions import case_lock, case_version_bump
 from teams.selectors import is_manager
 
 from .clocks import RegimeCalendar, due_at, warn_at
@@ -112,13 +113,12 @@ def case_received_at_change(
     now = timezone.now()
     received_at = received_at_check(received_at, now=now)
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = case_lock(case)
         before = case.received_at
         if before == received_at:
             return case
         case.received_at = received_at
-        case.version += 1
-        case.save(update_fields=["received_at", "version", "updated_at"])
+        case_version_bump(case, fields=["received_at"])
         record_event(
             case,
             EventKind.RECEIVED_AT_CHANGED,

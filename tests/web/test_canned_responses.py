@@ -74,7 +74,9 @@ def test_a_canned_pitch_is_held_by_the_pitch_check_like_any_message(
     )
     text = canned_render(canned, case=case, agent=agent)
     response = agent_client.post(
-        f"/cases/{case.reference}/messages/", {"visibility": "customer", "body": text}
+        f"/cases/{case.reference}/messages/",
+        {"visibility": "customer", "body": text},
+        follow=True,
     )
     assert "This reads like a sales pitch" in response.content.decode()
     assert not Message.objects.filter(case=case, body=text).exists()

@@ -129,7 +129,11 @@ def test_closing_as_duplicate_refuses_the_kept_case_itself(agent_client, make_ca
             "duplicate_of": kept.reference,
         },
     )
-    assert single.status_code == 409
+    # Refused on the page (sent back to the panel with the reason).
+    assert single.status_code == 302
+    assert "duplicates" in agent_client.get(single["Location"]).content.decode()
+    kept.refresh_from_db()
+    assert kept.stage == "new"
     response = _bulk(
         agent_client,
         [kept, dupe],
