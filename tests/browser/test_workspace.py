@@ -56,8 +56,12 @@ def test_an_agent_takes_a_case_from_new_to_closed_through_the_stepper(
     expect(page.locator(".flash")).to_contain_text("Follow-up scheduled")
     page.locator("select[name=csat]").first.select_option("5")
     page.get_by_role("button", name="Record").click()
-    page.get_by_label("Close because", exact=True).select_option("satisfied")
-    page.get_by_role("button", name="Close the case").first.click()
+    # The close form that holds the reason (the step panel has others).
+    close = page.locator("form").filter(
+        has=page.get_by_label("Close because", exact=True)
+    )
+    close.get_by_label("Close because", exact=True).select_option("satisfied")
+    close.get_by_role("button", name="Close the case").click()
     expect(page.locator(".flash")).to_contain_text("Case closed")
     expect(page.locator(".case-head")).to_contain_text("Closed")
     shoot(page, "case-closed")
