@@ -56,6 +56,8 @@ def test_an_agent_takes_a_case_from_new_to_closed_through_the_stepper(
     expect(page.locator(".flash")).to_contain_text("Follow-up scheduled")
     page.locator("select[name=csat]").first.select_option("5")
     page.get_by_role("button", name="Record").click()
+    # The page reloads after the follow-up is recorded: close on the new one.
+    expect(page.locator(".flash")).to_contain_text("Follow-up recorded")
     # The close form that holds the reason (the step panel has others).
     close = page.locator("form").filter(
         has=page.get_by_label("Close because", exact=True)

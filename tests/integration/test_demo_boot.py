@@ -114,7 +114,9 @@ def test_make_demo_serves_the_app_with_worker_and_beat(tmp_path):
     assert process.returncode is not None
     # Web, worker and beat are gone too, though make was killed on its own.
     marker = str(tmp_path)
-    assert _wait_until_gone(marker, 30) == [], "demo processes left running"
+    # A worker's warm shutdown may take its time on a busy machine; the
+    # supervisor kills what is left after 10 s.
+    assert _wait_until_gone(marker, 60) == [], "demo processes left running"
 
 
 def _wait_for_text(path: Path, text: str, seconds: float) -> str:
