@@ -28,7 +28,7 @@ install: $(STAMP)
 demo: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
-	SITE_URL="$${SITE_URL:-http://127.0.0.1:$(DEMO_PORT)}" PATH=$(CURDIR)/$(BIN):$$PATH \
+	exec env SITE_URL="$${SITE_URL:-http://127.0.0.1:$(DEMO_PORT)}" PATH=$(CURDIR)/$(BIN):$$PATH \
 		$(BIN)/python bin/demo.py
 
 ## test: the layer contracts, then the whole suite (PostgreSQL/Redis/Chromium tests
