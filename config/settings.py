@@ -62,6 +62,11 @@ CUSTOMER_SURVEY_URL = "portal.links.survey_url"
 # team name none (`fca`, `fca_payments`, `asic`, `cfpb` or `none`), and the
 # firm's name as letters sign it.
 DEFAULT_REGIME = env.str("DEFAULT_REGIME", default="none")
+# Retention (README, "Retention and data rights"): how long a closed case of a
+# regime without a retention rule (e.g. `none`) is kept before the nightly job
+# anonymises it. Six years: the limitation period for contract claims in
+# England and Wales (Limitation Act 1980 s 5).
+DEFAULT_RETENTION_DAYS = env.int("DEFAULT_RETENTION_DAYS", default=6 * 365)
 FIRM_NAME = env.str("FIRM_NAME", default="Redress")
 
 INSTALLED_APPS = [
@@ -99,6 +104,7 @@ INSTALLED_APPS = [
     "demo",
     "regimes",
     "service_recovery",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -400,6 +406,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Webhook retries that fell due (the first try and short retries are queued
     # directly; this picks up the rest and anything a lost task left behind).
+    # Retention: anonymise the cases past their retention, nightly.
+    "anonymise-expired-nightly": {
+        "task": "records.tasks.anonymise_expired",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "deliver-due-webhooks": {
         "task": "webhooks.tasks.deliver_due_webhooks",
         "schedule": 30.0,

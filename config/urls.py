@@ -37,6 +37,7 @@ urlpatterns = [
     path("api/v1/", include("dashboards.api_urls")),
     path("api/v1/", include("regimes.api_urls")),
     path("api/v1/", include("service_recovery.api_urls")),
+    path("api/v1/", include("records.api_urls")),
     path("api/", include("api.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("", include("mail.urls")),

@@ -12,3 +12,10 @@ class MailConfig(AppConfig):
         from .anymail_inbound import anymail_inbound_received
 
         inbound.connect(anymail_inbound_received, dispatch_uid="mail.anymail_inbound")
+
+        # Inbound emails in subject access exports and anonymisation.
+        from records.sections import section_register
+
+        from .records import SECTION
+
+        section_register(SECTION)

@@ -14,6 +14,7 @@ from .views import (
     notifications,
     offers,
     promises,
+    records,
     saved,
     search,
 )
@@ -102,6 +103,17 @@ urlpatterns = [
     path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
     path("cases/<str:reference>/merge/", promises.case_merge_view, name="case_merge"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path(
+        "customers/<int:customer_id>/export.<str:fmt>",
+        records.customer_export,
+        name="customer_export",
+    ),
+    path(
+        "customers/<int:customer_id>/holds/",
+        records.customer_hold,
+        name="customer_hold",
+    ),
+    path("holds/<int:hold_id>/lift/", records.hold_lift, name="hold_lift"),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/bell/", notifications.notification_bell, name="bell"),

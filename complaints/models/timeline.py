@@ -61,6 +61,13 @@ class EventKind(models.TextChoices):
     INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
     DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
     MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
+    LEGAL_HOLD_PLACED = "legal_hold_placed", "placed a legal hold"
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted", "lifted a legal hold"
+    CASE_ANONYMISED = "case_anonymised", "anonymised the case after retention"
+    SUBJECT_ACCESS_EXPORTED = (
+        "subject_access_exported",
+        "exported the customer's data (subject access)",
+    )
 
 
 class EventQuerySet(models.QuerySet):

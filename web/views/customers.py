@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from customers.selectors import customer_for
+from records.holds import holds_of_customer, may_manage_records
 
 from ..selectors.history import customer_history
 
@@ -18,6 +19,7 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     if customer is None:
         raise Http404("No such customer.")
     history = customer_history(customer=customer, user=request.user, now=timezone.now())
-    return render(
-        request, "web/customer.html", {"history": history, "customer": customer}
-    )
+    context = {"history": history, "customer": customer}
+    if may_manage_records(request.user):
+        context["holds"] = holds_of_customer(customer)
+    return render(request, "web/customer.html", context)
