@@ -24,6 +24,7 @@ def closed_case(
     customer=None,
     category=None,
     by=None,
+    team=None,
 ):
     """A case walked to `closed` through the services, then dated: received
     and closed at the given instants, under `regime`."""
@@ -31,6 +32,7 @@ def closed_case(
     if by is None:
         team, _ = Team.objects.get_or_create(slug="care", defaults={"name": "Care"})
         by = StaffFactory(role="agent", teams=[team])
+    if team is not None:
         extra["team"] = team
     extra["by"] = by
     case = CaseFactory.in_stage(

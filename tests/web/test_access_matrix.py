@@ -36,6 +36,7 @@ from complaints.actors import Actor
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from records.holds import legal_hold_place
 from regimes.sending import letter_send
 from service_recovery.incidents import incident_create
 from service_recovery.models import Problem
@@ -244,6 +245,14 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "service_recovery:incident-customers": {"POST": {"key_manager"}},
     "service_recovery:incident-notify": {"POST": {"key_manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
+    # Retention and data rights: managers only (README).
+    "web:customer_export": {"GET": {"manager"}},
+    "web:customer_hold": {"POST": {"manager"}},
+    "web:hold_lift": {"POST": {"manager"}},
+    "records:customer-export": {"GET": {"key_manager"}},
+    "records:customer-holds": {"POST": {"key_manager"}},
+    "records:case-holds": {"POST": {"key_manager"}},
+    "records:hold-lift": {"POST": {"key_manager"}},
     # Opened by an incident's own signed token (test_incidents_api); a case's
     # status link is not one.
     "portal:incident": {"GET": set()},
@@ -286,7 +295,14 @@ def _row(name: str) -> dict[str, set[str]]:
 def _kind(name: str) -> str:
     # Interfaces built on the API mount their own namespaces under /api/v1/.
     if name.startswith(
-        ("api:", "webhooks:", "dashboards-api:", "regimes:", "service_recovery:")
+        (
+            "api:",
+            "webhooks:",
+            "dashboards-api:",
+            "regimes:",
+            "service_recovery:",
+            "records:",
+        )
     ):
         return "api"
     if name.startswith("portal:") and name != "portal:complain":
@@ -347,6 +363,9 @@ class World:
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]
         )
+        self.hold = legal_hold_place(
+            case=self.case, reason="Litigation", by=self.users["manager"]
+        )
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
             case=self.case,
@@ -401,6 +420,8 @@ class World:
             "notification_id": self.notification.pk,
             "promise_id": self.promise.pk,
             "letter_id": self.letter.pk,
+            "hold_id": self.hold.pk,
+            "fmt": "json",
             "regime": "fca",
             "attachment_id": self.attachment.pk,
             "view_id": 424242,  # nobody's view
