@@ -8,9 +8,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from attachments.storage import attachment_storage
+from complaints.lifecycle import transition
 from complaints.models import Case, Category, Event, EventKind, Message
 from complaints.search import cases_search
 from customers.models import Customer
+from mail.models import InboundEmail
+from mail.services import inbound_email_ingest
+from notifications.models import Outbox, OutboxStatus
 from records.anonymise import CUSTOMER_NAME, case_anonymise, customer_anonymise
 from records.exceptions import RecordsRefused
 from records.holds import legal_hold_lift, legal_hold_place
@@ -228,3 +232,32 @@ def test_the_command_dry_run_prints_and_changes_nothing():
     assert f"anonymised case {case.reference}" in out.getvalue()
     assert "anonymised customer" in out.getvalue()
     assert anonymised(case)
+
+
+def test_emails_in_and_out_lose_their_words(manager):
+    raw = (
+        b"From: Ada Quokka <ada@quokka.example>\r\nTo: care@example.com\r\n"
+        b"Subject: My zanzibarquokka\r\nMessage-ID: <q1@quokka.example>\r\n\r\n"
+        b"Please call me about the zanzibarquokka.\r\n"
+    )
+    result = inbound_email_ingest(raw=raw, source="test")
+    case = Case.objects.get(reference=result.reference)
+    transition(case, "closed", by=manager, close_reason="withdrawn")
+    Case.objects.filter(pk=case.pk).update(regime="fca", closed_at=CLOSED)
+    sent = Outbox.objects.create(
+        key=f"test:{case.pk}",
+        to="ada@quokka.example",
+        subject="Re: zanzibarquokka",
+        body="Dear Ada",
+        case=case,
+        status=OutboxStatus.SENT,
+        created_at=CLOSED,
+        next_attempt_at=CLOSED,
+    )
+    customer_anonymise(customer=case.customer, by=manager, now=ENDS + timedelta(days=1))
+    email = InboundEmail.objects.get(case=case)
+    assert (email.sender, email.text, bytes(email.raw)) == ("", "", b"")
+    assert email.subject == PLACEHOLDER
+    assert email.dedupe_key  # the same message is still never taken twice
+    sent.refresh_from_db()
+    assert (sent.to, sent.body) == ("", PLACEHOLDER)
