@@ -29,7 +29,8 @@ from api.models import CaseFiling
 from attachments.models import Attachment
 from attachments.storage import attachment_storage
 from complaints.actors import By, as_actor
-from complaints.models import Case, EventKind, Message, MessageKind, Offer
+from complaints.exceptions import TransitionRefused
+from complaints.models import Case, EventKind, Message, MessageKind, Offer, Stage
 from complaints.timeline import record_event
 from complaints.versions import case_lock, case_version_bump
 from customers.models import Customer, CustomerRef
@@ -95,6 +96,14 @@ def case_anonymise(*, case: Case, by: By, now: datetime | None = None) -> bool:
             case, EventKind.CASE_ANONYMISED, by=actor, retention_ended=ends.isoformat()
         )
     return True
+
+
+def refuse_reopening_anonymised(*, case: Case, before: str, after: str) -> None:
+    """A case anonymised is over: its words are gone, so it is never reopened
+    (the `stage_changed` hook; raising rolls the move back)."""
+    reopening = before == Stage.CLOSED and after != Stage.CLOSED
+    if reopening and AnonymisedCase.objects.filter(case_id=case.pk).exists():
+        raise TransitionRefused(case.reference, before, after, ["anonymised"])
 
 
 def _case_texts(case: Case) -> None:

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from attachments.storage import attachment_storage
+from complaints.exceptions import TransitionRefused
 from complaints.lifecycle import transition
 from complaints.models import Case, Category, Event, EventKind, Message
 from complaints.search import cases_search
@@ -262,3 +263,20 @@ def test_emails_in_and_out_lose_their_words(manager):
     assert email.dedupe_key  # the same message is still never taken twice
     sent.refresh_from_db()
     assert (sent.to, sent.body) == ("", PLACEHOLDER)
+
+
+def test_an_anonymised_case_is_never_reopened(manager):
+    case = closed_case(closed=CLOSED)
+    case_anonymise(case=case, by=manager, now=ENDS)
+    with pytest.raises(TransitionRefused) as refused:
+        transition(case, "listening", by=manager, reason="Customer came back")
+    assert refused.value.missing == ["anonymised"]
+    case.refresh_from_db()
+    assert case.stage == "closed"
+
+
+def test_a_closed_case_within_retention_still_reopens(manager):
+    case = closed_case(closed=CLOSED)
+    transition(case, "listening", by=manager, reason="Customer came back")
+    case.refresh_from_db()
+    assert case.stage == "listening"
