@@ -153,3 +153,50 @@ def customers_to_anonymise() -> QuerySet[Customer]:
         .exclude(Exists(active_holds().filter(customer_id=OuterRef("pk"))))
         .order_by("pk")
     )
+
+
+@dataclass(frozen=True)
+class CaseRetention:
+    reference: str
+    ends: datetime | None
+    anonymised_at: datetime | None
+    held: bool
+
+
+def retention_of_customer(customer: Customer) -> list[CaseRetention]:
+    """Each case of the customer: when its retention ends (None while open),
+    when it was anonymised, whether it is held (a fixed number of queries)."""
+    periods = retention_periods()
+    holds = list(
+        active_holds()
+        .filter(Q(customer=customer) | Q(case__customer=customer))
+        .values_list("case_id", "customer_id")
+    )
+    held_cases = {case_id for case_id, _ in holds if case_id}
+    customer_held = any(customer_id for _, customer_id in holds)
+    cases = (
+        Case.objects.filter(customer=customer)
+        .select_related("category", "anonymised")
+        .only(
+            "pk",
+            "reference",
+            "regime",
+            "stage",
+            "closed_at",
+            "category__slug",
+            "anonymised__at",
+        )
+        .order_by("created_at", "pk")
+    )
+    found = []
+    for case in cases:
+        record = getattr(case, "anonymised", None)
+        found.append(
+            CaseRetention(
+                reference=case.reference,
+                ends=retention_ends(case, periods=periods),
+                anonymised_at=record.at if record else None,
+                held=customer_held or case.pk in held_cases,
+            )
+        )
+    return found

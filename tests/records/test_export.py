@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from complaints.models import EventKind
+from records.anonymise import case_anonymise
 from records.export import subject_access_data, subject_access_html
 from records.models import SubjectAccessExport
 from tests.factories import CaseFactory
@@ -132,6 +133,19 @@ def test_a_hold_placed_and_lifted_on_the_customer_page(case, manager_client):
     hold.refresh_from_db()
     assert not hold.active and hold.lift_reason == "Order discharged"
     assert case.events.filter(kind=EventKind.LEGAL_HOLD_LIFTED).count() == 1
+
+
+def test_the_customer_page_says_how_long_each_case_is_kept(case, manager_client):
+    page = manager_client.get(f"/customers/{case.customer_id}/").content.decode()
+    # FCA: three years from the closure on 1 March 2026.
+    assert f"{case.reference} ·" in page and "kept until 1 Mar 2029" in page
+
+
+def test_the_customer_page_shows_an_anonymised_case(case, manager, manager_client):
+    case_anonymise(case=case, by=manager, now=datetime(2029, 3, 2, tzinfo=UTC))
+    page = manager_client.get(f"/customers/{case.customer_id}/").content.decode()
+    assert "anonymised 2 Mar 2029" in page
+    assert SECRET not in page
 
 
 def test_agents_neither_see_nor_use_the_hold_forms(case, agent_client):

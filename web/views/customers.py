@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from customers.selectors import customer_for
 from records.holds import holds_of_customer, may_manage_records
+from records.retention import retention_of_customer
 
 from ..selectors.history import customer_history
 
@@ -22,4 +23,5 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     context = {"history": history, "customer": customer}
     if may_manage_records(request.user):
         context["holds"] = holds_of_customer(customer)
+        context["retention"] = retention_of_customer(customer)
     return render(request, "web/customer.html", context)
