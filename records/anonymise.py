@@ -72,6 +72,9 @@ def case_anonymise(*, case: Case, by: By, now: datetime | None = None) -> bool:
     actor = as_actor(by)
     with transaction.atomic():
         case = case_lock(case)
+        # A hold is placed under the customer's row lock: take it too, so a hold
+        # placed meanwhile is either seen here or waits for this to commit.
+        Customer.objects.select_for_update().filter(pk=case.customer_id).first()
         if AnonymisedCase.objects.filter(case=case).exists():
             return False
         ends = retention_ends(case)
