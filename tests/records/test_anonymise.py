@@ -280,3 +280,14 @@ def test_a_closed_case_within_retention_still_reopens(manager):
     transition(case, "listening", by=manager, reason="Customer came back")
     case.refresh_from_db()
     assert case.stage == "listening"
+
+
+def test_the_nightly_beat_task_anonymises_what_is_past_retention(settings):
+    from config.celery import app
+    from records.tasks import anonymise_expired as task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["anonymise-expired-nightly"]
+    assert entry["task"] == task.name and task.name in app.tasks
+    case = closed_case(closed=datetime(2020, 1, 6, tzinfo=UTC))
+    assert task.apply().get() == 2  # the case and its customer
+    assert anonymised(case)
