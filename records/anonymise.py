@@ -2,7 +2,7 @@
 
 What goes (replaced by fixed placeholders): the words of the case (subject,
 description, the customer's account, restatement, desired outcome,
-resolution summary, metadata), message bodies and the customer's name on
+resolution summary, metadata but its `product`), message bodies and the customer's name on
 their messages, offers' descriptions, counters and notes, follow-up notes,
 promises' texts, attachments' bytes and names (the row stays, with its
 sha256, size and type), the emails sent about the case (address, subject,
@@ -113,7 +113,10 @@ def _case_texts(case: Case) -> None:
     changed = [name for name in CASE_TEXTS if getattr(case, name)]
     for name in changed:
         setattr(case, name, PLACEHOLDER)
-    case.metadata = {}
+    # Free-form client data may hold anything personal; the product is kept,
+    # which problems (the iceberg) group cases by.
+    product = (case.metadata or {}).get("product")
+    case.metadata = {"product": product} if isinstance(product, str) else {}
     # The search triggers recompute the document from the new texts.
     case_version_bump(case, fields=[*changed, "metadata"])
 

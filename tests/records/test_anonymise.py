@@ -291,3 +291,13 @@ def test_the_nightly_beat_task_anonymises_what_is_past_retention(settings):
     case = closed_case(closed=datetime(2020, 1, 6, tzinfo=UTC))
     assert task.apply().get() == 2  # the case and its customer
     assert anonymised(case)
+
+
+def test_metadata_keeps_only_the_product(manager):
+    case = closed_case(closed=CLOSED)
+    Case.objects.filter(pk=case.pk).update(
+        metadata={"product": "kettle", "loyalty_number": "ADA-77"}
+    )
+    case_anonymise(case=case, by=manager, now=ENDS)
+    case.refresh_from_db()
+    assert case.metadata == {"product": "kettle"}
