@@ -5,7 +5,7 @@
 // a changed one answers with fresh regions, swapped in place while keeping
 // what the user has ticked, typed or focused. Other pages poll the bell alone.
 (function () {
-  var EVERY_MS = 5000;
+  var EVERY_MS = 4000; // web/selectors/live.py POLL_SECONDS
   var bell = document.getElementById("bell-count");
   var marker = document.querySelector("[data-live-url]");
   var url, etag, regions;
