@@ -39,18 +39,43 @@ def bell_stamp(user) -> tuple[int, int | None]:
     return unread_state(user)
 
 
-def inbox_stamp(user) -> tuple[int, int, str]:
-    """One query that moves whenever a case `user` may see changes, comes or goes.
+CHANGES_KEY = "web:live:changes"
+# An inbox stamp is trusted this long without looking at the cases again when
+# the event stream says nothing changed; a change the stream never hears of
+# (another process's memory cache, a bulk update) still shows within it.
+STAMP_TTL = 30
 
-    Every write bumps a case's version and `updated_at` (complaints/versions.py),
-    so the sum of versions and the newest update over the visible cases move
-    with any change; their count moves when a case is routed in or away.
+
+def changes_note(events) -> None:
+    """Count committed case events (an event-stream subscriber; web/apps.py)."""
+    try:
+        cache.incr(CHANGES_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(CHANGES_KEY, 1, None)
+
+
+def inbox_stamp(user) -> tuple[int, int, str]:
+    """A stamp that moves whenever a case `user` may see changes, comes or goes.
+
+    While the event stream has counted no change since the user's stamp was
+    made, it is reused without a query; otherwise one aggregate over the
+    visible cases makes a new one. Every write bumps a case's version and
+    `updated_at` (complaints/versions.py), so the sum of the versions and the
+    newest update move with any change, and the count when a case is routed
+    in or away.
     """
+    changes = cache.get(CHANGES_KEY, 0)
+    key = f"web:live:inbox-stamp:{user.pk}"
+    cached = cache.get(key)
+    if cached is not None and cached[0] == changes:
+        return cached[1]
     state = cases_visible_to(user).aggregate(
         n=Count("id"), versions=Sum("version"), newest=Max("updated_at")
     )
     newest = state["newest"].isoformat() if state["newest"] else ""
-    return state["n"], state["versions"] or 0, newest
+    stamp = (state["n"], state["versions"] or 0, newest)
+    cache.set(key, (changes, stamp), STAMP_TTL)
+    return stamp
 
 
 # Presence ---------------------------------------------------------------------
