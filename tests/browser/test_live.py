@@ -16,13 +16,16 @@ def test_a_second_context_sees_the_other_users_presence_and_change_within_5_s(
     open_as, agent, lead, make_case
 ):
     case = make_case("new", subject="Live case")
+    other = make_case("new", subject="Another case")
     agent_case = open_as(agent)
     agent_case.goto(case.get_absolute_url())
     agent_inbox = agent_case.context.new_page()
     agent_inbox.goto("/?queue=unassigned")
     expect(agent_inbox.locator(f"#row-{case.reference}")).to_be_visible()
     unassigned = agent_inbox.locator('#inbox-queues a[href="?queue=unassigned"] .count')
-    expect(unassigned).to_have_text("1")
+    expect(unassigned).to_have_text("2")
+    # What the agent has ticked survives the list's refresh.
+    agent_inbox.get_by_label(f"Select {other.reference}").check()
 
     lead_page = open_as(lead)
     lead_page.goto(case.get_absolute_url())
@@ -51,4 +54,5 @@ def test_a_second_context_sees_the_other_users_presence_and_change_within_5_s(
     expect(agent_inbox.locator(f"#row-{case.reference}")).to_have_count(
         0, timeout=WITHIN
     )
-    expect(unassigned).to_have_text("0", timeout=WITHIN)
+    expect(unassigned).to_have_text("1", timeout=WITHIN)
+    expect(agent_inbox.get_by_label(f"Select {other.reference}")).to_be_checked()
