@@ -123,7 +123,7 @@ COUNTS_TTL = 30  # seconds; the badges may lag others' changes by this much
 
 
 def counts_key(user) -> str:
-    return f"web:inbox-counts:{user.pk}"
+    return f"web:inbox-counts:v2:{user.pk}"  # v2: (stamp, counts)
 
 
 def inbox_counts_cached(*, user, now: datetime, stamp: object = None) -> dict[str, int]:
