@@ -71,6 +71,16 @@
     }
   }
 
+  // A row that answered the user's own action in place (an error, "now
+  // yours") keeps its message until the page is loaded again.
+  function keepMessages(here, there) {
+    here.querySelectorAll("tr[id]").forEach(function (row) {
+      if (!row.querySelector("[role=alert], [role=status]")) return;
+      var fresh = there.querySelector("#" + CSS.escape(row.id));
+      if (fresh) fresh.replaceWith(row.cloneNode(true));
+    });
+  }
+
   function swap(html) {
     if (!regions) {
       bell.innerHTML = html;
@@ -82,6 +92,7 @@
       var there = fresh.getElementById(id);
       if (!here || !there) return;
       var memo = remember(here);
+      keepMessages(here, there);
       here.innerHTML = there.innerHTML;
       restore(here, memo);
       if (window.htmx) window.htmx.process(here);
