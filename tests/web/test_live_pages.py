@@ -188,3 +188,20 @@ def test_an_unchanged_case_poll_costs_the_same_few_queries_however_long_the_case
     for n in range(10):
         message_post(case=long, body=f"note {n}", visibility="internal", by=lead)
     assert cost(short) == cost(long) <= 6
+
+
+def test_a_viewer_who_stops_polling_drops_out_after_the_presence_lifetime(
+    agent, lead, make_case, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from web.selectors import live
+
+    case = make_case("listening")
+    presence_mark(case=case, user=lead)
+    assert live.others_present_ids(case=case, user=agent) == [lead.pk]
+    later = timezone.now() + timedelta(seconds=live.PRESENCE_TTL + 1)
+    monkeypatch.setattr(live.timezone, "now", lambda: later)
+    assert live.others_present_ids(case=case, user=agent) == []
