@@ -11,8 +11,11 @@ PYTEST_ARGS ?= -n 2 --dist loadgroup
 HTMX_VERSION := 2.0.11
 PICO_VERSION := 2.1.1
 CHARTJS_VERSION := 4.6.1
+# axe-core checks the pages' accessibility in the browser tests (not shipped).
+AXE_VERSION := 4.11.0
+AXE_JS := var/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
 
-.PHONY: demo test install lint format vendor clean
+.PHONY: demo test install lint format vendor axe clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,6 +61,16 @@ vendor:
 	cp var/npm/picocss-pico-$(PICO_VERSION)/package/LICENSE.md static/vendor/pico.LICENSE.md
 	cp var/npm/chart.js-$(CHARTJS_VERSION)/package/LICENSE.md static/vendor/chart.js.LICENSE.md
 	cp var/npm/htmx.org-$(HTMX_VERSION)/package/LICENSE static/vendor/htmx.LICENSE
+
+## axe: fetch axe-core from the npm registry into var/npm (the browser tests run it).
+axe: $(AXE_JS)
+	cp $(AXE_JS) var/npm/axe.min.js
+
+$(AXE_JS):
+	mkdir -p var/npm
+	cd var/npm && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null
+	mkdir -p var/npm/axe-core-$(AXE_VERSION)
+	tar -xzf var/npm/axe-core-$(AXE_VERSION).tgz -C var/npm/axe-core-$(AXE_VERSION)
 
 clean:
 	rm -rf $(VENV) var/npm

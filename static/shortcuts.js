@@ -4,6 +4,7 @@
 // keeps focus inside while open and gives it back to where it was.
 (function () {
   var current = -1;
+  var chosenId = null;
 
   function rows() {
     return Array.prototype.slice.call(document.querySelectorAll("table.cases tbody tr"));
@@ -15,6 +16,7 @@
     if (all[current]) all[current].classList.remove("kb-current");
     current = Math.max(0, Math.min(all.length - 1, current + step));
     var row = all[current];
+    chosenId = row.id;
     row.classList.add("kb-current");
     row.setAttribute("tabindex", "-1");
     row.focus();
@@ -35,6 +37,18 @@
     });
     dialog.showModal();
   }
+
+  // The live inbox (live.js) may swap the rows: follow the chosen case, not
+  // its old position, so "a" never takes a case that slid into its place.
+  document.addEventListener("live:swapped", function () {
+    var all = rows();
+    current = chosenId ? all.findIndex(function (r) { return r.id === chosenId; }) : -1;
+    if (current < 0) return;
+    var row = all[current];
+    row.classList.add("kb-current");
+    row.setAttribute("tabindex", "-1");
+    if (document.activeElement === document.body) row.focus({ preventScroll: true });
+  });
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-close-dialog]")) {

@@ -11,6 +11,7 @@ from .views import (
     followups,
     inbox,
     intake,
+    live,
     notifications,
     offers,
     promises,
@@ -23,6 +24,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", inbox.inbox, name="inbox"),
+    path("live/inbox/", live.inbox_live, name="inbox_live"),
     path("bulk/", bulk.inbox_bulk, name="inbox_bulk"),
     path("new-case/", intake.case_new, name="case_new"),
     path("views/", saved.saved_view_save, name="saved_view_save"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("new-case/customers/", intake.customer_search, name="customer_search"),
     path("search/", search.search, name="search"),
     path("cases/<str:reference>/", case.case_detail, name="case"),
+    path("cases/<str:reference>/live/", live.case_live, name="case_live"),
     path("cases/<str:reference>/take/", case.case_take, name="case_take"),
     path("cases/<str:reference>/assign/", case.case_assign_view, name="case_assign"),
     path("cases/<str:reference>/route/", case.case_route_view, name="case_route"),

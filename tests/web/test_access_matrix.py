@@ -117,8 +117,10 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "password_change_done": {"GET": STAFF},
     # The agents' workspace.
     "web:inbox": {"GET": STAFF},
+    "web:inbox_live": {"GET": STAFF},
     "web:search": {"GET": STAFF},
     "web:case": {"GET": CASE_STAFF},
+    "web:case_live": {"GET": CASE_STAFF},
     **_case_work(
         "web:case_take",
         "web:case_assign",

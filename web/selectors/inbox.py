@@ -123,21 +123,23 @@ COUNTS_TTL = 30  # seconds; the badges may lag others' changes by this much
 
 
 def counts_key(user) -> str:
-    return f"web:inbox-counts:{user.pk}"
+    return f"web:inbox-counts:v2:{user.pk}"  # v2: (stamp, counts)
 
 
-def inbox_counts_cached(*, user, now: datetime) -> dict[str, int]:
+def inbox_counts_cached(*, user, now: datetime, stamp: object = None) -> dict[str, int]:
     """The queue counts, cached briefly per user (the list itself is always live).
 
     Counting the deadline queues touches every open case the user can see;
     the badges need not be exact to the second, so they are kept for
     COUNTS_TTL seconds, and dropped at once when the user changes a case.
+    With `stamp` (web.selectors.live.inbox_stamp), counts made under another
+    stamp are counted again: someone else's change moves the badges too.
     """
-    counts = cache.get(counts_key(user))
-    if counts is None:
-        counts = inbox_counts(user=user, now=now)
-        cache.set(counts_key(user), counts, COUNTS_TTL)
-    return counts
+    cached = cache.get(counts_key(user))
+    if cached is None or (stamp is not None and cached[0] != stamp):
+        cached = (stamp, inbox_counts(user=user, now=now))
+        cache.set(counts_key(user), cached, COUNTS_TTL)
+    return cached[1]
 
 
 def forget_counts(user) -> None:

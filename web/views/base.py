@@ -33,6 +33,7 @@ from .. import forms
 from ..selectors.case_page import case_loaded, case_page
 from ..selectors.history import customer_history
 from ..selectors.inbox import forget_counts
+from ..selectors.live import case_live_state, others_present
 
 SIDEBAR_CASES = 6
 REFUSAL_KEY = "web:refused"
@@ -148,6 +149,12 @@ def render_case(
     context = case_context(
         request, case, failed=failed, form=form, problem=problem, extra=extra
     )
+    events = context["events"]
+    live = case_live_state(
+        case=case, user=request.user, seen=events[-1].pk if events else 0
+    )
+    live["names"] = others_present(case=case, user=request.user, ids=live["others"])
+    context["live"] = live
     return render(request, "web/case.html", context, status=status)
 
 

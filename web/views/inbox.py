@@ -31,6 +31,7 @@ from ..selectors.inbox import (
     queues_for,
     with_list_columns,
 )
+from ..selectors.live import bell_stamp, etag_of, inbox_stamp
 
 PAGE_SIZE = 25
 NOTIFICATIONS = 5
@@ -71,7 +72,18 @@ def decorate(cases, now) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    context, status = inbox_context(request)
+    return render(request, "web/inbox.html", context, status=status)
+
+
+def inbox_context(request: HttpRequest) -> tuple[dict, int]:
+    """What the inbox shows, and its status (400 for a search it cannot take).
+
+    Also the page's live-poll ETag (static/live.js), from the same stamp the
+    poll compares, so a page that nothing has changed since polls to 304s.
+    """
     now = timezone.now()
+    stamp = inbox_stamp(request.user)
     queues = queues_for(request.user)
     filters = parse_filters(
         request.GET, default_queue="mine", keys={q.key for q in queues}
@@ -80,7 +92,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     search_error = text_problem(filters.q, None) or text_problem(filters.team, None)
     if search_error:
         filters = InboxFilters(queue=filters.queue, sort=filters.sort)
-    counts = inbox_counts_cached(user=request.user, now=now)
+    counts = inbox_counts_cached(user=request.user, now=now, stamp=stamp)
     paginator = Paginator(
         inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
     )
@@ -120,9 +132,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "notifications": list(
             notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
         ),
+        "live_etag": inbox_etag(request, stamp=stamp, counts=counts),
     }
-    return render(
-        request, "web/inbox.html", context, status=400 if search_error else 200
+    return context, 400 if search_error else 200
+
+
+def inbox_etag(request: HttpRequest, *, stamp: tuple, counts: dict) -> str:
+    """The inbox poll's ETag: the visible cases' stamp, the badges, the bell."""
+    return etag_of(
+        "inbox",
+        request.user.pk,
+        request.GET.urlencode(),
+        stamp,
+        sorted(counts.items()),
+        bell_stamp(request.user),
     )
 
 
