@@ -14,6 +14,7 @@ from .views import (
     notifications,
     offers,
     promises,
+    recovery,
     saved,
     search,
 )
@@ -102,6 +103,18 @@ urlpatterns = [
     path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
     path("cases/<str:reference>/merge/", promises.case_merge_view, name="case_merge"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path("recovery/incidents/", recovery.incident_list, name="incidents"),
+    path(
+        "recovery/incidents/<int:incident_id>/",
+        recovery.incident_detail,
+        name="incident",
+    ),
+    path("recovery/problems/", recovery.problem_list, name="problems"),
+    path(
+        "recovery/problems/<int:problem_id>/",
+        recovery.problem_detail,
+        name="problem",
+    ),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/bell/", notifications.notification_bell, name="bell"),

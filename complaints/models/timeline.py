@@ -60,6 +60,7 @@ class EventKind(models.TextChoices):
     PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
     INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
     DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
+    DUPLICATE_CLEARED = "duplicate_cleared", "cleared the likely-duplicate flag"
     MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
 
 

@@ -38,7 +38,7 @@ from notifications.models import Notification
 from portal.links import status_token, survey_token
 from regimes.sending import letter_send
 from service_recovery.incidents import incident_create
-from service_recovery.models import Problem
+from service_recovery.models import Problem, ProblemCase
 from service_recovery.promises import promise_make
 from tests.attachments.samples import png_bytes
 from tests.factories import CaseFactory, StaffFactory
@@ -89,6 +89,7 @@ API_AUTHENTICATED = API_USERS | {
 API_CASE_READ = {"key_agent", "key_lead", "key_manager", "svc_read", "session_agent"}
 API_CASE_WORK = {"key_agent", "key_lead", "key_manager", "svc_manage"}
 API_LEADS = {"key_lead_other", "key_lead", "key_manager"}
+API_CARE_LEADS = {"key_lead", "key_manager"}
 API_STAFF_READ = API_USERS | {"session_agent"}
 API_HOOKS = API_USERS | {"svc_webhooks", "svc_other"}
 ALL_SCOPES = ["complaints:write", "complaints:read", "cases:manage", "webhooks:manage"]
@@ -233,16 +234,23 @@ ROWS: dict[str, dict[str, set[str]]] = {
     },
     "service_recovery:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
     "service_recovery:promise-keep": {"POST": API_CASE_WORK},
+    # A lead sees a problem through a case they may see (the world's links
+    # the Care case only).
     "service_recovery:problem-list": {"GET": API_LEADS},
-    "service_recovery:problem-detail": {"GET": API_LEADS},
-    "service_recovery:problem-owner": {"POST": API_LEADS},
-    "service_recovery:problem-record-action": {"POST": API_LEADS},
-    "service_recovery:problem-close": {"POST": API_LEADS},
+    "service_recovery:problem-detail": {"GET": API_CARE_LEADS},
+    "service_recovery:problem-owner": {"POST": API_CARE_LEADS},
+    "service_recovery:problem-record-action": {"POST": API_CARE_LEADS},
+    "service_recovery:problem-close": {"POST": API_CARE_LEADS},
     "service_recovery:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
     "service_recovery:incident-detail": {"GET": {"key_manager"}},
     "service_recovery:incident-cases": {"POST": {"key_manager"}},
     "service_recovery:incident-customers": {"POST": {"key_manager"}},
     "service_recovery:incident-notify": {"POST": {"key_manager"}},
+    "service_recovery:incident-customers-import": {"POST": {"key_manager"}},
+    "web:incidents": {"GET": {"manager"}},
+    "web:incident": {"GET": {"manager"}, "POST": {"manager"}},
+    "web:problems": {"GET": LEADS},
+    "web:problem": {"GET": {"lead", "manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
     # Opened by an incident's own signed token (test_incidents_api); a case's
     # status link is not one.
@@ -341,6 +349,9 @@ class World:
             title="Kettles",
             opened_at=timezone.now(),
         )
+        ProblemCase.objects.create(
+            problem=self.problem, case=self.case, linked_at=timezone.now()
+        )
         self.incident = incident_create(
             title="Outage", customer_message="Sorry.", by=self.users["manager"]
         )
@@ -404,6 +415,8 @@ class World:
             "regime": "fca",
             "attachment_id": self.attachment.pk,
             "view_id": 424242,  # nobody's view
+            "incident_id": self.incident.pk,
+            "problem_id": self.problem.pk,
             "token": token,
             "action": "accept",
             "name": "offers",
