@@ -18,6 +18,7 @@ from complaints.models import Case
 from . import setup
 from .cases_done import DONE_CASES
 from .cases_open import OPEN_CASES
+from .email_thread import email_thread_play
 from .specs import CUSTOMERS
 from .walk import Context, play
 
@@ -31,6 +32,7 @@ class SeedReport:
     api_key: str
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    email_thread: str = ""  # the reference of the demo's email conversation
 
 
 def demo_seed(*, now: datetime | None = None) -> SeedReport:
@@ -58,6 +60,7 @@ def demo_seed(*, now: datetime | None = None) -> SeedReport:
                 continue
             play(spec, ctx, now=now)
             report.created.append(spec.key)
+        report.email_thread = email_thread_play(users=users, now=now).reference
     return report
 
 
