@@ -53,6 +53,7 @@ class EventKind(models.TextChoices):
     STATUTORY_WARNING = "statutory_warning", "warned that a statutory deadline is near"
     STATUTORY_BREACHED = "statutory_breached", "recorded a missed statutory deadline"
     ATTACHMENT_ADDED = "attachment_added", "attached a file"
+    ATTACHMENT_SCANNED = "attachment_scanned", "recorded a late virus-scan verdict"
     PROBLEM_LINKED = "problem_linked", "linked the case to a problem"
     PROMISE_MADE = "promise_made", "made a promise"
     PROMISE_KEPT = "promise_kept", "kept a promise"
