@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from api.models import ApiClient
 from api.services import api_client_create, api_client_revoke
+from complaints.actors import Actor
 from complaints.models import Case
 
 from . import setup
@@ -24,6 +25,7 @@ from .walk import Context, play
 
 SCRIPTS = OPEN_CASES + DONE_CASES
 API_CLIENT_NAME = "demo-shop"
+SEED = Actor.system("seed_demo")
 
 
 @dataclass
@@ -68,9 +70,9 @@ def _rotate_api_client() -> tuple[ApiClient, str]:
     """Revoke the previous demo key and issue a new one; its cases follow it."""
     old = list(ApiClient.objects.filter(name=API_CLIENT_NAME, revoked=False))
     for client in old:
-        api_client_revoke(client=client)
+        api_client_revoke(client=client, by=SEED)
     client, key = api_client_create(
-        name=API_CLIENT_NAME, scopes=["complaints:write", "complaints:read"]
+        name=API_CLIENT_NAME, scopes=["complaints:write", "complaints:read"], by=SEED
     )
     # A service client sees the cases it filed; hand the demo's over to the new key.
     Case.objects.filter(api_client__in=old, metadata__has_key="demo").update(

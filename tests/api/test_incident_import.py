@@ -30,18 +30,37 @@ def incident(manager):
 
 @pytest.fixture
 def people(incident, manager):
-    shop, _ = api_client_create(name="shop", username=None, scopes=["complaints:write"])
-    crm, _ = api_client_create(name="crm", username=None, scopes=["complaints:write"])
+    shop, _ = api_client_create(
+        name="shop",
+        username=None,
+        scopes=["complaints:write"],
+        by=Actor.system("tests"),
+    )
+    crm, _ = api_client_create(
+        name="crm", username=None, scopes=["complaints:write"], by=Actor.system("tests")
+    )
     ada = CustomerFactory(email="ada@example.com")
     bob, _ = customer_match_or_create(
-        email="bob@example.com", name="Bob", external_ref="SHOP-7", client=shop
+        email="bob@example.com",
+        name="Bob",
+        external_ref="SHOP-7",
+        client=shop,
+        by=Actor.system("tests"),
     )
     # Two clients' ids collide: "42" names Cy at the shop and Di at the CRM.
     cy, _ = customer_match_or_create(
-        email="cy@example.com", name="Cy", external_ref="42", client=shop
+        email="cy@example.com",
+        name="Cy",
+        external_ref="42",
+        client=shop,
+        by=Actor.system("tests"),
     )
     di, _ = customer_match_or_create(
-        email="di@example.com", name="Di", external_ref="42", client=crm
+        email="di@example.com",
+        name="Di",
+        external_ref="42",
+        client=crm,
+        by=Actor.system("tests"),
     )
     ed = CustomerFactory(email="ed@example.com")
     incident_link_customers(incident=incident, customers=[ed], by=manager)
