@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.exceptions import DomainError
 from service_recovery import incident_import, selectors
+from service_recovery.models import Incident
 from teams.selectors import is_manager
 
 LIST_SIZE = 100
@@ -62,7 +63,10 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "web/incident.html", context, status=status)
 
 
-def _import(request, form, incident):
+def _import(
+    request: HttpRequest, form: CustomerImportForm, incident: Incident
+) -> tuple[incident_import.ImportReport | None, int]:
+    """Run the upload through the import service: (report or None, status)."""
     if not form.is_valid():
         return None, 400
     upload = form.cleaned_data["file"]
