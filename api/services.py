@@ -9,6 +9,8 @@ from complaints.actors import Actor
 from complaints.models import Case
 from complaints.services import case_file
 from customers.services import customer_match_or_create
+from teams.actors import By, as_actor
+from teams.audit import audit
 
 from .models import ApiClient, CaseFiling, Scope
 
@@ -16,14 +18,16 @@ User = get_user_model()
 
 
 def api_client_create(
-    *, name: str, username: str | None = None, scopes: list[str] | None = None
+    *, name: str, username: str | None = None, scopes: list[str] | None = None, by: By
 ) -> tuple[ApiClient, str]:
     """Issue a key; return (client, the key in clear — shown once, stored hashed).
 
     A key for a user acts with the user's role and within its scopes; given no
     scopes it holds all of them (the role alone limits it). A service key given
-    none may file and read. Raises ValueError on an unknown scope or user.
+    none may file and read. Raises ValueError on an unknown scope or user,
+    TypeError without an actor.
     """
+    by = as_actor(by)
     if scopes:
         scopes = list(dict.fromkeys(scopes))
     elif username:
@@ -42,14 +46,41 @@ def api_client_create(
             raise ValueError(f"no active user {username!r}")
     if not name.strip() or len(name) > 50:
         raise ValueError("name must be 1 to 50 characters")
-    return ApiClient.objects.create_key(name=name.strip(), user=user, scopes=scopes)
+    client, key = ApiClient.objects.create_key(
+        name=name.strip(), user=user, scopes=scopes
+    )
+    audit("api_key.created", by=by, client=client.pk, name=client.name)
+    return client, key
 
 
-def api_client_revoke(*, client: ApiClient) -> ApiClient:
+def api_client_revoke(*, client: ApiClient, by: By) -> ApiClient:
     """Revoke a key for good."""
+    by = as_actor(by)
     client.revoked = True
     client.save(update_fields=["revoked"])
+    audit("api_key.revoked", by=by, client=client.pk, name=client.name)
     return client
+
+
+@transaction.atomic
+def api_client_rotate(*, client: ApiClient, by: By) -> tuple[ApiClient, str]:
+    """Replace a key: a new one with the same name, user and scopes, the old one
+    revoked; return (the new client, its key in clear — shown once).
+
+    Raises ValueError when the key is revoked already or its user is inactive.
+    """
+    by = as_actor(by)
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked:
+        raise ValueError(f"the key {client.prefix} is revoked already")
+    fresh, key = api_client_create(
+        name=client.name,
+        username=client.user.get_username() if client.user else None,
+        scopes=list(client.scopes),
+        by=by,
+    )
+    api_client_revoke(client=client, by=by)
+    return fresh, key
 
 
 @transaction.atomic
@@ -72,7 +103,7 @@ def complaint_file_from_api(
         "phone": customer.get("phone", ""),
         "external_ref": customer.get("external_ref") or None,
     }
-    matched, _created = customer_match_or_create(**sent, client=client)
+    matched, _created = customer_match_or_create(**sent, client=client, by=by)
     case = case_file(customer=matched, api_client=client, by=by, **case_fields)
     case.api_filing = CaseFiling.objects.create(case=case, customer=sent)
     return case

@@ -34,6 +34,7 @@ def ensure_data(cases: int, reload: bool) -> None:
 def users() -> tuple[str, str]:
     from django.contrib.auth import get_user_model
 
+    from teams.actors import Actor
     from teams.models import Team
     from teams.services import staff_create
 
@@ -45,7 +46,11 @@ def users() -> tuple[str, str]:
     ):
         if not user_model.objects.filter(username=name).exists():
             staff_create(
-                username=name, password="bench-pass-1234", role=role, teams=teams
+                username=name,
+                password="bench-pass-1234",
+                role=role,
+                teams=teams,
+                by=Actor.system("bench"),
             )
     return (
         issue_key(name="bench list m", username="bench_manager"),

@@ -66,9 +66,12 @@ def setup_django() -> None:
 
 def issue_key(*, name: str, username: str | None = None) -> str:
     from api.services import api_client_create
+    from teams.actors import Actor
 
     scopes = ["complaints:write", "complaints:read", "cases:manage"]
-    return api_client_create(name=name, username=username, scopes=scopes)[1]
+    return api_client_create(
+        name=name, username=username, scopes=scopes, by=Actor.system("bench")
+    )[1]
 
 
 def start_gunicorn(workers: int = 5) -> subprocess.Popen:

@@ -110,6 +110,7 @@ def reference_data(rng: random.Random) -> dict:
 
     from complaints.models import Category, OfferLimit, RootCause
     from sla.models import Calendar, SlaPolicy, WorkingHours
+    from teams.actors import Actor
     from teams.models import StaffProfile, Team
     from teams.services import staff_create
 
@@ -143,16 +144,30 @@ def reference_data(rng: random.Random) -> dict:
     teams = [Team.objects.create(name=f"Team {n}", slug=f"team-{n}") for n in range(6)]
     agents = {
         t.pk: [
-            staff_create(username=f"agent-{t.slug}-{n}", password=None, teams=[t]).pk
+            staff_create(
+                username=f"agent-{t.slug}-{n}",
+                password=None,
+                teams=[t],
+                by=Actor.system("bench"),
+            ).pk
             for n in range(10)
         ]
         for t in teams
     }
     for t in teams:
         staff_create(
-            username=f"lead-{t.slug}", password=None, role="team_lead", teams=[t]
+            username=f"lead-{t.slug}",
+            password=None,
+            role="team_lead",
+            teams=[t],
+            by=Actor.system("bench"),
         )
-    staff_create(username="bench-manager", password=None, role="manager")
+    staff_create(
+        username="bench-manager",
+        password=None,
+        role="manager",
+        by=Actor.system("bench"),
+    )
     categories = [
         Category.objects.create(
             name=f"Category {n}", slug=f"cat-{n}", default_team=teams[n % 6]

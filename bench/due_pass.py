@@ -123,6 +123,7 @@ def _load(count: int) -> None:
     from complaints.models import Case
     from customers.models import Customer
     from sla.models import Calendar, Deadline, SlaPolicy, WorkingHours
+    from teams.actors import Actor
     from teams.models import Team
     from teams.services import staff_create
 
@@ -160,6 +161,7 @@ def _load(count: int) -> None:
                 role="agent",
                 teams=[team],
                 email=f"agent{i}@staff.example",
+                by=Actor.system("bench"),
             )
             for i in range(50)
         ]
@@ -169,6 +171,7 @@ def _load(count: int) -> None:
             role="team_lead",
             teams=[team],
             email="lead@staff.example",
+            by=Actor.system("bench"),
         )
     lap("staff and policy")
     first_agent, customers = agents[0].pk, max(count // 10, 1)

@@ -91,6 +91,7 @@ def copy(cursor, table: str, columns: list[str], rows: list[list]) -> None:
 def load(n_cases: int, n_messages: int, seed: int = 11) -> float:
     from django.db import connection, transaction
 
+    from teams.actors import Actor
     from teams.models import Team
     from teams.services import staff_create
 
@@ -117,7 +118,13 @@ def load(n_cases: int, n_messages: int, seed: int = 11) -> float:
         from django.contrib.auth import get_user_model
 
         if not get_user_model().objects.filter(username=name).exists():
-            staff_create(username=name, password=None, role=role, teams=member)
+            staff_create(
+                username=name,
+                password=None,
+                role=role,
+                teams=member,
+                by=Actor.system("bench"),
+            )
     now = datetime.now(UTC)
     n_customers = max(1, n_cases * 10 // 16)
     domains = ("gmail.com", "yahoo.co.uk", "outlook.com", "example.org")
@@ -282,6 +289,7 @@ def measure(n_cases: int) -> list[tuple]:
     from django.test import Client
 
     from api.services import api_client_create
+    from teams.actors import Actor
 
     queries = {
         "rare word": RARE,
@@ -299,6 +307,7 @@ def measure(n_cases: int) -> list[tuple]:
             name=f"bench {username} {time.time()}",
             username=username,
             scopes=["complaints:read"],
+            by=Actor.system("bench"),
         )[1]
         api = Client(HTTP_AUTHORIZATION=f"Token {key}")
         for kind, q in queries.items():

@@ -89,6 +89,7 @@ def load() -> None:
 
 
 def _staff():
+    from teams.actors import Actor
     from teams.models import Team
     from teams.services import staff_create
 
@@ -97,14 +98,23 @@ def _staff():
     ]
     staff = {
         t.pk: [
-            staff_create(username=f"agent-{t.slug}-{i}", password=None, teams=[t])
+            staff_create(
+                username=f"agent-{t.slug}-{i}",
+                password=None,
+                teams=[t],
+                by=Actor.system("bench"),
+            )
             for i in range(AGENTS_PER_TEAM)
         ]
         for t in teams
     }
     # The measured agent works two of the four teams: half the cases are visible.
     bench_agent = staff_create(
-        username="bench-agent", password=None, teams=teams[:2], role="agent"
+        username="bench-agent",
+        password=None,
+        teams=teams[:2],
+        role="agent",
+        by=Actor.system("bench"),
     )
     return teams, staff, bench_agent
 

@@ -172,7 +172,9 @@ def prepare(healthy: Receiver, slow: Receiver | None):
     from webhooks.services import subscription_create
 
     WebhookSubscription.objects.all().delete()
-    client, _ = api_client_create(name="webhook bench", scopes=["webhooks:manage"])
+    client, _ = api_client_create(
+        name="webhook bench", scopes=["webhooks:manage"], by=Actor.system("bench")
+    )
     for n in range(10):
         customer = Customer.objects.create(
             name=f"Bench {n}", email=f"bench{n}-{time.time_ns()}@example.com"
@@ -185,11 +187,19 @@ def prepare(healthy: Receiver, slow: Receiver | None):
             by=Actor.system("bench"),
         )
     subscription, secret = subscription_create(
-        client=client, url=healthy.url, events=["case.escalated"]
+        client=client,
+        url=healthy.url,
+        events=["case.escalated"],
+        by=Actor.system("bench"),
     )
     healthy.verifier = Webhook(secret)
     if slow is not None:
-        subscription_create(client=client, url=slow.url, events=["case.escalated"])
+        subscription_create(
+            client=client,
+            url=slow.url,
+            events=["case.escalated"],
+            by=Actor.system("bench"),
+        )
     return subscription
 
 

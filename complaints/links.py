@@ -119,7 +119,7 @@ def customer_edit_ending_links(
     open cases get fresh ones at the new address.
     """
     old_email = customer.email
-    customer = customer_edit(customer=customer, **changes)
+    customer = customer_edit(customer=customer, by=by, **changes)
     if customer.email.lower() != old_email.lower():
         case_links_revoke_for_customer(customer=customer, by=by, reason=EMAIL_CHANGED)
     return customer

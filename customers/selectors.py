@@ -16,10 +16,11 @@ its case-visibility selector down at start-up (`case_scope_provide`, called by
 `ComplaintsConfig.ready()`) rather than being imported.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from teams.models import Role
 from teams.selectors import role_of
@@ -74,3 +75,44 @@ def customer_refs_all() -> QuerySet[CustomerRef]:
     customers a caller may already see (staff only; never a service client).
     """
     return CustomerRef.objects.select_related("client").order_by("id")
+
+
+def customers_by_email(user: Any, emails: Iterable[str]) -> dict[str, list[int]]:
+    """Map each lower-cased address to the ids of the customers `user` may see
+    under it (oldest first); addresses nobody visible has are left out.
+    """
+    wanted = {e.lower() for e in emails}
+    found: dict[str, list[int]] = {}
+    if not wanted:
+        return found
+    rows = (
+        customers_visible_to(user)
+        .annotate(email_ci=Lower("email"))
+        .filter(email_ci__in=wanted)
+        .order_by("id")
+        .values_list("email_ci", "id")
+    )
+    for email, pk in rows:
+        found.setdefault(email, []).append(pk)
+    return found
+
+
+def customers_by_ref(user: Any, refs: Iterable[str]) -> dict[str, set[int]]:
+    """Map each external ref to the customers `user` may see under it, across
+    every API client's refs and staff-entered ones.
+
+    The rule is `customers_visible_to`: a ref is resolved only to a customer the
+    caller may already see, so it tells nothing new; a service client resolves
+    nothing (it never reads another client's refs). One ref may name several
+    customers (two clients' ids may collide); the caller decides what that means.
+    """
+    wanted = set(refs)
+    found: dict[str, set[int]] = {}
+    if not wanted:
+        return found
+    rows = CustomerRef.objects.filter(
+        external_ref__in=wanted, customer__in=customers_visible_to(user)
+    ).values_list("external_ref", "customer_id")
+    for ref, pk in rows:
+        found.setdefault(ref, set()).add(pk)
+    return found

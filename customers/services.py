@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from complaints.bounds import fields_check
+from teams.actors import By, as_actor
+from teams.audit import audit
 
 from .models import Customer, CustomerRef
 
@@ -21,6 +23,7 @@ def customer_match_or_create(
     phone: str = "",
     external_ref: str | None = None,
     client: Any = None,
+    by: By,
 ) -> tuple[Customer, bool]:
     """Find the customer by the caller's own external_ref, else by email
     (case-insensitive), else create them; return (customer, created).
@@ -30,8 +33,9 @@ def customer_match_or_create(
     ref is never read, matched or overwritten. A matched customer only gains
     the caller's ref: name, contact details and consent stay as they are, as
     whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
-    insert race reads the winner's row.
+    insert race reads the winner's row. `by` is who files (audited on a create).
     """
+    by = as_actor(by)
     fields_check(Customer, {"email": email, "name": name, "phone": phone})
     fields_check(CustomerRef, {"external_ref": external_ref})
     external_ref = (external_ref or "").strip() or None
@@ -46,6 +50,7 @@ def customer_match_or_create(
                 CustomerRef.objects.create(
                     client=client, customer=customer, external_ref=external_ref
                 )
+        audit("customer.created", by=by, customer=customer.pk)
         return customer, True
     except IntegrityError:
         customer = _find(email=email, external_ref=external_ref, client=client)
@@ -54,8 +59,9 @@ def customer_match_or_create(
         return customer, False
 
 
-def customer_set_consent(*, customer: Customer, consent: bool) -> Customer:
+def customer_set_consent(*, customer: Customer, consent: bool, by: By) -> Customer:
     """Record whether the customer consents to follow-up contact."""
+    audit("customer.consent", by=by, customer=customer.pk, consent=consent)
     customer.consent_to_contact = consent
     customer.consent_updated_at = timezone.now()
     customer.save(
@@ -64,7 +70,7 @@ def customer_set_consent(*, customer: Customer, consent: bool) -> Customer:
     return customer
 
 
-def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
+def customer_edit(*, customer: Customer, by: By, **changes: Any) -> Customer:
     """Edit a customer's name, email, phone and consent.
 
     For staff only: callers look the customer up through
@@ -75,12 +81,13 @@ def customer_edit(*, customer: Customer, **changes: Any) -> Customer:
         k: v.strip() for k, v in changes.items() if k in ("name", "email", "phone")
     }
     fields_check(Customer, fields)
+    audit("customer.edited", by=by, customer=customer.pk, fields=sorted(fields))
     if fields:
         for name, value in fields.items():
             setattr(customer, name, value)
         customer.save(update_fields=[*fields, "updated_at"])
     if consent is not None and consent != customer.consent_to_contact:
-        customer = customer_set_consent(customer=customer, consent=consent)
+        customer = customer_set_consent(customer=customer, consent=consent, by=by)
     return customer
 
 

@@ -13,16 +13,19 @@ from django.utils import timezone
 
 from api.models import ApiClient
 from api.services import api_client_create, api_client_revoke
+from complaints.actors import Actor
 from complaints.models import Case
 
 from . import setup
 from .cases_done import DONE_CASES
 from .cases_open import OPEN_CASES
+from .email_thread import email_thread_play
 from .specs import CUSTOMERS
 from .walk import Context, play
 
 SCRIPTS = OPEN_CASES + DONE_CASES
 API_CLIENT_NAME = "demo-shop"
+SEED = Actor.system("seed_demo")
 
 
 @dataclass
@@ -31,6 +34,7 @@ class SeedReport:
     api_key: str
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    email_thread: str = ""  # the reference of the demo's email conversation
 
 
 def demo_seed(*, now: datetime | None = None) -> SeedReport:
@@ -58,6 +62,7 @@ def demo_seed(*, now: datetime | None = None) -> SeedReport:
                 continue
             play(spec, ctx, now=now)
             report.created.append(spec.key)
+        report.email_thread = email_thread_play(users=users, now=now).reference
     return report
 
 
@@ -65,9 +70,9 @@ def _rotate_api_client() -> tuple[ApiClient, str]:
     """Revoke the previous demo key and issue a new one; its cases follow it."""
     old = list(ApiClient.objects.filter(name=API_CLIENT_NAME, revoked=False))
     for client in old:
-        api_client_revoke(client=client)
+        api_client_revoke(client=client, by=SEED)
     client, key = api_client_create(
-        name=API_CLIENT_NAME, scopes=["complaints:write", "complaints:read"]
+        name=API_CLIENT_NAME, scopes=["complaints:write", "complaints:read"], by=SEED
     )
     # A service client sees the cases it filed; hand the demo's over to the new key.
     Case.objects.filter(api_client__in=old, metadata__has_key="demo").update(

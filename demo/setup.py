@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from complaints.actors import Actor
 from complaints.models import Category, OfferLimit, RootCause
 from customers.models import Customer
 from customers.services import customer_match_or_create, customer_set_consent
@@ -21,6 +22,7 @@ from teams.services import staff_create
 User = get_user_model()
 
 DEMO_PASSWORD = "redress-demo"
+SEED = Actor.system("seed_demo")
 TEAMS = {"care": "Customer care", "billing": "Billing", "repairs": "Repairs"}
 # username → (role, teams, first name, last name, may log in)
 STAFF = {
@@ -84,6 +86,7 @@ def staff_and_teams() -> dict[str, object]:
                 email=f"{username}@redress.example",
                 first_name=first,
                 last_name=last,
+                by=SEED,
             )
         profile, _ = StaffProfile.objects.update_or_create(
             user=user, defaults={"role": role}
@@ -162,9 +165,13 @@ def customers(people: list[tuple[str, str, str, bool]]) -> list[Customer]:
     made = []
     for number, (name, email, phone, consent) in enumerate(people, start=1):
         customer, _ = customer_match_or_create(
-            email=email, name=name, phone=phone, external_ref=f"demo-{number:03d}"
+            email=email,
+            name=name,
+            phone=phone,
+            external_ref=f"demo-{number:03d}",
+            by=SEED,
         )
         if customer.consent_to_contact != consent:
-            customer_set_consent(customer=customer, consent=consent)
+            customer_set_consent(customer=customer, consent=consent, by=SEED)
         made.append(customer)
     return made

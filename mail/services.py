@@ -156,7 +156,9 @@ def _append(row: InboundEmail, case: Case, body: str) -> IngestResult:
 
 def _create(row: InboundEmail, parsed: ParsedEmail, body: str) -> IngestResult:
     name = parsed.sender_name or parsed.sender.split("@")[0]
-    customer, _ = customer_match_or_create(email=parsed.sender, name=name[:200])
+    customer, _ = customer_match_or_create(
+        email=parsed.sender, name=name[:200], by=Actor.customer()
+    )
     case = case_file(
         customer=customer,
         subject=parsed.subject[:200] or "(no subject)",

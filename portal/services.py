@@ -43,7 +43,7 @@ def complaint_file_from_web(
     (attachments.exceptions.AttachmentRefused) files nothing at all.
     """
     customer, created = customer_match_or_create(
-        email=email.strip(), name=name.strip(), phone=phone.strip()
+        email=email.strip(), name=name.strip(), phone=phone.strip(), by=Actor.customer()
     )
     case = case_file(
         customer=customer,
@@ -79,7 +79,7 @@ def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
     before = customer.consent_to_contact
     if before == consent:
         return case
-    customer_set_consent(customer=customer, consent=consent)
+    customer_set_consent(customer=customer, consent=consent, by=Actor.customer())
     record_event(
         case,
         EventKind.CONSENT_CHANGED,

@@ -78,10 +78,12 @@ class RecurringProblemDetailSerializer(RecurringProblemSerializer):
         read_only_fields = fields
 
     def get_cases(self, problem) -> list[str]:
-        return [link.case.reference for link in problem.links.select_related("case")]
+        user = self.context["request"].user
+        cases = selectors.problem_cases_visible_to(user, problem)
+        return list(cases.values_list("reference", flat=True))
 
     def get_effect(self, problem) -> dict:
-        return problems.problem_effect(problem)
+        return selectors.problem_effect_for(self.context["request"].user, problem)
 
 
 class ProblemActionIn(serializers.Serializer):
@@ -116,7 +118,8 @@ class ProblemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     def _detail(self, problem: Problem) -> Response:
         return Response(
             RecurringProblemDetailSerializer(
-                self.get_queryset().get(pk=problem.pk)
+                self.get_queryset().get(pk=problem.pk),
+                context=self.get_serializer_context(),
             ).data
         )
 

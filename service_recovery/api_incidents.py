@@ -3,9 +3,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from api.errors import PayloadTooLarge
 from api.pagination import DefaultCursorPagination
 from api.permissions import MANAGE, STAFF_ONLY, HasScopeOrStaffRole, is_service_client
 from api.views.base import ApiViewSet
@@ -14,10 +16,11 @@ from complaints.selectors import cases_visible_to
 from customers.selectors import customers_visible_to
 from teams.selectors import is_manager
 
-from . import incidents, selectors
+from . import incident_import, incidents, selectors
 from .models import Incident
 
 MAX_LINKS = 1000
+IMPORT_BODY_MAX = incident_import.IMPORT_MAX_BYTES + 64 * 1024
 
 
 class IsManager(BasePermission):
@@ -71,6 +74,37 @@ class CustomersIn(serializers.Serializer):
     )
 
 
+class ImportIn(serializers.Serializer):
+    file = serializers.FileField(
+        allow_empty_file=False,
+        use_url=False,
+        help_text="A CSV (UTF-8): the first cell of each row is a customer's email "
+        f"or external ref; at most {incident_import.IMPORT_MAX_BYTES} bytes and "
+        f"{incident_import.IMPORT_MAX_ROWS} rows.",
+    )
+
+
+class ImportRowOut(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Line number in the file, from 1.")
+    value = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=incident_import.OUTCOMES)
+    detail = serializers.CharField()
+    customers = serializers.ListField(child=serializers.IntegerField())
+
+
+class ImportCountsOut(serializers.Serializer):
+    linked = serializers.IntegerField()
+    unknown = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+
+
+class ImportOut(serializers.Serializer):
+    incident = IncidentSerializer()
+    counts = ImportCountsOut()
+    rows = ImportRowOut(many=True)
+
+
 class NotifiedOut(serializers.Serializer):
     notified = serializers.IntegerField(help_text="Customers emailed by this call.")
 
@@ -120,8 +154,41 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         wanted = set(self.valid(CustomersIn)["customers"])
         found = list(customers_visible_to(request.user).filter(pk__in=wanted))
         _refuse_unknown({str(i) for i in wanted - {c.pk for c in found}}, "customers")
-        incidents.incident_link_customers(incident=incident, customers=found)
+        incidents.incident_link_customers(
+            incident=incident, customers=found, by=actor_of(request)
+        )
         return self._detail(incident)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportIn},
+        responses={200: ImportOut},
+        summary="Link customers from a CSV of emails or external refs",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="customers/import",
+        parser_classes=[MultiPartParser],
+    )
+    def customers_import(self, request, pk: str):
+        incident = self.get_object()
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit() and int(length) > IMPORT_BODY_MAX:
+            raise PayloadTooLarge(
+                f"The file is over {incident_import.IMPORT_MAX_BYTES} bytes."
+            )
+        upload = self.valid(ImportIn)["file"]
+        if upload.size > incident_import.IMPORT_MAX_BYTES:
+            raise PayloadTooLarge(
+                f"The file is over {incident_import.IMPORT_MAX_BYTES} bytes."
+            )
+        report = incident_import.incident_import_customers(
+            incident=incident, data=upload.read(), by=actor_of(request)
+        )
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(
+            {"incident": IncidentSerializer(fresh).data, **report.as_dict()}
+        )
 
     @extend_schema(request=None, responses={200: NotifiedOut})
     @action(detail=True, methods=["post"])

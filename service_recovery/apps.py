@@ -18,3 +18,4 @@ class ServiceRecoveryConfig(AppConfig):
         subscribe(EventKind.CASE_FILED, suspected_duplicate_flag)
         due_batch_register(promises_fire_batch)
         subscribe(EventKind.CASE_EDITED, on_case_changed)
+        subscribe(EventKind.CASE_EDITED, suspected_duplicate_flag)

@@ -5,7 +5,9 @@ within `DUPLICATE_WINDOW_DAYS` (either way, any channel) when the trigram
 similarity of their subject and description reaches `DUPLICATE_THRESHOLD`.
 `similarity` computes it as PostgreSQL's `pg_trgm` does (words padded with
 two spaces in front and one behind; shared over distinct trigrams); on
-PostgreSQL the candidates are ranked by `pg_trgm` itself. `case_merge` closes
+PostgreSQL the candidates are ranked by `pg_trgm` itself. The flag is
+recomputed when the case's subject, description or customer is edited
+(`duplicate_flag_refresh`: set, moved or cleared on the timeline). `case_merge` closes
 the newer case as a duplicate through the lifecycle and moves its messages
 onto the kept case, recording the move on both timelines.
 """
@@ -24,11 +26,16 @@ from complaints import lifecycle
 from complaints.actors import Actor, as_actor
 from complaints.models import Case, CloseReason, EventKind, Message, Stage
 from complaints.timeline import record_event
+from complaints.versions import case_lock
 
 DUPLICATE_WINDOW_DAYS = 14
 DUPLICATE_THRESHOLD = 0.5
 MAX_TEXT = 4000
 _WORDS = re.compile(r"[^\W_]+")
+SYSTEM = Actor.system("duplicates")
+# What the likeness is judged on: an edit of any of them refreshes the flag.
+DUPLICATE_FIELDS = frozenset({"subject", "description", "customer"})
+FLAG_KINDS = (EventKind.DUPLICATE_SUSPECTED, EventKind.DUPLICATE_CLEARED)
 
 
 def trigrams(text: str) -> set[str]:
@@ -126,18 +133,57 @@ def case_merge(*, case: Case, other: Case, by) -> Case:
     return kept
 
 
+def duplicate_flag(case: Case) -> str | None:
+    """The reference the case is flagged as likely repeating, or None.
+
+    The flag is the latest `DUPLICATE_SUSPECTED` or `DUPLICATE_CLEARED` event.
+    """
+    latest = (
+        case.events.filter(kind__in=FLAG_KINDS).order_by("-id").only("kind", "data")
+    ).first()
+    if latest is None or latest.kind == EventKind.DUPLICATE_CLEARED:
+        return None
+    return latest.data.get("of")
+
+
+@transaction.atomic
+def duplicate_flag_refresh(*, case: Case, by) -> str | None:
+    """Recompute the case's likely-duplicate flag; record a change; return it.
+
+    Flags the case (`DUPLICATE_SUSPECTED`) when it reads like another and was
+    not flagged as repeating that one, clears the flag (`DUPLICATE_CLEARED`)
+    when it no longer reads like any; leaves the timeline alone otherwise.
+    """
+    actor = as_actor(by)
+    # The lock serialises two refreshes of one case (an edit racing a filing).
+    case = case_lock(case)
+    current = duplicate_flag(case)
+    found = likely_duplicates(case, limit=1)
+    if found and found[0].case.reference != current:
+        record_event(
+            case,
+            EventKind.DUPLICATE_SUSPECTED,
+            by=actor,
+            of=found[0].case.reference,
+            score=round(found[0].score, 3),
+        )
+        return found[0].case.reference
+    if not found and current is not None:
+        record_event(case, EventKind.DUPLICATE_CLEARED, by=actor, of=current)
+        return None
+    return current
+
+
 def suspected_duplicate_flag(events: Sequence) -> None:
-    """Subscriber: note on a newly filed case the case it most likely repeats."""
-    for event in events:
-        case = Case.objects.filter(pk=event.case_id).first()
-        if case is None:
-            continue
-        found = likely_duplicates(case, limit=1)
-        if found:
-            record_event(
-                case,
-                EventKind.DUPLICATE_SUSPECTED,
-                by=Actor.system("duplicates"),
-                of=found[0].case.reference,
-                score=round(found[0].score, 3),
-            )
+    """Subscriber: flag a newly filed case, and refresh the flag of a case whose
+    text or customer was edited (`DUPLICATE_FIELDS`)."""
+    case_ids = [
+        event.case_id
+        for event in events
+        if event.kind == EventKind.CASE_FILED
+        or DUPLICATE_FIELDS & set(event.after or {})
+    ]
+    for case_id in dict.fromkeys(case_ids):
+        case = Case.objects.filter(pk=case_id).first()
+        if case is not None:
+            duplicate_flag_refresh(case=case, by=SYSTEM)

@@ -65,7 +65,7 @@ def incident_link_cases(
         [IncidentCase(incident=incident, case=c, linked_at=now) for c in new],
         ignore_conflicts=True,
     )
-    _link_customers(incident, {c.customer_id for c in cases}, now)
+    link_customer_ids(incident, {c.customer_id for c in cases}, now)
     record_events(
         [
             (
@@ -82,13 +82,20 @@ def incident_link_cases(
 
 @transaction.atomic
 def incident_link_customers(
-    *, incident: Incident, customers: Iterable[Customer], now: datetime | None = None
+    *,
+    incident: Incident,
+    customers: Iterable[Customer],
+    by,
+    now: datetime | None = None,
 ) -> int:
     """Link affected customers directly; return how many were new."""
-    return _link_customers(incident, {c.pk for c in customers}, now or timezone.now())
+    as_actor(by)
+    return link_customer_ids(incident, {c.pk for c in customers}, now or timezone.now())
 
 
-def _link_customers(incident: Incident, ids: set[int], now: datetime) -> int:
+def link_customer_ids(incident: Incident, ids: set[int], now: datetime) -> int:
+    """Link customers by id (inside the caller's transaction); return how many
+    were new."""
     have = set(incident.customer_links.values_list("customer_id", flat=True))
     new = ids - have
     IncidentCustomer.objects.bulk_create(

@@ -265,11 +265,16 @@ def problem_key(problem: Problem) -> ProblemKey:
 
 
 def problem_effect(
-    problem: Problem, *, days: int | None = None, now: datetime | None = None
+    problem: Problem,
+    *,
+    days: int | None = None,
+    now: datetime | None = None,
+    within: QuerySet[Case] | None = None,
 ) -> dict:
     """Did the actions work? Cases of the key in the `days` before vs after the
-    first action (default the problem window). `worked` is None until there
-    is an action and the days after it have passed.
+    first action (default the problem window), counted `within` the cases a
+    reader may see when given. `worked` is None until there is an action and
+    the days after it have passed.
     """
     days = days or settings.PROBLEM_WINDOW_DAYS
     now = now or timezone.now()
@@ -284,6 +289,8 @@ def problem_effect(
         }
     start, span = first.created_at, timedelta(days=days)
     cases = problem_key(problem).cases()
+    if within is not None:
+        cases = cases.filter(pk__in=within.values("pk"))
     before = cases.filter(created_at__gte=start - span, created_at__lt=start).count()
     after = cases.filter(created_at__gte=start, created_at__lt=start + span).count()
     worked = None if now < start + span else after < before

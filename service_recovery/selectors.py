@@ -3,13 +3,14 @@
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from complaints.models import Case, MessageKind, Visibility
 from complaints.selectors import cases_visible_to
 from teams.selectors import is_lead_or_manager, is_manager
 
-from .models import Incident, Problem, Promise
+from .models import Incident, Problem, ProblemCase, Promise
+from .problems import problem_effect
 from .promises import commitments_in
 
 
@@ -18,13 +19,54 @@ def may_see_problems(user: AbstractBaseUser | None) -> bool:
     return is_lead_or_manager(user)
 
 
+def problem_links_visible_to(user: AbstractBaseUser | None) -> QuerySet[ProblemCase]:
+    """The one rule for problems: the problem–case links whose case `user` may see.
+
+    Managers see every link; a team lead those of cases they may see
+    (`cases_visible_to`: their teams' cases, triage, their own); nobody else
+    any. A problem is visible through at least one such link, and shows only
+    those cases (`problems_visible_to`, `problem_cases_visible_to`).
+    """
+    if not may_see_problems(user):
+        return ProblemCase.objects.none()
+    if is_manager(user):
+        return ProblemCase.objects.all()
+    return ProblemCase.objects.filter(case__in=cases_visible_to(user))
+
+
 def problems_visible_to(user: AbstractBaseUser | None) -> QuerySet[Problem]:
-    """Every problem, with its cases' count, for leads and managers; none otherwise."""
+    """Problems linking a case `user` may see, each with the count of those cases
+    (managers: every problem, every case)."""
     if not may_see_problems(user):
         return Problem.objects.none()
-    return Problem.objects.select_related("owner").annotate(
-        cases_count=Count("links", distinct=True)
+    problems = Problem.objects.select_related("owner")
+    if is_manager(user):
+        return problems.annotate(cases_count=Count("links", distinct=True))
+    links = problem_links_visible_to(user)
+    return problems.filter(pk__in=links.values("problem_id")).annotate(
+        cases_count=Count(
+            "links", filter=Q(links__in=links.values("pk")), distinct=True
+        )
     )
+
+
+def problem_cases_visible_to(
+    user: AbstractBaseUser | None, problem: Problem
+) -> QuerySet[Case]:
+    """The problem's cases that `user` may see, oldest link first."""
+    links = problem_links_visible_to(user).filter(problem=problem)
+    return (
+        Case.objects.filter(problem_links__in=links)
+        .select_related("team", "assignee")
+        .order_by("problem_links__linked_at", "pk")
+    )
+
+
+def problem_effect_for(user: AbstractBaseUser | None, problem: Problem) -> dict:
+    """The problem's effect (`problems.problem_effect`) counted over the cases
+    `user` may see."""
+    within = None if is_manager(user) else cases_visible_to(user)
+    return problem_effect(problem, within=within)
 
 
 def promises_visible_to(user: AbstractBaseUser | None) -> QuerySet[Promise]:

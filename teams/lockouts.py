@@ -25,6 +25,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 
+from .audit import audit
 from .selectors import is_manager
 
 USERNAME_FAILURE_LIMIT = 30
@@ -59,7 +60,9 @@ def lockout_reset(*, username: str, by: AbstractBaseUser) -> int:
     """
     if not is_manager(by):
         raise PermissionDenied("Only a manager may unlock a sign-in.")
-    return reset(username=username)
+    removed = reset(username=username)
+    audit("staff.unlocked", by=by, username=username, attempts=removed)
+    return removed
 
 
 def _failures(attempts) -> int:

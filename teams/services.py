@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from .actors import By, as_actor
+from .audit import audit
 from .models import Role, StaffProfile, Team
 
 User = get_user_model()
@@ -19,8 +21,10 @@ def staff_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    by: By,
 ) -> AbstractBaseUser:
     """Create a staff user with a role and teams; raise ValueError on an unknown role."""
+    by = as_actor(by)
     if role not in Role.values:
         raise ValueError(f"unknown role {role!r}")
     user = User.objects.create_user(
@@ -34,4 +38,5 @@ def staff_create(
     profile = StaffProfile.objects.create(user=user, role=role)
     if teams:
         profile.teams.set(teams)
+    audit("staff.created", by=by, username=username, role=role)
     return user

@@ -35,6 +35,7 @@ def StaffFactory(role: str = "agent", teams=None, username: str | None = None):
         password=PASSWORD,
         role=role,
         teams=list(teams or []),
+        by=Actor.system("tests"),
     )
 
 
@@ -85,7 +86,9 @@ class CaseFactory:
             lifecycle.offer_fulfil(offer=offer, by=by)
             return move(case, step, by=by, resolution_summary="Sent a new vase.")
         if step == Stage.FOLLOWING_UP:
-            customer_set_consent(customer=case.customer, consent=True)
+            customer_set_consent(
+                customer=case.customer, consent=True, by=Actor.system("tests")
+            )
             followup_schedule(
                 case=case,
                 due_at=timezone.now() + timedelta(days=1),

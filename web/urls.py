@@ -16,6 +16,7 @@ from .views import (
     offers,
     promises,
     records,
+    recovery,
     saved,
     search,
 )
@@ -117,6 +118,18 @@ urlpatterns = [
         name="customer_hold",
     ),
     path("holds/<int:hold_id>/lift/", records.hold_lift, name="hold_lift"),
+    path("recovery/incidents/", recovery.incident_list, name="incidents"),
+    path(
+        "recovery/incidents/<int:incident_id>/",
+        recovery.incident_detail,
+        name="incident",
+    ),
+    path("recovery/problems/", recovery.problem_list, name="problems"),
+    path(
+        "recovery/problems/<int:problem_id>/",
+        recovery.problem_detail,
+        name="problem",
+    ),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/bell/", notifications.notification_bell, name="bell"),

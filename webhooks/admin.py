@@ -54,7 +54,7 @@ class WebhookSubscriptionAdmin(ManagerActions, admin.ModelAdmin):
     def resume(self, request, queryset) -> None:
         waiting = 0
         for subscription in queryset.filter(status=SubscriptionStatus.PAUSED):
-            waiting += subscription_resume(subscription=subscription)
+            waiting += subscription_resume(subscription=subscription, by=request.user)
         self.message_user(
             request,
             f"Resumed; {waiting} waiting deliveries go out with the next beat.",
@@ -104,7 +104,7 @@ class WebhookDeliveryAdmin(ManagerActions, admin.ModelAdmin):
     )
     def send_again(self, request, queryset) -> None:
         ids = queryset.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True)
-        count = deliveries_send_again(ids=ids)
+        count = deliveries_send_again(ids=ids, by=request.user)
         self.message_user(
             request,
             f"{count} failed delivery(ies) queued again; delivered ones are never "

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from api.models import ApiClient, Scope
 from api.pagination import DefaultCursorPagination
 from api.views.base import ApiViewSet
+from api.views.complaints import actor_of
 
 from . import selectors, services
 from .models import EventType, SubscriptionStatus, WebhookAttempt, WebhookSubscription
@@ -124,7 +125,10 @@ class WebhookViewSet(
         data = self.valid(WebhookIn)
         try:
             subscription, secret = services.subscription_create(
-                client=self.client, url=data["url"], events=data["events"]
+                client=self.client,
+                url=data["url"],
+                events=data["events"],
+                by=actor_of(request),
             )
         except services.WebhookRefused as exc:
             raise ValidationError({exc.field: [exc.message]}) from None
@@ -143,7 +147,9 @@ class WebhookViewSet(
 
     @extend_schema(summary="Delete a webhook; nothing more is sent to it")
     def destroy(self, request, *args, **kwargs):
-        services.subscription_delete(subscription=self.get_object())
+        services.subscription_delete(
+            subscription=self.get_object(), by=actor_of(request)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -154,7 +160,9 @@ class WebhookViewSet(
     @action(detail=True, methods=["post"])
     def rotate(self, request, pk: str):
         subscription = self.get_object()
-        secret = services.subscription_rotate_secret(subscription=subscription)
+        secret = services.subscription_rotate_secret(
+            subscription=subscription, by=actor_of(request)
+        )
         subscription.refresh_from_db()
         subscription.secret = secret
         return Response(WebhookWithSecretSerializer(subscription).data)

@@ -26,6 +26,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from teams.actors import Actor
+
 from . import guard
 from .models import (
     DeliveryStatus,
@@ -277,5 +279,7 @@ def _subscription_failing(subscription: WebhookSubscription, now: datetime) -> N
         from .services import subscription_paused_notify
 
         transaction.on_commit(
-            lambda: subscription_paused_notify(subscription_id=subscription.pk)
+            lambda: subscription_paused_notify(
+                subscription_id=subscription.pk, by=Actor.system("webhook-delivery")
+            )
         )

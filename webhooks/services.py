@@ -15,6 +15,8 @@ from django.utils import timezone
 from api.models import ApiClient
 from notifications.outbox import outbox_enqueue_on_commit
 from notifications.services import notifications_create
+from teams.actors import By, as_actor
+from teams.audit import audit
 
 from . import guard
 from .models import (
@@ -43,13 +45,14 @@ class WebhookRefused(ValueError):
 
 
 def subscription_create(
-    *, client: ApiClient, url: str, events: Iterable[str]
+    *, client: ApiClient, url: str, events: Iterable[str], by: By
 ) -> tuple[WebhookSubscription, str]:
     """Subscribe `client` to `events` at `url`; return it and its secret (shown once).
 
     Raises WebhookRefused for an unsafe or unreachable URL, an unknown or empty
     event list, or a client at its subscription limit.
     """
+    by = as_actor(by)
     events = list(dict.fromkeys(events))
     unknown = sorted(set(events) - set(EventType.values))
     if unknown or not events:
@@ -70,22 +73,25 @@ def subscription_create(
     subscription = WebhookSubscription.objects.create(
         client=client, url=url, events=events, secret=secret
     )
+    audit("webhook.created", by=by, subscription=subscription.pk, url=url)
     return subscription, secret
 
 
-def subscription_delete(*, subscription: WebhookSubscription) -> None:
+def subscription_delete(*, subscription: WebhookSubscription, by: By) -> None:
     """Remove the subscription with its deliveries; nothing more is sent to it."""
+    audit("webhook.deleted", by=by, subscription=subscription.pk)
     subscription.delete()
 
 
 @transaction.atomic
-def subscription_rotate_secret(*, subscription: WebhookSubscription) -> str:
+def subscription_rotate_secret(*, subscription: WebhookSubscription, by: By) -> str:
     """Issue a new secret; the current one keeps signing for 24 hours. Return it.
 
     Deliveries carry one signature per valid secret, so a receiver may switch
     whenever it likes within the day. Rotating again within the day drops the
     oldest secret at once.
     """
+    by = as_actor(by)
     subscription = WebhookSubscription.objects.select_for_update().get(
         pk=subscription.pk
     )
@@ -101,11 +107,13 @@ def subscription_rotate_secret(*, subscription: WebhookSubscription) -> str:
             "updated_at",
         ]
     )
+    audit("webhook.secret_rotated", by=by, subscription=subscription.pk)
     return secret
 
 
-def subscription_resume(*, subscription: WebhookSubscription) -> int:
+def subscription_resume(*, subscription: WebhookSubscription, by: By) -> int:
     """Resume a paused subscription; its waiting deliveries go out now. Return them."""
+    audit("webhook.resumed", by=by, subscription=subscription.pk)
     now = timezone.now()
     with transaction.atomic():
         WebhookSubscription.objects.filter(pk=subscription.pk).update(
@@ -120,12 +128,13 @@ def subscription_resume(*, subscription: WebhookSubscription) -> int:
     return count
 
 
-def deliveries_send_again(*, ids: Iterable[int]) -> int:
+def deliveries_send_again(*, ids: Iterable[int], by: By) -> int:
     """Queue failed deliveries among `ids` again from the start of the backoff.
 
     A delivered event is never sent again to the same subscription, so only
     failed (retries exhausted) rows are taken; return how many.
     """
+    by = as_actor(by)
     now = timezone.now()
     ids = list(
         WebhookDelivery.objects.filter(
@@ -138,11 +147,13 @@ def deliveries_send_again(*, ids: Iterable[int]) -> int:
         next_attempt_at=now,
         queued_until=None,
     )
+    audit("webhook.sent_again", by=by, deliveries=ids)
     return len(ids)
 
 
-def subscription_paused_notify(*, subscription_id: int) -> None:
+def subscription_paused_notify(*, subscription_id: int, by: By) -> None:
     """Tell the owner that their webhook is paused: log, and in-app if a user owns it."""
+    actor = as_actor(by)
     subscription = (
         WebhookSubscription.objects.select_related("client", "client__user")
         .filter(pk=subscription_id)
@@ -151,10 +162,11 @@ def subscription_paused_notify(*, subscription_id: int) -> None:
     if subscription is None:
         return
     logger.warning(
-        "webhook %s of API client %r paused after failing since %s",
+        "webhook %s of API client %r paused after failing since %s (%s)",
         subscription.pk,
         subscription.client.name,
         subscription.failing_since,
+        actor.label,
     )
     user = subscription.client.user
     if user is None or not user.is_active:

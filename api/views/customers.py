@@ -67,9 +67,12 @@ class CustomerViewSet(mixins.ListModelMixin, ApiViewSet):
         self.require_object_body()
         data = dict(self.valid(CustomerCreateIn))
         consent = data.pop("consent_to_contact", None)
-        customer, created = customer_match_or_create(**data, client=client_of(request))
+        by = actor_of(request)
+        customer, created = customer_match_or_create(
+            **data, client=client_of(request), by=by
+        )
         if consent is not None:
-            customer = customer_set_consent(customer=customer, consent=consent)
+            customer = customer_set_consent(customer=customer, consent=consent, by=by)
         return self.render_customer(customer, 201 if created else 200)
 
     @extend_schema(responses={200: CustomerDetailSerializer}, summary="A customer")

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from complaints.actors import Actor
 
 ALL_SCOPES = ["complaints:write", "complaints:read", "cases:manage"]
 
@@ -33,6 +34,7 @@ def key_for(db):
             name=name,
             username=user.get_username() if user else None,
             scopes=scopes or ALL_SCOPES,
+            by=Actor.system("tests"),
         )
         return key
 

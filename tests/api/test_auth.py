@@ -5,6 +5,7 @@ from django.test import Client
 
 from api.models import ApiClient
 from api.services import api_client_revoke
+from complaints.actors import Actor
 from tests.api.conftest import client_with, complaint_body
 from tests.factories import PASSWORD, StaffFactory
 
@@ -31,7 +32,7 @@ def test_a_bad_or_malformed_key_is_401(header, anon):
 
 def test_a_revoked_key_is_401(key_for):
     key = key_for(scopes=["complaints:read"])
-    api_client_revoke(client=ApiClient.objects.get())
+    api_client_revoke(client=ApiClient.objects.get(), by=Actor.system("tests"))
     assert client_with(key).get("/api/v1/complaints/").status_code == 401
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from complaints.actors import Actor
 from complaints.models import Case, OfferLimit
 from customers.models import Customer
 from customers.services import customer_set_consent
@@ -62,7 +63,7 @@ def test_the_edges_of_the_date_range_are_accepted(service, when):
 @pytest.mark.parametrize("when", FAR_DATES)
 def test_a_follow_up_due_outside_the_range_is_refused(api_as, agent, make_case, when):
     case = make_case("resolved", assignee=agent)
-    customer_set_consent(customer=case.customer, consent=True)
+    customer_set_consent(customer=case.customer, consent=True, by=Actor.system("tests"))
 
     response = api_as(agent).post(
         f"/api/v1/complaints/{case.reference}/followups/",
@@ -243,7 +244,7 @@ def test_a_far_future_follow_up_never_reaches_the_dashboards(
     api_as, agent, manager, make_case
 ):
     case = make_case("resolved", assignee=agent)
-    customer_set_consent(customer=case.customer, consent=True)
+    customer_set_consent(customer=case.customer, consent=True, by=Actor.system("tests"))
     api_as(agent).post(
         f"/api/v1/complaints/{case.reference}/followups/",
         {"due_at": "9999-12-31T23:30:00Z", "channel": "phone"},
@@ -259,7 +260,7 @@ def test_a_far_future_follow_up_never_reaches_the_dashboards(
 
 def test_a_soon_follow_up_is_still_accepted(api_as, agent, make_case):
     case = make_case("resolved", assignee=agent)
-    customer_set_consent(customer=case.customer, consent=True)
+    customer_set_consent(customer=case.customer, consent=True, by=Actor.system("tests"))
 
     response = api_as(agent).post(
         f"/api/v1/complaints/{case.reference}/followups/",

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.test import Client
 
 from complaints import lifecycle
+from complaints.actors import Actor
 from complaints.models import Case
 from customers.services import customer_set_consent
 from dashboards.metrics.tables import TABLE_NAMES
@@ -85,7 +86,9 @@ def world(make_case, agent, lead, manager):
         for stage in ("listening", "resolving", "resolved", "following_up")
     }
     for case in cases.values():
-        customer_set_consent(customer=case.customer, consent=True)
+        customer_set_consent(
+            customer=case.customer, consent=True, by=Actor.system("tests")
+        )
     return cases
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from complaints.actors import Actor
 from tests.integration.conftest import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -147,14 +148,14 @@ from django.core.cache import cache
 from django.test import Client
 from teams.models import Team
 from teams.services import staff_create
-from tests.factories import CaseFactory
+from tests.factories import FACTORY, CaseFactory
 from django.contrib.auth import get_user_model
 from dashboards.facts import facts_refresh
 
 step = {step!r}
 if step == "seed":
     team = Team.objects.create(name="Care", slug="care")
-    staff_create(username="boss", password=None, role="manager")
+    staff_create(username="boss", password=None, role="manager", by=FACTORY)
     for _ in range(2):
         CaseFactory.file(team=team)
 elif step == "file":
@@ -237,7 +238,10 @@ def test_a_backup_restored_into_a_new_database_serves_the_same_cases(tmp_path, t
 
     references = sorted(CaseFactory.file(team=team).reference for _ in range(3))
     _client, key = api_client_create(
-        name="backup check", username=None, scopes=["complaints:read"]
+        name="backup check",
+        username=None,
+        scopes=["complaints:read"],
+        by=Actor.system("tests"),
     )
     from complaints.models import Case
 

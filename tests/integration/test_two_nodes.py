@@ -15,6 +15,7 @@ from itertools import cycle
 
 import pytest
 
+from complaints.actors import Actor
 from complaints.models import Case, Event
 from notifications.models import Outbox, OutboxStatus
 from tests.integration.conftest import BIN, wait_until
@@ -61,7 +62,10 @@ def test_two_web_instances_two_workers_two_beats(stack, setup):  # noqa: F811
 
     team, _lead, _manager = setup
     _client, key = api_client_create(
-        name="shop", username=None, scopes=["complaints:write", "complaints:read"]
+        name="shop",
+        username=None,
+        scopes=["complaints:write", "complaints:read"],
+        by=Actor.system("tests"),
     )
     bases = []
     for name in ("web1", "web2"):

@@ -20,7 +20,7 @@ def test_two_notify_calls_at_once_send_each_customer_one_email(manager):
         title="Outage", customer_message="We were down; sorry.", by=manager
     )
     customers = [CustomerFactory() for _ in range(8)]
-    incident_link_customers(incident=incident, customers=customers)
+    incident_link_customers(incident=incident, customers=customers, by=manager)
 
     results = race([lambda: incident_notify(incident=incident, by=manager)] * 2)
 

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from complaints import bounds, lifecycle
+from complaints.actors import Actor
 from complaints.exceptions import InvalidInput, OfferRefused
 from complaints.models import Case, OfferLimit
 from complaints.services import case_file, case_update, message_post
@@ -138,7 +139,7 @@ def test_edits_messages_and_moves_refuse_unstorable_text(make_case, agent):
 @pytest.mark.parametrize("when", OUTSIDE)
 def test_followup_schedule_refuses_a_due_time_outside_the_range(make_case, agent, when):
     case = make_case("resolved", assignee=agent)
-    customer_set_consent(customer=case.customer, consent=True)
+    customer_set_consent(customer=case.customer, consent=True, by=Actor.system("tests"))
 
     with pytest.raises(InvalidInput) as caught:
         followup_schedule(case=case, due_at=when, channel="phone", by=agent)
@@ -157,9 +158,13 @@ def test_followup_complete_refuses_a_nul_note(make_case, agent):
 
 def test_customer_match_or_create_refuses_oversize_and_nul(db):
     with pytest.raises(InvalidInput):
-        customer_match_or_create(email="a@example.com", name="x" * 201)
+        customer_match_or_create(
+            email="a@example.com", name="x" * 201, by=Actor.system("tests")
+        )
     with pytest.raises(InvalidInput):
-        customer_match_or_create(email="a@example.com", name="A", phone="\x00")
+        customer_match_or_create(
+            email="a@example.com", name="A", phone="\x00", by=Actor.system("tests")
+        )
 
     assert not Customer.objects.exists()
 

@@ -171,6 +171,7 @@ def test_matching_one_external_ref_at_once_makes_one_customer():
                 email=f"shopper{n}@example.com",
                 name="Sam Shopper",
                 external_ref="shop-4711",
+                by=Actor.system("tests"),
             )
             for n in range(8)
         ]

@@ -75,6 +75,7 @@ def test_a_message_from_an_agent_is_signed_with_their_first_name(make_case, team
         teams=[team],
         first_name="Ada",
         last_name="Lovelace",
+        by=Actor.system("tests"),
     )
     case = make_case("listening")
     message_post(case=case, body="I am on it.", visibility="customer", by=ada)

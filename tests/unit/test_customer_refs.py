@@ -7,6 +7,7 @@ reads, overwrites or matches through another client's ref.
 import pytest
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from customers.models import CustomerRef
 from customers.services import customer_match_or_create
 
@@ -15,17 +16,21 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def shop():
-    return api_client_create(name="shop")[0]
+    return api_client_create(name="shop", by=Actor.system("tests"))[0]
 
 
 @pytest.fixture
 def crm():
-    return api_client_create(name="crm")[0]
+    return api_client_create(name="crm", by=Actor.system("tests"))[0]
 
 
 def match(client, email: str, ref: str | None = None):
     return customer_match_or_create(
-        email=email, name="Jo", external_ref=ref, client=client
+        email=email,
+        name="Jo",
+        external_ref=ref,
+        client=client,
+        by=Actor.system("tests"),
     )
 
 

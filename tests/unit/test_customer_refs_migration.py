@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from customers.models import CustomerRef
 from tests.factories import CaseFactory, CustomerFactory
 
@@ -35,8 +36,8 @@ def _back_to_the_latest_schema():
 
 
 def test_old_refs_go_to_their_only_client_or_stay_staff_refs():
-    shop = api_client_create(name="shop")[0]
-    crm = api_client_create(name="crm")[0]
+    shop = api_client_create(name="shop", by=Actor.system("tests"))[0]
+    crm = api_client_create(name="crm", by=Actor.system("tests"))[0]
     one_client = CustomerFactory()
     CaseFactory.file(customer=one_client, api_client=shop)
     CaseFactory.file(customer=one_client)  # a web case: no client

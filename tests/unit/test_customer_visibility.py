@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from api.authentication import ServiceClient
 from api.services import api_client_create
+from complaints.actors import Actor
 from customers.selectors import customers_visible_to
 from tests.factories import CaseFactory, CustomerFactory, StaffFactory
 
@@ -35,7 +36,7 @@ def test_agents_and_leads_see_the_customers_of_cases_they_may_see(
 
 
 def test_service_clients_and_strangers_see_no_customer_record():
-    client, _key = api_client_create(name="shop")
+    client, _key = api_client_create(name="shop", by=Actor.system("tests"))
     CaseFactory.file(api_client=client)
     assert visible(ServiceClient(client=client)) == set()
     assert visible(None) == set()

@@ -7,6 +7,7 @@ Concurrent matching on one external_ref is in test_concurrency.
 
 import pytest
 
+from complaints.actors import Actor
 from customers.models import CustomerRef
 from customers.services import customer_match_or_create, customer_set_consent
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def match(**kwargs):
     kwargs.setdefault("name", "Jo Bloggs")
-    return customer_match_or_create(**kwargs)
+    return customer_match_or_create(**kwargs, by=Actor.system("tests"))
 
 
 def refs_of(customer) -> list[tuple]:
@@ -81,7 +82,7 @@ def test_without_email_or_id_every_filer_is_new(ref):
 def test_consent_is_recorded_with_its_time():
     customer, _ = match(email="jo@example.com")
 
-    customer_set_consent(customer=customer, consent=True)
+    customer_set_consent(customer=customer, consent=True, by=Actor.system("tests"))
 
     customer.refresh_from_db()
     assert customer.consent_to_contact is True

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints.actors import Actor
 from complaints.models import Case, Stage, Visibility
 from complaints.search import cases_search, search_hits, search_text
 from complaints.services import case_update, message_post
@@ -95,7 +96,9 @@ def test_the_document_follows_edits_of_messages_and_customers(make_case, agent):
     assert found(agent, "walrus") == [case.reference]
     note.body = "Penguin"
     note.save()
-    customer_edit(customer=customer, name="Ottoline Brackenbury")
+    customer_edit(
+        customer=customer, name="Ottoline Brackenbury", by=Actor.system("tests")
+    )
     assert found(agent, "walrus") == []
     assert found(agent, "penguin") == [case.reference]
     assert found(agent, "brackenbury") == [case.reference]

@@ -273,3 +273,32 @@ def test_demo_steps_always_move_forward_and_end_before_now(start, span, steps):
         later = next_moment(moment, now=now, remaining=remaining)
         assert moment < later < now
         moment = later
+
+
+def test_the_demo_has_a_threaded_email_conversation_with_a_photo(seeded):
+    from attachments.models import Attachment
+    from demo.email_thread import ANSWER_ID, COMPLAINT_ID
+    from mail.models import InboundEmail
+    from notifications.models import Outbox
+
+    reference = re.search(r"Email conversation .*: case (\S+)\.", seeded["second"])
+    assert reference, seeded["second"]
+    case = Case.objects.get(reference=reference.group(1))
+    assert case.channel == "email"
+    complaint = InboundEmail.objects.get(message_id=COMPLAINT_ID)
+    answer = InboundEmail.objects.get(message_id=ANSWER_ID)
+    assert (complaint.outcome, answer.outcome) == ("created", "appended")
+    assert complaint.case == answer.case == case
+    assert case.messages.count() >= 3
+    assert case.messages.filter(kind="from_customer").count() == 1
+    photo = Attachment.objects.get(case=case)
+    assert photo.content_type == "image/png"
+    # Our replies went through the outbox, threaded onto the customer's emails.
+    replies = Outbox.objects.filter(case=case, key__startswith="message:").order_by(
+        "pk"
+    )
+    assert len(replies) == 2
+    assert f"<{COMPLAINT_ID}>" in replies[0].headers["References"]
+    assert replies[1].headers["In-Reply-To"] == f"<{ANSWER_ID}>"
+    assert replies[0].message_id in replies[1].headers["References"]
+    assert all(f"[{case.reference}]" in r.subject for r in replies)

@@ -39,7 +39,10 @@ def test_one_complaint_from_filing_to_a_satisfied_close(team, agent, lead):
         resolution_minutes=600,
     )
     customer, created = customer_match_or_create(
-        email="Jo@Example.com", name="Jo Bloggs", external_ref="shop-1"
+        email="Jo@Example.com",
+        name="Jo Bloggs",
+        external_ref="shop-1",
+        by=Actor.system("tests"),
     )
     assert created
     customer.consent_to_contact = True

@@ -19,52 +19,22 @@ must be problem+json. A route without a row fails `test_every_route_has_a_row`,
 so a new route cannot ship without someone deciding who may call it.
 """
 
-import re
-from datetime import timedelta
-
 import pytest
-from django.core.files.base import ContentFile
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
-from rest_framework.test import APIClient
 
-from api.services import api_client_create
-from attachments.models import Source
-from attachments.services import attachment_add
-from complaints.actors import Actor
-from complaints.models import Case
-from notifications.models import Notification
-from portal.links import status_token, survey_token
-from records.holds import legal_hold_place
-from regimes.sending import letter_send
-from service_recovery.incidents import incident_create
-from service_recovery.models import Problem
-from service_recovery.promises import promise_make
-from tests.attachments.samples import png_bytes
-from tests.factories import CaseFactory, StaffFactory
-from webhooks.models import WebhookSubscription
-from webhooks.signing import secret_new
+from tests.web.access_world import (
+    API_CALLERS,
+    METHODS,
+    PAGE_CALLERS,
+    PORTAL_CALLERS,
+    World,
+    ask,
+    kind_of,
+    outcome,
+    routes,
+    url_for,
+)
 
 pytestmark = pytest.mark.django_db
-
-PAGE_CALLERS = ("anon", "agent_other", "agent", "lead_other", "lead", "manager")
-API_CALLERS = (
-    "anon",
-    "key_agent_other",
-    "key_agent",
-    "key_lead_other",
-    "key_lead",
-    "key_manager",
-    "svc_read",
-    "svc_write",
-    "svc_manage",
-    "svc_other",
-    "svc_webhooks",
-    "session_agent",
-)
-PORTAL_CALLERS = ("no_link", "other_link", "own_link")
-METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
 
 # Who gets through, by the shape of the route.
 ANYONE_PAGE = set(PAGE_CALLERS)
@@ -90,9 +60,9 @@ API_AUTHENTICATED = API_USERS | {
 API_CASE_READ = {"key_agent", "key_lead", "key_manager", "svc_read", "session_agent"}
 API_CASE_WORK = {"key_agent", "key_lead", "key_manager", "svc_manage"}
 API_LEADS = {"key_lead_other", "key_lead", "key_manager"}
+API_CARE_LEADS = {"key_lead", "key_manager"}
 API_STAFF_READ = API_USERS | {"session_agent"}
 API_HOOKS = API_USERS | {"svc_webhooks", "svc_other"}
-ALL_SCOPES = ["complaints:write", "complaints:read", "cases:manage", "webhooks:manage"]
 OWN_LINK = {"own_link"}
 # The link alone names the case: another case's link opens that other case
 # (checked not to show this one).
@@ -117,8 +87,8 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "password_change_done": {"GET": STAFF},
     # The agents' workspace.
     "web:inbox": {"GET": STAFF},
-    "web:inbox_live": {"GET": STAFF},
     "web:search": {"GET": STAFF},
+    "web:inbox_live": {"GET": STAFF},
     "web:case": {"GET": CASE_STAFF},
     "web:case_live": {"GET": CASE_STAFF},
     **_case_work(
@@ -236,16 +206,23 @@ ROWS: dict[str, dict[str, set[str]]] = {
     },
     "service_recovery:promise-detail": {"GET": API_CASE_WORK | {"session_agent"}},
     "service_recovery:promise-keep": {"POST": API_CASE_WORK},
+    # A lead sees a problem through a case they may see (the world's links
+    # the Care case only).
     "service_recovery:problem-list": {"GET": API_LEADS},
-    "service_recovery:problem-detail": {"GET": API_LEADS},
-    "service_recovery:problem-owner": {"POST": API_LEADS},
-    "service_recovery:problem-record-action": {"POST": API_LEADS},
-    "service_recovery:problem-close": {"POST": API_LEADS},
+    "service_recovery:problem-detail": {"GET": API_CARE_LEADS},
+    "service_recovery:problem-owner": {"POST": API_CARE_LEADS},
+    "service_recovery:problem-record-action": {"POST": API_CARE_LEADS},
+    "service_recovery:problem-close": {"POST": API_CARE_LEADS},
     "service_recovery:incident-list": {"GET": {"key_manager"}, "POST": {"key_manager"}},
     "service_recovery:incident-detail": {"GET": {"key_manager"}},
     "service_recovery:incident-cases": {"POST": {"key_manager"}},
     "service_recovery:incident-customers": {"POST": {"key_manager"}},
     "service_recovery:incident-notify": {"POST": {"key_manager"}},
+    "service_recovery:incident-customers-import": {"POST": {"key_manager"}},
+    "web:incidents": {"GET": {"manager"}},
+    "web:incident": {"GET": {"manager"}, "POST": {"manager"}},
+    "web:problems": {"GET": LEADS},
+    "web:problem": {"GET": {"lead", "manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
     # Retention and data rights: managers only (README).
     "web:customer_export": {"GET": {"manager"}},
@@ -266,26 +243,6 @@ NOT_IN_MATRIX = {
 }
 
 
-def _routes() -> list[tuple[str, str]]:
-    """(name, pattern) of every route in the URL conf, admin excluded."""
-    found = []
-
-    def walk(patterns, prefix, namespace):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                ns = pattern.namespace
-                full_ns = f"{namespace}:{ns}" if namespace and ns else ns or namespace
-                walk(pattern.url_patterns, prefix + str(pattern.pattern), full_ns)
-            elif isinstance(pattern, URLPattern):
-                name = pattern.name or "not-found"
-                if namespace:
-                    name = f"{namespace}:{name}"
-                found.append((name, prefix + str(pattern.pattern)))
-
-    walk(get_resolver().url_patterns, "", None)
-    return [(n, p) for n, p in found if not n.startswith("admin:")]
-
-
 def _row(name: str) -> dict[str, set[str]]:
     # django-anymail's inbound webhooks: off without ANYMAIL_WEBHOOK_SECRET, and
     # then basic auth with it, which no caller here holds (test_inbound_anymail).
@@ -294,211 +251,7 @@ def _row(name: str) -> dict[str, set[str]]:
     return ROWS[name]
 
 
-def _kind(name: str) -> str:
-    # Interfaces built on the API mount their own namespaces under /api/v1/.
-    if name.startswith(
-        (
-            "api:",
-            "webhooks:",
-            "dashboards-api:",
-            "regimes:",
-            "service_recovery:",
-            "records:",
-        )
-    ):
-        return "api"
-    if name.startswith("portal:") and name != "portal:complain":
-        return "portal"
-    return "page"
-
-
-class World:
-    """One case of the Care team in following_up, and everyone who might ask."""
-
-    def __init__(self) -> None:
-        from teams.models import Team
-
-        care = Team.objects.create(name="Care", slug="care")
-        billing = Team.objects.create(name="Billing", slug="billing")
-        self.users = {
-            "agent": StaffFactory(role="agent", teams=[care]),
-            "agent_other": StaffFactory(role="agent", teams=[billing]),
-            "lead": StaffFactory(role="team_lead", teams=[care]),
-            "lead_other": StaffFactory(role="team_lead", teams=[billing]),
-            "manager": StaffFactory(role="manager"),
-        }
-        owner, _ = api_client_create(
-            name="owner", username=None, scopes=["complaints:read"]
-        )
-        self.case = CaseFactory.in_stage(
-            "following_up",
-            team=care,
-            by=self.users["lead"],
-            assignee=self.users["lead"],
-        )
-        Case.objects.filter(pk=self.case.pk).update(api_client=owner)
-        self.other_case = CaseFactory.file(team=billing, by=self.users["lead_other"])
-        self.offer = self.case.offers.first()
-        self.attachment = attachment_add(
-            case=self.case,
-            file=ContentFile(png_bytes(), name="photo.png"),
-            source=Source.FORM,
-            by=Actor.customer(),
-        )
-        self.followup = self.case.followups.first()
-        self.promise = promise_make(
-            case=self.case,
-            text="We will call",
-            due_at=timezone.now() + timedelta(days=2),
-            owner=self.users["lead"],
-            by=self.users["lead"],
-        )
-        self.problem = Problem.objects.create(
-            key="category:0",
-            basis="category",
-            title="Kettles",
-            opened_at=timezone.now(),
-        )
-        self.incident = incident_create(
-            title="Outage", customer_message="Sorry.", by=self.users["manager"]
-        )
-        self.letter = letter_send(
-            case=self.case, kind="acknowledgement", by=self.users["lead"]
-        )
-        self.hold = legal_hold_place(
-            case=self.case, reason="Litigation", by=self.users["manager"]
-        )
-        self.notification = Notification.objects.create(
-            recipient=self.users["agent"],
-            case=self.case,
-            kind="followup_due",
-            title="Look",
-            created_at=timezone.now(),
-        )
-        self.keys = {
-            f"key_{role}": api_client_create(
-                name=f"key {role}",
-                username=user.get_username(),
-                scopes=ALL_SCOPES,
-            )[1]
-            for role, user in self.users.items()
-        }
-        self.services = {}
-        for caller, scopes in (
-            ("svc_read", ["complaints:read"]),
-            ("svc_write", ["complaints:write"]),
-            ("svc_manage", ["cases:manage"]),
-            ("svc_other", ALL_SCOPES),
-            ("svc_webhooks", ["webhooks:manage"]),
-        ):
-            self.services[caller] = api_client_create(
-                name=caller, username=None, scopes=scopes
-            )
-
-        self.subscription = WebhookSubscription.objects.create(
-            client=self.services["svc_webhooks"][0],
-            url="https://hooks.example.com/redress",
-            events=["case.created"],
-            secret=secret_new(),
-        )
-
-    def args(self, pattern: str, caller: str) -> dict:
-        """Values for the route's parameters, as `caller` would use them."""
-        token = {
-            "own_link": status_token(self.case),
-            "other_link": status_token(self.other_case),
-            "no_link": "forged.token",
-        }.get(caller, status_token(self.case))
-        if "survey" in pattern:
-            token = {
-                "own_link": survey_token(self.followup),
-                "other_link": status_token(self.case),
-            }.get(caller, "forged.token")
-        return {
-            "reference": self.case.reference,
-            "customer_id": self.case.customer_id,
-            "offer_id": self.offer.pk,
-            "followup_id": self.followup.pk,
-            "notification_id": self.notification.pk,
-            "promise_id": self.promise.pk,
-            "letter_id": self.letter.pk,
-            "hold_id": self.hold.pk,
-            "fmt": "json",
-            "regime": "fca",
-            "attachment_id": self.attachment.pk,
-            "view_id": 424242,  # nobody's view
-            "token": token,
-            "action": "accept",
-            "name": "offers",
-            "pk": self.offer.pk
-            if "offers" in pattern
-            else self.promise.pk
-            if "promises" in pattern
-            else self.problem.pk
-            if "problems" in pattern
-            else self.incident.pk
-            if "incidents" in pattern
-            else self.case.customer_id
-            if "customers" in pattern
-            else self.subscription.pk
-            if "webhooks" in pattern
-            else self.followup.pk,
-        }
-
-    def client(self, caller: str, kind: str):
-        if kind == "api":
-            client = APIClient()
-            if caller.startswith("key_"):
-                client.credentials(HTTP_AUTHORIZATION=f"Token {self.keys[caller]}")
-            elif caller.startswith("svc_"):
-                api_client, key = self.services[caller]
-                if caller not in ("svc_other", "svc_webhooks"):
-                    # A client working its own case: it filed this one.
-                    Case.objects.filter(pk=self.case.pk).update(api_client=api_client)
-                client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-            elif caller == "session_agent":
-                client = APIClient(enforce_csrf_checks=True)
-                client.force_login(self.users["agent"])
-            return client
-        client = Client()
-        if caller in self.users:
-            client.force_login(self.users[caller])
-        return client
-
-
-def _url(pattern: str, values: dict) -> str:
-    """Fill a route pattern (path converters or the router's regex groups)."""
-
-    path = pattern.replace("^", "").replace("$", "")
-    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), path)
-    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), path)
-    if path == ".*":
-        path = "v1/no-such-route/"
-    return "/" + path
-
-
-def _ask(client, method: str, url: str, kind: str):
-    call = getattr(client, method.lower())
-    if method == "GET":
-        return call(url)
-    if kind == "api":
-        return call(url, {}, format="json")
-    return call(url, {})
-
-
-def _outcome(response, kind: str) -> str:
-    status = response.status_code
-    assert status < 500, f"{status}: {response.content[:300]!r}"
-    if status == 405:
-        return "method"
-    if status in (401, 403, 404):
-        return "refused"
-    if status == 302 and "/accounts/login/" in response.get("Location", ""):
-        return "refused"
-    return "through"
-
-
-ALL_ROUTES = _routes()
+ALL_ROUTES = routes()
 
 
 def test_every_route_has_a_row():
@@ -512,7 +265,7 @@ def test_every_route_has_a_row():
 )
 def test_route_answers_only_its_callers(name, pattern):
     world = World()
-    kind = _kind(name)
+    kind = kind_of(name)
     callers = {"api": API_CALLERS, "portal": PORTAL_CALLERS}.get(kind, PAGE_CALLERS)
     row = _row(name)
     wrong = []
@@ -520,9 +273,9 @@ def test_route_answers_only_its_callers(name, pattern):
         allowed = row.get(method)
         for caller in callers:
             client = world.client(caller, kind)
-            url = _url(pattern, world.args(pattern, caller))
-            response = _ask(client, method, url, kind)
-            got = _outcome(response, kind)
+            url = url_for(pattern, world.args(pattern, caller))
+            response = ask(client, method, url, kind)
+            got = outcome(response, kind)
             if kind == "api" and response.status_code >= 400:
                 assert response["Content-Type"].startswith(
                     "application/problem+json"

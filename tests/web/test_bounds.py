@@ -7,6 +7,7 @@ search with a NUL is a 400; offers pick their currency from the list.
 import pytest
 from django.core.cache import cache
 
+from complaints.actors import Actor
 from complaints.models import Case, Offer
 from customers.models import Customer
 from customers.services import customer_set_consent
@@ -38,7 +39,7 @@ def url(case, action=""):
 @pytest.fixture
 def resolved(make_case, agent):
     case = make_case("resolved", assignee=agent)
-    customer_set_consent(customer=case.customer, consent=True)
+    customer_set_consent(customer=case.customer, consent=True, by=Actor.system("tests"))
     return case
 
 

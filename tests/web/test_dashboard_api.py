@@ -10,6 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from dashboards.api import MetricsSummaryView
 from dashboards.facts import facts_refresh
 from tests.factories import StaffFactory
@@ -49,13 +50,15 @@ def test_an_agent_gets_403(agent):
 
 
 def test_a_service_client_key_gets_403(db):
-    _, key = api_client_create(name="shop")
+    _, key = api_client_create(name="shop", by=Actor.system("tests"))
     response = APIClient().get(URL, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403
 
 
 def test_a_managers_key_sees_every_team(manager, cases):
-    _, key = api_client_create(name="bi", username=manager.get_username())
+    _, key = api_client_create(
+        name="bi", username=manager.get_username(), by=Actor.system("tests")
+    )
     response = APIClient().get(URL, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["opened"] == 2

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from dashboards.facts import facts_refresh
 
 URL = "/api/v1/metrics/summary/"
@@ -14,7 +15,10 @@ def test_a_manager_key_reads_the_summary_through_the_api_route(manager, make_cas
     make_case("new")
     facts_refresh()
     _, key = api_client_create(
-        name="bi", username=manager.get_username(), scopes=["complaints:read"]
+        name="bi",
+        username=manager.get_username(),
+        scopes=["complaints:read"],
+        by=Actor.system("tests"),
     )
     client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
     body = client.get(URL, {"period": "7d"}).json()

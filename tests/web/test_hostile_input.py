@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from complaints import lifecycle
+from complaints.actors import Actor
 from complaints.models import Case
 from customers.services import customer_set_consent
 from portal import links
@@ -80,7 +81,9 @@ def world(make_case, agent):
     }
     cases["following_up"] = make_case("following_up", assignee=agent)
     for case in cases.values():
-        customer_set_consent(customer=case.customer, consent=True)
+        customer_set_consent(
+            customer=case.customer, consent=True, by=Actor.system("tests")
+        )
     return cases
 
 

@@ -6,6 +6,7 @@ import pytest
 from celery import shared_task
 from prometheus_client.parser import text_string_to_metric_families
 
+from complaints.actors import Actor
 from ops.requestid import HEADER, _stamp, request_id
 from tests.factories import CaseFactory
 
@@ -120,4 +121,6 @@ def test_a_page_whose_database_drops_out_says_try_again(agent, team):
 def service_client_key(db):
     from api.services import api_client_create
 
-    return api_client_create(name="ops", username=None, scopes=["complaints:read"])[1]
+    return api_client_create(
+        name="ops", username=None, scopes=["complaints:read"], by=Actor.system("tests")
+    )[1]

@@ -3,6 +3,7 @@
 import pytest
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from tests.factories import CaseFactory
 from tests.webhooks.receiver import Receiver
 from webhooks.models import WebhookDelivery
@@ -52,6 +53,7 @@ def make_client(db):
             name=name,
             username=user.get_username() if user else None,
             scopes=scopes or SCOPES,
+            by=Actor.system("tests"),
         )
         return client
 
@@ -61,7 +63,9 @@ def make_client(db):
 @pytest.fixture
 def subscribe():
     def make(client, url: str, events=("case.created",)):
-        return subscription_create(client=client, url=url, events=list(events))
+        return subscription_create(
+            client=client, url=url, events=list(events), by=Actor.system("tests")
+        )
 
     return make
 

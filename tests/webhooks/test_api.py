@@ -7,6 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from tests.webhooks.conftest import only_delivery
 from webhooks.delivery import delivery_attempt
 from webhooks.models import WebhookSubscription
@@ -32,6 +33,7 @@ def api_for(db):
             name=name,
             username=user.get_username() if user else None,
             scopes=list(scopes),
+            by=Actor.system("tests"),
         )
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {key}")

@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from complaints.actors import Actor
 from complaints.lifecycle import transition
 from complaints.services import case_assign, message_post
 from notifications.models import Notification
@@ -99,7 +100,7 @@ def test_a_delivered_event_is_never_sent_again(
     assert attempt(delivery, now=later) == "skipped"
     assert deliveries_queue_due(now=later) == 0
     deliveries_fan_out(list(case.events.all()))  # the event published again
-    assert deliveries_send_again(ids=[delivery.pk]) == 0
+    assert deliveries_send_again(ids=[delivery.pk], by=Actor.system("tests")) == 0
     assert attempt(delivery, now=later) == "skipped"
 
     assert len(receiver.received) == 1
@@ -147,7 +148,7 @@ def test_retries_end_after_the_schedule_of_more_than_a_day(
     assert last.created_at - first >= timedelta(hours=24)
 
     receiver.default = (200, 0)
-    assert deliveries_send_again(ids=[delivery.pk]) == 1
+    assert deliveries_send_again(ids=[delivery.pk], by=Actor.system("tests")) == 1
     assert attempt(delivery, now=timezone.now() + timedelta(days=3)) == "delivered"
 
 
@@ -228,7 +229,9 @@ def test_secret_rotation_signs_with_both_secrets_for_a_day(
 ):
     receiver = receivers()
     subscription, old = subscribe(make_client(), receiver.url)
-    new = subscription_rotate_secret(subscription=subscription)
+    new = subscription_rotate_secret(
+        subscription=subscription, by=Actor.system("tests")
+    )
     assert new != old and new.startswith("whsec_")
 
     file_case(subscription.client)
@@ -317,7 +320,7 @@ def test_a_revoked_clients_events_are_neither_recorded_nor_sent(
     receiver = receivers()
     subscription, _ = subscribe(make_client(), receiver.url)
     file_case(subscription.client)
-    api_client_revoke(client=subscription.client)
+    api_client_revoke(client=subscription.client, by=Actor.system("tests"))
     file_case(subscription.client)
 
     delivery = only_delivery(subscription)  # only the event before revoking

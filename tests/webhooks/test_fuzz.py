@@ -5,6 +5,7 @@ import pytest
 import schemathesis
 
 from api.services import api_client_create
+from complaints.actors import Actor
 from config.wsgi import application
 from tests.api.test_schemathesis import _fuzz
 from webhooks.services import subscription_create
@@ -25,9 +26,14 @@ def keep_test_connection():
 
 
 def test_webhook_routes_answer_no_5xx_and_stay_on_schema(keep_test_connection):
-    client, key = api_client_create(name="fuzz", scopes=["webhooks:manage"])
+    client, key = api_client_create(
+        name="fuzz", scopes=["webhooks:manage"], by=Actor.system("tests")
+    )
     subscription_create(
-        client=client, url="https://hooks.example.com/", events=["case.created"]
+        client=client,
+        url="https://hooks.example.com/",
+        events=["case.created"],
+        by=Actor.system("tests"),
     )
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     failures, fuzzed = [], 0

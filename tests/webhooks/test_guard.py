@@ -9,6 +9,7 @@ import socket
 
 import pytest
 
+from complaints.actors import Actor
 from tests.webhooks.conftest import only_delivery
 from webhooks import guard
 from webhooks.delivery import delivery_attempt
@@ -98,7 +99,12 @@ def test_only_http_urls_with_a_host_are_accepted_even_in_debug(settings, url):
 )
 def test_private_destinations_are_refused_when_subscribing(strict, make_client, url):
     with pytest.raises(WebhookRefused) as refused:
-        subscription_create(client=make_client(), url=url, events=["case.created"])
+        subscription_create(
+            client=make_client(),
+            url=url,
+            events=["case.created"],
+            by=Actor.system("tests"),
+        )
     assert refused.value.field == "url"
 
 
@@ -106,7 +112,10 @@ def test_private_destinations_are_allowed_by_the_setting(settings, make_client):
     settings.DEBUG = False
     settings.WEBHOOK_ALLOW_PRIVATE = True
     subscription, _ = subscription_create(
-        client=make_client(), url="http://localhost:8000/hook", events=["case.created"]
+        client=make_client(),
+        url="http://localhost:8000/hook",
+        events=["case.created"],
+        by=Actor.system("tests"),
     )
     assert subscription.pk
 
@@ -117,6 +126,7 @@ def test_a_name_that_does_not_resolve_is_refused(strict, make_client):
             client=make_client(),
             url="https://nothing.invalid/hook",
             events=["case.created"],
+            by=Actor.system("tests"),
         )
 
 
@@ -127,6 +137,7 @@ def _rebind(dns, receivers, make_client, file_case, queued):
         client=make_client(),
         url=receiver.url_for("hooks.example.test"),
         events=["case.created"],
+        by=Actor.system("tests"),
     )
     dns["hooks.example.test"] = "127.0.0.1"
     file_case(subscription.client)
@@ -159,7 +170,10 @@ def test_the_rebound_name_reaches_the_receiver_when_private_is_allowed(
 def test_redirects_are_not_followed(receivers, make_client, file_case, queued):
     receiver = receivers(default=(302, 0))
     subscription, _ = subscription_create(
-        client=make_client(), url=receiver.url, events=["case.created"]
+        client=make_client(),
+        url=receiver.url,
+        events=["case.created"],
+        by=Actor.system("tests"),
     )
     file_case(subscription.client)
     assert delivery_attempt(delivery_id=only_delivery(subscription).pk) == "retry"

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.db import connection
 
+from complaints.actors import Actor
 from tests.webhooks.conftest import only_delivery
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus
@@ -77,7 +78,9 @@ def test_filing_through_the_api_delivers_with_eager_tasks(
 
     receiver = receivers()
     client, key = api_client_create(
-        name="shop", scopes=["complaints:write", "complaints:read"]
+        name="shop",
+        scopes=["complaints:write", "complaints:read"],
+        by=Actor.system("tests"),
     )
     subscribe(client, receiver.url, events=["case.created"])
     api = APIClient()

@@ -115,7 +115,9 @@ def customer_consent(request: HttpRequest, reference: str) -> HttpResponse:
         case,
         key="consent",
         form=form,
-        call=lambda d: customer_set_consent(customer=case.customer, consent=consent),
+        call=lambda d: customer_set_consent(
+            customer=case.customer, consent=consent, by=request.user
+        ),
         success="Consent to contact: yes." if consent else "Consent to contact: no.",
         anchor="#followups",
     )

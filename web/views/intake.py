@@ -34,7 +34,10 @@ def _file(request: HttpRequest, d: dict):
             raise DomainError("No such customer.", ["customer"])
     else:
         customer, _ = customer_match_or_create(
-            email=d["email"], name=d["name"].strip(), phone=d["phone"].strip()
+            email=d["email"],
+            name=d["name"].strip(),
+            phone=d["phone"].strip(),
+            by=request.user,
         )
     category = None
     if d["category"]:

@@ -4,6 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from api.models import Scope
 from api.services import api_client_create
+from teams.actors import Actor
+
+ACTOR = Actor.system("create_api_client")
 
 
 class Command(BaseCommand):
@@ -26,7 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, name: str, username: str | None, scopes, **options) -> None:
         try:
-            client, key = api_client_create(name=name, username=username, scopes=scopes)
+            client, key = api_client_create(
+                name=name, username=username, scopes=scopes, by=ACTOR
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         acting = f"acting as {username}" if username else "service client"

@@ -16,6 +16,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases: {len(report.created)} created, {len(report.kept)} already there."
         )
+        self.stdout.write(
+            f"Email conversation (with a photo): case {report.email_thread}."
+        )
         self.stdout.write("Log in at /accounts/login/ as:")
         for username, password in report.logins.items():
             self.stdout.write(f"  {username:<8} password: {password}")

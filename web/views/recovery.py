@@ -1,0 +1,110 @@
+"""Service-recovery pages: incidents (managers) and problems (leads, managers).
+
+Who sees what is `service_recovery.selectors` (incidents: managers;
+problems: through the cases a lead may see); linking customers from a CSV is
+`service_recovery.incident_import`. These views parse, check and render.
+"""
+
+from django import forms as django_forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from complaints.exceptions import DomainError
+from service_recovery import incident_import, selectors
+from service_recovery.models import Incident
+from teams.selectors import is_manager
+
+LIST_SIZE = 100
+CUSTOMERS_SHOWN = 50
+
+
+class CustomerImportForm(django_forms.Form):
+    file = django_forms.FileField(
+        label="CSV of customer emails or external refs",
+        help_text="First column of each row; at most "
+        f"{incident_import.IMPORT_MAX_ROWS} rows.",
+        widget=django_forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+@login_required
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """The incidents, newest first (managers)."""
+    if not is_manager(request.user):
+        raise PermissionDenied("Only managers run incidents.")
+    incidents = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
+    return render(request, "web/incidents.html", {"incidents": incidents})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """One incident: its counts and customers; POST a CSV to link customers."""
+    incident = get_object_or_404(
+        selectors.incidents_visible_to(request.user), pk=incident_id
+    )
+    form, report, status = CustomerImportForm(), None, 200
+    if request.method == "POST":
+        form = CustomerImportForm(request.POST, request.FILES)
+        report, status = _import(request, form, incident)
+        if report is not None:
+            incident = selectors.incidents_visible_to(request.user).get(pk=incident.pk)
+    customers = incident.customers.order_by("name", "pk")[:CUSTOMERS_SHOWN]
+    context = {
+        "incident": incident,
+        "customers": customers,
+        "form": form,
+        "report": report,
+    }
+    return render(request, "web/incident.html", context, status=status)
+
+
+def _import(
+    request: HttpRequest, form: CustomerImportForm, incident: Incident
+) -> tuple[incident_import.ImportReport | None, int]:
+    """Run the upload through the import service: (report or None, status)."""
+    if not form.is_valid():
+        return None, 400
+    upload = form.cleaned_data["file"]
+    limit = incident_import.IMPORT_MAX_BYTES
+    if upload.size > limit:
+        form.add_error("file", f"The file is over {limit} bytes.")
+        return None, 413
+    try:
+        report = incident_import.incident_import_customers(
+            incident=incident, data=upload.read(), by=request.user
+        )
+    except DomainError as exc:
+        form.add_error("file", exc.detail)
+        return None, 422
+    return report, 200
+
+
+@login_required
+@require_GET
+def problem_list(request: HttpRequest) -> HttpResponse:
+    """Problems the user may see, newest first, with the count of their cases."""
+    if not selectors.may_see_problems(request.user):
+        raise PermissionDenied("Only team leads and managers work problems.")
+    problems = selectors.problems_visible_to(request.user).order_by("-opened_at", "-pk")
+    return render(request, "web/problems.html", {"problems": problems[:LIST_SIZE]})
+
+
+@login_required
+@require_GET
+def problem_detail(request: HttpRequest, problem_id: int) -> HttpResponse:
+    """One problem with the cases the user may see."""
+    problem = get_object_or_404(
+        selectors.problems_visible_to(request.user), pk=problem_id
+    )
+    context = {
+        "problem": problem,
+        "cases": selectors.problem_cases_visible_to(request.user, problem),
+        "actions": problem.actions.select_related("by").order_by("created_at"),
+        "effect": selectors.problem_effect_for(request.user, problem),
+    }
+    return render(request, "web/problem.html", context)
