@@ -61,6 +61,20 @@ class EventKind(models.TextChoices):
     INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
     DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
     MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
+    VULNERABILITY_RECORDED = (
+        "vulnerability_recorded",
+        "recorded the customer's vulnerability and adjustments",
+    )
+    REPRESENTATIVE_RECORDED = (
+        "representative_recorded",
+        "recorded who represents the customer",
+    )
+    LETTER_APPROVAL_REQUESTED = (
+        "letter_approval_requested",
+        "asked a second person to approve a letter",
+    )
+    LETTER_APPROVED = "letter_approved", "approved a letter"
+    LETTER_APPROVAL_REFUSED = "letter_approval_refused", "refused to approve a letter"
 
 
 class EventQuerySet(models.QuerySet):
