@@ -226,5 +226,6 @@ class ReturnsView(ApiViewMixin, APIView):
                 "by_outcome": result.by_outcome,
                 "closed_by_band": result.by_band,
                 "redress_paid": result.redress_paid,
+                "vulnerable": result.vulnerable,
             }
         )
