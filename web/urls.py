@@ -11,6 +11,7 @@ from .views import (
     followups,
     inbox,
     intake,
+    letters,
     notifications,
     offers,
     promises,
@@ -102,6 +103,29 @@ urlpatterns = [
     path("promises/<int:promise_id>/keep/", promises.promise_kept, name="promise_keep"),
     path("cases/<str:reference>/merge/", promises.case_merge_view, name="case_merge"),
     path("customers/<int:customer_id>/", customers.customer_detail, name="customer"),
+    path(
+        "cases/<str:reference>/letters/", letters.case_letter_action, name="case_letter"
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>/",
+        letters.case_letter_pdf,
+        name="case_letter_pdf",
+    ),
+    path(
+        "letter-approvals/<int:approval_id>/<str:action>/",
+        letters.letter_approval_move,
+        name="letter_approval_move",
+    ),
+    path(
+        "cases/<str:reference>/vulnerability/",
+        letters.case_vulnerability,
+        name="case_vulnerability",
+    ),
+    path(
+        "cases/<str:reference>/representative/",
+        letters.case_representative,
+        name="case_representative",
+    ),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/bell/", notifications.notification_bell, name="bell"),
