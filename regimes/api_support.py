@@ -22,18 +22,18 @@ from rest_framework.views import APIView
 
 from api.errors import problem
 from api.permissions import MANAGE, STAFF_ONLY
-from api.serializers.customers import (
-    RepresentativeSerializer,
-    VulnerabilitySerializer,
-    representative_data,
-    vulnerability_data,
-)
+from api.serializers.customers import RepresentativeSerializer, VulnerabilitySerializer
 from api.views.base import ApiViewMixin
 from api.views.complaints import actor_of
 from complaints.bounds import TEXT_MAX, validate_text
 from complaints.exceptions import ActionForbidden, DomainError
-from customers.models import LetterCopy, RepresentativeKind, VulnerabilityDriver
-from customers.selectors import customer_for
+from customers.models import (
+    LetterCopy,
+    RepresentativeKind,
+    Vulnerability,
+    VulnerabilityDriver,
+)
+from customers.selectors import customer_for, representative_of, vulnerability_of
 
 from .api import LetterIn, _case
 from .approvals import (
@@ -114,9 +114,11 @@ class VulnerabilityView(ApiViewMixin, APIView):
 
     required_scopes = {"*": STAFF_ONLY}
 
-    @extend_schema(responses={200: VulnerabilitySerializer(allow_null=True)})
+    @extend_schema(responses={200: VulnerabilitySerializer})
     def get(self, request, customer_id: int):
-        return Response(vulnerability_data(_customer(request, customer_id)))
+        customer = _customer(request, customer_id)
+        record = vulnerability_of(customer) or Vulnerability(customer=customer)
+        return Response(VulnerabilitySerializer(record).data)
 
     @extend_schema(request=VulnerabilityIn, responses={200: VulnerabilitySerializer})
     def put(self, request, customer_id: int):
@@ -143,9 +145,13 @@ class RepresentativeView(ApiViewMixin, APIView):
 
     required_scopes = {"*": STAFF_ONLY}
 
-    @extend_schema(responses={200: RepresentativeSerializer(allow_null=True)})
+    @extend_schema(responses={200: RepresentativeSerializer})
     def get(self, request, customer_id: int):
-        return Response(representative_data(_customer(request, customer_id)))
+        """The representative; 404 when none is recorded."""
+        record = representative_of(_customer(request, customer_id))
+        if record is None:
+            raise Http404("No representative is recorded for this customer.")
+        return Response(RepresentativeSerializer(record).data)
 
     @extend_schema(request=RepresentativeIn, responses={200: RepresentativeSerializer})
     def put(self, request, customer_id: int):

@@ -79,7 +79,7 @@ class VulnerabilitySerializer(serializers.Serializer):
         allow_blank=True, help_text="Who consented to recording it."
     )
     consent_at = serializers.DateTimeField(allow_null=True)
-    updated_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
 
 
 class RepresentativeSerializer(serializers.Serializer):
