@@ -31,7 +31,7 @@ urlpatterns = [
     *[
         path(
             f"letter-approvals/<int:approval_id>/{verb}/",
-            LetterApprovalMoveView.as_view(action=verb),
+            LetterApprovalMoveView.as_view(verb=verb),
             name=f"letter-approval-{verb}",
         )
         for verb in ("approve", "refuse", "send")

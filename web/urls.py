@@ -111,11 +111,15 @@ urlpatterns = [
         letters.case_letter_pdf,
         name="case_letter_pdf",
     ),
-    path(
-        "letter-approvals/<int:approval_id>/<str:action>/",
-        letters.letter_approval_move,
-        name="letter_approval_move",
-    ),
+    *[
+        path(
+            f"letter-approvals/<int:approval_id>/{verb}/",
+            letters.letter_approval_move,
+            {"action": verb},
+            name=f"letter_approval_{verb}",
+        )
+        for verb in ("approve", "refuse", "send")
+    ],
     path(
         "cases/<str:reference>/vulnerability/",
         letters.case_vulnerability,

@@ -34,20 +34,26 @@ def letter(settings, team, agent):
     ],
 )
 def test_a_raw_update_of_a_sent_letter_is_refused(letter, assignment):
-    with pytest.raises(DatabaseError, match="never changes"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE regimes_letter SET {assignment} WHERE id = %s", [letter.pk]
-            )
+    with (
+        pytest.raises(DatabaseError, match="never changes"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"UPDATE regimes_letter SET {assignment} WHERE id = %s", [letter.pk]
+        )
     stored = Letter.objects.get(pk=letter.pk)
     assert stored.body == letter.body and stored.sha256 == letter.sha256
     assert bytes(stored.pdf) == bytes(letter.pdf)
 
 
 def test_a_raw_delete_of_a_sent_letter_is_refused(letter):
-    with pytest.raises(DatabaseError, match="never deleted"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM regimes_letter WHERE id = %s", [letter.pk])
+    with (
+        pytest.raises(DatabaseError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM regimes_letter WHERE id = %s", [letter.pk])
     assert Letter.objects.filter(pk=letter.pk).exists()
 
 

@@ -36,7 +36,9 @@ from complaints.actors import Actor
 from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
+from regimes.approvals import letter_approval_request
 from regimes.sending import letter_send
+from regimes.support import customer_representative_record
 from service_recovery.incidents import incident_create
 from service_recovery.models import Problem
 from service_recovery.promises import promise_make
@@ -192,6 +194,29 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "regimes:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
     "regimes:complaint-received-at": {"POST": {"key_manager"}},
     "regimes:returns": {"GET": {"key_manager"}},
+    "regimes:complaint-letter-preview": {"POST": API_CASE_WORK},
+    "regimes:complaint-letter-approvals": {
+        "GET": API_CASE_WORK | {"session_agent"},
+        "POST": API_CASE_WORK,
+    },
+    # Four eyes: leads of the case's team and managers decide; anyone who
+    # works the case may send an approved letter (here: still pending, 409).
+    "regimes:letter-approval-approve": {"POST": {"key_lead", "key_manager"}},
+    "regimes:letter-approval-refuse": {"POST": {"key_lead", "key_manager"}},
+    "regimes:letter-approval-send": {"POST": API_CASE_WORK},
+    # The customer's vulnerability and representative: staff who may see the
+    # customer, like the customer record itself; never a service client.
+    **{
+        name: {
+            "GET": {"key_agent", "key_lead", "key_manager", "session_agent"},
+            "PUT": {"key_agent", "key_lead", "key_manager"},
+            "DELETE": {"key_agent", "key_lead", "key_manager"},
+        }
+        for name in (
+            "regimes:customer-vulnerability",
+            "regimes:customer-representative",
+        )
+    },
     # Attaching: cases:manage, or complaints:write for the client that filed it.
     "api:complaint-attachments": {
         "GET": API_CASE_READ,
@@ -244,6 +269,18 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "service_recovery:incident-customers": {"POST": {"key_manager"}},
     "service_recovery:incident-notify": {"POST": {"key_manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),
+    # Regulated handling on the case page: letters (each approval's own
+    # decision is checked by role in the service and refused in place),
+    # PDFs, the customer's vulnerability and representative.
+    **_case_work(
+        "web:case_letter",
+        "web:letter_approval_approve",
+        "web:letter_approval_refuse",
+        "web:letter_approval_send",
+        "web:case_vulnerability",
+        "web:case_representative",
+    ),
+    "web:case_letter_pdf": {"GET": CASE_STAFF},
     # Opened by an incident's own signed token (test_incidents_api); a case's
     # status link is not one.
     "portal:incident": {"GET": set()},
@@ -347,6 +384,16 @@ class World:
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]
         )
+        self.approval = letter_approval_request(
+            case=self.case, kind="acknowledgement", by=self.users["agent"]
+        )
+        customer_representative_record(
+            customer=self.case.customer,
+            name="Sam",
+            kind="family_member",
+            authority="The customer said so on the phone.",
+            by=self.users["lead"],
+        )
         self.notification = Notification.objects.create(
             recipient=self.users["agent"],
             case=self.case,
@@ -401,6 +448,7 @@ class World:
             "notification_id": self.notification.pk,
             "promise_id": self.promise.pk,
             "letter_id": self.letter.pk,
+            "approval_id": self.approval.pk,
             "regime": "fca",
             "attachment_id": self.attachment.pk,
             "view_id": 424242,  # nobody's view
