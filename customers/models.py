@@ -124,6 +124,10 @@ class Vulnerability(models.Model):
         return [d for d in VulnerabilityDriver.values if getattr(self, d)]
 
     @property
+    def driver_labels(self) -> list[str]:
+        return [VulnerabilityDriver(d).label for d in self.drivers]
+
+    @property
     def is_vulnerable(self) -> bool:
         return bool(self.drivers)
 

@@ -103,7 +103,7 @@ class RepresentativeIn(serializers.Serializer):
     name = serializers.CharField(max_length=200, validators=[validate_text])
     kind = serializers.ChoiceField(choices=RepresentativeKind.choices)
     authority = serializers.CharField(max_length=TEXT_MAX, validators=[validate_text])
-    email = serializers.EmailField(max_length=254, required=False, default="")
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     receives_letters = serializers.ChoiceField(
         choices=LetterCopy.choices, required=False, default=LetterCopy.NO
     )
@@ -217,12 +217,12 @@ class ApprovalOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=ApprovalStatus.choices)
     requested_by = serializers.CharField(source="requested_by_label")
     requested_at = serializers.DateTimeField()
-    decided_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    decided_by = serializers.CharField(source="decided_by.username", allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     note = serializers.CharField(allow_blank=True)
-    letter = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    letter = serializers.IntegerField(
+        source="letter_id", allow_null=True, help_text="The letter sent, once sent."
+    )
 
 
 class LetterApprovalsView(ApiViewMixin, APIView):

@@ -177,6 +177,8 @@ def test_vulnerability_needs_consent_on_the_page(agent_client, case):
     html = response.content.decode()
     assert 'id="vulnerability-summary"' in html
     assert "vulnerable customer" in html and "Large print" in html
+    page = agent_client.get(f"/customers/{case.customer_id}/").content.decode()
+    assert 'id="customer-vulnerability"' in page and "Life events" in page
 
 
 def test_the_representative_on_the_page(agent_client, case):

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from customers.selectors import customer_for
+from customers.selectors import customer_for, representative_of, vulnerability_of
 
 from ..selectors.history import customer_history
 
@@ -18,6 +18,10 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     if customer is None:
         raise Http404("No such customer.")
     history = customer_history(customer=customer, user=request.user, now=timezone.now())
-    return render(
-        request, "web/customer.html", {"history": history, "customer": customer}
-    )
+    context = {
+        "history": history,
+        "customer": customer,
+        "vulnerability": vulnerability_of(customer),
+        "representative": representative_of(customer),
+    }
+    return render(request, "web/customer.html", context)
