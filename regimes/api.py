@@ -101,6 +101,7 @@ class LettersView(ApiViewMixin, APIView):
     """The letters of one case: list them or send one."""
 
     required_scopes = {"get": READ, "post": MANAGE}
+    problem_statuses = {"post": (409, 422)}
 
     @extend_schema(responses={200: LetterOut(many=True)}, summary="Letters sent")
     def get(self, request, reference: str):

@@ -113,6 +113,7 @@ class VulnerabilityView(ApiViewMixin, APIView):
     """The customer's vulnerability: drivers, adjustments, consent (staff)."""
 
     required_scopes = {"*": STAFF_ONLY}
+    problem_statuses = {"put": (409, 422)}
 
     @extend_schema(responses={200: VulnerabilitySerializer})
     def get(self, request, customer_id: int):
@@ -144,6 +145,7 @@ class RepresentativeView(ApiViewMixin, APIView):
     """Who acts for the customer, with their authority (staff)."""
 
     required_scopes = {"*": STAFF_ONLY}
+    problem_statuses = {"put": (409, 422)}
 
     @extend_schema(responses={200: RepresentativeSerializer})
     def get(self, request, customer_id: int):
@@ -185,6 +187,7 @@ class LetterPreviewView(ApiViewMixin, APIView):
     """A letter as it would be sent now; nothing is written."""
 
     required_scopes = {"post": MANAGE}
+    problem_statuses = {"post": (409, 422)}
 
     @extend_schema(request=LetterIn, responses={200: PreviewOut})
     def post(self, request, reference: str):
@@ -229,6 +232,7 @@ class LetterApprovalsView(ApiViewMixin, APIView):
     """Letters of a case sent for a second person's approval."""
 
     required_scopes = {"get": MANAGE, "post": MANAGE}
+    problem_statuses = {"post": (409, 422)}
 
     @extend_schema(responses={200: ApprovalOut(many=True)})
     def get(self, request, reference: str):
@@ -273,6 +277,7 @@ class LetterApprovalMoveView(ApiViewMixin, APIView):
     """Approve or refuse a letter (another lead or manager), or send it."""
 
     required_scopes = {"post": MANAGE}
+    problem_statuses = {"post": (409, 422)}
     verb = ""  # not `action`: the scope check reads that as a viewset's action
 
     @extend_schema(request=NoteIn, responses={200: ApprovalOut})
