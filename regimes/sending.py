@@ -1,7 +1,11 @@
 """Send a letter: render or take the text, check what the regime requires, keep
-it exactly as sent, email it to the customer, and move the statutory clocks.
+it exactly as sent, email it to the customer (and their representative, as
+recorded), and move the statutory clocks.
 
-One path for every caller (API, pages): `letter_send`. A final response with an
+One path for every caller (API, pages): `letter_send`; `letter_draft` is the
+same rendering and checking without a write (the preview). A letter that four
+eyes apply to (`regimes.four_eyes`) goes only with an approval of its exact
+text (`regimes.approvals`). A final response with an
 outcome meets the final clock and opens the ombudsman referral window (FCA:
 six months from the date of the letter, DISP 1.6.2R / DISP 1 Annex 3R); a
 holding reply under `fca_payments` moves the final clock to 35 business days
