@@ -26,7 +26,7 @@ from api.serializers.customers import RepresentativeSerializer, VulnerabilitySer
 from api.views.base import ApiViewMixin
 from api.views.complaints import actor_of
 from complaints.bounds import TEXT_MAX, validate_text
-from complaints.exceptions import ActionForbidden, DomainError
+from complaints.exceptions import ActionForbidden, DomainError, InvalidInput
 from customers.models import (
     LetterCopy,
     RepresentativeKind,
@@ -57,7 +57,7 @@ FIELDS = {"name", "authority", "kind", "receives_letters", "email", "drivers"}
 
 def refusal(exc: DomainError) -> Response:
     """409 with `missing` for a state that stands in the way, 422 for a field."""
-    if exc.missing and set(exc.missing) <= FIELDS:
+    if isinstance(exc, InvalidInput) or (exc.missing and set(exc.missing) <= FIELDS):
         errors = {code: [exc.detail] for code in exc.missing}
         return problem(422, exc.title, exc.detail, errors=errors)
     slug = exc.title.lower().replace(" ", "-")

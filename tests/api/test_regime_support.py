@@ -235,3 +235,13 @@ def test_removing_the_representative(api_as, agent, case):
     assert client.delete(rep_url(case.customer_id)).status_code == 204
     assert client.get(rep_url(case.customer_id)).status_code == 404
     assert Event.objects.filter(kind="representative_recorded").count() == 2
+
+
+def test_text_the_database_cannot_store_is_a_validation_problem(api_as, agent, case):
+    response = api_as(agent).put(
+        vuln_url(case.customer_id),
+        {"drivers": ["health"], "consent_from": "the\x00customer"},
+        format="json",
+    )
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"].startswith("application/problem+json")
