@@ -239,3 +239,17 @@ def test_the_inbox_marks_vulnerable_customers_without_a_query_per_row(
     many, html = inbox_queries()
     assert html.count("badge-vulnerable") == 4
     assert many == few
+
+
+def test_managers_read_letter_approvals_in_the_admin_and_cannot_edit_them(
+    manager_client, agent_client, agent, case
+):
+    approval = letter_approval_request(case=case, kind="acknowledgement", by=agent)
+    listing = manager_client.get("/admin/regimes/letterapproval/")
+    assert listing.status_code == 200
+    assert case.reference in listing.content.decode()
+    change = f"/admin/regimes/letterapproval/{approval.pk}/change/"
+    manager_client.post(change, {"status": "approved"})
+    approval.refresh_from_db()
+    assert approval.status == "pending"
+    assert agent_client.get("/admin/regimes/letterapproval/").status_code in (302, 403)
