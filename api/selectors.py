@@ -8,7 +8,7 @@ whatever the page size.
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from complaints.models import OPEN_STAGES, Case, CloseReason, Event, Offer
+from complaints.models import OPEN_STAGES, Case, CloseReason, Event, EventKind, Offer
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
 from customers.selectors import customer_refs_all, customers_visible_to
@@ -34,7 +34,10 @@ def api_cases(*, user) -> QuerySet[Case]:
 
 def api_case_detail(*, user) -> QuerySet[Case]:
     """Cases the caller may see, with deadlines, offers and follow-ups prefetched."""
-    return api_cases(user=user).prefetch_related(
+    cases = api_cases(user=user).select_related(
+        "customer__vulnerability", "customer__representative"
+    )
+    return cases.prefetch_related(
         "deadlines",
         "statutory_deadlines",
         Prefetch("letters", queryset=letters_brief()),
@@ -45,8 +48,19 @@ def api_case_detail(*, user) -> QuerySet[Case]:
     )
 
 
-def api_case_events(*, case: Case) -> QuerySet[Event]:
-    return Event.objects.filter(case=case).select_related("actor")
+# Events about the customer's vulnerability or representative: staff only, as
+# service clients never read more of the customer than they sent (CONTRACT §9).
+STAFF_ONLY_EVENTS = (
+    EventKind.VULNERABILITY_RECORDED,
+    EventKind.REPRESENTATIVE_RECORDED,
+)
+
+
+def api_case_events(*, case: Case, user=None) -> QuerySet[Event]:
+    events = Event.objects.filter(case=case).select_related("actor")
+    if user is not None and is_service_client(user):
+        events = events.exclude(kind__in=STAFF_ONLY_EVENTS)
+    return events
 
 
 def api_offers(*, user) -> QuerySet[Offer]:
@@ -67,8 +81,10 @@ def api_customers(*, user) -> QuerySet[Customer]:
     """Customers the caller may see (`customers.selectors.customers_visible_to`),
     with the ids filing systems know them by.
     """
-    return customers_visible_to(user).prefetch_related(
-        Prefetch("refs", queryset=customer_refs_all())
+    return (
+        customers_visible_to(user)
+        .select_related("vulnerability", "representative")
+        .prefetch_related(Prefetch("refs", queryset=customer_refs_all()))
     )
 
 

@@ -484,6 +484,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookStatusEnum": "webhooks.models.SubscriptionStatus",
         "ProblemStatusEnum": "service_recovery.models.ProblemStatus",
         "ProblemBasisEnum": "service_recovery.models.ProblemBasis",
+        "LetterKindEnum": "regimes.models.LetterKind",
+        "LetterOutcomeEnum": "regimes.models.Outcome",
+        "RepresentativeKindEnum": "customers.models.RepresentativeKind",
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1_048_576)

@@ -80,3 +80,92 @@ class CustomerRef(models.Model):
 
     def __str__(self) -> str:
         return self.external_ref
+
+
+class VulnerabilityDriver(models.TextChoices):
+    """The FCA's four drivers of vulnerability (FG21/1)."""
+
+    HEALTH = "health", "Health"
+    LIFE_EVENTS = "life_events", "Life events"
+    RESILIENCE = "resilience", "Resilience"
+    CAPABILITY = "capability", "Capability"
+
+
+class Vulnerability(models.Model):
+    """What the firm recorded of a customer's vulnerability, with their consent.
+
+    Recording it has data-protection conditions (REGULATIONS.md, FG21/1), so
+    the drivers are kept only once consent is recorded (who gave it, when);
+    `regimes.support` is the one path that writes it. `adjustments`: what the
+    firm does differently for them (large print, a named contact, calls only).
+    """
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="vulnerability"
+    )
+    health = models.BooleanField(default=False)
+    life_events = models.BooleanField(default=False)
+    resilience = models.BooleanField(default=False)
+    capability = models.BooleanField(default=False)
+    adjustments = models.TextField(blank=True)
+    consent_from = models.CharField(
+        max_length=200, blank=True, help_text="Who consented to recording it."
+    )
+    consent_at = models.DateTimeField(null=True, blank=True)
+    consent_recorded_by = models.CharField(max_length=150, blank=True)
+    recorded_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {', '.join(self.drivers) or 'no drivers'}"
+
+    @property
+    def drivers(self) -> list[str]:
+        return [d for d in VulnerabilityDriver.values if getattr(self, d)]
+
+    @property
+    def driver_labels(self) -> list[str]:
+        return [VulnerabilityDriver(d).label for d in self.drivers]
+
+    @property
+    def is_vulnerable(self) -> bool:
+        return bool(self.drivers)
+
+
+class RepresentativeKind(models.TextChoices):
+    FAMILY_MEMBER = "family_member", "Family member"
+    CLAIMS_FIRM = "claims_management_firm", "Claims management firm"
+    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
+    SOLICITOR = "solicitor", "Solicitor"
+    OTHER = "other", "Other"
+
+
+class LetterCopy(models.TextChoices):
+    """Whether a representative receives the customer's letters."""
+
+    NO = "no", "No letters"
+    COPY = "copy", "A copy of each letter"
+    INSTEAD = "instead", "Letters instead of the customer"
+
+
+class Representative(models.Model):
+    """Who acts for a customer, with the authority recorded (one per customer)."""
+
+    customer = models.OneToOneField(
+        Customer, on_delete=models.CASCADE, related_name="representative"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=RepresentativeKind.choices)
+    email = models.EmailField(max_length=254, blank=True)
+    authority = models.TextField(
+        help_text="The evidence of their authority (e.g. a signed letter of authority)."
+    )
+    authority_recorded_at = models.DateTimeField()
+    receives_letters = models.CharField(
+        max_length=10, choices=LetterCopy.choices, default=LetterCopy.NO
+    )
+    recorded_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}) for {self.customer_id}"

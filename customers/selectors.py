@@ -19,13 +19,19 @@ its case-visibility selector down at start-up (`case_scope_provide`, called by
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from teams.models import Role
 from teams.selectors import role_of
 
-from .models import Customer, CustomerRef
+from .models import (
+    Customer,
+    CustomerRef,
+    Representative,
+    Vulnerability,
+    VulnerabilityDriver,
+)
 
 CaseScope = Callable[[Any], QuerySet]
 _case_scope: list[CaseScope] = []
@@ -115,4 +121,29 @@ def customers_by_ref(user: Any, refs: Iterable[str]) -> dict[str, set[int]]:
     ).values_list("external_ref", "customer_id")
     for ref, pk in rows:
         found.setdefault(ref, set()).add(pk)
+    return found
+
+
+def vulnerability_of(customer: Customer) -> Vulnerability | None:
+    """The customer's vulnerability record, if any (from `select_related` if joined)."""
+    try:
+        return customer.vulnerability
+    except Vulnerability.DoesNotExist:
+        return None
+
+
+def representative_of(customer: Customer) -> Representative | None:
+    """The customer's representative, if any (from `select_related` if joined)."""
+    try:
+        return customer.representative
+    except Representative.DoesNotExist:
+        return None
+
+
+def vulnerable_customer_q(prefix: str = "") -> Q:
+    """A filter for rows whose customer (at `prefix`, e.g. "customer__") has a
+    vulnerability driver recorded."""
+    found = Q()
+    for driver in VulnerabilityDriver.values:
+        found |= Q(**{f"{prefix}vulnerability__{driver}": True})
     return found

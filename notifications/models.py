@@ -30,6 +30,9 @@ class NotificationKind(models.TextChoices):
     PROBLEM_OPENED = "problem_opened", "Problem opened"
     PROMISE_DUE = "promise_due", "Promise due"
     PROMISE_BROKEN = "promise_broken", "Promise broken"
+    LETTER_APPROVAL = "letter_approval", "Letter waiting for your approval"
+    LETTER_APPROVED = "letter_approved", "Your letter was approved"
+    LETTER_REFUSED = "letter_refused", "Your letter was not approved"
 
 
 class Notification(models.Model):

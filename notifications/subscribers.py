@@ -10,7 +10,9 @@ act on it, and only them; whoever caused the event is never told about it:
   declined / countered an offer → the assignee (the customer writing on a
   closed case with nobody assigned → its team leads);
 - an offer approved or rejected → its maker;
-- a case assigned → the new assignee, unless they took it themself.
+- a case assigned → the new assignee, unless they took it themself;
+- a letter sent for approval (four eyes, `regimes.four_eyes`) → everyone who
+  may approve on the case but its author; approved or refused → its author.
 
 Follow-ups falling due are told by the due pass (`followups.due`). Every
 email's outbox key starts with `event:<id>`, so a repeated publish of the same
@@ -54,7 +56,13 @@ DECISIONS = {
     EventKind.OFFER_APPROVED: NotificationKind.OFFER_APPROVED,
     EventKind.OFFER_REJECTED: NotificationKind.OFFER_REJECTED,
 }
+LETTER_DECISIONS = {
+    EventKind.LETTER_APPROVED: NotificationKind.LETTER_APPROVED,
+    EventKind.LETTER_APPROVAL_REFUSED: NotificationKind.LETTER_REFUSED,
+}
 KINDS = (
+    EventKind.LETTER_APPROVAL_REQUESTED,
+    *LETTER_DECISIONS,
     EventKind.OFFER_MADE,
     EventKind.MESSAGE_ADDED,
     EventKind.ASSIGNED,
@@ -123,6 +131,10 @@ def notice_for(event: Event, case: Case) -> Notice | None:
             return None
         user = get_user_model().objects.filter(username=event.after).first()
         return Notice(NotificationKind.ASSIGNED, [user])
+    if event.kind == EventKind.LETTER_APPROVAL_REQUESTED or event.kind in (
+        LETTER_DECISIONS
+    ):
+        return letter_notice(event, case)
     offer = Offer.objects.select_related("made_by").filter(pk=data.get("offer_id"))
     offer = offer.first()
     if offer is None:
@@ -142,6 +154,21 @@ def notice_for(event: Event, case: Case) -> Notice | None:
     if event.kind in DECISIONS:
         return Notice(DECISIONS[event.kind], [offer.made_by], context)
     return None
+
+
+def letter_notice(event: Event, case: Case) -> Notice:
+    """Approvers hear of a letter to approve; its author of the decision."""
+    data = event.data or {}
+    context = {
+        "letter_kind": str(data.get("kind", "")).replace("_", " "),
+        "outcome": str(data.get("outcome") or "").replace("_", " "),
+        "note": data.get("note", ""),
+    }
+    if event.kind == EventKind.LETTER_APPROVAL_REQUESTED:
+        people = approvers_of(case, maker=event.actor)
+        return Notice(NotificationKind.LETTER_APPROVAL, people, context)
+    author = get_user_model().objects.filter(username=data.get("author")).first()
+    return Notice(LETTER_DECISIONS[event.kind], [author], context)
 
 
 def customer_replied(case: Case, message_id: Any) -> Notice:

@@ -10,7 +10,14 @@ from django.http import HttpRequest, HttpResponseRedirect
 
 from teams.selectors import is_manager
 
-from .models import PAST_VERSION, Letter, Regime, RegimeRoute, StatutoryDeadline
+from .models import (
+    PAST_VERSION,
+    Letter,
+    LetterApproval,
+    Regime,
+    RegimeRoute,
+    StatutoryDeadline,
+)
 
 
 class ManagersOnly:
@@ -76,3 +83,11 @@ class LetterAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["case", "kind", "outcome", "sent_at", "sent_by_label", "sha256"]
     list_filter = ["kind", "outcome"]
     exclude = ["pdf"]
+
+
+@admin.register(LetterApproval)
+class LetterApprovalAdmin(ReadOnly, admin.ModelAdmin):
+    """Four eyes on letters: who asked, who decided (decided on the case page)."""
+
+    list_display = ["case", "kind", "outcome", "status", "requested_by_label"]
+    list_filter = ["status", "kind"]

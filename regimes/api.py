@@ -36,7 +36,7 @@ from teams.selectors import is_manager
 from .models import LetterKind, Outcome
 from .returns import regime_return
 from .selectors import case_letters, regime_version
-from .sending import LetterRefused, letter_send
+from .sending import ApprovalRequired, LetterRefused, letter_send
 from .services import case_received_at_change, received_at_change_check
 
 MAX_LETTER = TEXT_MAX
@@ -71,6 +71,10 @@ class LetterOut(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     sent_by = serializers.CharField(source="sent_by_label")
     referral_window_ends = serializers.DateTimeField(allow_null=True)
+    to = serializers.EmailField(allow_blank=True)
+    copy_to = serializers.EmailField(
+        allow_blank=True, help_text="The customer's representative, sent a copy."
+    )
 
 
 class ReceivedAtIn(serializers.Serializer):
@@ -97,6 +101,7 @@ class LettersView(ApiViewMixin, APIView):
     """The letters of one case: list them or send one."""
 
     required_scopes = {"get": READ, "post": MANAGE}
+    problem_statuses = {"post": (409, 422)}
 
     @extend_schema(responses={200: LetterOut(many=True)}, summary="Letters sent")
     def get(self, request, reference: str):
@@ -127,6 +132,14 @@ class LettersView(ApiViewMixin, APIView):
         except LetterRefused as exc:
             return problem(
                 422, exc.title, exc.detail, type="letter-refused", missing=exc.missing
+            )
+        except ApprovalRequired as exc:
+            return problem(
+                409,
+                exc.title,
+                exc.detail,
+                type="approval-required",
+                missing=exc.missing,
             )
         return Response(LetterOut(letter).data, status=status.HTTP_201_CREATED)
 
@@ -214,5 +227,6 @@ class ReturnsView(ApiViewMixin, APIView):
                 "by_outcome": result.by_outcome,
                 "closed_by_band": result.by_band,
                 "redress_paid": result.redress_paid,
+                "vulnerable": result.vulnerable,
             }
         )

@@ -3,6 +3,13 @@
 from django.urls import path
 
 from .api import LettersView, ReceivedAtView, ReturnsView
+from .api_support import (
+    LetterApprovalMoveView,
+    LetterApprovalsView,
+    LetterPreviewView,
+    RepresentativeView,
+    VulnerabilityView,
+)
 
 app_name = "regimes"
 urlpatterns = [
@@ -12,9 +19,37 @@ urlpatterns = [
         name="complaint-letters",
     ),
     path(
+        "complaints/<str:reference>/letters/preview/",
+        LetterPreviewView.as_view(),
+        name="complaint-letter-preview",
+    ),
+    path(
+        "complaints/<str:reference>/letters/approvals/",
+        LetterApprovalsView.as_view(),
+        name="complaint-letter-approvals",
+    ),
+    *[
+        path(
+            f"letter-approvals/<int:approval_id>/{verb}/",
+            LetterApprovalMoveView.as_view(verb=verb),
+            name=f"letter-approval-{verb}",
+        )
+        for verb in ("approve", "refuse", "send")
+    ],
+    path(
         "complaints/<str:reference>/received-at/",
         ReceivedAtView.as_view(),
         name="complaint-received-at",
+    ),
+    path(
+        "customers/<int:customer_id>/vulnerability/",
+        VulnerabilityView.as_view(),
+        name="customer-vulnerability",
+    ),
+    path(
+        "customers/<int:customer_id>/representative/",
+        RepresentativeView.as_view(),
+        name="customer-representative",
     ),
     path("returns/<slug:regime>/", ReturnsView.as_view(), name="returns"),
 ]

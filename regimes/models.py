@@ -66,6 +66,19 @@ class Regime(models.Model):
         null=True, blank=True, help_text="The ombudsman window after a final response."
     )
     return_bands = models.JSONField(default=list, blank=True)
+    four_eyes_on_rejection = models.BooleanField(
+        default=False,
+        help_text="A final response that rejects the complaint (not upheld) needs "
+        "a second person's approval before it is sent.",
+    )
+    four_eyes_offer_limit = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A final response on a case with a live offer above this amount "
+        "needs a second person's approval (empty: never).",
+    )
     source = models.TextField(blank=True, help_text="Where the rules were read.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -195,6 +208,9 @@ class Letter(models.Model):
     pdf = models.BinaryField(null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     to = models.EmailField(blank=True)
+    copy_to = models.EmailField(
+        blank=True, help_text="The customer's representative, sent a copy."
+    )
     sent_at = models.DateTimeField()
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -222,3 +238,63 @@ class Letter(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError(IMMUTABLE)
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+    SENT = "sent", "Sent"
+
+
+class LetterApproval(models.Model):
+    """A letter's text waiting for (or given) a second person's approval.
+
+    The author asks; another lead or manager who may approve on the case
+    approves or refuses; an approved text is then sent exactly as approved
+    (`regimes.approvals`).
+    """
+
+    case = models.ForeignKey(
+        "complaints.Case", on_delete=models.CASCADE, related_name="letter_approvals"
+    )
+    kind = models.CharField(max_length=30, choices=LetterKind.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    body = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_by_label = models.CharField(max_length=150)
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    letter = models.OneToOneField(
+        Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["case", "status"],
+                name="letter_approval_open",
+                condition=models.Q(status__in=["pending", "approved"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} {self.status}"

@@ -7,7 +7,9 @@ start and at the end, the closed by outcome (FCA counts partly upheld as
 upheld: `upheld_including_partly`), the closed by time band (the regime's
 `return_bands`, counted from receipt like clocks: e.g. within 3 business days,
 within 8 weeks, later) and redress paid per currency (offers fulfilled in the
-period on the regime's cases). Counting is done in Python over the regime's
+period on the regime's cases), and `vulnerable`: the complaints received in
+the period from customers recorded as vulnerable (one of the two figures
+PS25/19 adds; the drivers as recorded now). Counting is done in Python over the regime's
 cases touching the period: a half-year's complaints, read once.
 """
 
@@ -16,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 
 from complaints.models import Case, Offer, OfferStatus
+from customers.models import Customer
+from customers.selectors import vulnerable_customer_q
 
 from .clocks import RegimeCalendar, due_at
 from .models import Letter, LetterKind, Outcome, Regime
@@ -38,6 +42,7 @@ class RegimeReturn:
     by_outcome: dict[str, int] = field(default_factory=dict)
     by_band: dict[str, int] = field(default_factory=dict)
     redress_paid: dict[str, str] = field(default_factory=dict)
+    vulnerable: int = 0
 
     def rows(self) -> list[tuple[str, str]]:
         """The return as (metric, value) rows, for CSV."""
@@ -49,6 +54,7 @@ class RegimeReturn:
             ("closed", str(self.closed)),
             ("open_at_start", str(self.open_at_start)),
             ("open_at_end", str(self.open_at_end)),
+            ("vulnerable", str(self.vulnerable)),
         ]
         rows += [(f"outcome_{k}", str(v)) for k, v in self.by_outcome.items()]
         rows += [(f"closed_{k}", str(v)) for k, v in self.by_band.items()]
@@ -66,9 +72,14 @@ def regime_return(*, regime: Regime, start: date, end: date) -> RegimeReturn:
         .annotate(
             letter_closed_at=Min(
                 "letters__sent_at", filter=Q(letters__kind__in=CLOSING)
-            )
+            ),
+            vulnerable=Exists(
+                Customer.objects.filter(
+                    vulnerable_customer_q(), pk=OuterRef("customer_id")
+                )
+            ),
         )
-        .only("pk", "received_at", "closed_at")
+        .only("pk", "received_at", "closed_at", "customer_id")
     )
     finals = _outcomes(cases)
     result = RegimeReturn(regime=regime.code, start=start, end=end)
@@ -79,6 +90,7 @@ def regime_return(*, regime: Regime, start: date, end: date) -> RegimeReturn:
         closed_at = case.letter_closed_at or case.closed_at
         if since <= case.received_at < until:
             result.opened += 1
+            result.vulnerable += case.vulnerable
         if case.received_at < since and (closed_at is None or closed_at >= since):
             result.open_at_start += 1
         if closed_at is None or closed_at >= until:

@@ -11,8 +11,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Case, OfferStatus
+from complaints.selectors import cases_visible_to
 
-from .models import Letter, LetterKind, Regime, RegimeRoute, StatutoryDeadline
+from .models import (
+    Letter,
+    LetterApproval,
+    LetterKind,
+    Regime,
+    RegimeRoute,
+    StatutoryDeadline,
+)
 
 NONE = "none"
 
@@ -125,3 +133,19 @@ def case_redress_paid(offers: Iterable[Any]) -> dict[str, str]:
                 totals.get(offer.currency, Decimal(0)) + offer.amount
             )
     return {currency: f"{total:.2f}" for currency, total in sorted(totals.items())}
+
+
+def case_letter_approvals(case: Case) -> QuerySet[LetterApproval]:
+    """The case's letters sent for approval, newest first."""
+    return (
+        LetterApproval.objects.filter(case=case)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def letter_approvals_visible_to(user: Any) -> QuerySet[LetterApproval]:
+    """Approvals on the cases `user` may see (`cases_visible_to`)."""
+    return LetterApproval.objects.filter(
+        case__in=cases_visible_to(user)
+    ).select_related("case", "requested_by", "decided_by")

@@ -16,6 +16,13 @@ from complaints.bounds import MAX_AMOUNT, bound_form_fields, currencies_allowed
 from complaints.models import STAGE_ORDER, CloseReason, OfferKind, Visibility
 from followups.models import FollowUpChannel, Outcome
 
+from .regulated_forms import (  # noqa: F401  (re-exported for recall_refusal)
+    LetterDecisionForm,
+    LetterForm,
+    RepresentativeForm,
+    VulnerabilityForm,
+)
+
 FORGIVENESS_QUESTION = "Will you accept our apology?"
 SUGGESTED_APOLOGY = (
     "Thank you for telling us about this, and I am truly sorry for what you "

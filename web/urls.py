@@ -11,6 +11,7 @@ from .views import (
     followups,
     inbox,
     intake,
+    letters,
     live,
     notifications,
     offers,
@@ -129,6 +130,33 @@ urlpatterns = [
         "recovery/problems/<int:problem_id>/",
         recovery.problem_detail,
         name="problem",
+    ),
+    path(
+        "cases/<str:reference>/letters/", letters.case_letter_action, name="case_letter"
+    ),
+    path(
+        "cases/<str:reference>/letters/<int:letter_id>/",
+        letters.case_letter_pdf,
+        name="case_letter_pdf",
+    ),
+    *[
+        path(
+            f"letter-approvals/<int:approval_id>/{verb}/",
+            letters.letter_approval_move,
+            {"action": verb},
+            name=f"letter_approval_{verb}",
+        )
+        for verb in ("approve", "refuse", "send")
+    ],
+    path(
+        "cases/<str:reference>/vulnerability/",
+        letters.case_vulnerability,
+        name="case_vulnerability",
+    ),
+    path(
+        "cases/<str:reference>/representative/",
+        letters.case_representative,
+        name="case_representative",
     ),
     path("pitch-check/", case.pitch_check, name="pitch_check"),
     path("notifications/", notifications.notification_list, name="notifications"),

@@ -17,10 +17,17 @@ from complaints.models import (
     RootCause,
     Stage,
 )
+from customers.selectors import vulnerability_of
 from regimes.selectors import case_final_letter, case_redress_paid
 from sla.models import Deadline
 
 from .common import MomentField, StaffField
+from .customers import (
+    RepresentativeSerializer,
+    VulnerabilitySerializer,
+    representative_data,
+    vulnerability_data,
+)
 from .work import FollowUpSerializer, OfferSerializer
 
 
@@ -229,6 +236,16 @@ class CaseDetailSerializer(CaseSerializer):
     duplicate_of = serializers.SlugRelatedField(
         slug_field="reference", read_only=True, allow_null=True
     )
+    vulnerable = serializers.SerializerMethodField(
+        help_text="Whether the customer was recorded as vulnerable; null for "
+        "service clients, who never read more of the customer than they sent."
+    )
+    vulnerability = serializers.SerializerMethodField(
+        help_text="The recorded drivers and adjustments (staff only; else null)."
+    )
+    representative = serializers.SerializerMethodField(
+        help_text="Who acts for the customer (staff only; else null)."
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = [
@@ -254,6 +271,9 @@ class CaseDetailSerializer(CaseSerializer):
             "outcome",
             "referral_window_ends",
             "redress_paid",
+            "vulnerable",
+            "vulnerability",
+            "representative",
             "offers",
             "followups",
         ]
@@ -271,6 +291,24 @@ class CaseDetailSerializer(CaseSerializer):
     )
     def get_redress_paid(self, case):
         return case_redress_paid(case.offers.all())
+
+    def _staff(self) -> bool:
+        return not self.context.get("as_filed", True)
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_vulnerable(self, case):
+        if not self._staff():
+            return None
+        record = vulnerability_of(case.customer)
+        return bool(record and record.is_vulnerable)
+
+    @extend_schema_field(VulnerabilitySerializer(allow_null=True))
+    def get_vulnerability(self, case):
+        return vulnerability_data(case.customer) if self._staff() else None
+
+    @extend_schema_field(RepresentativeSerializer(allow_null=True))
+    def get_representative(self, case):
+        return representative_data(case.customer) if self._staff() else None
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_referral_window_ends(self, case):

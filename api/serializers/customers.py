@@ -3,7 +3,13 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.models import Customer
+from customers.models import (
+    Customer,
+    LetterCopy,
+    RepresentativeKind,
+    VulnerabilityDriver,
+)
+from customers.selectors import representative_of, vulnerability_of
 
 
 class ExternalRefSerializer(serializers.Serializer):
@@ -61,6 +67,42 @@ class CustomerSerializer(serializers.ModelSerializer):
         ]
 
 
+class VulnerabilitySerializer(serializers.Serializer):
+    """What was recorded of a customer's vulnerability (staff only, FG21/1)."""
+
+    vulnerable = serializers.BooleanField(source="is_vulnerable")
+    drivers = serializers.ListField(
+        child=serializers.ChoiceField(choices=VulnerabilityDriver.choices)
+    )
+    adjustments = serializers.CharField(allow_blank=True)
+    consent_from = serializers.CharField(
+        allow_blank=True, help_text="Who consented to recording it."
+    )
+    consent_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class RepresentativeSerializer(serializers.Serializer):
+    """Who acts for the customer, with their authority (staff only)."""
+
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=RepresentativeKind.choices)
+    email = serializers.EmailField(allow_blank=True)
+    authority = serializers.CharField()
+    authority_recorded_at = serializers.DateTimeField()
+    receives_letters = serializers.ChoiceField(choices=LetterCopy.choices)
+
+
+def vulnerability_data(customer) -> dict | None:
+    record = vulnerability_of(customer)
+    return VulnerabilitySerializer(record).data if record else None
+
+
+def representative_data(customer) -> dict | None:
+    record = representative_of(customer)
+    return RepresentativeSerializer(record).data if record else None
+
+
 class HistorySerializer(serializers.Serializer):
     cases = serializers.IntegerField(help_text="Cases filed, ever.")
     open = serializers.IntegerField(help_text="Cases not closed yet.")
@@ -77,10 +119,25 @@ class HistorySerializer(serializers.Serializer):
 
 class CustomerDetailSerializer(CustomerSerializer):
     history = serializers.SerializerMethodField()
+    vulnerability = serializers.SerializerMethodField()
+    representative = serializers.SerializerMethodField()
 
     class Meta(CustomerSerializer.Meta):
-        fields = [*CustomerSerializer.Meta.fields, "history"]
+        fields = [
+            *CustomerSerializer.Meta.fields,
+            "history",
+            "vulnerability",
+            "representative",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(VulnerabilitySerializer(allow_null=True))
+    def get_vulnerability(self, customer):
+        return vulnerability_data(customer)
+
+    @extend_schema_field(RepresentativeSerializer(allow_null=True))
+    def get_representative(self, customer):
+        return representative_data(customer)
 
     @extend_schema_field(HistorySerializer)
     def get_history(self, customer):

@@ -256,7 +256,9 @@ class ComplaintViewSet(ApiViewSet):
     )
     def timeline(self, request, reference: str):
         case = get_object_or_404(cases_visible_to(request.user), reference=reference)
-        page = self.paginate_queryset(selectors.api_case_events(case=case))
+        page = self.paginate_queryset(
+            selectors.api_case_events(case=case, user=request.user)
+        )
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(

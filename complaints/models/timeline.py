@@ -70,6 +70,20 @@ class EventKind(models.TextChoices):
         "subject_access_exported",
         "exported the customer's data (subject access)",
     )
+    VULNERABILITY_RECORDED = (
+        "vulnerability_recorded",
+        "recorded the customer's vulnerability and adjustments",
+    )
+    REPRESENTATIVE_RECORDED = (
+        "representative_recorded",
+        "recorded who represents the customer",
+    )
+    LETTER_APPROVAL_REQUESTED = (
+        "letter_approval_requested",
+        "asked a second person to approve a letter",
+    )
+    LETTER_APPROVED = "letter_approved", "approved a letter"
+    LETTER_APPROVAL_REFUSED = "letter_approval_refused", "refused to approve a letter"
 
 
 class EventQuerySet(models.QuerySet):

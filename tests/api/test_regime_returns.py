@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from complaints.actors import Actor
 from complaints.models import Case, Offer
 from regimes.models import Letter
 from regimes.selectors import regime_version
+from regimes.support import customer_vulnerability_record
 from tests.factories import CaseFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +56,20 @@ def paid(case, amount: str, currency: str, when: datetime) -> None:
     )
 
 
+def vulnerable(case) -> None:
+    customer_vulnerability_record(
+        customer=case.customer,
+        drivers=["health"],
+        consent_from="the customer",
+        by=Actor.system("test"),
+    )
+
+
 @pytest.fixture
 def half_year(db):
     # Received and answered before the period: counted nowhere.
     old = complaint("fca", ldn(2025, 11, 1, 9))
+    vulnerable(old)  # received before the period: not in its vulnerable count
     letter(old, "final_response", ldn(2025, 12, 1, 9), "upheld")
     # A: open at the start, answered (not upheld) within 8 weeks.
     a = complaint("fca", ldn(2025, 12, 20, 11))
@@ -67,6 +79,7 @@ def half_year(db):
     letter(b, "summary_resolution", ldn(2026, 1, 7, 16))
     # C: upheld within 8 weeks; £150 paid.
     c = complaint("fca", ldn(2026, 2, 2, 10))
+    vulnerable(c)
     letter(c, "final_response", ldn(2026, 3, 2, 10), "upheld")
     paid(c, "150.00", "GBP", ldn(2026, 3, 5, 10))
     # D: partly upheld after 8 weeks; £50.50 and €20 paid.
@@ -77,13 +90,14 @@ def half_year(db):
     # H: withdrawn (closed without a letter) on Good Friday, within 3 business days.
     complaint("fca", ldn(2026, 4, 1, 10), closed=ldn(2026, 4, 3, 12))
     # E: still open.
-    complaint("fca", ldn(2026, 6, 15, 10))
+    vulnerable(complaint("fca", ldn(2026, 6, 15, 10)))
     # F: answered after the period; its redress is paid after it too.
     f = complaint("fca", ldn(2026, 6, 20, 10))
     letter(f, "final_response", ldn(2026, 7, 2, 10), "upheld")
     paid(f, "999.00", "GBP", ldn(2026, 7, 3, 10))
     # G: another regime.
     g = complaint("asic", ldn(2026, 3, 1, 10), closed=ldn(2026, 3, 2, 10))
+    vulnerable(g)  # another regime's
     paid(g, "5.00", "AUD", ldn(2026, 3, 2, 10))
 
 
@@ -111,6 +125,7 @@ def test_the_half_year_return(half_year, api_as, manager):
             "later": 1,
         },
         "redress_paid": {"EUR": "20.00", "GBP": "200.50"},
+        "vulnerable": 2,
     }
 
 
@@ -123,6 +138,7 @@ def test_the_return_as_csv(half_year, api_as, manager):
     assert rows["opened"] == "6"
     assert rows["closed_later"] == "1"
     assert rows["redress_paid_GBP"] == "200.50"
+    assert rows["vulnerable"] == "2"
 
 
 @pytest.mark.parametrize("role", ["agent", "team_lead"])

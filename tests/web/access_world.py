@@ -24,7 +24,9 @@ from complaints.models import Case
 from notifications.models import Notification
 from portal.links import status_token, survey_token
 from records.holds import legal_hold_place
+from regimes.approvals import letter_approval_request
 from regimes.sending import letter_send
+from regimes.support import customer_representative_record
 from service_recovery.incidents import incident_create
 from service_recovery.models import Problem, ProblemCase
 from service_recovery.promises import promise_make
@@ -150,6 +152,16 @@ class World:
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]
         )
+        self.approval = letter_approval_request(
+            case=self.case, kind="acknowledgement", by=self.users["agent"]
+        )
+        customer_representative_record(
+            customer=self.case.customer,
+            name="Sam",
+            kind="family_member",
+            authority="The customer said so on the phone.",
+            by=self.users["lead"],
+        )
         self.hold = legal_hold_place(
             case=self.case, reason="Litigation", by=self.users["manager"]
         )
@@ -209,6 +221,7 @@ class World:
             "promise_id": self.promise.pk,
             "letter_id": self.letter.pk,
             "hold_id": self.hold.pk,
+            "approval_id": self.approval.pk,
             "fmt": "json",
             "regime": "fca",
             "attachment_id": self.attachment.pk,

@@ -165,6 +165,29 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "regimes:complaint-letters": {"GET": API_CASE_READ, "POST": API_CASE_WORK},
     "regimes:complaint-received-at": {"POST": {"key_manager"}},
     "regimes:returns": {"GET": {"key_manager"}},
+    "regimes:complaint-letter-preview": {"POST": API_CASE_WORK},
+    "regimes:complaint-letter-approvals": {
+        "GET": API_CASE_WORK | {"session_agent"},
+        "POST": API_CASE_WORK,
+    },
+    # Four eyes: leads of the case's team and managers decide; anyone who
+    # works the case may send an approved letter (here: still pending, 409).
+    "regimes:letter-approval-approve": {"POST": {"key_lead", "key_manager"}},
+    "regimes:letter-approval-refuse": {"POST": {"key_lead", "key_manager"}},
+    "regimes:letter-approval-send": {"POST": API_CASE_WORK},
+    # The customer's vulnerability and representative: staff who may see the
+    # customer, like the customer record itself; never a service client.
+    **{
+        name: {
+            "GET": {"key_agent", "key_lead", "key_manager", "session_agent"},
+            "PUT": {"key_agent", "key_lead", "key_manager"},
+            "DELETE": {"key_agent", "key_lead", "key_manager"},
+        }
+        for name in (
+            "regimes:customer-vulnerability",
+            "regimes:customer-representative",
+        )
+    },
     # Attaching: cases:manage, or complaints:write for the client that filed it.
     "api:complaint-attachments": {
         "GET": API_CASE_READ,
@@ -232,6 +255,18 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "records:customer-holds": {"POST": {"key_manager"}},
     "records:case-holds": {"POST": {"key_manager"}},
     "records:hold-lift": {"POST": {"key_manager"}},
+    # Regulated handling on the case page: letters (each approval's own
+    # decision is checked by role in the service and refused in place),
+    # PDFs, the customer's vulnerability and representative.
+    **_case_work(
+        "web:case_letter",
+        "web:letter_approval_approve",
+        "web:letter_approval_refuse",
+        "web:letter_approval_send",
+        "web:case_vulnerability",
+        "web:case_representative",
+    ),
+    "web:case_letter_pdf": {"GET": CASE_STAFF},
     # Opened by an incident's own signed token (test_incidents_api); a case's
     # status link is not one.
     "portal:incident": {"GET": set()},

@@ -36,6 +36,7 @@ from teams.models import Role, Team
 from teams.selectors import role_of
 
 from ..deadlines import CalendarBook, deadline_label
+from .regulated import regulated_panel
 
 User = get_user_model()
 
@@ -157,6 +158,8 @@ def case_loaded(user, reference: str) -> Case | None:
             "sla_policy",
             "root_cause",
             "duplicate_of",
+            "customer__vulnerability",
+            "customer__representative",
         )
         .filter(reference=reference)
         .first()
@@ -207,4 +210,5 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "promise_suggestions": promise_suggestions(case) if case.is_open else [],
         "promise_owners": list(staff_who_may_see(case)) if case.is_open else [],
         "duplicates": likely_duplicates(case) if case.is_open else [],
+        **regulated_panel(case=case, user=user),
     }

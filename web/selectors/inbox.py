@@ -23,6 +23,9 @@ from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
 from complaints.search import cases_matching
 from complaints.selectors import cases_visible_to
+from customers.models import Customer
+from customers.selectors import vulnerable_customer_q
+from regimes.four_eyes import letters_awaiting_approval_by_q
 from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
@@ -43,7 +46,11 @@ QUEUES: tuple[Queue, ...] = (
     Queue("mine", "Mine", "Open cases assigned to you"),
     Queue("unassigned", "Unassigned", "Open cases in your teams nobody has taken"),
     Queue("triage", "Triage", "Open cases with no team yet: route them to one"),
-    Queue("approvals", "Approvals", "Offers above the limit waiting for your approval"),
+    Queue(
+        "approvals",
+        "Approvals",
+        "Offers above the limit and letters waiting for your approval",
+    ),
     Queue("due_soon", "Due soon", "A deadline is close (past its warning point)"),
     Queue("overdue", "Overdue", "A deadline has passed"),
     Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
@@ -101,7 +108,9 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
     if key == "triage":
         return open_ & Q(team__isnull=True)
     if key == "approvals":
-        return open_ & awaiting_approval_by_q(user)
+        return open_ & (
+            awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user)
+        )
     if key == "due_soon":
         soon = _running().filter(warn_at__lte=now, due_at__gt=now)
         return open_ & Q(Exists(soon))
@@ -214,6 +223,9 @@ def with_list_columns(cases: QuerySet[Case]) -> QuerySet[Case]:
         next_due_at=_next_due("due_at"),
         next_warn_at=_next_due("warn_at"),
         next_due_kind=_next_due("kind"),
+        vulnerable=Exists(
+            Customer.objects.filter(vulnerable_customer_q(), pk=OuterRef("customer_id"))
+        ),
     )
 
 

@@ -28,6 +28,7 @@ from complaints.exceptions import (
 from complaints.lifecycle import describe
 from complaints.models import Case, Stage
 from complaints.selectors import case_visible
+from customers.selectors import representative_of, vulnerability_of
 
 from .. import forms
 from ..selectors.case_page import case_loaded, case_page
@@ -44,6 +45,9 @@ IN_PLACE = {
     "followup": ("followups", "web/_case_followups.html"),
     "consent": ("followups", "web/_case_followups.html"),
     "close": ("step", "web/_case_step.html"),
+    "letter": ("letters", "web/_case_letters.html"),
+    "support": ("support", "web/_case_support.html"),
+    "representative": ("support", "web/_case_support.html"),
 }
 # Which panel of the case page shows a form's refusal (the stepper otherwise).
 PANEL_OF = {
@@ -55,6 +59,9 @@ PANEL_OF = {
     "attachments": "attachments",
     "promise": "promises",
     "merge": "duplicates",
+    "letter": "letters",
+    "support": "support",
+    "representative": "support",
 }
 
 
@@ -95,6 +102,35 @@ def default_forms(case: Case) -> dict[str, django_forms.Form]:
         "followup": forms.FollowUpForm(),
         "attachments": forms.AttachmentForm(),
         "promise": forms.PromiseForm(initial={"customer_facing": True}),
+        "letter": forms.LetterForm(),
+        **support_forms(case),
+    }
+
+
+def support_forms(case: Case) -> dict[str, django_forms.Form]:
+    """The vulnerability and representative forms, filled with what is recorded."""
+    vulnerability = vulnerability_of(case.customer)
+    rep = representative_of(case.customer)
+    return {
+        "support": forms.VulnerabilityForm(
+            initial={
+                "drivers": vulnerability.drivers,
+                "adjustments": vulnerability.adjustments,
+            }
+            if vulnerability
+            else {}
+        ),
+        "representative": forms.RepresentativeForm(
+            initial={
+                "name": rep.name,
+                "kind": rep.kind,
+                "email": rep.email,
+                "authority": rep.authority,
+                "receives_letters": rep.receives_letters,
+            }
+            if rep
+            else {}
+        ),
     }
 
 

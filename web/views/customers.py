@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from customers.selectors import customer_for
+from customers.selectors import customer_for, representative_of, vulnerability_of
 from records.holds import holds_of_customer, may_manage_records
 from records.retention import retention_of_customer
 
@@ -20,7 +20,12 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     if customer is None:
         raise Http404("No such customer.")
     history = customer_history(customer=customer, user=request.user, now=timezone.now())
-    context = {"history": history, "customer": customer}
+    context = {
+        "history": history,
+        "customer": customer,
+        "vulnerability": vulnerability_of(customer),
+        "representative": representative_of(customer),
+    }
     if may_manage_records(request.user):
         context["holds"] = holds_of_customer(customer)
         context["retention"] = retention_of_customer(customer)

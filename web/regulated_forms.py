@@ -1,0 +1,77 @@
+"""Forms of regulated handling on the case page: letters, four eyes, the
+customer's vulnerability and representative. Re-exported by `web.forms` so a
+refused form comes back with its input (`web.views.base.recall_refusal`).
+"""
+
+from django import forms
+
+from complaints.bounds import TEXT_MAX, bound_form_fields
+from customers.models import LetterCopy, RepresentativeKind, VulnerabilityDriver
+from regimes.models import LetterKind, Outcome
+
+
+class _Bounded(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_form_fields(self.fields)
+
+
+class LetterForm(_Bounded):
+    ACTIONS = (("preview", "Preview"), ("send", "Send"), ("request", "Ask approval"))
+
+    kind = forms.ChoiceField(label="Letter", choices=LetterKind.choices)
+    outcome = forms.ChoiceField(
+        label="Outcome (final response)",
+        choices=[("", "—"), *Outcome.choices],
+        required=False,
+    )
+    body = forms.CharField(
+        label="Text (empty: the regime's template)",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    do = forms.ChoiceField(choices=ACTIONS, initial="preview")
+
+
+class LetterDecisionForm(_Bounded):
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+
+class VulnerabilityForm(_Bounded):
+    drivers = forms.MultipleChoiceField(
+        label="Drivers (FCA FG21/1)",
+        choices=VulnerabilityDriver.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    adjustments = forms.CharField(
+        label="Adjustments we make",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    consent_from = forms.CharField(
+        label="Who consents to recording this (now)", required=False, max_length=200
+    )
+    withdraw = forms.BooleanField(
+        label="Consent withdrawn: clear what is recorded", required=False
+    )
+
+
+class RepresentativeForm(_Bounded):
+    name = forms.CharField(label="Name", required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label="Acts as", choices=RepresentativeKind.choices, required=False
+    )
+    email = forms.EmailField(label="Email", required=False, max_length=254)
+    authority = forms.CharField(
+        label="Evidence of authority",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    receives_letters = forms.ChoiceField(
+        label="Letters", choices=LetterCopy.choices, initial=LetterCopy.NO
+    )
+    remove = forms.BooleanField(label="Remove the representative", required=False)

@@ -1,0 +1,207 @@
+"""Regulated handling on the case page: letters, four eyes, vulnerability and
+the customer's representative. Each view parses a form and calls one service
+of `regimes`; refusals (a letter lacking what its regime requires, one that
+needs a second approval, the author approving their own) come back in place.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from complaints.exceptions import DomainError
+from regimes.approvals import (
+    letter_approval_approve,
+    letter_approval_refuse,
+    letter_approval_request,
+    letter_approval_send,
+)
+from regimes.selectors import case_letter, letter_approvals_visible_to
+from regimes.sending import letter_draft, letter_send
+from regimes.support import (
+    customer_representative_record,
+    customer_representative_remove,
+    customer_vulnerability_consent_withdraw,
+    customer_vulnerability_record,
+)
+
+from .. import forms
+from .base import case_or_404, refuse, render_case, run_action
+
+DECISIONS = {
+    "approve": (letter_approval_approve, "Letter approved: it can be sent now."),
+    "refuse": (letter_approval_refuse, "Letter refused: its author was told."),
+}
+
+
+@login_required
+@require_POST
+def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
+    """Preview, send, or ask a second person to approve a letter."""
+    case = case_or_404(request, reference)
+    form = forms.LetterForm(request.POST)
+    if form.is_valid() and form.cleaned_data["do"] == "preview":
+        return _preview(request, case, form)
+
+    def call(d):
+        fields = {
+            "case": case,
+            "kind": d["kind"],
+            "body": d["body"] or None,
+            "outcome": d["outcome"] or None,
+            "by": request.user,
+        }
+        if d["do"] == "request":
+            return letter_approval_request(**fields)
+        return letter_send(**fields)
+
+    asked = form.is_valid() and form.cleaned_data["do"] == "request"
+    return run_action(
+        request,
+        case,
+        key="letter",
+        form=form,
+        call=call,
+        success="Sent for approval: a lead or manager will read it."
+        if asked
+        else "Letter sent; it is kept exactly as sent.",
+        anchor="#letters",
+    )
+
+
+def _preview(request: HttpRequest, case, form) -> HttpResponse:
+    d = form.cleaned_data
+    try:
+        draft = letter_draft(
+            case=case,
+            kind=d["kind"],
+            body=d["body"] or None,
+            outcome=d["outcome"] or None,
+        )
+    except DomainError as exc:  # shown in place like any refusal
+        problem = {"kind": "error", "detail": exc.detail}
+        return refuse(
+            request, case, status=409, key="letter", form=form, problem=problem
+        )
+    return render_case(
+        request, case, failed="letter", form=form, extra={"draft": draft}
+    )
+
+
+@login_required
+@require_GET
+def case_letter_pdf(
+    request: HttpRequest, reference: str, letter_id: int
+) -> HttpResponse:
+    """The letter exactly as sent (its PDF, else its text), for staff who may see
+    the case."""
+    case = case_or_404(request, reference)
+    letter = case_letter(case, letter_id)
+    if letter is None:
+        raise Http404("No such letter.")
+    name = f"{case.reference}-{letter.kind}-{letter.pk}"
+    if letter.pdf:
+        response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+        name += ".pdf"
+    else:
+        response = HttpResponse(letter.body, content_type="text/plain; charset=utf-8")
+        name += ".txt"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def letter_approval_move(
+    request: HttpRequest, approval_id: int, action: str
+) -> HttpResponse:
+    """Approve or refuse a letter (another lead or manager), or send it approved."""
+    if action not in (*DECISIONS, "send"):
+        raise Http404("No such action.")
+    approval = letter_approvals_visible_to(request.user).filter(pk=approval_id).first()
+    if approval is None:
+        raise Http404("No such letter.")
+    case = case_or_404(request, approval.case.reference)
+    if action == "send":
+        call, success = (
+            lambda d: letter_approval_send(approval=approval, by=request.user),
+            "Approved letter sent; it is kept exactly as sent.",
+        )
+    else:
+        move, success = DECISIONS[action]
+
+        def call(d):
+            return move(approval=approval, by=request.user, note=d["note"])
+
+    return run_action(
+        request,
+        case,
+        key="letter",
+        form=forms.LetterDecisionForm(request.POST),
+        call=call,
+        success=success,
+        anchor="#letters",
+    )
+
+
+@login_required
+@require_POST
+def case_vulnerability(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the customer's vulnerability (with consent) or withdraw the consent."""
+    case = case_or_404(request, reference)
+
+    def call(d):
+        if d["withdraw"]:
+            return customer_vulnerability_consent_withdraw(
+                customer=case.customer, by=request.user
+            )
+        return customer_vulnerability_record(
+            customer=case.customer,
+            drivers=d["drivers"],
+            adjustments=d["adjustments"],
+            consent_from=d["consent_from"],
+            by=request.user,
+        )
+
+    return run_action(
+        request,
+        case,
+        key="support",
+        form=forms.VulnerabilityForm(request.POST),
+        call=call,
+        success="Recorded: the customer's needs and the adjustments we make.",
+        anchor="#support",
+    )
+
+
+@login_required
+@require_POST
+def case_representative(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record (or remove) who represents the customer, with their authority."""
+    case = case_or_404(request, reference)
+
+    def call(d):
+        if d["remove"]:
+            return customer_representative_remove(
+                customer=case.customer, by=request.user
+            )
+        return customer_representative_record(
+            customer=case.customer,
+            name=d["name"],
+            kind=d["kind"],
+            email=d["email"],
+            authority=d["authority"],
+            receives_letters=d["receives_letters"],
+            by=request.user,
+        )
+
+    return run_action(
+        request,
+        case,
+        key="representative",
+        form=forms.RepresentativeForm(request.POST),
+        call=call,
+        success="Recorded who represents the customer.",
+        anchor="#support",
+    )
