@@ -51,6 +51,12 @@ TABLES = [
     "complaints_case",
     "customers_customer",
 ]
+# Columns the rows leave out that have only a Django default: a database
+# default for the length of the load.
+DEFAULTS = {
+    "complaints_case": {"link_epoch": "0", "survey_epoch": "0", "regime": "'none'"},
+    "complaints_offer": {"decision_note": "''"},
+}
 FLUSH = 50_000
 NULL = r"\N"
 
@@ -198,6 +204,11 @@ def indexes_off() -> list[str]:
             cursor.execute(f'DROP INDEX "{name}"')
         for table in LOADED:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        for table, columns in DEFAULTS.items():
+            for column, value in columns.items():
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {value}"
+                )
     return [ddl for _, ddl in found]
 
 
@@ -210,6 +221,9 @@ def indexes_on(ddl: list[str]) -> None:
     with connection.cursor() as cursor:
         for table in LOADED:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
+        for table, columns in DEFAULTS.items():
+            for column in columns:
+                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
         for statement in ddl:
             cursor.execute(statement)
         models = [m for m in apps.get_models() if m._meta.db_table in LOADED]

@@ -37,6 +37,11 @@ def _rate(help_text: str) -> serializers.FloatField:
     return Num(allow_null=True, help_text=help_text + RATE)
 
 
+def ints(names: str) -> dict[str, serializers.IntegerField]:
+    """Integer fields, one per space-separated name."""
+    return {name: Int() for name in names.split()}
+
+
 def shape(name: str, doc: str | None = None, /, **fields: Any) -> type:
     """A serializer `<name>Serializer` of `fields` (its schema component `name`)."""
     attrs = {"__module__": __name__, "__doc__": doc, **fields}
@@ -55,9 +60,7 @@ class ByStageSerializer(serializers.Serializer):
 Labelled = {"stage": Str(), "label": Str()}
 Compliance = shape(
     "Compliance",
-    met_on_time=Int(),
-    missed=Int(),
-    decided=Int(),
+    **ints("met_on_time missed decided"),
     compliance=_rate("met_on_time / decided."),
 )
 Time = shape(
@@ -70,8 +73,7 @@ Amount = shape(
     "Amount",
     currency=Str(help_text="ISO 4217."),
     offers=Int(),
-    total=Money(),
-    average=Money(),
+    **{name: Money() for name in ("total", "average")},
     granted_total=Money(help_text="Accepted or fulfilled."),
 )
 OfferKind = shape(
@@ -88,9 +90,8 @@ OfferKind = shape(
 )
 CustomerRow = shape(
     "CustomerRow",
-    customer_id=Int(),
+    **ints("customer_id cases"),
     name=Str(),
-    cases=Int(),
     open=Int(required=False),
     escalated=Int(required=False),
 )
@@ -124,8 +125,7 @@ Summary = shape(
     series=shape(
         "SeriesPoint",
         start=serializers.DateField(help_text="First day of the interval."),
-        opened=Int(),
-        closed=Int(),
+        **ints("opened closed"),
         backlog=Int(help_text=D["backlog"]),
     )(many=True, help_text=D["backlog"]),
     funnel=shape("Funnel", **Labelled, cases=Int())(many=True, help_text=D["funnel"]),
@@ -148,7 +148,7 @@ Summary = shape(
         first_response=Time(help_text=D["time_to_first_response"]),
         resolution=Time(help_text=D["time_to_resolution"]),
     )(help_text="Business-hours times, by clock."),
-    escalations=shape("Escalation", level=Int(), label=Str(), escalations=Int())(
+    escalations=shape("Escalation", label=Str(), **ints("level escalations"))(
         many=True, help_text=D["escalations"]
     ),
     reopen=shape(
@@ -168,16 +168,12 @@ Summary = shape(
         distribution=shape(
             "Score", score=Int(help_text="1 (worst) to 5 (best)."), followups=Int()
         )(many=True),
-        completed=Int(),
-        scored=Int(),
-        unsatisfied=Int(),
+        **ints("completed scored unsatisfied"),
         response_rate=_rate("scored / completed."),
     )(help_text=D["satisfaction"]),
     followups=shape(
         "Followups",
-        due=Int(),
-        done=Int(),
-        overdue=Int(),
+        **ints("due done overdue"),
         completion_rate=_rate("done / due."),
     )(help_text=D["followup_completion"]),
     customers=shape(
@@ -199,17 +195,13 @@ Summary = shape(
     agents=shape(
         "Agent",
         username=Str(),
-        open=Int(),
-        filed=Int(),
-        closed=Int(),
-        sla_decided=Int(),
+        **ints("open filed closed sla_decided"),
         sla_compliance=_rate("First-response deadlines met on time / decided."),
         csat_average=Num(allow_null=True),
     )(many=True, help_text=D["agents"]),
     skips=shape(
         "Skips",
-        cases=Int(),
-        steps=Int(),
+        **ints("cases steps"),
         rate=_rate("cases / opened."),
         stages=shape("SkippedStage", **Labelled, skips=Int())(many=True),
     )(help_text=D["skips"]),

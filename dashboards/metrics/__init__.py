@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ..facts import facts_as_of
+from ..changes import facts_as_of
 from ..models import CaseFacts
 from .definitions import DEFINITIONS
 from .figures import (
@@ -46,6 +46,7 @@ from .rows import (
     offer_figures,
     open_groups,
     overdue_count,
+    recovery_figures,
     satisfaction_figures,
     skip_figures,
     stage_figures,
@@ -62,6 +63,7 @@ def metrics_summary(
     groups = open_groups(cases=cases, now=now)
     stages = stage_figures(groups, now)
     period = period_figures(facts=facts, flt=flt, now=now)
+    period["recovery"] |= recovery_figures(flt=flt)
     return {
         "from": flt.start,
         "to": flt.end,

@@ -28,6 +28,7 @@ from complaints.models import (
 )
 from customers.models import Customer
 from followups.models import FollowUp, FollowUpStatus, Outcome
+from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
 from .figures import TOP, share, within
@@ -130,6 +131,44 @@ def _money(row: dict[str, Any]) -> dict[str, Any]:
         "total": str(total.quantize(CENT)),
         "average": str((total / row["n"]).quantize(CENT)),
         "granted_total": str((row["granted_total"] or Decimal(0)).quantize(CENT)),
+    }
+
+
+def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
+    """Goodwill spent per root cause and currency; complaints per problem."""
+    goodwill = (
+        Offer.objects.filter(
+            flt.case_q("case__"),
+            within("created_at", flt),
+            status=OfferStatus.FULFILLED,
+            amount__isnull=False,
+        )
+        .order_by()
+        .values("case__root_cause__name", "currency")
+        .annotate(offers=Count("pk"), total=Sum("amount"))
+    )
+    links = ProblemCase.objects.filter(
+        flt.case_q("case__"), within("problem__opened_at", flt)
+    ).aggregate(cases=Count("pk"), problems=Count("problem", distinct=True))
+    return {
+        "goodwill": sorted(
+            (
+                {
+                    "root_cause": row["case__root_cause__name"] or "(none recorded)",
+                    "currency": row["currency"],
+                    "offers": row["offers"],
+                    "total": str(row["total"].quantize(CENT)),
+                }
+                for row in goodwill
+            ),
+            key=lambda r: (r["currency"], -Decimal(r["total"]), r["root_cause"]),
+        ),
+        "iceberg": {
+            **links,
+            "per_problem": round(links["cases"] / links["problems"], 2)
+            if links["problems"]
+            else None,
+        },
     }
 
 
