@@ -199,6 +199,37 @@ Summary = shape(
         sla_compliance=_rate("First-response deadlines met on time / decided."),
         csat_average=Num(allow_null=True),
     )(many=True, help_text=D["agents"]),
+    recovery=shape(
+        "Recovery",
+        first_apology=Time(help_text=D["first_apology"]),
+        first_offer=shape(
+            "FirstOffer", **ints("cases accepted"), rate=_rate("accepted / cases.")
+        )(help_text=D["first_offer"]),
+        recurrence=shape(
+            "Recurrence",
+            customers=Int(help_text="Customers with a case closed in the period."),
+            again=Int(help_text="Of those, who filed again within 90 days."),
+            rate=_rate("again / customers."),
+        )(help_text=D["recurrence"]),
+        rescored=shape(
+            "Rescored",
+            cases=Int(),
+            before=Num(allow_null=True, help_text="Average first score (1–5)."),
+            after=Num(allow_null=True, help_text="Average latest score (1–5)."),
+        )(help_text=D["rescored"]),
+        goodwill=shape(
+            "Goodwill",
+            root_cause=Str(),
+            currency=Str(help_text="ISO 4217."),
+            offers=Int(),
+            total=Money(),
+        )(many=True, help_text=D["goodwill"]),
+        iceberg=shape(
+            "Iceberg",
+            **ints("problems cases"),
+            per_problem=Num(allow_null=True, help_text="cases / problems."),
+        )(help_text=D["iceberg"]),
+    )(help_text="Service-recovery figures."),
     skips=shape(
         "Skips",
         **ints("cases steps"),

@@ -123,7 +123,8 @@ TIMES = "cases|Cases timed, median_hours|Median (business h)|hours, " + (
 )
 NAMES = (
     "volume funnel stages sla escalations offers satisfaction categories "
-    "root_causes agents skips repeat at_risk"
+    "root_causes agents skips repeat at_risk apology recovery rescored goodwill "
+    "iceberg"
 )
 TABLE_NAMES = NAMES.split()
 
@@ -264,7 +265,72 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
             cols("name|Customer|text, cases|Cases, open|Open, escalated|Escalated"),
             [_customer(row) for row in customers["at_risk_top"]],
         ),
+        *recovery_tables(s["recovery"]),
     ]
+
+
+def recovery_tables(r: dict[str, Any]) -> list[Table]:
+    """The "Service recovery" section of the dashboard."""
+    offer, again = r["first_offer"], r["recurrence"]
+    rescored = r["rescored"]
+    tables = [
+        Table(
+            "apology",
+            "Time to the first apology",
+            D["first_apology"],
+            cols(f"label|Measure|text, {TIMES}"),
+            [{"label": "First apology", **r["first_apology"]}],
+        ),
+        Table(
+            "recovery",
+            "First-offer acceptance and 90-day recurrence",
+            f"{D['first_offer']} {D['recurrence']}",
+            cols("label|Figure|text, part|Yes, whole|Of, rate|Share|pct"),
+            [
+                {"label": "First offer accepted", "part": offer["accepted"]}
+                | {"whole": offer["cases"], "rate": offer["rate"]},
+                {"label": "Customer filed again within 90 days"}
+                | {"part": again["again"], "whole": again["customers"]}
+                | {"rate": again["rate"]},
+            ],
+            ("hbar", "rate"),
+        ),
+        Table(
+            "rescored",
+            "Satisfaction before and after",
+            D["rescored"],
+            cols("label|Score|text, score|Average (1–5)|num, cases|Cases"),
+            [
+                {"label": label, "score": rescored[key], "cases": rescored["cases"]}
+                for key, label in (("before", "Before"), ("after", "After"))
+            ],
+            ("bar", "score"),
+        ),
+        Table(
+            "goodwill",
+            "Goodwill spent per root cause",
+            D["goodwill"],
+            cols(
+                "root_cause|Root cause|text, currency|Currency|text, "
+                "offers|Offers fulfilled, total|Goodwill spent|money"
+            ),
+            r["goodwill"],
+            ("hbar", "total"),
+        ),
+        Table(
+            "iceberg",
+            "Complaints per problem (the iceberg)",
+            D["iceberg"],
+            cols(
+                "problems|Problems, cases|Complaints linked, "
+                "per_problem|Complaints per problem|num"
+            ),
+            [r["iceberg"]],
+        ),
+    ]
+    for table in tables:
+        table.section = "Service recovery"
+    return tables
 
 
 def _customer(row: dict[str, Any]) -> dict[str, Any]:
