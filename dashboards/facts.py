@@ -22,7 +22,7 @@ stored, but no clock runs for centuries).
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -47,7 +47,6 @@ from .months import months_of, months_roll
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
-STILL_OPEN = datetime(9999, 12, 31, tzinfo=UTC)
 RECUR = timedelta(days=90)
 CLOCKS = {DeadlineKind.FIRST_RESPONSE: "fr", DeadlineKind.RESOLUTION: "res"}
 # Copied from the case as they are; then the moments that date the figures.
@@ -201,7 +200,7 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         for moment in ("due", "met", "paused", "cancelled"):
             setattr(facts, f"{prefix}_{moment}_at", clock.get(f"{moment}_at"))
     moments = [getattr(facts, name) for name in MOMENTS]
-    facts.active_until = STILL_OPEN if closed is None else max(m for m in moments if m)
+    facts.active_until = max(m for m in moments if m)
     return facts
 
 

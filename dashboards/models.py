@@ -75,8 +75,8 @@ class CaseFacts(models.Model):
     skipped_steps = models.PositiveSmallIntegerField(default=0)
     first_response_seconds = models.BigIntegerField(null=True, blank=True)
     resolution_seconds = models.BigIntegerField(null=True, blank=True)
-    # The latest of the moments above (far future while open), so a period
-    # reads only the cases active in it: filed_at < end and this >= start.
+    # The latest of the moments above, so a period reads only the cases
+    # active in it: filed before its end and open, or active after its start.
     active_until = models.DateTimeField()
     refreshed_at = models.DateTimeField(auto_now=True)
 

@@ -62,7 +62,7 @@ def months_roll(
         tz = timezone.get_current_timezone()
         for name in MOMENTS:
             stamps = (
-                CaseFacts.objects.filter(**{f"{name}__lt": datetime.now(tz)})
+                CaseFacts.objects.filter(**{f"{name}__lt": month_filter(current).lower})
                 .annotate(m=TruncMonth(name, tzinfo=tz))
                 .order_by()
                 .values_list("m", flat=True)
@@ -84,7 +84,7 @@ def months_roll(
 def _roll(month: date, now: datetime) -> None:
     flt = month_filter(month)
     rows = (
-        active(CaseFacts.objects.all(), flt)
+        active(CaseFacts.objects.all(), flt, open_too=False)
         .order_by()
         .values(*DIMS)
         .annotate(**counts(flt, now))

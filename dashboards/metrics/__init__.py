@@ -62,14 +62,15 @@ def metrics_summary(
     facts = CaseFacts.objects.filter(flt.case_q())
     groups = open_groups(cases=cases, now=now)
     stages = stage_figures(groups, now)
-    period = period_figures(facts=facts, flt=flt, now=now)
+    as_of = facts_as_of()
+    period = period_figures(facts=facts, flt=flt, now=now, as_of=as_of)
     period["recovery"] |= recovery_figures(flt=flt)
     return {
         "from": flt.start,
         "to": flt.end,
         "filter": flt,
         "bucket": bucket_of(flt),
-        "as_of": facts_as_of(),
+        "as_of": as_of,
         **{k: v for k, v in period.items() if k != "skipping"},
         "by_stage": {row["stage"]: row["open"] for row in stages},
         "open_now": sum(row["open"] for row in stages),

@@ -147,32 +147,45 @@ def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
     return found
 
 
-def active(facts: QuerySet[CaseFacts], flt: MetricsFilter) -> QuerySet[CaseFacts]:
-    """The facts of cases that can count in the period (see CaseFacts)."""
+def active(
+    facts: QuerySet[CaseFacts], flt: MetricsFilter, *, open_too: bool = True
+) -> QuerySet[CaseFacts]:
+    """The facts of cases that can count in the period (see CaseFacts); with
+    `open_too`, every case open at its end (the backlog counts them)."""
     found = Q()
     for lower, upper in flt.spans:
         found |= Q(filed_at__lt=upper, active_until__gte=lower)
+        if open_too:
+            found |= Q(filed_at__lt=upper, closed_at__isnull=True)
     return facts.filter(found)
 
 
-def whole_months(flt: MetricsFilter, now: datetime) -> list[date]:
-    """The whole months of a long period before the current one (the rollup's)."""
+def whole_months(flt: MetricsFilter, rolled: datetime | None) -> list[date]:
+    """The whole months of a long period that ended before the rollup was last
+    rolled (`rolled`: as the facts were last refreshed)."""
+    if rolled is None:
+        return []
     months, month = [], (flt.start - timedelta(days=1)).replace(day=1)
-    current = timezone.localtime(now).date().replace(day=1)
+    current = timezone.localtime(rolled).date().replace(day=1)
     while flt.days > LONG and (month := _next(month)) < current:
         if month >= flt.start and _next(month) - timedelta(days=1) <= flt.end:
             months.append(month)
     return months
 
 
-def scalars(facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime) -> dict:
+def scalars(
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    now: datetime,
+    as_of: datetime | None,
+) -> dict:
     """Every scalar figure: whole past months from the rollup, the rest from facts."""
-    months = whole_months(flt, now)
+    months = whole_months(flt, as_of and min(as_of, now))
     if not months:
         return active(facts, flt).aggregate(**counts(flt, now), **spread(flt))
     first, after = midnight(months[0]), midnight(_next(months[-1]))
     edges = replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
-    row = active(facts, edges).aggregate(**counts(edges, now))
+    row = active(facts, edges, open_too=False).aggregate(**counts(edges, now))
     rolled = MonthFacts.objects.filter(flt.case_q(), month__in=months).aggregate(
         **{
             name: Sum(Cast(KT(f"counts__{name}"), IntegerField()), default=0)
@@ -184,10 +197,14 @@ def scalars(facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime) -> di
 
 
 def period_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime
+    *,
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    now: datetime,
+    as_of: datetime | None = None,
 ) -> dict[str, Any]:
     """The scalar period figures, shaped as the summary shows them."""
-    row = scalars(facts, flt, now)
+    row = scalars(facts, flt, now, as_of)
     opened = row["opened"]
     sla, times = {}, {}
     for name in CLOCKS:  # the durations of the SLA clocks
@@ -323,7 +340,7 @@ def agent_period_figures(
     first-response clocks decided in it."""
     on_time, missed = clock_q("fr", flt, now)
     rows = (
-        active(facts, flt)
+        active(facts, flt, open_too=False)
         .filter(assignee__isnull=False)
         .values("assignee")
         .annotate(
