@@ -20,13 +20,9 @@ from rest_framework.views import APIView
 from complaints.models import OPEN_STAGES, Channel, Priority
 from config.replica import reads_from_replica
 
-from .metrics import DEFINITIONS as D
-from .metrics import (
-    FilterInvalid,
-    filter_parse,
-    may_see_dashboard,
-    metrics_summary,
-)
+from .metrics import metrics_summary
+from .metrics.definitions import DEFINITIONS as D
+from .metrics.filters import FilterInvalid, filter_parse, may_see_dashboard
 
 Int, Str, Num = serializers.IntegerField, serializers.CharField, serializers.FloatField
 Money = partial(serializers.DecimalField, max_digits=14, decimal_places=2)

@@ -14,8 +14,11 @@ from complaints.models import Category, Channel, Priority
 from config.replica import reads_from_replica
 
 from . import exports
-from .metrics import DEFINITIONS, PRESETS, FilterInvalid, metrics_summary
+from .metrics import metrics_summary
+from .metrics.definitions import DEFINITIONS
 from .metrics.filters import (
+    PRESETS,
+    FilterInvalid,
     dashboard_teams,
     filter_parse,
     may_see_dashboard,

@@ -20,7 +20,6 @@ from django.db.models import (
     Aggregate,
     Count,
     F,
-    FloatField,
     IntegerField,
     Q,
     QuerySet,
@@ -32,6 +31,7 @@ from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
 
+from ..apps import Percentile
 from ..models import CaseFacts, MonthFacts
 from .filters import MetricsFilter, midnight
 
@@ -43,23 +43,6 @@ DURATIONS = {
     "first_apology": ("first_apology_seconds", "first_apology_at"),
 }
 LONG = 92  # days: longer periods read their whole months from the rollup
-
-
-class Percentile(Aggregate):
-    """The continuous percentile (linear interpolation) of a column."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression: str, fraction: float, **extra: Any):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # dash_percentile is registered on each SQLite connection (apps.py).
-        clone = self.copy()
-        clone.template = "dash_percentile(%(expressions)s, %(fraction)s)"
-        return clone.as_sql(compiler, connection, **extra)
 
 
 def within(name: str, flt: MetricsFilter, before: datetime | None = None) -> Q:

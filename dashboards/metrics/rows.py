@@ -31,7 +31,7 @@ from followups.models import FollowUp, FollowUpStatus, Outcome
 from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
-from .figures import TOP, share, within
+from .figures import TOP, mean, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
@@ -163,12 +163,7 @@ def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
             ),
             key=lambda r: (r["currency"], -Decimal(r["total"]), r["root_cause"]),
         ),
-        "iceberg": {
-            **links,
-            "per_problem": round(links["cases"] / links["problems"], 2)
-            if links["problems"]
-            else None,
-        },
+        "iceberg": {**links, "per_problem": mean(links["cases"], links["problems"])},
     }
 
 
@@ -232,7 +227,7 @@ def agent_scores(*, flt: MetricsFilter) -> dict[int, float]:
     )
 
 
-def skip_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
+def skip_figures(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
     """Which stages the skips made in the period jumped over, most skipped first."""
     # Skip events are few: a partial index (migration dashboards 0003) finds them.
     lists = Event.objects.filter(
