@@ -224,7 +224,9 @@ def indexes_on(ddl: list[str]) -> None:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
         for table, columns in DEFAULTS.items():
             for column in columns:
-                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
+                )
         for statement in ddl:
             cursor.execute(statement)
         models = [m for m in apps.get_models() if m._meta.db_table in LOADED]
