@@ -85,6 +85,8 @@ class CaseFacts(models.Model):
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
             models.Index(fields=["filed_at"], name="casefacts_filed"),
+            # The series of closings, and the open cases (closed_at IS NULL).
+            models.Index(fields=["closed_at"], name="casefacts_closed"),
         ]
 
     def __str__(self) -> str:
