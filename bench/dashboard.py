@@ -47,7 +47,7 @@ SCENARIOS = [
     ("api", "manager", "/api/v1/metrics/summary/?period=90d"),
     ("api", "manager", "/api/v1/metrics/summary/?period=all"),
 ]
-SIZES = ["complaints_case", "dashboards_casefacts"]
+SIZES = ["complaints_case", "dashboards_casefacts", "dashboards_monthfacts"]
 
 
 def measure(client: Client, url: str, runs: int, warmups: int) -> dict:
@@ -71,11 +71,15 @@ def measure(client: Client, url: str, runs: int, warmups: int) -> dict:
 
 
 def sizes() -> None:
+    found = {}
     with connection.cursor() as cursor:
         for table in SIZES:
             cursor.execute("SELECT pg_total_relation_size(%s)", [table])
             (size,) = cursor.fetchone()
             print(f"  {table:24} {size / 2**20:8.1f} MiB (with indexes and TOAST)")
+            found[table] = size
+    derived = sum(found[t] for t in SIZES[1:])
+    print(f"  derived / cases: {derived / found[SIZES[0]]:.2f}")
 
 
 def refresh_cost(n: int) -> None:
@@ -105,7 +109,16 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="comma-separated scenario numbers (0-based)"
     )
+    parser.add_argument(
+        "--facts-only",
+        action="store_true",
+        help="read every period from the facts, not the monthly rollup (as before it)",
+    )
     args = parser.parse_args()
+    if args.facts_only:
+        from dashboards.metrics import figures
+
+        figures.LONG = 10**6
     users = get_user_model().objects
     clients = {}
     for role, name in (("manager", "bench-manager"), ("lead", "lead-team-0")):
@@ -114,7 +127,8 @@ def main() -> None:
     print(
         f"dataset: {Case.objects.count()} cases, {Offer.objects.count()} offers, "
         f"{FollowUp.objects.count()} follow-ups, {Event.objects.count()} events; "
-        f"{os.cpu_count()} cores; {args.runs} runs after {args.warmups} warm-ups"
+        f"{os.cpu_count()} cores; {args.runs} runs after {args.warmups} warm-ups; "
+        f"load average {' '.join(f'{n:.2f}' for n in os.getloadavg())}"
     )
     print(f"{'what':5} {'who':8} {'url':58} {'p50':>7} {'p95':>7} {'max':>7}  queries")
     facts_refresh()  # as beat does every minute

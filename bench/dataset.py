@@ -10,9 +10,9 @@ in realistic proportions (most old cases closed,
 recent ones spread over the stages; ~1.2 offers per resolved case, follow-ups
 on two thirds of them, ~9 events per case). Rows are generated in Python and
 streamed with psycopg2's `copy_expert`; due times are approximated from
-business-hour targets. Then the dashboard's facts are built from the loaded
-rows by `dashboards.facts.facts_rebuild` (as the nightly task does) and the
-database is vacuumed.
+business-hour targets. Then the dashboard's facts and its monthly rollup are
+built from the loaded rows by `dashboards.facts.facts_rebuild` (as the
+nightly task does) and the database is vacuumed.
 """
 
 import argparse
@@ -43,6 +43,7 @@ from dashboards.facts import facts_rebuild  # noqa: E402
 
 TABLES = [
     "dashboards_casefacts",
+    "dashboards_monthfacts",
     "dashboards_refreshmark",
     "followups_followup",
     "complaints_offer",
@@ -51,6 +52,12 @@ TABLES = [
     "complaints_case",
     "customers_customer",
 ]
+# Columns the rows leave out that have only a Django default: a database
+# default for the length of the load.
+DEFAULTS = {
+    "complaints_case": {"link_epoch": "0", "survey_epoch": "0", "regime": "'none'"},
+    "complaints_offer": {"decision_note": "''"},
+}
 FLUSH = 50_000
 NULL = r"\N"
 
@@ -213,6 +220,11 @@ def indexes_off() -> list[str]:
             cursor.execute(f'DROP INDEX "{name}"')
         for table in LOADED:
             cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER ALL")
+        for table, columns in DEFAULTS.items():
+            for column, value in columns.items():
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {value}"
+                )
     return [ddl for _, ddl in found]
 
 
@@ -225,6 +237,11 @@ def indexes_on(ddl: list[str]) -> None:
     with connection.cursor() as cursor:
         for table in LOADED:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER ALL")
+        for table, columns in DEFAULTS.items():
+            for column in columns:
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT"
+                )
         for statement in ddl:
             cursor.execute(statement)
         models = [m for m in apps.get_models() if m._meta.db_table in LOADED]

@@ -20,13 +20,9 @@ from rest_framework.views import APIView
 from complaints.models import OPEN_STAGES, Channel, Priority
 from config.replica import reads_from_replica
 
-from .metrics import DEFINITIONS as D
-from .metrics import (
-    FilterInvalid,
-    filter_parse,
-    may_see_dashboard,
-    metrics_summary,
-)
+from .metrics import metrics_summary
+from .metrics.definitions import DEFINITIONS as D
+from .metrics.filters import FilterInvalid, filter_parse, may_see_dashboard
 
 Int, Str, Num = serializers.IntegerField, serializers.CharField, serializers.FloatField
 Money = partial(serializers.DecimalField, max_digits=14, decimal_places=2)
@@ -35,6 +31,11 @@ RATE = " A share from 0 to 1; null when there is nothing to divide by."
 
 def _rate(help_text: str) -> serializers.FloatField:
     return Num(allow_null=True, help_text=help_text + RATE)
+
+
+def ints(names: str) -> dict[str, serializers.IntegerField]:
+    """Integer fields, one per space-separated name."""
+    return {name: Int() for name in names.split()}
 
 
 def shape(name: str, doc: str | None = None, /, **fields: Any) -> type:
@@ -55,9 +56,7 @@ class ByStageSerializer(serializers.Serializer):
 Labelled = {"stage": Str(), "label": Str()}
 Compliance = shape(
     "Compliance",
-    met_on_time=Int(),
-    missed=Int(),
-    decided=Int(),
+    **ints("met_on_time missed decided"),
     compliance=_rate("met_on_time / decided."),
 )
 Time = shape(
@@ -70,8 +69,7 @@ Amount = shape(
     "Amount",
     currency=Str(help_text="ISO 4217."),
     offers=Int(),
-    total=Money(),
-    average=Money(),
+    **{name: Money() for name in ("total", "average")},
     granted_total=Money(help_text="Accepted or fulfilled."),
 )
 OfferKind = shape(
@@ -88,9 +86,8 @@ OfferKind = shape(
 )
 CustomerRow = shape(
     "CustomerRow",
-    customer_id=Int(),
+    **ints("customer_id cases"),
     name=Str(),
-    cases=Int(),
     open=Int(required=False),
     escalated=Int(required=False),
 )
@@ -124,8 +121,7 @@ Summary = shape(
     series=shape(
         "SeriesPoint",
         start=serializers.DateField(help_text="First day of the interval."),
-        opened=Int(),
-        closed=Int(),
+        **ints("opened closed"),
         backlog=Int(help_text=D["backlog"]),
     )(many=True, help_text=D["backlog"]),
     funnel=shape("Funnel", **Labelled, cases=Int())(many=True, help_text=D["funnel"]),
@@ -148,7 +144,7 @@ Summary = shape(
         first_response=Time(help_text=D["time_to_first_response"]),
         resolution=Time(help_text=D["time_to_resolution"]),
     )(help_text="Business-hours times, by clock."),
-    escalations=shape("Escalation", level=Int(), label=Str(), escalations=Int())(
+    escalations=shape("Escalation", label=Str(), **ints("level escalations"))(
         many=True, help_text=D["escalations"]
     ),
     reopen=shape(
@@ -168,16 +164,12 @@ Summary = shape(
         distribution=shape(
             "Score", score=Int(help_text="1 (worst) to 5 (best)."), followups=Int()
         )(many=True),
-        completed=Int(),
-        scored=Int(),
-        unsatisfied=Int(),
+        **ints("completed scored unsatisfied"),
         response_rate=_rate("scored / completed."),
     )(help_text=D["satisfaction"]),
     followups=shape(
         "Followups",
-        due=Int(),
-        done=Int(),
-        overdue=Int(),
+        **ints("due done overdue"),
         completion_rate=_rate("done / due."),
     )(help_text=D["followup_completion"]),
     customers=shape(
@@ -199,17 +191,44 @@ Summary = shape(
     agents=shape(
         "Agent",
         username=Str(),
-        open=Int(),
-        filed=Int(),
-        closed=Int(),
-        sla_decided=Int(),
+        **ints("open filed closed sla_decided"),
         sla_compliance=_rate("First-response deadlines met on time / decided."),
         csat_average=Num(allow_null=True),
     )(many=True, help_text=D["agents"]),
+    recovery=shape(
+        "Recovery",
+        first_apology=Time(help_text=D["first_apology"]),
+        first_offer=shape(
+            "FirstOffer", **ints("cases accepted"), rate=_rate("accepted / cases.")
+        )(help_text=D["first_offer"]),
+        recurrence=shape(
+            "Recurrence",
+            customers=Int(help_text="Customers with a case closed in the period."),
+            again=Int(help_text="Of those, who filed again within 90 days."),
+            rate=_rate("again / customers."),
+        )(help_text=D["recurrence"]),
+        rescored=shape(
+            "Rescored",
+            cases=Int(),
+            before=Num(allow_null=True, help_text="Average first score (1–5)."),
+            after=Num(allow_null=True, help_text="Average latest score (1–5)."),
+        )(help_text=D["rescored"]),
+        goodwill=shape(
+            "Goodwill",
+            root_cause=Str(),
+            currency=Str(help_text="ISO 4217."),
+            offers=Int(),
+            total=Money(),
+        )(many=True, help_text=D["goodwill"]),
+        iceberg=shape(
+            "Iceberg",
+            **ints("problems cases"),
+            per_problem=Num(allow_null=True, help_text="cases / problems."),
+        )(help_text=D["iceberg"]),
+    )(help_text="Service-recovery figures."),
     skips=shape(
         "Skips",
-        cases=Int(),
-        steps=Int(),
+        **ints("cases steps"),
         rate=_rate("cases / opened."),
         stages=shape("SkippedStage", **Labelled, skips=Int())(many=True),
     )(help_text=D["skips"]),

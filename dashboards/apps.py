@@ -1,9 +1,28 @@
-"""The dashboards app; on SQLite it adds the percentile aggregate PostgreSQL has."""
+"""The dashboards app, and the percentile aggregate (on SQLite, registered here)."""
 
 import math
+from typing import Any
 
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models import Aggregate, FloatField
+
+
+class Percentile(Aggregate):
+    """The continuous percentile (linear interpolation) of a column."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression: str, fraction: float, **extra: Any):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # dash_percentile is registered on each SQLite connection (apps.py).
+        clone = self.copy()
+        clone.template = "dash_percentile(%(expressions)s, %(fraction)s)"
+        return clone.as_sql(compiler, connection, **extra)
 
 
 class _Percentile:

@@ -16,6 +16,7 @@ from complaints.models import Event
 
 from .models import RefreshMark
 
+MARK = "facts"
 MARGIN = timedelta(minutes=10)
 LAG_IDS = 10_000
 
@@ -37,3 +38,8 @@ def changed_case_ids(mark: RefreshMark, now: datetime) -> QuerySet:
         .values_list("case_id", flat=True)
         .distinct()
     )
+
+
+def facts_as_of() -> datetime | None:
+    """When the facts were last refreshed (None: never)."""
+    return RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()

@@ -1,15 +1,19 @@
 """Writes of the dashboards app: keeping one `CaseFacts` row per case.
 
-A row is always rewritten whole, from the case, its SLA clocks and its
-escalation events, so a refresh is idempotent and cannot drift. Which cases
-to rewrite comes from the change feed (`dashboards.changes`): every change
-to a case appends a timeline event. Beat refreshes every minute
-(`facts_refresh`), and rebuilds every row nightly (`facts_rebuild`: e.g.
-after a calendar changes the business hours). Page views never write.
+A row is always rewritten whole, from the case, its SLA clocks, escalation
+events, apologies, offers and follow-ups, so a refresh is idempotent and
+cannot drift. Which cases to rewrite comes from the change feed
+(`dashboards.changes`): every change to a case appends a timeline event; a
+newly filed case also rewrites its customer's other cases (whether they
+were followed by another within 90 days). The monthly rollup
+(`dashboards.months`) is rolled again for every month a rewritten row
+counted in, before or after. Beat refreshes every minute (`facts_refresh`)
+and rebuilds every row nightly (`facts_rebuild`: e.g. after a calendar
+changes the business hours). Page views never write.
 
 Business-hours durations are computed in Python (`sla.businesstime`) on the
 case's calendar — its team's, else its SLA policy's, else always open:
-- time to first response: from filing to the first customer-facing response;
+- time to first response (and to the first apology): from filing;
 - time to resolution: the business time the resolution clock ran until the
   case was resolved (waiting on the customer excluded; after a reopen, the
   latest round). A case without SLA clocks counts from filing.
@@ -18,40 +22,38 @@ stored, but no clock runs for centuries).
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from complaints.models import Case, Event
+from complaints.models import Case, Event, Message, Offer, OfferStatus
+from followups.models import FollowUp, FollowUpStatus
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_from, calendar_spec_by_id
 
-from .changes import changed_case_ids, latest_event_id
+from .changes import (
+    MARGIN,
+    MARK,
+    changed_case_ids,
+    facts_as_of,  # noqa: F401 (the facts' own reader)
+    latest_event_id,
+)
 from .models import CaseFacts, RefreshMark
+from .months import months_of, months_roll
 
 BATCH = 2000
-MARK = "facts"
 MAX_SPAN = timedelta(days=366 * 20)
-STILL_OPEN = datetime(9999, 12, 31, tzinfo=UTC)
+RECUR = timedelta(days=90)
 CLOCKS = {DeadlineKind.FIRST_RESPONSE: "fr", DeadlineKind.RESOLUTION: "res"}
-# Copied from the case as they are; then what the figures derive from.
+# Copied from the case as they are; then the moments that date the figures.
 COPIED = (
-    "team_id",
-    "category_id",
-    "root_cause_id",
-    "assignee_id",
-    "priority",
-    "channel",
-    "stage",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-    "reopen_count",
-    "skipped_steps",
+    *("team_id", "category_id", "root_cause_id", "assignee_id", "customer_id"),
+    *("priority", "channel", "stage", "first_response_at", "resolved_at"),
+    *("closed_at", "reopen_count", "skipped_steps"),
 )
 CASE_FIELDS = (
     "pk",
@@ -61,15 +63,13 @@ CASE_FIELDS = (
     "sla_policy__calendar_id",
 )
 MOMENTS = (
-    "filed_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
+    *("filed_at", "first_response_at", "resolved_at", "closed_at"),
     *(f"{c}_{m}_at" for c in CLOCKS.values() for m in ("due", "met", "paused")),
     *(f"{c}_cancelled_at" for c in CLOCKS.values()),
-    "escalated_1_at",
-    "escalated_2_at",
+    *("escalated_1_at", "escalated_2_at", "first_apology_at", "first_offer_at"),
+    "csat_after_at",
 )
+GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 
 
 def facts_refresh(*, now: datetime | None = None) -> int:
@@ -80,30 +80,41 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     if mark is None:
         return facts_rebuild(now=now)
     latest = latest_event_id()
-    if latest == mark.event_id:  # nothing new: the facts are current as of now
-        _mark(now, latest)
-        return 0
-    ids = list(changed_case_ids(mark, now))
-    for start in range(0, len(ids), BATCH):
-        facts_compute(case_ids=ids[start : start + BATCH])
+    ids, touched = [], set()
+    if latest != mark.event_id:  # else the facts are current as of now
+        ids = list(changed_case_ids(mark, now))
+        filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
+        siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
+        every = set(ids) | set(siblings.values_list("pk", flat=True))
+        touched = _compute(sorted(every), now)
+    months_roll(now=now, months=touched)  # and any month that ended since
     _mark(now, latest)
     return len(ids)
 
 
 def facts_rebuild(*, now: datetime | None = None) -> int:
-    """Rewrite the facts of every case; return how many."""
+    """Rewrite the facts of every case, and the whole rollup; return how many."""
     now = now or timezone.now()
     latest = latest_event_id()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         facts_compute(case_ids=ids[start : start + BATCH])
+    months_roll(now=now, everything=True)
     _mark(now, latest)
     return len(ids)
 
 
-def facts_as_of() -> datetime | None:
-    """When the facts were last refreshed (None: never)."""
-    return RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()
+def _compute(ids: list[int], now: datetime) -> set:
+    """Rewrite the facts of `ids`; return the months they counted in."""
+    touched: set = set()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        before = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
+        touched |= months_of(before, now)
+        facts_compute(case_ids=batch)
+        after = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
+        touched |= months_of(after, now)
+    return touched
 
 
 @transaction.atomic
@@ -111,17 +122,36 @@ def facts_compute(*, case_ids: Iterable[int]) -> int:
     """Compute and upsert the facts of the given cases; return how many."""
     rows = list(Case.objects.filter(pk__in=list(case_ids)).values(*CASE_FIELDS))
     ids = [row["pk"] for row in rows]
+    of = {"case_id__in": ids}
     clocks: dict[int, dict[str, dict]] = {}
-    for clock in Deadline.objects.filter(case_id__in=ids, kind__in=CLOCKS).values():
+    for clock in Deadline.objects.filter(**of, kind__in=CLOCKS).values():
         clocks.setdefault(clock["case_id"], {})[clock["kind"]] = clock
     escalated = (
-        Event.objects.filter(case_id__in=ids, kind="escalated", after__in=[1, 2])
+        Event.objects.filter(**of, kind="escalated", after__in=[1, 2])
         .order_by()
         .values_list("case_id", "after")
         .annotate(first=Min("created_at"))
     )
-    levels = {(pk, int(level)): first for pk, level, first in escalated}
-    made = [_facts(row, clocks.get(row["pk"], {}), levels) for row in rows]
+    found: dict[Any, Any] = {(pk, int(level)): first for pk, level, first in escalated}
+    apologies = Message.objects.filter(**of, kind="apology").order_by()
+    found |= dict(apologies.values_list("case_id").annotate(first=Min("created_at")))
+    for pk, status, made in (
+        Offer.objects.filter(**of)
+        .order_by("-created_at", "-pk")
+        .values_list("case_id", "status", "created_at")
+    ):  # newest first: the first offer is written last
+        found[(pk, "offer")] = (made, status in GRANTED)
+    scored = FollowUp.objects.filter(
+        **of, status=FollowUpStatus.DONE, csat__isnull=False
+    ).order_by("completed_at", "pk")
+    for pk, csat, done in scored.values_list("case_id", "csat", "completed_at"):
+        found.setdefault((pk, "csat"), []).append((csat, done))
+    customers = {row["customer_id"] for row in rows}
+    for customer, filed in Case.objects.filter(customer_id__in=customers).values_list(
+        "customer_id", "created_at"
+    ):
+        found.setdefault((customer, "filed"), []).append(filed)
+    made = [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
     CaseFacts.objects.bulk_create(
         made,
         update_conflicts=True,
@@ -133,38 +163,44 @@ def facts_compute(*, case_ids: Iterable[int]) -> int:
     return len(made)
 
 
-def _facts(row: dict, clocks: dict[str, dict], levels: dict) -> CaseFacts:
-    pk = row["pk"]
+def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
+    pk, filed, closed = row["pk"], row["created_at"], row["closed_at"]
     spec = calendar_spec_by_id(
         calendar_id_from(
             team_calendar_id=row["team__calendar_id"],
             policy_calendar_id=row["sla_policy__calendar_id"],
         )
     )
+    apology = found.get(pk)
+    offer_at, offer_granted = found.get((pk, "offer"), (None, None))
+    scores = found.get((pk, "csat"), [])
+    again = found.get((row["customer_id"], "filed"), [])
     facts = CaseFacts(
         case_id=pk,
         **{name: row[name] for name in COPIED},
-        filed_at=row["created_at"],
-        escalated_1_at=levels.get((pk, 1)),
-        escalated_2_at=levels.get((pk, 2)),
-        first_response_seconds=business_seconds(
-            row["created_at"], row["first_response_at"], spec
-        ),
+        filed_at=filed,
+        escalated_1_at=found.get((pk, 1)),
+        escalated_2_at=found.get((pk, 2)),
+        first_response_seconds=business_seconds(filed, row["first_response_at"], spec),
         resolution_seconds=resolution_seconds(
-            row["created_at"],
-            row["resolved_at"],
-            clocks.get(DeadlineKind.RESOLUTION),
-            spec,
+            filed, row["resolved_at"], clocks.get(DeadlineKind.RESOLUTION), spec
         ),
+        first_apology_at=apology,
+        first_apology_seconds=business_seconds(filed, apology, spec),
+        first_offer_at=offer_at,
+        first_offer_accepted=offer_granted,
+        refiled_90d=closed is not None
+        and any(closed < other <= closed + RECUR for other in again),
     )
+    if len(scores) >= 2:
+        facts.csat_before = scores[0][0]
+        facts.csat_after, facts.csat_after_at = scores[-1]
     for kind, prefix in CLOCKS.items():
         clock = clocks.get(kind, {})
         for moment in ("due", "met", "paused", "cancelled"):
             setattr(facts, f"{prefix}_{moment}_at", clock.get(f"{moment}_at"))
     moments = [getattr(facts, name) for name in MOMENTS]
-    facts.active_until = (
-        STILL_OPEN if row["closed_at"] is None else max(m for m in moments if m)
-    )
+    facts.active_until = max(m for m in moments if m)
     return facts
 
 

@@ -59,12 +59,24 @@ class CaseFacts(models.Model):
     # When the case first reached escalation level 1 and 2 (levels only rise).
     escalated_1_at = _moment()
     escalated_2_at = _moment()
+    # Service recovery: the first apology, the first offer and its fate, the
+    # scores of the first and the latest of two or more scored follow-ups,
+    # and whether the customer filed again within 90 days of the closing.
+    customer = _dimension("customers.Customer")
+    first_apology_at = _moment()
+    first_apology_seconds = models.BigIntegerField(null=True, blank=True)
+    first_offer_at = _moment()
+    first_offer_accepted = models.BooleanField(null=True, blank=True)
+    csat_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    csat_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    csat_after_at = _moment()
+    refiled_90d = models.BooleanField(default=False)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
     first_response_seconds = models.BigIntegerField(null=True, blank=True)
     resolution_seconds = models.BigIntegerField(null=True, blank=True)
-    # The latest of the moments above (far future while open), so a period
-    # reads only the cases active in it: filed_at < end and this >= start.
+    # The latest of the moments above, so a period reads only the cases
+    # active in it: filed before its end and open, or active after its start.
     active_until = models.DateTimeField()
     refreshed_at = models.DateTimeField(auto_now=True)
 
@@ -73,10 +85,35 @@ class CaseFacts(models.Model):
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
             models.Index(fields=["filed_at"], name="casefacts_filed"),
+            # The series of closings, and the open cases (closed_at IS NULL).
+            models.Index(fields=["closed_at"], name="casefacts_closed"),
         ]
 
     def __str__(self) -> str:
         return f"facts of case {self.case_id}"
+
+
+class MonthFacts(models.Model):
+    """The additive period figures of one whole past month, per team, category,
+    priority and channel (`counts`: figure name → count; zeros left out).
+
+    Rolled from `CaseFacts` (`dashboards.months`) whenever a case that counts
+    in the month is rewritten, and once after the month ends. Long periods
+    read their whole months here and only their edge days from the facts.
+    """
+
+    month = models.DateField(help_text="The first day of the (local) month.")
+    team = _dimension("teams.Team")
+    category = _dimension("complaints.Category")
+    priority = models.CharField(max_length=10)
+    channel = models.CharField(max_length=20)
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="monthfacts_month")]
+
+    def __str__(self) -> str:
+        return f"figures of {self.month:%Y-%m}"
 
 
 class RefreshMark(models.Model):

@@ -7,6 +7,6 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("export/cases.csv", views.export_cases, name="export_cases"),
-    path("export/<slug:name>.csv", views.export_table, name="export_table"),
+    path("export/cases.csv", views.export, {"name": "cases"}, name="export_cases"),
+    path("export/<slug:name>.csv", views.export, name="export_table"),
 ]

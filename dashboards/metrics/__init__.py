@@ -20,36 +20,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from ..facts import facts_as_of
+from ..changes import facts_as_of
 from ..models import CaseFacts
-from .definitions import DEFINITIONS
-from .figures import (
-    agent_period_figures,
-    bucket_of,
-    period_figures,
-    ranking_figures,
-    series_figures,
-    share,
-)
-from .filters import (
-    PRESETS,
-    FilterInvalid,
-    MetricsFilter,
-    dashboard_teams,
-    filter_parse,
-    may_see_dashboard,
-    scoped_cases,
-)
-from .rows import (
-    agent_scores,
-    customer_figures,
-    offer_figures,
-    open_groups,
-    overdue_count,
-    satisfaction_figures,
-    skip_figures,
-    stage_figures,
-)
+from . import figures as fig
+from . import rows
+from .filters import MetricsFilter, filter_parse, scoped_cases
+
+__all__ = ["filter_parse", "metrics_summary"]
 
 
 def metrics_summary(
@@ -59,34 +36,33 @@ def metrics_summary(
     now = now or timezone.now()
     cases = scoped_cases(user=user, flt=flt)
     facts = CaseFacts.objects.filter(flt.case_q())
-    groups = open_groups(cases=cases, now=now)
-    stages = stage_figures(groups, now)
-    period = period_figures(facts=facts, flt=flt, now=now)
+    groups = rows.open_groups(cases=cases, now=now)
+    stages = rows.stage_figures(groups, now)
+    as_of = facts_as_of()
+    period = fig.period_figures(facts=facts, flt=flt, now=now, as_of=as_of)
+    period["recovery"] |= rows.recovery_figures(flt=flt)
     return {
         "from": flt.start,
         "to": flt.end,
         "filter": flt,
-        "bucket": bucket_of(flt),
-        "as_of": facts_as_of(),
+        "bucket": fig.bucket_of(flt),
+        "as_of": as_of,
         **{k: v for k, v in period.items() if k != "skipping"},
         "by_stage": {row["stage"]: row["open"] for row in stages},
         "open_now": sum(row["open"] for row in stages),
-        "overdue": overdue_count(cases=cases, now=now),
+        "overdue": rows.overdue_count(cases=cases, now=now),
         "escalated": sum(row["escalated"] for row in groups),
         "stages": stages,
-        "series": series_figures(
+        "series": fig.series_figures(
             facts=facts, flt=flt, backlog_at_start=period["backlog_at_start"]
         ),
-        "offers": offer_figures(flt=flt),
-        **satisfaction_figures(flt=flt, now=now),
-        "customers": customer_figures(cases=cases, flt=flt),
-        "categories": ranking_figures(facts=facts, flt=flt, field="category"),
-        "root_causes": ranking_figures(facts=facts, flt=flt, field="root_cause"),
+        "offers": rows.offer_figures(flt=flt),
+        **rows.satisfaction_figures(flt=flt, now=now),
+        "customers": rows.customer_figures(cases=cases, flt=flt),
+        "categories": fig.ranking_figures(facts=facts, flt=flt, field="category"),
+        "root_causes": fig.ranking_figures(facts=facts, flt=flt, field="root_cause"),
         "agents": agent_figures(facts=facts, flt=flt, now=now, groups=groups),
-        "skips": {
-            **period["skipping"],
-            "stages": skip_figures(cases=cases, flt=flt),
-        },
+        "skips": {**period["skipping"], "stages": rows.skip_figures(cases, flt)},
     }
 
 
@@ -98,8 +74,8 @@ def agent_figures(
     for row in groups:
         if row["assignee_id"] is not None:
             load[row["assignee_id"]] += row["n"]
-    period = agent_period_figures(facts=facts, flt=flt, now=now)
-    scores = agent_scores(flt=flt)
+    period = fig.agent_period_figures(facts=facts, flt=flt, now=now)
+    scores = rows.agent_scores(flt=flt)
     ids = set(load) | set(period) | set(scores)
     names = dict(
         get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
@@ -115,21 +91,8 @@ def agent_figures(
                 "filed": row["filed"],
                 "closed": row["closed"],
                 "sla_decided": decided,
-                "sla_compliance": share(row["on_time"], decided),
+                "sla_compliance": fig.share(row["on_time"], decided),
                 "csat_average": round(scores[pk], 2) if pk in scores else None,
             }
         )
     return sorted(result, key=lambda r: (-r["open"], -r["filed"], r["username"]))
-
-
-__all__ = [
-    "DEFINITIONS",
-    "PRESETS",
-    "FilterInvalid",
-    "MetricsFilter",
-    "dashboard_teams",
-    "filter_parse",
-    "may_see_dashboard",
-    "metrics_summary",
-    "scoped_cases",
-]

@@ -60,4 +60,20 @@ DEFINITIONS: dict[str, str] = {
     "follow-ups completed in the period.",
     "skips": "Cases filed in the period that skipped steps, and which stages were "
     "skipped by the skips made in the period (stage_changed events of move skip).",
+    "first_apology": "Business hours (the case's calendar) from filing to the first "
+    "apology sent to the customer (the acknowledgement), for first apologies sent in "
+    "the period: median and 90th percentile.",
+    "first_offer": "Of the cases whose first offer was made in the period, the share "
+    "whose first offer was accepted (accepted or fulfilled).",
+    "goodwill": "Goodwill spent: the value of the offers made in the period that have "
+    "been fulfilled, per root cause of their case and per currency.",
+    "recurrence": "Of the customers with a case closed in the period, the share who "
+    "filed another case within 90 days of that closing (a recent closing has had "
+    "less time to recur).",
+    "rescored": "Satisfaction before and after a second follow-up: each case with two "
+    "or more scored follow-ups whose latest was completed in the period, its first "
+    "score (before) against its latest (after), averaged. Scores come only from "
+    "follow-ups, so a case scored once counts in neither.",
+    "iceberg": "The iceberg estimate: of the problems opened in the period (many "
+    "cases, one cause), how many complaints each gathered (linked cases / problems).",
 }

@@ -1,53 +1,57 @@
 """The period figures over `CaseFacts`: each declared once, as an ORM aggregate.
 
-`aggregates()` names every scalar figure and says how it counts; one query
-evaluates them all over the facts active in the period (filed before its
-end, active until after its start), on PostgreSQL and SQLite alike. The
+`counts()` names every scalar figure that adds up over time and says how it
+counts; `spread()` the rest (percentiles, distinct customers, the backlog at
+the start). A short period evaluates them all in one query over the facts
+active in it (filed before its end, active until after its start), on
+PostgreSQL and SQLite alike. A long one reads the counts of its whole past
+months from the monthly rollup (`MonthFacts`, rolled by `dashboards.months`
+with these same declarations) and only its edge days from the facts. The
 series, the rankings and the per-agent figures group the same facts. A new
 figure is one entry here (and its test).
 """
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
 
-from ..models import CaseFacts
-from .filters import MetricsFilter
+from ..apps import Percentile
+from ..models import CaseFacts, MonthFacts
+from .filters import MetricsFilter, midnight
 
 TOP = 10
 CLOCKS = {"first_response": "fr", "resolution": "res"}
 DURATIONS = {
     "first_response": ("first_response_seconds", "first_response_at"),
     "resolution": ("resolution_seconds", "resolved_at"),
+    "first_apology": ("first_apology_seconds", "first_apology_at"),
 }
+LONG = 92  # days: longer periods read their whole months from the rollup
 
 
-class Percentile(Aggregate):
-    """The continuous percentile (linear interpolation) of a column."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression: str, fraction: float, **extra: Any):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        # dash_percentile is registered on each SQLite connection (apps.py).
-        clone = self.copy()
-        clone.template = "dash_percentile(%(expressions)s, %(fraction)s)"
-        return clone.as_sql(compiler, connection, **extra)
-
-
-def within(name: str, flt: MetricsFilter, upper: datetime | None = None) -> Q:
-    """`name` falls in the period (before `upper` if given)."""
-    return Q(**{f"{name}__gte": flt.lower, f"{name}__lt": upper or flt.upper})
+def within(name: str, flt: MetricsFilter, before: datetime | None = None) -> Q:
+    """`name` falls in the period (its `spans`), and before `before` if given."""
+    found = Q()
+    for lower, upper in flt.spans:
+        upper = min(upper, before) if before else upper
+        found |= Q(**{f"{name}__gte": lower, f"{name}__lt": upper})
+    return found
 
 
 def reached_q(stage: str) -> Q:
@@ -65,7 +69,7 @@ def clock_q(prefix: str, flt: MetricsFilter, now: datetime) -> tuple[Q, Q]:
     )
     on_time = within(met, flt) & Q(**{f"{met}__lte": F(due)})
     missed = (
-        within(due, flt, min(flt.upper, now))
+        within(due, flt, now)
         & (Q(**{f"{met}__isnull": True}) | Q(**{f"{met}__gt": F(due)}))
         & (Q(**{f"{paused}__isnull": True}) | Q(**{f"{paused}__gt": F(due)}))
         & (Q(**{f"{cancelled}__isnull": True}) | Q(**{f"{cancelled}__gt": F(due)}))
@@ -73,16 +77,20 @@ def clock_q(prefix: str, flt: MetricsFilter, now: datetime) -> tuple[Q, Q]:
     return on_time, missed
 
 
-def aggregates(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
-    """Every scalar period figure, by name."""
-    filed = within("filed_at", flt)
-    open_at_start = Q(filed_at__lt=flt.lower) & (
-        Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
-    )
+def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
+    """Every scalar period figure that adds up over time, by name."""
+    filed, closed = within("filed_at", flt), within("closed_at", flt)
+    offered, rescored = within("first_offer_at", flt), within("csat_after_at", flt)
     found: dict[str, Aggregate] = {
         "opened": Count("pk", filter=filed),
-        "closed": Count("pk", filter=within("closed_at", flt)),
-        "backlog_at_start": Count("pk", filter=open_at_start),
+        "closed": Count("pk", filter=closed),
+        "first_offers": Count("pk", filter=offered),
+        "first_offers_accepted": Count(
+            "pk", filter=offered & Q(first_offer_accepted=True)
+        ),
+        "rescored": Count("pk", filter=rescored),
+        "csat_before": Sum("csat_before", filter=rescored, default=0),
+        "csat_after": Sum("csat_after", filter=rescored, default=0),
         "reopened": Count("pk", filter=filed & Q(reopen_count__gt=0)),
         "reopens": Sum("reopen_count", filter=filed, default=0),
         "skipping": Count("pk", filter=filed & Q(skipped_steps__gt=0)),
@@ -99,24 +107,90 @@ def aggregates(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
     for name, (seconds, moment) in DURATIONS.items():
         timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
         found[f"{name}_timed"] = Count("pk", filter=timed)
+    return found
+
+
+def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
+    """The scalar period figures that do not add up over time, by name."""
+    open_at_start = Q(filed_at__lt=flt.lower) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
+    )
+    closed = within("closed_at", flt) & Q(customer__isnull=False)
+    found: dict[str, Aggregate] = {
+        "backlog_at_start": Count("pk", filter=open_at_start),
+        "customers_closed": Count("customer", distinct=True, filter=closed),
+        "customers_again": Count(
+            "customer", distinct=True, filter=closed & Q(refiled_90d=True)
+        ),
+    }
+    for name, (seconds, moment) in DURATIONS.items():
+        timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
         for label, fraction in (("median", 0.5), ("p90", 0.9)):
             found[f"{name}_{label}"] = Percentile(seconds, fraction, filter=timed)
     return found
 
 
-def active(facts: QuerySet[CaseFacts], flt: MetricsFilter) -> QuerySet[CaseFacts]:
-    """The facts of cases that can count in the period (see CaseFacts)."""
-    return facts.filter(filed_at__lt=flt.upper, active_until__gte=flt.lower)
+def active(
+    facts: QuerySet[CaseFacts], flt: MetricsFilter, *, open_too: bool = True
+) -> QuerySet[CaseFacts]:
+    """The facts of cases that can count in the period (see CaseFacts); with
+    `open_too`, every case open at its end (the backlog counts them)."""
+    found = Q()
+    for lower, upper in flt.spans:
+        found |= Q(filed_at__lt=upper, active_until__gte=lower)
+        if open_too:
+            found |= Q(filed_at__lt=upper, closed_at__isnull=True)
+    return facts.filter(found)
+
+
+def whole_months(flt: MetricsFilter, rolled: datetime | None) -> list[date]:
+    """The whole months of a long period that ended before the rollup was last
+    rolled (`rolled`: as the facts were last refreshed)."""
+    if rolled is None:
+        return []
+    months, month = [], (flt.start - timedelta(days=1)).replace(day=1)
+    current = timezone.localtime(rolled).date().replace(day=1)
+    while flt.days > LONG and (month := _next(month)) < current:
+        if month >= flt.start and _next(month) - timedelta(days=1) <= flt.end:
+            months.append(month)
+    return months
+
+
+def scalars(
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    now: datetime,
+    as_of: datetime | None,
+) -> dict:
+    """Every scalar figure: whole past months from the rollup, the rest from facts."""
+    months = whole_months(flt, as_of and min(as_of, now))
+    if not months:
+        return active(facts, flt).aggregate(**counts(flt, now), **spread(flt))
+    first, after = midnight(months[0]), midnight(_next(months[-1]))
+    edges = replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
+    row = active(facts, edges, open_too=False).aggregate(**counts(edges, now))
+    rolled = MonthFacts.objects.filter(flt.case_q(), month__in=months).aggregate(
+        **{
+            name: Sum(Cast(KT(f"counts__{name}"), IntegerField()), default=0)
+            for name in row
+        }
+    )
+    spreads = active(facts, flt).aggregate(**spread(flt))
+    return {name: n + rolled[name] for name, n in row.items()} | spreads
 
 
 def period_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime
+    *,
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    now: datetime,
+    as_of: datetime | None = None,
 ) -> dict[str, Any]:
     """The scalar period figures, shaped as the summary shows them."""
-    row = active(facts, flt).aggregate(**aggregates(flt, now))
+    row = scalars(facts, flt, now, as_of)
     opened = row["opened"]
     sla, times = {}, {}
-    for name in CLOCKS:
+    for name in CLOCKS:  # the durations of the SLA clocks
         on_time, missed = row[f"{name}_on_time"], row[f"{name}_missed"]
         sla[name] = {
             "met_on_time": on_time,
@@ -153,6 +227,28 @@ def period_figures(
             {"level": 1, "label": "Team lead", "escalations": row["escalations_1"]},
             {"level": 2, "label": "Manager", "escalations": row["escalations_2"]},
         ],
+        "recovery": {
+            "first_apology": {
+                "cases": row["first_apology_timed"],
+                "median_hours": hours(row["first_apology_median"]),
+                "p90_hours": hours(row["first_apology_p90"]),
+            },
+            "first_offer": {
+                "cases": row["first_offers"],
+                "accepted": row["first_offers_accepted"],
+                "rate": share(row["first_offers_accepted"], row["first_offers"]),
+            },
+            "recurrence": {
+                "customers": row["customers_closed"],
+                "again": row["customers_again"],
+                "rate": share(row["customers_again"], row["customers_closed"]),
+            },
+            "rescored": {
+                "cases": row["rescored"],
+                "before": mean(row["csat_before"], row["rescored"]),
+                "after": mean(row["csat_after"], row["rescored"]),
+            },
+        },
     }
 
 
@@ -170,7 +266,7 @@ def series_figures(
     bucket = bucket_of(flt)
     trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[bucket]
     tz = timezone.get_current_timezone()
-    counts = {}
+    found = {}
     for name in ("filed_at", "closed_at"):
         rows = (
             facts.filter(within(name, flt))
@@ -178,10 +274,10 @@ def series_figures(
             .values("bucket")
             .annotate(n=Count("pk"))
         )
-        counts[name] = Counter({_day(r["bucket"]): r["n"] for r in rows})
+        found[name] = Counter({_day(r["bucket"]): r["n"] for r in rows})
     backlog, series = backlog_at_start, []
     for start in _buckets(flt, bucket):
-        opened, closed = counts["filed_at"][start], counts["closed_at"][start]
+        opened, closed = found["filed_at"][start], found["closed_at"][start]
         backlog += opened - closed
         series.append(
             {"start": start, "opened": opened, "closed": closed, "backlog": backlog}
@@ -227,7 +323,7 @@ def agent_period_figures(
     first-response clocks decided in it."""
     on_time, missed = clock_q("fr", flt, now)
     rows = (
-        active(facts, flt)
+        active(facts, flt, open_too=False)
         .filter(assignee__isnull=False)
         .values("assignee")
         .annotate(
@@ -245,6 +341,10 @@ def agent_period_figures(
     return found
 
 
+def _next(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
 def _buckets(flt: MetricsFilter, bucket: str) -> list[date]:
     if bucket == "day":
         return [flt.start + timedelta(days=n) for n in range(flt.days)]
@@ -256,7 +356,7 @@ def _buckets(flt: MetricsFilter, bucket: str) -> list[date]:
     months, day = [], flt.start.replace(day=1)
     while day <= flt.end:
         months.append(day)
-        day = (day + timedelta(days=32)).replace(day=1)
+        day = _next(day)
     return months
 
 
@@ -272,6 +372,10 @@ def _day(value: Any) -> date:
 
 def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
+
+
+def mean(total: int, n: int) -> float | None:
+    return round(total / n, 2) if n else None
 
 
 def hours(seconds: float | None) -> float | None:

@@ -55,16 +55,22 @@ class MetricsFilter:
     teams: tuple[Team, ...] = field(default=(), compare=False)
     # The teams whose cases the viewer may see; None: every case (a manager).
     visible_team_ids: tuple[int, ...] | None = ()
+    # The instants counted, if only parts of the period (`figures.scalars`).
+    ranges: tuple[tuple[datetime, datetime], ...] = field(default=(), compare=False)
 
     @property
     def lower(self) -> datetime:
         """The first instant of the period (local midnight of `start`)."""
-        return _midnight(self.start)
+        return midnight(self.start)
 
     @property
     def upper(self) -> datetime:
         """The instant after the period (local midnight after `end`)."""
-        return _midnight(self.end + timedelta(days=1))
+        return midnight(self.end + timedelta(days=1))
+
+    @property
+    def spans(self) -> tuple[tuple[datetime, datetime], ...]:
+        return self.ranges or ((self.lower, self.upper),)
 
     @property
     def days(self) -> int:
@@ -74,7 +80,7 @@ class MetricsFilter:
         """The period of the same length just before this one (for trends)."""
         end = self.start - timedelta(days=1)
         start = end - timedelta(days=self.days - 1)
-        return replace(self, start=start, end=end, preset="custom")
+        return replace(self, start=start, end=end, preset="custom", ranges=())
 
     def case_q(self, prefix: str = "") -> Q:
         """Visibility and dimensions as lookups on a case or its facts
@@ -93,21 +99,19 @@ class MetricsFilter:
             lookups[f"{prefix}team_id__in"] = list(self.visible_team_ids)
         return Q(**lookups)
 
-    def query(self, **overrides: str) -> dict[str, str]:
+    def query(self) -> dict[str, str]:
         """The query parameters that reproduce this filter (for links and forms)."""
+        custom = self.preset == "custom"
         params = {
             "period": self.preset,
+            "from": self.start.isoformat() if custom else "",
+            "to": self.end.isoformat() if custom else "",
             "team": self.team.slug if self.team else "",
             "category": self.category.slug if self.category else "",
             "priority": self.priority,
             "channel": self.channel,
         }
-        if self.preset == "custom":
-            params.update({"from": self.start.isoformat(), "to": self.end.isoformat()})
-        params.update(overrides)
-        order = ("period", "from", "to", "team", "category", "priority", "channel")
-        ordered = sorted(params, key=lambda k: order.index(k) if k in order else 99)
-        return {k: params[k] for k in ordered if params[k]}
+        return {k: v for k, v in params.items() if v}
 
 
 def may_see_dashboard(user: Any) -> bool:
@@ -217,5 +221,5 @@ def _first_day(user: Any, today: date) -> date:
     return timezone.localtime(first).date() if first else today
 
 
-def _midnight(day: date) -> datetime:
+def midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())

@@ -28,9 +28,10 @@ from complaints.models import (
 )
 from customers.models import Customer
 from followups.models import FollowUp, FollowUpStatus, Outcome
+from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
-from .figures import TOP, share, within
+from .figures import TOP, mean, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
@@ -133,6 +134,39 @@ def _money(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
+    """Goodwill spent per root cause and currency; complaints per problem."""
+    goodwill = (
+        Offer.objects.filter(
+            flt.case_q("case__"),
+            within("created_at", flt),
+            status=OfferStatus.FULFILLED,
+            amount__isnull=False,
+        )
+        .order_by()
+        .values("case__root_cause__name", "currency")
+        .annotate(offers=Count("pk"), total=Sum("amount"))
+    )
+    links = ProblemCase.objects.filter(
+        flt.case_q("case__"), within("problem__opened_at", flt)
+    ).aggregate(cases=Count("pk"), problems=Count("problem", distinct=True))
+    return {
+        "goodwill": sorted(
+            (
+                {
+                    "root_cause": row["case__root_cause__name"] or "(none recorded)",
+                    "currency": row["currency"],
+                    "offers": row["offers"],
+                    "total": str(row["total"].quantize(CENT)),
+                }
+                for row in goodwill
+            ),
+            key=lambda r: (r["currency"], -Decimal(r["total"]), r["root_cause"]),
+        ),
+        "iceberg": {**links, "per_problem": mean(links["cases"], links["problems"])},
+    }
+
+
 def satisfaction_figures(*, flt: MetricsFilter, now: datetime) -> dict[str, Any]:
     """Scores of follow-ups completed in the period; completion of those due in it."""
     done_in = Q(status=FollowUpStatus.DONE) & within("completed_at", flt)
@@ -193,7 +227,7 @@ def agent_scores(*, flt: MetricsFilter) -> dict[int, float]:
     )
 
 
-def skip_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
+def skip_figures(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
     """Which stages the skips made in the period jumped over, most skipped first."""
     # Skip events are few: a partial index (migration dashboards 0003) finds them.
     lists = Event.objects.filter(

@@ -2,7 +2,9 @@
 
 A table is a name (its CSV file), a title, the figure's definition, columns
 (key, label and kind, which says how to format a cell) and rows of raw
-values. Rows may carry an inbox link (`link`) to the cases behind them.
+values. Rows may carry an inbox link (`link`) to the cases behind them. A
+table may name a chart (`chart`: its type and the columns it draws); the
+chart is built from the table's own rows, so the two cannot disagree.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +17,8 @@ from .definitions import DEFINITIONS as D
 from .filters import MetricsFilter
 
 Column = tuple[str, str, str]  # key, label, kind: int|pct|hours|num|text|money|date
+# Chart colours, each with its own line style, so colour never carries meaning alone.
+PALETTE = [("#1565c0", []), ("#ef6c00", [6, 4]), ("#546e7a", [2, 3])]
 
 
 @dataclass
@@ -24,6 +28,8 @@ class Table:
     definition: str
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    chart: tuple[str, ...] = ()  # ("line"|"bar"|"hbar", column keys drawn)
+    section: str = ""
 
     def header(self) -> list[str]:
         return [label for _, label, _ in self.columns]
@@ -45,6 +51,35 @@ class Table:
             )
             for row in self.rows
         ]
+
+    def chart_spec(self) -> dict[str, Any]:
+        """The Chart.js data of this table's chart (drawn by static/dashboard.js)."""
+        kind, *keys = self.chart
+        labels = dict((key, label) for key, label, _ in self.columns)
+        (first, _, first_kind) = self.columns[0]
+        return {
+            "id": self.name,
+            "type": "bar" if kind == "hbar" else kind,
+            "horizontal": kind == "hbar",
+            "labels": [fmt(row.get(first), first_kind) for row in self.rows],
+            "datasets": [
+                {
+                    "label": labels[key],
+                    "data": [row.get(key) for row in self.rows],
+                    "borderColor": colour,
+                    "backgroundColor": colour,
+                    "borderDash": dash,
+                }
+                for key, (colour, dash) in zip(keys, PALETTE, strict=False)
+            ],
+        }
+
+
+def cols(spec: str) -> list[Column]:
+    """Columns from "key|Label|kind, …" (kind defaults to int)."""
+    return [
+        (*(part.strip() for part in c.split("|")), "int")[:3] for c in spec.split(",")
+    ]
 
 
 def fmt(value: Any, kind: str, *, currency: str | None = None) -> str:
@@ -78,81 +113,69 @@ def inbox_link(flt: MetricsFilter, **extra: Any) -> str:
     return "/?" + urlencode({k: v for k, v in params.items() if v})
 
 
-RANKING = [
-    ("name", "Name", "text"),
-    ("cases", "Cases", "int"),
-    ("previous", "Previous period", "int"),
-    ("change", "Change", "int"),
-    ("cumulative_share", "Cumulative share", "pct"),
-]
+RANKING = cols(
+    "name|Name|text, cases|Cases, previous|Previous period, change|Change, "
+    "cumulative_share|Cumulative share|pct"
+)
 CLOCKS = {"first_response": "First response", "resolution": "Resolution"}
+TIMES = "cases|Cases timed, median_hours|Median (business h)|hours, " + (
+    "p90_hours|90th percentile (business h)|hours"
+)
+NAMES = (
+    "volume funnel stages sla escalations offers satisfaction categories "
+    "root_causes agents skips repeat at_risk apology recovery rescored goodwill "
+    "iceberg"
+)
+TABLE_NAMES = NAMES.split()
 
 
 def figure_tables(s: dict[str, Any]) -> list[Table]:
     """Every table of the dashboard, in page order."""
     flt: MetricsFilter = s["filter"]
-    opened = s["opened"]
-    customers = [
-        {**row, "link": f"/customers/{row['customer_id']}/"}
-        for row in s["customers"]["at_risk_top"]
-    ]
+    opened, customers = s["opened"], s["customers"]
+    sla = ("sla_first_response", "sla_resolution", "time_to_first_response")
     return [
         Table(
             "volume",
             "Opened, closed and backlog",
             f"{D['opened']} {D['closed']} {D['backlog']}",
-            [
-                ("start", f"{s['bucket'].title()} starting", "date"),
-                ("opened", "Opened", "int"),
-                ("closed", "Closed", "int"),
-                ("backlog", "Backlog at end", "int"),
-            ],
+            cols(
+                f"start|{s['bucket'].title()} starting|date, opened|Opened, "
+                "closed|Closed, backlog|Backlog at end"
+            ),
             s["series"],
+            ("line", "opened", "closed", "backlog"),
         ),
         Table(
             "funnel",
             "Stage funnel",
             D["funnel"],
-            [("label", "Stage", "text"), ("cases", "Cases", "int")]
-            + [("share", "Share", "pct")],
+            cols("label|Stage|text, cases|Cases, share|Share|pct"),
             [
                 {**row, "share": round(row["cases"] / opened, 4) if opened else None}
                 for row in s["funnel"]
             ],
+            ("hbar", "cases"),
         ),
         Table(
             "stages",
             "Open cases by stage and where they stall",
             D["stalls"],
-            [
-                ("label", "Stage", "text"),
-                ("open", "Open now", "int"),
-                ("stalled", "Stalled 7+ days", "int"),
-                ("oldest_days", "Oldest (days since filed)", "int"),
-            ],
+            cols(
+                "label|Stage|text, open|Open now, stalled|Stalled 7+ days, "
+                "oldest_days|Oldest (days since filed)"
+            ),
             [{**r, "link": inbox_link(flt, stage=r["stage"])} for r in s["stages"]],
+            ("bar", "open", "stalled"),
         ),
         Table(
             "sla",
             "SLA compliance and business-hours times",
-            " ".join(
-                D[k]
-                for k in (
-                    "sla_first_response",
-                    "sla_resolution",
-                    "time_to_first_response",
-                    "time_to_resolution",
-                )
+            " ".join(D[k] for k in (*sla, "time_to_resolution")),
+            cols(
+                "label|Clock|text, met_on_time|Met on time, missed|Missed, "
+                f"compliance|Compliance|pct, {TIMES}"
             ),
-            [
-                ("label", "Clock", "text"),
-                ("met_on_time", "Met on time", "int"),
-                ("missed", "Missed", "int"),
-                ("compliance", "Compliance", "pct"),
-                ("cases", "Cases timed", "int"),
-                ("median_hours", "Median (business h)", "hours"),
-                ("p90_hours", "90th percentile (business h)", "hours"),
-            ],
             [
                 {"label": label, **s["sla"][kind], **s["times"][kind]}
                 for kind, label in CLOCKS.items()
@@ -162,7 +185,7 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
             "escalations",
             "Escalations by level",
             D["escalations"],
-            [("label", "Level", "text"), ("escalations", "Escalations", "int")],
+            cols("label|Level|text, escalations|Escalations"),
             [
                 {**row, "link": inbox_link(flt, queue="escalated")}
                 for row in s["escalations"]
@@ -172,16 +195,12 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
             "offers",
             "Offers by kind",
             D["offers"],
-            [
-                ("label", "Kind", "text"),
-                ("count", "Offers", "int"),
-                ("acceptance_rate", "Accepted", "pct"),
-                ("needed_approval_share", "Above policy", "pct"),
-                ("currency", "Currency", "text"),
-                ("total", "Total offered", "money"),
-                ("average", "Average", "money"),
-                ("granted_total", "Total granted", "money"),
-            ],
+            cols(
+                "label|Kind|text, count|Offers, acceptance_rate|Accepted|pct, "
+                "needed_approval_share|Above policy|pct, currency|Currency|text, "
+                "total|Total offered|money, average|Average|money, "
+                "granted_total|Total granted|money"
+            ),
             [
                 {**kind, **money}
                 for kind in s["offers"]["by_kind"]
@@ -192,8 +211,9 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
             "satisfaction",
             "Satisfaction scores",
             D["satisfaction"],
-            [("score", "Score", "int"), ("followups", "Follow-ups", "int")],
+            cols("score|Score, followups|Follow-ups"),
             s["satisfaction"]["distribution"],
+            ("bar", "followups"),
         ),
         Table(
             "categories",
@@ -204,68 +224,114 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
                 {**r, "link": inbox_link(flt, category=r["id"]) if r["id"] else ""}
                 for r in s["categories"]
             ],
+            ("hbar", "cases", "previous"),
         ),
         Table(
             "root_causes",
             "Top root causes",
             D["root_causes"],
             RANKING,
-            [{**r, "link": ""} for r in s["root_causes"]],
+            s["root_causes"],
         ),
         Table(
             "agents",
             "Per agent",
             D["agents"],
-            [
-                ("username", "Agent", "text"),
-                ("open", "Open now", "int"),
-                ("filed", "Filed (period)", "int"),
-                ("closed", "Closed (period)", "int"),
-                ("sla_compliance", "First-response SLA", "pct"),
-                ("csat_average", "Average satisfaction", "num"),
-            ],
+            cols(
+                "username|Agent|text, open|Open now, filed|Filed (period), "
+                "closed|Closed (period), sla_compliance|First-response SLA|pct, "
+                "csat_average|Average satisfaction|num"
+            ),
             s["agents"],
         ),
         Table(
             "skips",
             "Skipped steps",
             D["skips"],
-            [("label", "Stage skipped", "text"), ("skips", "Times skipped", "int")],
+            cols("label|Stage skipped|text, skips|Times skipped"),
             s["skips"]["stages"],
         ),
         Table(
             "repeat",
             "Repeat complainants",
             D["repeat_complainants"],
-            [("name", "Customer", "text"), ("cases", "Cases", "int")],
-            [
-                {**row, "link": f"/customers/{row['customer_id']}/"}
-                for row in s["customers"]["repeat_top"]
-            ],
+            cols("name|Customer|text, cases|Cases"),
+            [_customer(row) for row in customers["repeat_top"]],
         ),
         Table(
             "at_risk",
             "Customers at risk",
             D["at_risk"],
-            [("name", "Customer", "text"), ("cases", "Cases", "int")]
-            + [("open", "Open", "int"), ("escalated", "Escalated", "int")],
-            customers,
+            cols("name|Customer|text, cases|Cases, open|Open, escalated|Escalated"),
+            [_customer(row) for row in customers["at_risk_top"]],
         ),
+        *recovery_tables(s["recovery"]),
     ]
 
 
-TABLE_NAMES = [
-    "volume",
-    "funnel",
-    "stages",
-    "sla",
-    "escalations",
-    "offers",
-    "satisfaction",
-    "categories",
-    "root_causes",
-    "agents",
-    "skips",
-    "repeat",
-    "at_risk",
-]
+def recovery_tables(r: dict[str, Any]) -> list[Table]:
+    """The "Service recovery" section of the dashboard."""
+    offer, again = r["first_offer"], r["recurrence"]
+    rescored = r["rescored"]
+    tables = [
+        Table(
+            "apology",
+            "Time to the first apology",
+            D["first_apology"],
+            cols(f"label|Measure|text, {TIMES}"),
+            [{"label": "First apology", **r["first_apology"]}],
+        ),
+        Table(
+            "recovery",
+            "First-offer acceptance and 90-day recurrence",
+            f"{D['first_offer']} {D['recurrence']}",
+            cols("label|Figure|text, part|Yes, whole|Of, rate|Share|pct"),
+            [
+                {"label": "First offer accepted", "part": offer["accepted"]}
+                | {"whole": offer["cases"], "rate": offer["rate"]},
+                {"label": "Customer filed again within 90 days"}
+                | {"part": again["again"], "whole": again["customers"]}
+                | {"rate": again["rate"]},
+            ],
+            ("hbar", "rate"),
+        ),
+        Table(
+            "rescored",
+            "Satisfaction before and after",
+            D["rescored"],
+            cols("label|Score|text, score|Average (1–5)|num, cases|Cases"),
+            [
+                {"label": label, "score": rescored[key], "cases": rescored["cases"]}
+                for key, label in (("before", "Before"), ("after", "After"))
+            ],
+            ("bar", "score"),
+        ),
+        Table(
+            "goodwill",
+            "Goodwill spent per root cause",
+            D["goodwill"],
+            cols(
+                "root_cause|Root cause|text, currency|Currency|text, "
+                "offers|Offers fulfilled, total|Goodwill spent|money"
+            ),
+            r["goodwill"],
+            ("hbar", "total"),
+        ),
+        Table(
+            "iceberg",
+            "Complaints per problem (the iceberg)",
+            D["iceberg"],
+            cols(
+                "problems|Problems, cases|Complaints linked, "
+                "per_problem|Complaints per problem|num"
+            ),
+            [r["iceberg"]],
+        ),
+    ]
+    for table in tables:
+        table.section = "Service recovery"
+    return tables
+
+
+def _customer(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "link": f"/customers/{row['customer_id']}/"}

@@ -270,3 +270,39 @@ def test_a_period_boundary_splits_what_happened_either_side(march, db):
     later = summarise(march.users["lead"], **{"from": "2026-03-08", "to": "2026-03-31"})
     assert later["sla"]["first_response"]["met_on_time"] == 3  # B on Monday, F, G
     assert later["backlog_at_start"] == 2  # A, B open at the start of 03-08
+
+
+def test_time_to_first_apology_is_in_business_hours(lead_view):
+    # A 1 h, B 4 h (Fri 16:00 → Mon 12:00), G 0.5 h; E apologised in April.
+    assert lead_view["recovery"]["first_apology"] == {
+        "cases": 3,
+        "median_hours": 1.0,
+        "p90_hours": 3.4,
+    }
+
+
+def test_first_offer_acceptance_counts_each_cases_first_offer(lead_view):
+    # A's refund accepted; B's first (the credit) declined; G's pending.
+    assert lead_view["recovery"]["first_offer"] == {
+        "cases": 3,
+        "accepted": 1,
+        "rate": 0.3333,
+    }
+
+
+def test_goodwill_is_the_fulfilled_offers_per_root_cause_and_currency(lead_view):
+    assert lead_view["recovery"]["goodwill"] == [
+        {
+            "root_cause": "(none recorded)",
+            "currency": "EUR",
+            "offers": 1,
+            "total": "80.00",
+        },
+        {"root_cause": "Packaging", "currency": "EUR", "offers": 1, "total": "50.00"},
+    ]
+    # B and D closed in March; neither customer has filed again.
+    assert lead_view["recovery"]["recurrence"] == {
+        "customers": 2,
+        "again": 0,
+        "rate": 0.0,
+    }

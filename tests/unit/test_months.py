@@ -1,0 +1,71 @@
+"""The monthly rollup: a long period read from whole months plus edge days must
+give exactly the figures the facts give alone, after a rebuild and after
+incremental refreshes that change cases counted in past months.
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from complaints.services import case_update
+from dashboards.facts import facts_rebuild, facts_refresh
+from dashboards.metrics import figures, filter_parse, metrics_summary
+from dashboards.models import MonthFacts
+from tests.unit.test_metrics_dataset import at
+
+pytestmark = pytest.mark.django_db
+LONG = {"from": "2026-01-10", "to": "2026-06-20"}
+NOW = datetime(2026, 7, 15, 12, tzinfo=UTC)
+
+
+def both(user, monkeypatch, **extra) -> tuple[dict, dict]:
+    """The summary with the rollup, and read from the facts alone."""
+    flt = filter_parse(user=user, params={**LONG, **extra}, today=date(2026, 7, 15))
+
+    def summary() -> dict:
+        found = metrics_summary(user=user, flt=flt, now=NOW)
+        return {k: v for k, v in found.items() if k != "as_of"}
+
+    rolled = summary()
+    with monkeypatch.context() as patch:
+        patch.setattr(figures, "LONG", 10**6)
+        return rolled, summary()
+
+
+def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
+    manager, lead, make_case, monkeypatch
+):
+    made = {}
+    for month, day, stage in [(1, 5, "closed"), (1, 20, "resolved"), (2, 3, "new")]:
+        with at(month, day, 10):
+            made[(month, day)] = make_case(stage)
+    for month, day, stage in [(3, 31, "closed"), (5, 2, "acknowledged")]:
+        with at(month, day, 23, 30):
+            made[(month, day)] = make_case(stage)
+    with at(6, 18, 10):
+        made[(6, 18)] = make_case("following_up")
+    with at(7, 1, 9):
+        facts_rebuild()
+    assert MonthFacts.objects.filter(month=date(2026, 2, 1)).exists()
+    assert figures.whole_months(
+        filter_parse(user=manager, params=LONG), datetime(2026, 7, 1, 9, tzinfo=UTC)
+    ) == [date(2026, m, 1) for m in (2, 3, 4, 5)]
+    for user in (manager, lead):
+        rolled, direct = both(user, monkeypatch)
+        assert rolled == direct
+        assert rolled["opened"] == 5  # all but the case of 5 January
+    # A case filed in February moves to another priority: February is rolled
+    # again, and a view of that priority finds it there.
+    urgent = {**LONG, "priority": "urgent"}
+    assert (
+        metrics_summary(
+            user=manager, flt=filter_parse(user=manager, params=urgent), now=NOW
+        )["opened"]
+        == 0
+    )
+    with at(7, 2, 10):
+        case_update(case=made[(2, 3)], by=manager, priority="urgent")
+    with at(7, 2, 10, 1):
+        assert facts_refresh() == 1
+    rolled, direct = both(manager, monkeypatch, priority="urgent")
+    assert rolled == direct and rolled["opened"] == 1

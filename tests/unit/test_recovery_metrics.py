@@ -1,0 +1,131 @@
+"""The service-recovery figures that the March dataset cannot show: 90-day
+recurrence per customer, satisfaction before and after a second follow-up,
+and the iceberg estimate (complaints per problem), each against a small
+hand-built set of cases with known answers (period: March 2026).
+"""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.test import Client
+
+from complaints.models import Stage
+from dashboards.facts import facts_rebuild, facts_refresh
+from dashboards.metrics import filter_parse, metrics_summary
+from followups.services import followup_complete
+from service_recovery.models import Problem
+from service_recovery.problems import problem_link
+from tests.factories import CaseFactory, CustomerFactory
+from tests.unit.test_metrics_dataset import at
+
+pytestmark = pytest.mark.django_db
+MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
+NOW = datetime(2026, 8, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def no_automatic_problems(settings):
+    settings.PROBLEM_THRESHOLD = 1000  # only the problems the tests open
+
+
+def recovery(user, **params) -> dict:
+    flt = filter_parse(user=user, params=params or MARCH, today=date(2026, 8, 1))
+    return metrics_summary(user=user, flt=flt, now=NOW)["recovery"]
+
+
+def closed(when, customer, make_case):
+    with when:
+        return make_case(Stage.CLOSED, customer=customer)
+
+
+def test_recurrence_is_the_share_of_customers_who_filed_again_within_90_days(
+    manager, make_case
+):
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    closed(at(3, 5, 10), x, make_case)
+    closed(at(3, 10, 10), y, make_case)
+    closed(at(3, 20, 10), z, make_case)
+    closed(at(3, 25, 10), z, make_case)  # z filed again 5 days after closing
+    with at(3, 31, 12):
+        facts_refresh()
+    assert recovery(manager)["recurrence"] == {
+        "customers": 3,  # z counts once
+        "again": 1,
+        "rate": 0.3333,
+    }
+    with at(5, 1, 10):  # x again, 57 days after the closing
+        make_case(customer=x)
+    with at(7, 1, 10):  # y again, but 113 days after
+        make_case(customer=y)
+    with at(7, 2, 10):
+        facts_refresh()  # the new filings rewrite x's and y's closed cases too
+    found = recovery(manager)["recurrence"]
+    assert found == {"customers": 3, "again": 2, "rate": 0.6667}
+    facts_rebuild()
+    assert recovery(manager)["recurrence"] == found
+
+
+def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
+    manager, agent, make_case
+):
+    with at(2, 10, 10):
+        case = make_case(Stage.FOLLOWING_UP)
+    with at(2, 12, 10):  # unsatisfied: the case is reopened
+        followup_complete(
+            followup=case.followups.get(), outcome="unsatisfied", csat=2, by=agent
+        )
+    case.refresh_from_db()
+    with at(3, 10, 10):
+        for step in ("acknowledged", "resolving", "resolved", "following_up"):
+            case = CaseFactory._step(case, step, agent)
+    with at(3, 12, 10):
+        followup = case.followups.filter(status="scheduled").get()
+        followup_complete(followup=followup, outcome="satisfied", csat=5, by=agent)
+    closed(at(3, 15, 10), CustomerFactory(), make_case)  # scored once: not compared
+    with at(3, 31, 12):
+        facts_refresh()
+    assert recovery(manager)["rescored"] == {"cases": 1, "before": 2.0, "after": 5.0}
+    february = recovery(manager, **{"from": "2026-02-01", "to": "2026-02-28"})
+    assert february["rescored"] == {"cases": 0, "before": None, "after": None}
+
+
+def test_the_iceberg_estimate_is_complaints_per_problem_opened_in_the_period(
+    manager, lead, agent, make_case, other_team
+):
+    ours = [make_case("new") for _ in range(4)]
+    theirs = make_case("new", team=other_team)
+
+    def problem(key, opened, cases):
+        made = Problem.objects.create(
+            key=key, basis="category", title=key, opened_at=opened
+        )
+        problem_link(problem=made, cases=cases, now=opened)
+
+    problem("one", datetime(2026, 3, 2, tzinfo=UTC), ours[:3])
+    problem("two", datetime(2026, 3, 20, tzinfo=UTC), [ours[3], theirs])
+    problem("february", datetime(2026, 2, 20, tzinfo=UTC), ours[:2])
+    facts_refresh()
+    assert recovery(manager)["iceberg"] == {
+        "problems": 2,
+        "cases": 5,
+        "per_problem": 2.5,
+    }
+    assert recovery(lead)["iceberg"] == {"problems": 2, "cases": 4, "per_problem": 2.0}
+
+
+@pytest.mark.postgres
+def test_the_page_shows_a_service_recovery_section_and_its_csv(manager, make_case):
+    make_case("closed")
+    facts_refresh()
+    client = Client()
+    client.force_login(manager)
+    html = client.get("/dashboard/").content.decode()
+    assert 'id="section-recovery"' in html and "Goodwill spent per root cause" in html
+    assert 'id="chart-goodwill"' in html
+    response = client.get("/dashboard/export/recovery.csv")
+    body = b"".join(response.streaming_content).decode().splitlines()
+    assert body[0] == "Figure,Yes,Of,Share"
+    assert body[1] == "First offer accepted,1,1,1.0"
+    api = client.get("/api/v1/metrics/summary/").json()["recovery"]
+    assert api["first_offer"] == {"cases": 1, "accepted": 1, "rate": 1.0}
+    assert api["first_apology"]["cases"] == 1
