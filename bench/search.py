@@ -443,11 +443,14 @@ def measure(n_cases: int) -> list[tuple]:
 
 
 def main() -> None:
+    global BENCH_DB
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--database", default=BENCH_DB, help="throwaway database")
     args = parser.parse_args()
+    BENCH_DB = args.database
     setup(fresh=args.reload)
     from complaints.models import Case, Message
 

@@ -53,7 +53,7 @@ CONFIG = "english"
 MAX_TEXT = 200
 # Rank only the most recent matches: a common word can match most cases, and
 # ranking them all would read every document. Rare words rank every match.
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
 MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
 # Private-use characters stand for what ts_headline must not see as markup:
@@ -138,12 +138,16 @@ def _fragment_q(text: str, *, client: bool) -> Q:
     # Ids first (trigram indexes), so the case side stays an OR of index scans
     # (a subquery in the OR would walk every case). Whole words of names and
     # emails are in the document too; this adds fragments.
+    # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
+    # customers share ("gmail") stops early instead of reading them all.
     customers = list(
         Customer.objects.filter(
             Q(email__icontains=text)
             | Q(phone__icontains=text)
             | Q(name__icontains=text)
-        ).values_list("pk", flat=True)[:MAX_CUSTOMERS]
+        )
+        .order_by()
+        .values_list("pk", flat=True)[:MAX_CUSTOMERS]
     )
     return Q(reference__icontains=text) | Q(customer_id__in=customers)
 
@@ -213,7 +217,11 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
     """Cases `user` may see (open and closed) matching `text`, best first.
 
     Rows carry `rank`. Ranking looks at the `RANK_WINDOW` most recent matches
-    (every match of a rarer text). An empty `text` finds nothing.
+    only (every match of a rarer text): a common word matches most cases, and
+    ranking them all would read every document. The trade-off: an older case
+    that would rank higher is found by a narrower text, or by the API's `q`,
+    which pages through every match newest first. An empty `text` finds
+    nothing.
     """
     text = search_text(text)
     if not text:
@@ -223,7 +231,9 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         return matches.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             "-created_at", "-id"
         )
-    # The window's ids first: then ranking reads only those rows by primary key.
+    # The window's ids first (the GIN index, or the newest cases walked on the
+    # created_at index until enough match): then ranking reads only those rows
+    # by primary key.
     window = list(
         matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
             :RANK_WINDOW
@@ -258,11 +268,16 @@ def _snippet_source(*, client: bool):
 def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Case]:
     """One page of `cases_search`, each case with a `snippet` (safe HTML).
 
-    One query whatever the page size; matched words are in `<mark>`, the rest
-    escaped.
+    The same queries whatever the page size: the window's ids, the page's ids
+    by rank, then the page's rows with their snippets (`ts_headline` runs for
+    the shown rows only). Matched words are in `<mark>`, the rest escaped.
     """
     text = search_text(text)
-    hits = cases_search(user=user, text=text).select_related(
+    ranked = cases_search(user=user, text=text)
+    ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    hits = Case.objects.filter(pk__in=ids).select_related(
         "customer", "team", "assignee"
     )
     if _postgres():
@@ -280,7 +295,8 @@ def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Ca
                 fragment_delimiter=" … ",
             )
         )
-    page = list(hits[offset : offset + limit])
+    by_id = {case.pk: case for case in hits}
+    page = [by_id[pk] for pk in ids if pk in by_id]
     for case in page:
         source = getattr(case, "headline", None) or case.description[:200]
         case.snippet = highlight(source)
