@@ -33,6 +33,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -42,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, Concat, Left, Replace
+from django.db.models.functions import Cast, Coalesce, Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -56,6 +57,10 @@ MAX_TEXT = 200
 RANK_WINDOW = 500
 MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
+# A fragment made only of these is a phone number: it matches the digits of a
+# customer's phone, whatever spaces or punctuation either side has.
+PHONE_LIKE = re.compile(r"^[\d\s+().-]+$")
+PHONE_DIGITS_MIN = 4
 # Private-use characters stand for what ts_headline must not see as markup:
 # the start and end of a highlight, and "<" and ">" (which it would drop as
 # tags). They become HTML only after the text is escaped (see `highlight`).
@@ -138,18 +143,32 @@ def _fragment_q(text: str, *, client: bool) -> Q:
     # Ids first (trigram indexes), so the case side stays an OR of index scans
     # (a subquery in the OR would walk every case). Whole words of names and
     # emails are in the document too; this adds fragments.
+    phone = Q(phone__icontains=text)
+    digits = re.sub(r"\D", "", text)
+    if PHONE_LIKE.match(text) and len(digits) >= PHONE_DIGITS_MIN:
+        # The expression of complaints migration 0010's trigram index.
+        phone = Q(phone_digits__contains=digits)
     # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
     # customers share ("gmail") stops early instead of reading them all.
     customers = list(
-        Customer.objects.filter(
-            Q(email__icontains=text)
-            | Q(phone__icontains=text)
-            | Q(name__icontains=text)
-        )
+        Customer.objects.annotate(phone_digits=_phone_digits())
+        .filter(Q(email__icontains=text) | phone | Q(name__icontains=text))
         .order_by()
         .values_list("pk", flat=True)[:MAX_CUSTOMERS]
     )
     return Q(reference__icontains=text) | Q(customer_id__in=customers)
+
+
+def _phone_digits() -> Func:
+    """The phone's digits only, as complaints migration 0010 indexes them."""
+    return Func(
+        Cast("phone", TextField()),
+        Value("\\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
 
 
 def _icontains_q(text: str, *, client: bool) -> Q:
