@@ -59,9 +59,7 @@ def test_a_page_beyond_the_hits_is_empty_in_two_queries(
         assert search_hits(user=agent, text="osprey", offset=25) == []
 
 
-def test_a_fragment_shared_by_many_customers_is_bounded(
-    make_case, agent, monkeypatch
-):
+def test_a_fragment_shared_by_many_customers_is_bounded(make_case, agent, monkeypatch):
     monkeypatch.setattr(search, "MAX_CUSTOMERS", 2)
     cases = [
         make_case(customer=CustomerFactory(name=f"Zebedee Quoxhamer{i}"))
