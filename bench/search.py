@@ -462,9 +462,11 @@ def main() -> None:
         f"\n{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores; "
         f"{RUNS} timed runs after {WARMUP} warm-ups; target p95 < 100 ms"
     )
+    print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{'who':14} {'query':16} {'path':5} {'p50 ms':>8} {'p95 ms':>8}")
     for who, kind, path, t in measure(cases):
         print(f"{who:14} {kind:16} {path:5} {t['p50']:8.1f} {t['p95']:8.1f}")
+    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
