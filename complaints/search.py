@@ -25,7 +25,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case as When_,
 )
@@ -257,7 +257,8 @@ def newest_matching(
     )
     if len(recent) >= min(COMMON, limit):
         return recent, True
-    with connection.cursor() as cursor:
+    # SET LOCAL only holds inside a transaction: a request runs in autocommit.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("; ".join(f"SET LOCAL {s} = off" for s in PLAN_SETTINGS))
         try:
             ids = list(matched.order_by(*order).values_list("pk", flat=True)[:limit])
