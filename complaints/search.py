@@ -25,7 +25,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case as When_,
 )
@@ -33,6 +33,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
@@ -42,7 +43,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, Concat, Left, Replace
+from django.db.models.functions import Cast, Coalesce, Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,9 +54,17 @@ CONFIG = "english"
 MAX_TEXT = 200
 # Rank only the most recent matches: a common word can match most cases, and
 # ranking them all would read every document. Rare words rank every match.
-RANK_WINDOW = 2000
+RANK_WINDOW = 500
 MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
+# A text matching COMMON of the newest PROBE cases is common (see
+# `newest_matching`); a rarer text takes at most ID_LIMIT ids.
+PROBE, COMMON, ID_LIMIT = 1000, 50, 2000
+PLAN_SETTINGS = ("enable_indexscan", "enable_indexonlyscan", "enable_seqscan")
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
+# A fragment made only of these is a phone number: it matches the digits of a
+# customer's phone, whatever spaces or punctuation either side has.
+PHONE_LIKE = re.compile(r"^[\d\s+().-]+$")
+PHONE_DIGITS_MIN = 4
 # Private-use characters stand for what ts_headline must not see as markup:
 # the start and end of a highlight, and "<" and ">" (which it would drop as
 # tags). They become HTML only after the text is escaped (see `highlight`).
@@ -138,14 +147,32 @@ def _fragment_q(text: str, *, client: bool) -> Q:
     # Ids first (trigram indexes), so the case side stays an OR of index scans
     # (a subquery in the OR would walk every case). Whole words of names and
     # emails are in the document too; this adds fragments.
+    phone = Q(phone__icontains=text)
+    digits = re.sub(r"\D", "", text)
+    if PHONE_LIKE.match(text) and len(digits) >= PHONE_DIGITS_MIN:
+        # The expression of complaints migration 0010's trigram index.
+        phone = Q(phone_digits__contains=digits)
+    # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
+    # customers share ("gmail") stops early instead of reading them all.
     customers = list(
-        Customer.objects.filter(
-            Q(email__icontains=text)
-            | Q(phone__icontains=text)
-            | Q(name__icontains=text)
-        ).values_list("pk", flat=True)[:MAX_CUSTOMERS]
+        Customer.objects.annotate(phone_digits=_phone_digits())
+        .filter(Q(email__icontains=text) | phone | Q(name__icontains=text))
+        .order_by()
+        .values_list("pk", flat=True)[:MAX_CUSTOMERS]
     )
     return Q(reference__icontains=text) | Q(customer_id__in=customers)
+
+
+def _phone_digits() -> Func:
+    """The phone's digits only, as complaints migration 0010 indexes them."""
+    return Func(
+        Cast("phone", TextField()),
+        Value("\\D"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
 
 
 def _icontains_q(text: str, *, client: bool) -> Q:
@@ -194,9 +221,50 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         return cases.annotate(search_doc=_client_vector()).filter(
             Q(search_doc=_query(text)) | _fragment_q(text, client=True)
         )
+    matched = _staff_matched(cases, text)
+    ids, common = newest_matching(cases, matched, limit=ID_LIMIT)
+    if common or len(ids) >= ID_LIMIT:
+        # Common enough that the caller's newest-first walk soon fills a page.
+        return matched
+    return cases.filter(pk__in=ids)
+
+
+def _staff_matched(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
     return cases.filter(
         Q(search_document=_query(text)) | _fragment_q(text, client=False)
     )
+
+
+def newest_matching(
+    cases: QuerySet[Case], matched: QuerySet[Case], *, limit: int
+) -> tuple[list[int], bool]:
+    """The ids of the newest `limit` of `matched` (a filter of `cases`), and
+    whether the text is common.
+
+    The planner cannot tell a rare word from a common one well enough: walking
+    the newest cases until enough match is instant for a common word and reads
+    the whole table for a rare one. So: look among the newest `PROBE` cases
+    first; if `COMMON` of them match, the window is there. Otherwise the text
+    is rare, and its matches come from the GIN and trigram indexes only
+    (bitmap scans, never the created_at walk), then newest first.
+    """
+    newest = cases.order_by("-created_at", "-id").values("pk")[:PROBE]
+    order = ("-created_at", "-id")
+    recent = list(
+        matched.filter(pk__in=Subquery(newest))
+        .order_by(*order)
+        .values_list("pk", flat=True)[:limit]
+    )
+    if len(recent) >= min(COMMON, limit):
+        return recent, True
+    # SET LOCAL only holds inside a transaction: a request runs in autocommit.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {s} = off" for s in PLAN_SETTINGS))
+        try:
+            ids = list(matched.order_by(*order).values_list("pk", flat=True)[:limit])
+        finally:
+            cursor.execute("; ".join(f"RESET {s}" for s in PLAN_SETTINGS))
+    return ids, False
 
 
 def _rank(text: str, *, client: bool):
@@ -213,23 +281,35 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
     """Cases `user` may see (open and closed) matching `text`, best first.
 
     Rows carry `rank`. Ranking looks at the `RANK_WINDOW` most recent matches
-    (every match of a rarer text). An empty `text` finds nothing.
+    only (every match of a rarer text): a common word matches most cases, and
+    ranking them all would read every document. The trade-off: an older case
+    that would rank higher is found by a narrower text, or by the API's `q`,
+    which pages through every match newest first. An empty `text` finds
+    nothing.
     """
     text = search_text(text)
     if not text:
         return Case.objects.none()
-    matches = cases_matching(cases_visible_to(user), text, user=user)
+    visible = cases_visible_to(user)
+    client = _is_service_client(user)
+    if not _postgres() or client:
+        matches = cases_matching(visible, text, user=user)
     if not _postgres():
         return matches.annotate(rank=Value(0.0, output_field=FloatField())).order_by(
             "-created_at", "-id"
         )
-    # The window's ids first: then ranking reads only those rows by primary key.
-    window = list(
-        matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
-            :RANK_WINDOW
-        ]
-    )
-    client = _is_service_client(user)
+    if client:
+        # A client's own cases only: few, and its document is built on the fly.
+        window = list(
+            matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
+                :RANK_WINDOW
+            ]
+        )
+    else:
+        # The window's ids first; then ranking reads only those rows by key.
+        window, _ = newest_matching(
+            visible, _staff_matched(visible, text), limit=RANK_WINDOW
+        )
     return (
         Case.objects.filter(pk__in=window)
         .annotate(rank=_rank(text, client=client))
@@ -258,11 +338,16 @@ def _snippet_source(*, client: bool):
 def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Case]:
     """One page of `cases_search`, each case with a `snippet` (safe HTML).
 
-    One query whatever the page size; matched words are in `<mark>`, the rest
-    escaped.
+    The same queries whatever the page size: the window's ids, the page's ids
+    by rank, then the page's rows with their snippets (`ts_headline` runs for
+    the shown rows only). Matched words are in `<mark>`, the rest escaped.
     """
     text = search_text(text)
-    hits = cases_search(user=user, text=text).select_related(
+    ranked = cases_search(user=user, text=text)
+    ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    hits = Case.objects.filter(pk__in=ids).select_related(
         "customer", "team", "assignee"
     )
     if _postgres():
@@ -280,7 +365,8 @@ def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Ca
                 fragment_delimiter=" … ",
             )
         )
-    page = list(hits[offset : offset + limit])
+    by_id = {case.pk: case for case in hits}
+    page = [by_id[pk] for pk in ids if pk in by_id]
     for case in page:
         source = getattr(case, "headline", None) or case.description[:200]
         case.snippet = highlight(source)

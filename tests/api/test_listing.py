@@ -135,7 +135,9 @@ def test_the_list_takes_the_same_few_queries_at_any_page_size(
     for n in range(size):
         CaseFactory.file(by=agent, team=team, customer=customer, subject=f"Case {n}")
     client = api_as(agent)
-    with django_assert_max_num_queries(8):
+    # `q` adds a fixed four: the probe of the newest cases, then (a rarer
+    # text) its matches by index between setting and resetting the plan.
+    with django_assert_max_num_queries(12):
         response = client.get(URL, {"page_size": size, "q": "case"})
     assert len(response.json()["results"]) == size
 

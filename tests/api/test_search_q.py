@@ -78,3 +78,11 @@ def test_odd_q_is_never_a_500(api_as, manager, make_case, q):
 def test_a_huge_q_is_refused(api_as, manager):
     answer = api_as(manager).get(FILE, {"q": "x" * 100_000})
     assert answer.status_code == 400
+
+
+def test_q_finds_a_phone_typed_without_its_spaces(api_as, manager, make_case):
+    from tests.factories import CustomerFactory
+
+    case = make_case(customer=CustomerFactory(phone="+44 7700 900777"))
+    make_case(customer=CustomerFactory(phone="+44 7700 800777"))
+    assert refs(api_as(manager), "7700900777") == [case.reference]

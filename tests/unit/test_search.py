@@ -151,5 +151,7 @@ def test_the_query_count_does_not_grow_with_the_hits(make_case, agent):
         return len(ctx)
 
     search_hits(user=agent, text="warm")  # the user's teams, read once per user
-    # Customers matched by a fragment, the ranking window, then the page.
-    assert queries(2) == queries(6) == 3
+    # Customers matched by a fragment, the probe of the newest cases, the
+    # window by index (between setting and resetting the plan), the page's ids
+    # by rank, then the page's rows with their snippets.
+    assert queries(2) == queries(6) == 7

@@ -1,0 +1,92 @@
+"""Global search at scale: phone digits, the ranking window, bounded fragments."""
+
+import pytest
+
+from complaints import search
+from complaints.models import Case
+from complaints.search import cases_search, search_hits
+from complaints.services import message_post
+from tests.factories import CustomerFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def found(user, text: str) -> list[str]:
+    return [c.reference for c in cases_search(user=user, text=text)]
+
+
+@pytest.mark.parametrize(
+    "typed", ["7700900123", "7700 900 123", "(7700) 900-123", "+44 7700-900"]
+)
+def test_a_phone_is_found_whatever_its_spacing(make_case, agent, typed):
+    case = make_case(customer=CustomerFactory(phone="+44 7700 900123"))
+    make_case(customer=CustomerFactory(phone="+44 7700 800456"))
+    assert found(agent, typed) == [case.reference]
+
+
+def test_other_digits_or_a_wordy_number_do_not_match_the_phone(make_case, agent):
+    make_case(customer=CustomerFactory(phone="+44 7700 900123"))
+    assert found(agent, "7700 900 124") == []
+    # Letters make it no phone number: its digits are not matched alone.
+    assert found(agent, "ref 7700900123") == []
+
+
+def test_ranking_reads_only_the_most_recent_window(make_case, agent, monkeypatch):
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    oldest = make_case(subject="The gannet statue cracked")
+    newer = []
+    for _ in range(2):
+        case = make_case()
+        message_post(
+            by=agent, case=case, body="A gannet, in passing.", visibility="customer"
+        )
+        newer.append(case.reference)
+    # The subject match would rank first, but it is older than the window.
+    assert sorted(found(agent, "gannet")) == sorted(newer)
+    assert oldest.reference not in found(agent, "gannet")
+    monkeypatch.setattr(search, "RANK_WINDOW", 3)
+    assert found(agent, "gannet")[0] == oldest.reference
+
+
+def test_a_page_beyond_the_hits_reads_no_rows(
+    make_case, agent, django_assert_max_num_queries
+):
+    make_case(subject="Osprey nest")
+    assert [c.subject for c in search_hits(user=agent, text="osprey")] == [
+        "Osprey nest"
+    ]
+    search_hits(user=agent, text="warm")  # the user's teams, read once per user
+    with django_assert_max_num_queries(6):
+        assert search_hits(user=agent, text="osprey", offset=25) == []
+
+
+def test_a_fragment_shared_by_many_customers_is_bounded(make_case, agent, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CUSTOMERS", 2)
+    cases = [
+        make_case(customer=CustomerFactory(name=f"Zebedee Quoxhamer{i}"))
+        for i in range(3)
+    ]
+    # "oxhame" is in no document word: only the customer fragment finds these.
+    assert len(found(agent, "oxhame")) == 2
+    assert set(found(agent, "oxhame")) <= {c.reference for c in cases}
+
+
+@pytest.mark.parametrize("probe", [2, 1000])
+def test_a_rare_or_common_text_finds_the_same_cases(
+    make_case, agent, monkeypatch, probe
+):
+    # With a probe of 2 the old matches are not among the newest cases: the
+    # text is rare and comes from the indexes alone.
+    monkeypatch.setattr(search, "PROBE", probe)
+    monkeypatch.setattr(search, "COMMON", 2)
+    old = [make_case(subject=f"Kestrel {i}").reference for i in range(3)]
+    for _ in range(3):
+        make_case(subject="Nothing here")
+    assert sorted(found(agent, "kestrel")) == sorted(old)
+    ids, common = search.newest_matching(
+        Case.objects.all(),
+        Case.objects.filter(subject__startswith="Kestrel"),
+        limit=10,
+    )
+    assert common is (probe == 1000)
+    assert [Case.objects.get(pk=pk).reference for pk in ids] == old[::-1]
