@@ -72,7 +72,9 @@ def complaint_file_from_api(
         "phone": customer.get("phone", ""),
         "external_ref": customer.get("external_ref") or None,
     }
-    matched, _created = customer_match_or_create(**sent, client=client)
+    matched, _created = customer_match_or_create(
+        **sent, client=client, language=customer.get("language", "")
+    )
     case = case_file(customer=matched, api_client=client, by=by, **case_fields)
     case.api_filing = CaseFiling.objects.create(case=case, customer=sent)
     return case

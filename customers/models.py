@@ -4,6 +4,7 @@ A customer is one shared record; each API client knows them by its own
 `external_ref` (a `CustomerRef`), so one client's ids never reach another.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -21,6 +22,12 @@ class Customer(models.Model):
         default=False, help_text="May we contact them to follow up?"
     )
     consent_updated_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text="The language we write to them in; blank: the site's default.",
+    )
     relationship_status = models.CharField(
         max_length=10,
         choices=RelationshipStatus.choices,

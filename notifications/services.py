@@ -20,7 +20,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from .models import (
@@ -61,12 +61,20 @@ def render_customer_email(
 
     `settings.CUSTOMER_EMAIL_RENDERER` (a dotted path, set to the mail app's
     renderer) renders the templates managers edit; without it, the files.
+    Either renders in the customer's language (the site's when they have none).
     """
-    path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
-    if path:
-        return import_string(path)(template=template, context=context, case=case)
-    subject, body = render_message(template, {**context, "case": case})
-    return {"subject": subject, "body": body}
+    with translation.override(customer_language(case)):
+        path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
+        if path:
+            return import_string(path)(template=template, context=context, case=case)
+        subject, body = render_message(template, {**context, "case": case})
+        return {"subject": subject, "body": body}
+
+
+def customer_language(case: Any) -> str:
+    """The language to write to the case's customer in."""
+    customer = getattr(case, "customer", None)
+    return getattr(customer, "language", "") or settings.LANGUAGE_CODE
 
 
 @functools.lru_cache(maxsize=64)
