@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.models import Category, Channel, Priority
@@ -69,7 +70,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
 def export_table(request: HttpRequest, name: str) -> HttpResponse:
     """One dashboard table as CSV."""
     if name not in TABLE_NAMES:
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     flt = _filter(request)
     if isinstance(flt, FilterInvalid):
         return HttpResponse(str(flt), status=400, content_type="text/plain")

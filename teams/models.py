@@ -19,7 +19,9 @@ class Team(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        help_text="Business hours for this team's SLA clocks; the policy's otherwise.",
+        help_text=_(
+            "Business hours for this team's SLA clocks; the policy's otherwise."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import (
     ActionForbidden,
@@ -61,7 +62,7 @@ def case_or_404(request: HttpRequest, reference: str) -> Case:
     """The case if the user may see it; 404 otherwise (never reveal it exists)."""
     case = case_loaded(request.user, reference)
     if case is None:
-        raise Http404("No such case.")
+        raise Http404(_("No such case."))
     return case
 
 

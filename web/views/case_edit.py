@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.exceptions import DomainError, StaleVersion
@@ -89,5 +90,5 @@ def case_details_edit(request: HttpRequest, reference: str) -> HttpResponse:
         key="details",
         form=form,
         call=save,
-        success="Case details saved.",
+        success=_("Case details saved."),
     )

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.exceptions import DomainError
@@ -33,7 +34,7 @@ def _file(request: HttpRequest, d: dict):
         if customer is None:
             raise DomainError("No such customer.", ["customer"])
     else:
-        customer, _ = customer_match_or_create(
+        customer, _created = customer_match_or_create(
             email=d["email"], name=d["name"].strip(), phone=d["phone"].strip()
         )
     category = None
@@ -66,7 +67,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 error = exc.detail
             else:
                 forget_counts(request.user)
-                messages.success(request, f"{case.reference} filed.")
+                messages.success(
+                    request,
+                    gettext("%(reference)s filed.") % {"reference": case.reference},
+                )
                 return redirect(case.get_absolute_url())
         status = 400
     context = {

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints import lifecycle
@@ -49,7 +50,7 @@ def offer_create(request: HttpRequest, reference: str) -> HttpResponse:
             extra_mile=d["extra_mile"],
             by=request.user,
         ),
-        success="Offer made.",
+        success=_("Offer made."),
         anchor="#offers",
     )
 
@@ -58,14 +59,14 @@ def offer_create(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def offer_move(request: HttpRequest, offer_id: int, action: str) -> HttpResponse:
     if action not in MOVES:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     offer = (
         Offer.objects.filter(pk=offer_id, case__in=cases_visible_to(request.user))
         .select_related("case")
         .first()
     )
     if offer is None:
-        raise Http404("No such offer.")
+        raise Http404(_("No such offer."))
     case = case_or_404(request, offer.case.reference)
     move, note_name, success = MOVES[action]
 
