@@ -77,7 +77,7 @@ class ComplaintForm(FriendlyForm):
         help_text=_('For example: "My order arrived damaged".'),
     )
     description = _text(
-        "Tell us what happened",
+        _("Tell us what happened"),
         max_length=LONG_TEXT,
         rows=8,
         help_text=_(
@@ -92,7 +92,7 @@ class ComplaintForm(FriendlyForm):
         empty_label=_("I'm not sure"),
     )
     desired_outcome = _text(
-        "What would put this right for you? (optional)",
+        _("What would put this right for you? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=3,
@@ -122,10 +122,10 @@ class ComplaintForm(FriendlyForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
-        self.fields["attachments"].help_text = (
+        self.fields["attachments"].help_text = _(
             "Photos of the damage, a receipt or an email help us see what "
-            f"happened. {attachment_limits()}"
-        )
+            "happened. %(limits)s"
+        ) % {"limits": attachment_limits()}
 
     @property
     def is_robot(self) -> bool:
@@ -136,7 +136,7 @@ class ComplaintForm(FriendlyForm):
 class MessageForm(FriendlyForm):
     """A message from the customer on their status page."""
 
-    body = _text("Your message", max_length=LONG_TEXT, rows=4)
+    body = _text(_("Your message"), max_length=LONG_TEXT, rows=4)
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
@@ -156,17 +156,17 @@ class AttachmentForm(FriendlyForm):
 
 def attachment_limits() -> str:
     """The file limits in a customer's words, from the settings."""
-    return (
-        f"Up to {max_files()} files of {human_size(max_bytes())} each: photos, "
+    return _(
+        "Up to %(count)s files of %(size)s each: photos, "
         "PDFs, text, Word, Excel or OpenDocument files, or emails."
-    )
+    ) % {"count": max_files(), "size": human_size(max_bytes())}
 
 
 class CounterForm(FriendlyForm):
     """What the customer would prefer instead of an offer."""
 
     counter_request = _text(
-        "What would you prefer instead?", max_length=MEDIUM_TEXT, rows=3
+        _("What would you prefer instead?"), max_length=MEDIUM_TEXT, rows=3
     )
 
 
@@ -174,7 +174,7 @@ class DeclineForm(FriendlyForm):
     """Declining an offer, with an optional reason."""
 
     reason = _text(
-        "Would you like to tell us why? (optional)",
+        _("Would you like to tell us why? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=2,
@@ -213,7 +213,7 @@ class SurveyForm(FriendlyForm):
         error_messages={"required": _("Please tell us whether you're satisfied.")},
     )
     note = _text(
-        "Anything else you'd like to tell us? (optional)",
+        _("Anything else you'd like to tell us? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=4,

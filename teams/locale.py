@@ -28,10 +28,15 @@ def supported_language(value: str | None) -> str:
 
 def language_of(user: AbstractBaseUser) -> str:
     """Return the language the staff member chose, '' for none (or no profile)."""
-    from .selectors import _profile
+    from .models import StaffProfile
 
-    profile = _profile(user)
-    return supported_language(profile.language) if profile else ""
+    # Read afresh: a profile cached on the user may predate the choice.
+    chosen = (
+        StaffProfile.objects.filter(user=user)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return supported_language(chosen)
 
 
 def remember_language(request: HttpRequest, language: str) -> None:

@@ -181,7 +181,7 @@ def refuse(
         )
     panel, template = IN_PLACE[key]
     if problem is None and status == 400:
-        problem = {"kind": "error", "detail": "Check what you typed below."}
+        problem = {"kind": "error", "detail": _("Check what you typed below.")}
     if request.headers.get("HX-Request") == "true":
         context = case_context(
             request, case, failed=key, form=form, problem=problem, extra=extra

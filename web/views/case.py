@@ -273,7 +273,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         if d["assignee"]:
             assignee = User.objects.filter(pk=d["assignee"]).first()
             if assignee is None:
-                raise DomainError("No such person.", ["assignee"])
+                raise DomainError(_("No such person."), ["assignee"])
         return case_assign(
             case=case, assignee=assignee, by=request.user, expected_version=d["version"]
         )
@@ -307,7 +307,7 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
     def route(d):
         team = Team.objects.filter(pk=d["team"]).first()
         if team is None:
-            raise DomainError("No such team.", ["team"])
+            raise DomainError(_("No such team."), ["team"])
         return case_route(
             case=case, team=team, by=request.user, expected_version=d["version"]
         )

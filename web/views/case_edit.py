@@ -41,7 +41,9 @@ def facts_response(
         try:
             call(form.cleaned_data)
         except StaleVersion:
-            error = "Someone else changed this case first; reload to see what changed."
+            error = _(
+                "Someone else changed this case first; reload to see what changed."
+            )
         except DomainError as exc:
             error = exc.detail
         else:
@@ -76,7 +78,7 @@ def case_details_edit(request: HttpRequest, reference: str) -> HttpResponse:
             if d["category"]:
                 category = Category.objects.filter(pk=d["category"]).first()
                 if category is None:
-                    raise DomainError("No such category.", ["category"])
+                    raise DomainError(_("No such category."), ["category"])
             changes = {"category": category}
         return case_update(
             case=case, by=request.user, expected_version=d["version"], **changes

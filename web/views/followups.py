@@ -44,7 +44,7 @@ def _owner(user_id: int | None):
         return None
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None:
-        raise FollowUpRefused("No such person to own the follow-up.", ["owner"])
+        raise FollowUpRefused(_("No such person to own the follow-up."), ["owner"])
     return owner
 
 

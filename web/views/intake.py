@@ -32,7 +32,7 @@ def _file(request: HttpRequest, d: dict):
     if d["customer"]:
         customer = customers_visible_to(request.user).filter(pk=d["customer"]).first()
         if customer is None:
-            raise DomainError("No such customer.", ["customer"])
+            raise DomainError(gettext("No such customer."), ["customer"])
     else:
         customer, _created = customer_match_or_create(
             email=d["email"], name=d["name"].strip(), phone=d["phone"].strip()
@@ -41,7 +41,7 @@ def _file(request: HttpRequest, d: dict):
     if d["category"]:
         category = Category.objects.filter(pk=d["category"], active=True).first()
         if category is None:
-            raise DomainError("No such category.", ["category"])
+            raise DomainError(gettext("No such category."), ["category"])
     return case_file_by_staff(
         by=request.user,
         customer=customer,

@@ -67,7 +67,7 @@ def _bell_etag(request: HttpRequest) -> str | None:
 @condition(etag_func=_bell_etag)
 def notification_bell(request: HttpRequest) -> HttpResponse:
     """The bell's unread count (htmx polls it; 304 while nothing changed)."""
-    count, _ = unread_state(request.user)
+    count, _newest = unread_state(request.user)
     response = render(request, "web/_bell.html", {"unread": count})
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -17,17 +17,21 @@ MOVES = {
     "approve": (
         lifecycle.offer_approve,
         None,
-        "Offer approved; the customer can see it.",
+        _("Offer approved; the customer can see it."),
     ),
-    "reject": (lifecycle.offer_reject, "reason", "Offer rejected."),
-    "accept": (lifecycle.offer_accept, None, "Recorded: the customer accepted."),
-    "decline": (lifecycle.offer_decline, "reason", "Recorded: the customer declined."),
+    "reject": (lifecycle.offer_reject, "reason", _("Offer rejected.")),
+    "accept": (lifecycle.offer_accept, None, _("Recorded: the customer accepted.")),
+    "decline": (
+        lifecycle.offer_decline,
+        "reason",
+        _("Recorded: the customer declined."),
+    ),
     "counter": (
         lifecycle.offer_counter,
         "counter_request",
-        "Recorded what the customer asked for instead.",
+        _("Recorded what the customer asked for instead."),
     ),
-    "withdraw": (lifecycle.offer_withdraw, "reason", "Offer withdrawn."),
+    "withdraw": (lifecycle.offer_withdraw, "reason", _("Offer withdrawn.")),
     "fulfil": (lifecycle.offer_fulfil, "note", "Recorded: the offer was carried out."),
 }
 
