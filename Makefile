@@ -12,7 +12,7 @@ HTMX_VERSION := 2.0.11
 PICO_VERSION := 2.1.1
 CHARTJS_VERSION := 4.6.1
 
-.PHONY: demo test install lint format vendor clean
+.PHONY: demo test install lint format vendor clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## messages: collect the marked strings into locale/de and compile the catalogues (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=docs
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .
