@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import (
@@ -197,8 +198,8 @@ def refuse(
         "key": key,
         "form": type(form).__name__,
         "data": data,
-        "problem": problem,
-        "extra": extra,
+        "problem": _plain(problem),
+        "extra": _plain(extra),
     }
     return redirect(case.get_absolute_url() + f"#{panel}")
 
@@ -264,7 +265,7 @@ def run_action(
     except TransitionRefused as exc:
         problem = {
             "kind": "refused",
-            "to": Stage(exc.to).label if exc.to in Stage.values else exc.to,
+            "to": str(Stage(exc.to).label) if exc.to in Stage.values else exc.to,
             "missing": [str(item) for item in describe(exc.missing)],
         }
         return refuse(request, case, status=409, key=key, form=form, problem=problem)
@@ -283,3 +284,15 @@ def run_action(
     if may_leave and not case_visible(request.user, case):
         return succeed(request, reverse("web:inbox"))
     return succeed(request, case.get_absolute_url() + anchor)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with its lazily translated wording made plain strings, for the
+    session's JSON."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
