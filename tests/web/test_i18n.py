@@ -113,6 +113,7 @@ def test_a_german_agent_sees_the_inbox_in_german(german_client, german_case):
     response = german_client.get("/")
     assert response.status_code == 200
     assert response["Content-Language"] == "de"
+    assert '<html lang="de"' in response.content.decode()
     text = visible(response.content.decode())
     for word in ("Posteingang", "Fälle filtern", "Abmelden", "Zuständig", "Zuhören"):
         assert word in text
