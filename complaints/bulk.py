@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import TextChoices
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from teams.models import Team
 
@@ -44,7 +44,7 @@ class BulkOutcome:
     detail: str = ""
 
 
-NOT_FOUND = gettext_lazy("No such case, or not one you may see.")
+NOT_FOUND = gettext_noop("No such case, or not one you may see.")
 
 
 def cases_bulk_apply(
@@ -89,7 +89,7 @@ def cases_bulk_apply(
         seen.add(reference)
         case = cases.get(reference)
         if case is None:
-            outcomes.append(BulkOutcome(reference, False, NOT_FOUND))
+            outcomes.append(BulkOutcome(reference, False, gettext(NOT_FOUND)))
             continue
         try:
             call(case, version)
