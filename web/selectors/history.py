@@ -108,8 +108,8 @@ def _risks(
     if others_open:
         risks.append(
             ngettext(
-                "%(count)d other case still open",
-                "%(count)d other cases still open",
+                "%(count)d other case(s) still open",
+                "%(count)d other case(s) still open",
                 len(others_open),
             )
             % {"count": len(others_open)}
@@ -117,8 +117,8 @@ def _risks(
     if unhappy_closes:
         risks.append(
             ngettext(
-                "%(count)d case closed with the customer unhappy",
-                "%(count)d cases closed with the customer unhappy",
+                "%(count)d case(s) closed with the customer unhappy",
+                "%(count)d case(s) closed with the customer unhappy",
                 len(unhappy_closes),
             )
             % {"count": len(unhappy_closes)}
