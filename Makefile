@@ -15,7 +15,7 @@ CHARTJS_VERSION := 4.6.1
 AXE_VERSION := 4.11.0
 AXE_JS := var/npm/axe-core-$(AXE_VERSION)/package/axe.min.js
 
-.PHONY: demo test install lint format vendor axe clean
+.PHONY: demo test install lint format vendor axe clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## messages: collect the marked strings into locale/de and compile the catalogues (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=docs
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(BIN)/ruff check .

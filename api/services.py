@@ -103,7 +103,9 @@ def complaint_file_from_api(
         "phone": customer.get("phone", ""),
         "external_ref": customer.get("external_ref") or None,
     }
-    matched, _created = customer_match_or_create(**sent, client=client, by=by)
+    matched, _created = customer_match_or_create(
+        **sent, client=client, by=by, language=customer.get("language", "")
+    )
     case = case_file(customer=matched, api_client=client, by=by, **case_fields)
     case.api_filing = CaseFiling.objects.create(case=case, customer=sent)
     return case

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Case, Message
 
@@ -9,11 +10,11 @@ from complaints.models import Case, Message
 class Source(models.TextChoices):
     """Where the file came in."""
 
-    FORM = "form", "the complaint form"
-    STATUS_PAGE = "status_page", "the customer's status page"
-    CASE_PAGE = "case_page", "the case page"
-    API = "api", "the API"
-    EMAIL = "email", "an email"
+    FORM = "form", _("the complaint form")
+    STATUS_PAGE = "status_page", _("the customer's status page")
+    CASE_PAGE = "case_page", _("the case page")
+    API = "api", _("the API")
+    EMAIL = "email", _("an email")
 
 
 # Files the customer sent: the only ones their status page lists and serves.
@@ -23,10 +24,10 @@ CUSTOMER_SOURCES = (Source.FORM, Source.STATUS_PAGE, Source.EMAIL)
 class ScanStatus(models.TextChoices):
     """What the virus scanner said; only `clean` and `not_scanned` are ever served."""
 
-    PENDING = "pending", "waiting for a scan"
-    CLEAN = "clean", "clean"
-    INFECTED = "infected", "infected (quarantined)"
-    NOT_SCANNED = "not_scanned", "not scanned (no scanner configured)"
+    PENDING = "pending", _("waiting for a scan")
+    CLEAN = "clean", _("clean")
+    INFECTED = "infected", _("infected (quarantined)")
+    NOT_SCANNED = "not_scanned", _("not scanned (no scanner configured)")
 
 
 SERVABLE = (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)

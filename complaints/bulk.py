@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import TextChoices
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from teams.models import Team
 
@@ -28,10 +29,10 @@ BULK_MAX = 100  # cases per request; a page of the inbox is far fewer
 
 
 class BulkAction(TextChoices):
-    ASSIGN = "assign", "Assign to"
-    ROUTE = "route", "Route to team"
-    PRIORITY = "priority", "Set priority"
-    CLOSE_DUPLICATE = "close_duplicate", "Close as duplicate of"
+    ASSIGN = "assign", gettext_lazy("Assign to")
+    ROUTE = "route", gettext_lazy("Route to team")
+    PRIORITY = "priority", gettext_lazy("Set priority")
+    CLOSE_DUPLICATE = "close_duplicate", gettext_lazy("Close as duplicate of")
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class BulkOutcome:
     detail: str = ""
 
 
-NOT_FOUND = "No such case, or not one you may see."
+NOT_FOUND = gettext_noop("No such case, or not one you may see.")
 
 
 def cases_bulk_apply(
@@ -88,12 +89,14 @@ def cases_bulk_apply(
         seen.add(reference)
         case = cases.get(reference)
         if case is None:
-            outcomes.append(BulkOutcome(reference, False, NOT_FOUND))
+            outcomes.append(BulkOutcome(reference, False, gettext(NOT_FOUND)))
             continue
         try:
             call(case, version)
         except TransitionRefused as exc:
-            detail = "Refused: needs " + "; ".join(describe(exc.missing))
+            detail = gettext("Refused: needs %(missing)s") % {
+                "missing": "; ".join(describe(exc.missing))
+            }
             outcomes.append(BulkOutcome(reference, False, detail))
         except DomainError as exc:
             outcomes.append(BulkOutcome(reference, False, exc.detail))

@@ -4,13 +4,15 @@ A customer is one shared record; each API client knows them by its own
 `external_ref` (a `CustomerRef`), so one client's ids never reach another.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 
 class RelationshipStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
 
 
 class Customer(models.Model):
@@ -18,9 +20,15 @@ class Customer(models.Model):
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     consent_to_contact = models.BooleanField(
-        default=False, help_text="May we contact them to follow up?"
+        default=False, help_text=_("May we contact them to follow up?")
     )
     consent_updated_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language we write to them in; blank: the site's default."),
+    )
     relationship_status = models.CharField(
         max_length=10,
         choices=RelationshipStatus.choices,
@@ -60,7 +68,8 @@ class CustomerRef(models.Model):
         Customer, on_delete=models.CASCADE, related_name="refs"
     )
     external_ref = models.CharField(
-        max_length=100, help_text="The customer's id in the filing system (shop, CRM)."
+        max_length=100,
+        help_text=_("The customer's id in the filing system (shop, CRM)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,6 +6,7 @@ core (`complaints.relationships`), which sits above this app.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ def customer_match_or_create(
     external_ref: str | None = None,
     client: Any = None,
     by: By,
+    language: str = "",
 ) -> tuple[Customer, bool]:
     """Find the customer by the caller's own external_ref, else by email
     (case-insensitive), else create them; return (customer, created).
@@ -32,7 +34,9 @@ def customer_match_or_create(
     refs are looked up and recorded in its namespace only, so another client's
     ref is never read, matched or overwritten. A matched customer only gains
     the caller's ref: name, contact details and consent stay as they are, as
-    whoever files need not be the customer. Safe under concurrent calls with the same ref: the loser of the
+    whoever files need not be the customer; `language` (the filer's, one of
+    settings.LANGUAGES, else ignored) is recorded for a new customer, or one
+    who has none yet. Safe under concurrent calls with the same ref: the loser of the
     insert race reads the winner's row. `by` is who files (audited on a create).
     """
     by = as_actor(by)
@@ -40,12 +44,20 @@ def customer_match_or_create(
     fields_check(CustomerRef, {"external_ref": external_ref})
     external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
+    language = language if language in dict(settings.LANGUAGES) else ""
     customer = _find(email=email, external_ref=external_ref, client=client)
     if customer is not None:
+        if language and not customer.language:
+            Customer.objects.filter(pk=customer.pk, language="").update(
+                language=language
+            )
+            customer.language = language
         return customer, False
     try:
         with transaction.atomic():
-            customer = Customer.objects.create(email=email, name=name, phone=phone)
+            customer = Customer.objects.create(
+                email=email, name=name, phone=phone, language=language
+            )
             if external_ref:
                 CustomerRef.objects.create(
                     client=client, customer=customer, external_ref=external_ref

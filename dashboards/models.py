@@ -10,6 +10,7 @@ with one ORM aggregate per figure. `RefreshMark` records the last refresh.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def _dimension(model: str) -> models.ForeignKey:
@@ -81,7 +82,7 @@ class CaseFacts(models.Model):
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "case facts"
+        verbose_name_plural = _("case facts")
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
             models.Index(fields=["filed_at"], name="casefacts_filed"),
@@ -126,7 +127,7 @@ class RefreshMark(models.Model):
     name = models.CharField(max_length=50, primary_key=True)
     at = models.DateTimeField()
     event_id = models.BigIntegerField(
-        null=True, blank=True, help_text="The newest timeline event seen then."
+        null=True, blank=True, help_text=_("The newest timeline event seen then.")
     )
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.models import Category, Channel, Priority
@@ -71,7 +72,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, name: str) -> HttpResponse:
     """The filtered cases filed in the period (`cases`), or one table, as CSV."""
     if name != "cases" and name not in TABLE_NAMES:
-        raise Http404("No such table.")
+        raise Http404(_("No such table."))
     flt = _filter(request)
     if isinstance(flt, FilterInvalid):
         return HttpResponse(str(flt), status=400, content_type="text/plain")

@@ -2,23 +2,24 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FollowUpStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class FollowUpChannel(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
 
 
 class Outcome(models.TextChoices):
-    SATISFIED = "satisfied", "Satisfied"
-    UNSATISFIED = "unsatisfied", "Still unsatisfied"
-    UNREACHABLE = "unreachable", "Unreachable"
+    SATISFIED = "satisfied", _("Satisfied")
+    UNSATISFIED = "unsatisfied", _("Still unsatisfied")
+    UNREACHABLE = "unreachable", _("Unreachable")
 
 
 class FollowUp(models.Model):
@@ -52,7 +53,7 @@ class FollowUp(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     next_check_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the due pass must look at it again."
+        null=True, blank=True, help_text=_("When the due pass must look at it again.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,13 +1,14 @@
 """Every inbound message as received (raw bytes) with what became of it."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Outcome(models.TextChoices):
-    CREATED = "created", "Filed a new case"
-    APPENDED = "appended", "Added to a case"
-    IGNORED = "ignored", "Ignored"
-    REFUSED = "refused", "Refused"
+    CREATED = "created", _("Filed a new case")
+    APPENDED = "appended", _("Added to a case")
+    IGNORED = "ignored", _("Ignored")
+    REFUSED = "refused", _("Refused")
 
 
 class InboundEmail(models.Model):
@@ -20,8 +21,8 @@ class InboundEmail(models.Model):
     source = models.CharField(max_length=300, blank=True)
     raw = models.BinaryField()
     size = models.PositiveIntegerField(default=0)
-    text = models.TextField(blank=True, help_text="The full text, quotes included.")
-    html = models.TextField(blank=True, help_text="The HTML part, sanitised.")
+    text = models.TextField(blank=True, help_text=_("The full text, quotes included."))
+    html = models.TextField(blank=True, help_text=_("The HTML part, sanitised."))
     attachments = models.JSONField(default=list, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.CharField(max_length=500, blank=True)
@@ -56,12 +57,12 @@ class InboundEmail(models.Model):
 class TemplateKind(models.TextChoices):
     """The emails Redress sends customers; each has one editable template."""
 
-    CONFIRMATION = "portal_confirmation", "Complaint received"
-    MESSAGE = "customer_message", "A reply from the care team"
-    OFFER = "offer_made", "An offer to answer"
-    RESOLVED = "case_resolved", "Complaint resolved"
-    CLOSED = "case_closed", "Complaint closed"
-    SURVEY = "followup_survey", "Follow-up survey"
+    CONFIRMATION = "portal_confirmation", _("Complaint received")
+    MESSAGE = "customer_message", _("A reply from the care team")
+    OFFER = "offer_made", _("An offer to answer")
+    RESOLVED = "case_resolved", _("Complaint resolved")
+    CLOSED = "case_closed", _("Complaint closed")
+    SURVEY = "followup_survey", _("Follow-up survey")
 
 
 class EmailTemplate(models.Model):
@@ -72,8 +73,8 @@ class EmailTemplate(models.Model):
 
     kind = models.CharField(max_length=40, choices=TemplateKind.choices, unique=True)
     subject = models.CharField(max_length=300)
-    text = models.TextField(help_text="The plain-text part.")
-    html = models.TextField(help_text="The HTML part.")
+    text = models.TextField(help_text=_("The plain-text part."))
+    html = models.TextField(help_text=_("The HTML part."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -9,7 +9,9 @@ In-Reply-To / References name the conversation so far.
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
+from django.utils import translation
 from django.utils.html import escape, linebreaks
 
 from complaints.models import Case
@@ -47,9 +49,17 @@ PLACEHOLDERS: dict[str, list[str]] = {
 def customer_email_render(
     *, template: str, context: dict[str, Any], case: Case | None
 ) -> dict[str, Any]:
-    """Subject, text, HTML and headers of one customer email of kind `template`."""
+    """Subject, text, HTML and headers of one customer email of kind `template`.
+
+    The stored templates are in the site's language; a customer who writes in
+    another gets the shipped wording, translated (the caller activates it).
+    """
     context = {**context, "case": case}
-    stored = EmailTemplate.objects.filter(kind=template).first()
+    stored = (
+        EmailTemplate.objects.filter(kind=template).first()
+        if _in_site_language()
+        else None
+    )
     try:
         if stored is None:
             raise LookupError(template)
@@ -97,6 +107,11 @@ def conversation_ids(case: Case) -> list[str]:
         .values_list("received_at", "message_id")
     ]
     return [mid for _, mid in sorted(sent + received)]
+
+
+def _in_site_language() -> bool:
+    site = settings.LANGUAGE_CODE.split("-")[0]
+    return (translation.get_language() or site).split("-")[0] == site
 
 
 def _render(stored: EmailTemplate, context: dict[str, Any]) -> tuple[str, str, str]:

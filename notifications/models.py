@@ -8,31 +8,32 @@ failing ends `dead` (the dead-letter list in the admin).
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationKind(models.TextChoices):
-    SLA_WARNING = "sla_warning", "Deadline near"
-    SLA_BREACHED = "sla_breached", "Deadline breached"
-    SLA_ESCALATED = "sla_escalated", "Escalated again"
-    FOLLOWUP_DUE = "followup_due", "Follow-up due"
-    FOLLOWUP_OVERDUE = "followup_overdue", "Follow-up overdue"
-    TRIAGE = "triage", "Case to route"
-    CUSTOMER_REPLIED = "customer_replied", "Customer wrote"
-    STATUTORY_WARNING = "statutory_warning", "Statutory deadline near"
-    STATUTORY_BREACHED = "statutory_breached", "Statutory deadline missed"
-    APPROVAL_REQUESTED = "approval_requested", "Offer waiting for your approval"
-    OFFER_ACCEPTED = "offer_accepted", "Customer accepted an offer"
-    OFFER_DECLINED = "offer_declined", "Customer declined an offer"
-    OFFER_COUNTERED = "offer_countered", "Customer countered an offer"
-    OFFER_APPROVED = "offer_approved", "Your offer was approved"
-    OFFER_REJECTED = "offer_rejected", "Your offer was rejected"
-    ASSIGNED = "assigned", "Case assigned to you"
-    PROBLEM_OPENED = "problem_opened", "Problem opened"
-    PROMISE_DUE = "promise_due", "Promise due"
-    PROMISE_BROKEN = "promise_broken", "Promise broken"
-    LETTER_APPROVAL = "letter_approval", "Letter waiting for your approval"
-    LETTER_APPROVED = "letter_approved", "Your letter was approved"
-    LETTER_REFUSED = "letter_refused", "Your letter was not approved"
+    SLA_WARNING = "sla_warning", _("Deadline near")
+    SLA_BREACHED = "sla_breached", _("Deadline breached")
+    SLA_ESCALATED = "sla_escalated", _("Escalated again")
+    FOLLOWUP_DUE = "followup_due", _("Follow-up due")
+    FOLLOWUP_OVERDUE = "followup_overdue", _("Follow-up overdue")
+    TRIAGE = "triage", _("Case to route")
+    CUSTOMER_REPLIED = "customer_replied", _("Customer wrote")
+    STATUTORY_WARNING = "statutory_warning", _("Statutory deadline near")
+    STATUTORY_BREACHED = "statutory_breached", _("Statutory deadline missed")
+    APPROVAL_REQUESTED = "approval_requested", _("Offer waiting for your approval")
+    OFFER_ACCEPTED = "offer_accepted", _("Customer accepted an offer")
+    OFFER_DECLINED = "offer_declined", _("Customer declined an offer")
+    OFFER_COUNTERED = "offer_countered", _("Customer countered an offer")
+    OFFER_APPROVED = "offer_approved", _("Your offer was approved")
+    OFFER_REJECTED = "offer_rejected", _("Your offer was rejected")
+    ASSIGNED = "assigned", _("Case assigned to you")
+    PROBLEM_OPENED = "problem_opened", _("Problem opened")
+    PROMISE_DUE = "promise_due", _("Promise due")
+    PROMISE_BROKEN = "promise_broken", _("Promise broken")
+    LETTER_APPROVAL = "letter_approval", _("Letter waiting for your approval")
+    LETTER_APPROVED = "letter_approved", _("Your letter was approved")
+    LETTER_REFUSED = "letter_refused", _("Your letter was not approved")
 
 
 class Notification(models.Model):
@@ -92,7 +93,7 @@ class EmailPreference(models.Model):
     kinds = models.JSONField(
         default=list,
         blank=True,
-        help_text="The notification kinds sent by email too.",
+        help_text=_("The notification kinds sent by email too."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -101,9 +102,9 @@ class EmailPreference(models.Model):
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENT = "sent", "Sent"
-    DEAD = "dead", "Dead letter"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    DEAD = "dead", _("Dead letter")
 
 
 class Outbox(models.Model):
@@ -112,16 +113,18 @@ class Outbox(models.Model):
     key = models.CharField(
         max_length=200,
         unique=True,
-        help_text="What caused it, e.g. deadline:12:warning:user:3; never sent twice.",
+        help_text=_(
+            "What caused it, e.g. deadline:12:warning:user:3; never sent twice."
+        ),
     )
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
-    html = models.TextField(blank=True, help_text="The HTML part, if any.")
+    html = models.TextField(blank=True, help_text=_("The HTML part, if any."))
     headers = models.JSONField(
         default=dict,
         blank=True,
-        help_text="Extra headers: Reply-To, In-Reply-To, References.",
+        help_text=_("Extra headers: Reply-To, In-Reply-To, References."),
     )
     case = models.ForeignKey(
         "complaints.Case",
@@ -144,19 +147,19 @@ class Outbox(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     next_attempt_at = models.DateTimeField(
-        help_text="Not before this instant (backoff after a failure)."
+        help_text=_("Not before this instant (backoff after a failure).")
     )
     enqueued_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When a delivery task was last queued for it.",
+        help_text=_("When a delivery task was last queued for it."),
     )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "outbox email"
-        verbose_name_plural = "outbox"
+        verbose_name = _("outbox email")
+        verbose_name_plural = _("outbox")
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],

@@ -20,8 +20,11 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import get_template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+
+from teams.models import StaffProfile
 
 from .models import (
     EmailPreference,
@@ -61,12 +64,20 @@ def render_customer_email(
 
     `settings.CUSTOMER_EMAIL_RENDERER` (a dotted path, set to the mail app's
     renderer) renders the templates managers edit; without it, the files.
+    Either renders in the customer's language (the site's when they have none).
     """
-    path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
-    if path:
-        return import_string(path)(template=template, context=context, case=case)
-    subject, body = render_message(template, {**context, "case": case})
-    return {"subject": subject, "body": body}
+    with translation.override(customer_language(case)):
+        path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
+        if path:
+            return import_string(path)(template=template, context=context, case=case)
+        subject, body = render_message(template, {**context, "case": case})
+        return {"subject": subject, "body": body}
+
+
+def customer_language(case: Any) -> str:
+    """The language to write to the case's customer in."""
+    customer = getattr(case, "customer", None)
+    return getattr(customer, "language", "") or settings.LANGUAGE_CODE
 
 
 @functools.lru_cache(maxsize=64)
@@ -85,6 +96,7 @@ class NotificationBatch:
     def __init__(self) -> None:
         self._notes: list[Notification] = []
         self._mails: list[tuple[Notification | None, Outbox]] = []
+        self._languages: dict[int, str] = {}
 
     def add(
         self,
@@ -107,9 +119,18 @@ class NotificationBatch:
         if not recipients:
             return
         url = case.get_absolute_url() if case is not None else ""
-        subject, body = render_message(kind, {**context, "case": case})
-        footer = f"\n\nOpen the case: {settings.SITE_URL}{url}\n— Redress"
+        rendered: dict[str, tuple[str, str, str]] = {}
         for user in recipients:
+            language = self._language_of(user, recipients)
+            if language not in rendered:
+                # In the recipient's language, whoever's request caused it.
+                with translation.override(language):
+                    subject, body = render_message(kind, {**context, "case": case})
+                    footer = "\n\n" + gettext("Open the case: %(url)s") % {
+                        "url": f"{settings.SITE_URL}{url}"
+                    }
+                rendered[language] = (subject, body, footer + "\n— Redress")
+            subject, body, footer = rendered[language]
             note = Notification(
                 recipient=user,
                 case=case,
@@ -136,6 +157,21 @@ class NotificationBatch:
         """Queue one email to a customer rendered from `template`."""
         rendered = render_customer_email(template, context, case)
         self._mails.append((None, _outbox(key=key, to=to, case=case, **rendered)))
+
+    def _language_of(
+        self, user: AbstractBaseUser, recipients: list[AbstractBaseUser]
+    ) -> str:
+        """The staff member's chosen language, else the site's (one query per
+        batch for the recipients it has not seen yet)."""
+        if user.pk not in self._languages:
+            unseen = [r.pk for r in recipients if r.pk not in self._languages]
+            self._languages.update(dict.fromkeys(unseen, settings.LANGUAGE_CODE))
+            self._languages.update(
+                StaffProfile.objects.filter(user_id__in=unseen)
+                .exclude(language="")
+                .values_list("user_id", "language")
+            )
+        return self._languages[user.pk]
 
     def flush(self) -> list[int]:
         """Write what was collected; return the new outbox ids."""

@@ -6,6 +6,7 @@ a customer, not a developer.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from attachments.exceptions import human_size
 from attachments.fields import MultipleFileField
@@ -16,14 +17,16 @@ from followups.models import Outcome
 
 LONG_TEXT = 10_000
 MEDIUM_TEXT = 4_000
-TOO_LONG = "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
+TOO_LONG = _(
+    "Please keep this under %(limit_value)d characters (it has %(show_value)d)."
+)
 REQUIRED = {
-    "name": "Please tell us your name.",
-    "email": "We need an email address so we can reply to you.",
-    "subject": "Please sum up what went wrong in a few words.",
-    "description": "Please tell us what happened.",
-    "body": "Your message is empty.",
-    "counter_request": "Please tell us what you'd prefer instead.",
+    "name": _("Please tell us your name."),
+    "email": _("We need an email address so we can reply to you."),
+    "subject": _("Please sum up what went wrong in a few words."),
+    "description": _("Please tell us what happened."),
+    "body": _("Your message is empty."),
+    "counter_request": _("Please tell us what you'd prefer instead."),
 }
 
 
@@ -53,57 +56,61 @@ def _text(label: str, *, max_length: int, required: bool = True, rows: int = 5, 
 class ComplaintForm(FriendlyForm):
     """The public complaint form; `website` is a trap only robots fill in."""
 
-    name = forms.CharField(label="Your name", max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="We'll send your case reference and updates here.",
+        help_text=_("We'll send your case reference and updates here."),
         error_messages={
-            "invalid": "That doesn't look like an email address. Could you check it?"
+            "invalid": _("That doesn't look like an email address. Could you check it?")
         },
     )
     phone = forms.CharField(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         max_length=40,
         required=False,
-        help_text="Only if you'd like us to be able to call you.",
+        help_text=_("Only if you'd like us to be able to call you."),
     )
     subject = forms.CharField(
-        label="In a few words, what went wrong?",
+        label=_("In a few words, what went wrong?"),
         max_length=200,
-        help_text='For example: "My order arrived damaged".',
+        help_text=_('For example: "My order arrived damaged".'),
     )
     description = _text(
-        "Tell us what happened",
+        _("Tell us what happened"),
         max_length=LONG_TEXT,
         rows=8,
-        help_text="Take all the space you need. Dates, order numbers and what "
-        "you've already tried all help us understand.",
+        help_text=_(
+            "Take all the space you need. Dates, order numbers and what "
+            "you've already tried all help us understand."
+        ),
     )
     category = forms.ModelChoiceField(
-        label="What is it about? (optional)",
+        label=_("What is it about? (optional)"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="I'm not sure",
+        empty_label=_("I'm not sure"),
     )
     desired_outcome = _text(
-        "What would put this right for you? (optional)",
+        _("What would put this right for you? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=3,
-        help_text="There's no wrong answer. Knowing what you'd consider fair "
-        "helps us get there sooner.",
+        help_text=_(
+            "There's no wrong answer. Knowing what you'd consider fair "
+            "helps us get there sooner."
+        ),
     )
     attachments = MultipleFileField(
-        label="Photos or documents (optional)",
+        label=_("Photos or documents (optional)"),
     )
     consent = forms.BooleanField(
-        label="You may contact me later to check that everything was put right.",
+        label=_("You may contact me later to check that everything was put right."),
         required=False,
     )
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -115,10 +122,10 @@ class ComplaintForm(FriendlyForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
-        self.fields["attachments"].help_text = (
+        self.fields["attachments"].help_text = _(
             "Photos of the damage, a receipt or an email help us see what "
-            f"happened. {attachment_limits()}"
-        )
+            "happened. %(limits)s"
+        ) % {"limits": attachment_limits()}
 
     @property
     def is_robot(self) -> bool:
@@ -129,7 +136,7 @@ class ComplaintForm(FriendlyForm):
 class MessageForm(FriendlyForm):
     """A message from the customer on their status page."""
 
-    body = _text("Your message", max_length=LONG_TEXT, rows=4)
+    body = _text(_("Your message"), max_length=LONG_TEXT, rows=4)
     nonce = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
@@ -137,9 +144,9 @@ class AttachmentForm(FriendlyForm):
     """Files the customer adds on their status page."""
 
     files = MultipleFileField(
-        label="Add photos or documents",
+        label=_("Add photos or documents"),
         required=True,
-        error_messages={"required": "Please choose a file to send."},
+        error_messages={"required": _("Please choose a file to send.")},
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -149,17 +156,17 @@ class AttachmentForm(FriendlyForm):
 
 def attachment_limits() -> str:
     """The file limits in a customer's words, from the settings."""
-    return (
-        f"Up to {max_files()} files of {human_size(max_bytes())} each: photos, "
+    return _(
+        "Up to %(count)s files of %(size)s each: photos, "
         "PDFs, text, Word, Excel or OpenDocument files, or emails."
-    )
+    ) % {"count": max_files(), "size": human_size(max_bytes())}
 
 
 class CounterForm(FriendlyForm):
     """What the customer would prefer instead of an offer."""
 
     counter_request = _text(
-        "What would you prefer instead?", max_length=MEDIUM_TEXT, rows=3
+        _("What would you prefer instead?"), max_length=MEDIUM_TEXT, rows=3
     )
 
 
@@ -167,7 +174,7 @@ class DeclineForm(FriendlyForm):
     """Declining an offer, with an optional reason."""
 
     reason = _text(
-        "Would you like to tell us why? (optional)",
+        _("Would you like to tell us why? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=2,
@@ -178,7 +185,7 @@ class ConsentForm(FriendlyForm):
     """Giving or withdrawing consent to a follow-up."""
 
     consent = forms.TypedChoiceField(
-        choices=[("yes", "yes"), ("no", "no")],
+        choices=[("yes", _("yes")), ("no", _("no"))],
         coerce=lambda value: value == "yes",
     )
 
@@ -190,23 +197,23 @@ class SurveyForm(FriendlyForm):
     """The follow-up satisfaction survey."""
 
     csat = forms.TypedChoiceField(
-        label="How would you rate the way we handled your complaint?",
+        label=_("How would you rate the way we handled your complaint?"),
         choices=SCORES,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose a score from 1 to 5."},
+        error_messages={"required": _("Please choose a score from 1 to 5.")},
     )
     outcome = forms.ChoiceField(
-        label="Are you satisfied with how we resolved it?",
+        label=_("Are you satisfied with how we resolved it?"),
         choices=[
-            (Outcome.SATISFIED, "Yes, I'm satisfied"),
-            (Outcome.UNSATISFIED, "No, it's still not right"),
+            (Outcome.SATISFIED, _("Yes, I'm satisfied")),
+            (Outcome.UNSATISFIED, _("No, it's still not right")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please tell us whether you're satisfied."},
+        error_messages={"required": _("Please tell us whether you're satisfied.")},
     )
     note = _text(
-        "Anything else you'd like to tell us? (optional)",
+        _("Anything else you'd like to tell us? (optional)"),
         max_length=MEDIUM_TEXT,
         required=False,
         rows=4,

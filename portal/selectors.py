@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from complaints.actors import customer_facing_name
 from complaints.models import (
@@ -103,9 +104,9 @@ def customer_messages(*, case: Case) -> QuerySet[Message]:
 def message_sender(message: Message) -> str:
     """Who wrote the message, as the customer should read it."""
     if message.kind == MessageKind.FROM_CUSTOMER:
-        return "You"
+        return _("You")
     first = customer_facing_name(message.author)
-    return f"{first}, from our team" if first else "Our team"
+    return _("%(name)s, from our team") % {"name": first} if first else _("Our team")
 
 
 def customer_offers(*, case: Case) -> list[Offer]:

@@ -31,6 +31,7 @@ def complaint_file_from_web(
     desired_outcome: str = "",
     consent: bool = False,
     attachments: list[File] | tuple = (),
+    language: str = "",
 ) -> Case:
     """File a complaint sent through the public form, as the customer.
 
@@ -39,11 +40,16 @@ def complaint_file_from_web(
     customer's address, so a matched customer's consent (and record) stays as
     it is; they change consent through their own status link. Queues the
     confirmation email with the status link in the outbox. The files in
-    `attachments` join the case all or none: a refused one
+    `attachments` join the case all or none; `language` is the one the form
+    was shown in, which the customer's emails are written in: a refused one
     (attachments.exceptions.AttachmentRefused) files nothing at all.
     """
     customer, created = customer_match_or_create(
-        email=email.strip(), name=name.strip(), phone=phone.strip(), by=Actor.customer()
+        email=email.strip(),
+        name=name.strip(),
+        phone=phone.strip(),
+        language=language,
+        by=Actor.customer(),
     )
     case = case_file(
         customer=customer,

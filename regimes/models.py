@@ -11,6 +11,7 @@ changes (its text, its hash, its PDF).
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 IMMUTABLE = "A sent letter never changes."
 PAST_VERSION = (
@@ -20,16 +21,16 @@ PAST_VERSION = (
 
 
 class LetterKind(models.TextChoices):
-    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
-    SUMMARY_RESOLUTION = "summary_resolution", "Summary resolution"
-    HOLDING = "holding", "Holding response"
-    FINAL_RESPONSE = "final_response", "Final response"
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+    SUMMARY_RESOLUTION = "summary_resolution", _("Summary resolution")
+    HOLDING = "holding", _("Holding response")
+    FINAL_RESPONSE = "final_response", _("Final response")
 
 
 class Outcome(models.TextChoices):
-    UPHELD = "upheld", "Upheld"
-    PARTLY_UPHELD = "partly_upheld", "Partly upheld"
-    NOT_UPHELD = "not_upheld", "Not upheld"
+    UPHELD = "upheld", _("Upheld")
+    PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+    NOT_UPHELD = "not_upheld", _("Not upheld")
 
 
 class Regime(models.Model):
@@ -48,38 +49,48 @@ class Regime(models.Model):
     name = models.CharField(max_length=200)
     effective_from = models.DateField()
     country = models.CharField(
-        max_length=2, blank=True, help_text="ISO country of the bank holidays, e.g. GB."
+        max_length=2,
+        blank=True,
+        help_text=_("ISO country of the bank holidays, e.g. GB."),
     )
     subdivision = models.CharField(
-        max_length=10, blank=True, help_text="e.g. ENG for England and Wales."
+        max_length=10, blank=True, help_text=_("e.g. ENG for England and Wales.")
     )
     time_zone = models.CharField(max_length=64, default="UTC")
     close_of_business = models.TimeField(default="17:00")
     after_close_next_day = models.BooleanField(
         default=False,
-        help_text="Count a complaint received after close of business or on a "
-        "non-business day from the next business day (old DISP 1.5.3G).",
+        help_text=_(
+            "Count a complaint received after close of business or on a "
+            "non-business day from the next business day (old DISP 1.5.3G)."
+        ),
     )
     clocks = models.JSONField(default=list, blank=True)
     letters = models.JSONField(default=dict, blank=True)
     referral_window_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The ombudsman window after a final response."
+        null=True,
+        blank=True,
+        help_text=_("The ombudsman window after a final response."),
     )
     return_bands = models.JSONField(default=list, blank=True)
     four_eyes_on_rejection = models.BooleanField(
         default=False,
-        help_text="A final response that rejects the complaint (not upheld) needs "
-        "a second person's approval before it is sent.",
+        help_text=_(
+            "A final response that rejects the complaint (not upheld) needs "
+            "a second person's approval before it is sent."
+        ),
     )
     four_eyes_offer_limit = models.DecimalField(
         max_digits=14,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="A final response on a case with a live offer above this amount "
-        "needs a second person's approval (empty: never).",
+        help_text=_(
+            "A final response on a case with a live offer above this amount "
+            "needs a second person's approval (empty: never)."
+        ),
     )
-    source = models.TextField(blank=True, help_text="Where the rules were read.")
+    source = models.TextField(blank=True, help_text=_("Where the rules were read."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,7 +161,7 @@ class StatutoryDeadline(models.Model):
     due_at = models.DateTimeField()
     warn_at = models.DateTimeField()
     breaches = models.BooleanField(
-        default=True, help_text="False for a window (e.g. summary resolution)."
+        default=True, help_text=_("False for a window (e.g. summary resolution).")
     )
     met_at = models.DateTimeField(null=True, blank=True)
     met_by = models.CharField(max_length=30, blank=True)

@@ -7,16 +7,17 @@ events (`complaints.events`) and the due pass calls into it.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
 
 
 class ProblemBasis(models.TextChoices):
-    ROOT_CAUSE = "root_cause", "Same root cause"
-    CATEGORY = "category", "Same category"
+    ROOT_CAUSE = "root_cause", _("Same root cause")
+    CATEGORY = "category", _("Same category")
 
 
 class Problem(models.Model):
@@ -28,7 +29,7 @@ class Problem(models.Model):
 
     key = models.CharField(
         max_length=250,
-        help_text="What the cases share, e.g. category:3:product:kettle.",
+        help_text=_("What the cases share, e.g. category:3:product:kettle."),
     )
     basis = models.CharField(max_length=20, choices=ProblemBasis.choices)
     category = models.ForeignKey(
@@ -176,7 +177,7 @@ class Incident(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     customer_message = models.TextField(
-        help_text="What the affected customers are told, in our own words."
+        help_text=_("What the affected customers are told, in our own words.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,7 @@ The database is the source of truth for what is due: the due pass reads
 from datetime import timedelta
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Priority
 
@@ -17,7 +18,7 @@ class Calendar(models.Model):
     country = models.CharField(
         max_length=2,
         blank=True,
-        help_text="ISO 3166 code to seed public holidays from.",
+        help_text=_("ISO 3166 code to seed public holidays from."),
     )
     subdivision = models.CharField(max_length=10, blank=True)
 
@@ -29,13 +30,13 @@ class Calendar(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class WorkingHours(models.Model):
@@ -48,7 +49,7 @@ class WorkingHours(models.Model):
 
     class Meta:
         ordering = ["calendar", "weekday", "opens"]
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(closes__gt=models.F("opens")),
@@ -89,30 +90,34 @@ class SlaPolicy(models.Model):
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        help_text="Leave empty for the policy of every category without its own.",
+        help_text=_("Leave empty for the policy of every category without its own."),
     )
     calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT)
     first_response_minutes = models.PositiveIntegerField(
-        help_text="Business minutes to the first customer-facing response."
+        help_text=_("Business minutes to the first customer-facing response.")
     )
     resolution_minutes = models.PositiveIntegerField(
-        help_text="Business minutes to resolution (paused while awaiting the customer)."
+        help_text=_(
+            "Business minutes to resolution (paused while awaiting the customer)."
+        )
     )
     escalation_minutes = models.PositiveIntegerField(
         default=240,
-        help_text="Business minutes after a breach before escalating again (level 2).",
+        help_text=_(
+            "Business minutes after a breach before escalating again (level 2)."
+        ),
     )
     warn_at_percent = models.PositiveSmallIntegerField(default=75)
     followup_days = models.JSONField(
         default=default_followup_days,
-        help_text="Days after resolution to propose follow-ups, e.g. [1, 7, 30].",
+        help_text=_("Days after resolution to propose follow-ups, e.g. [1, 7, 30]."),
     )
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["priority", "name"]
-        verbose_name = "SLA policy"
-        verbose_name_plural = "SLA policies"
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
         constraints = [
             models.UniqueConstraint(
                 fields=["priority", "category"],
@@ -135,8 +140,8 @@ class SlaPolicy(models.Model):
 
 
 class DeadlineKind(models.TextChoices):
-    FIRST_RESPONSE = "first_response", "First response"
-    RESOLUTION = "resolution", "Resolution"
+    FIRST_RESPONSE = "first_response", _("First response")
+    RESOLUTION = "resolution", _("Resolution")
 
 
 class Deadline(models.Model):
@@ -147,9 +152,9 @@ class Deadline(models.Model):
     )
     kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
     target_minutes = models.PositiveIntegerField()
-    started_at = models.DateTimeField(help_text="When the clock last (re)started.")
+    started_at = models.DateTimeField(help_text=_("When the clock last (re)started."))
     consumed = models.DurationField(
-        default=timedelta(0), help_text="Business time used before started_at."
+        default=timedelta(0), help_text=_("Business time used before started_at.")
     )
     due_at = models.DateTimeField()
     warn_at = models.DateTimeField()

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    AGENT = "agent", "Agent"
-    TEAM_LEAD = "team_lead", "Team lead"
-    MANAGER = "manager", "Manager"
+    AGENT = "agent", _("Agent")
+    TEAM_LEAD = "team_lead", _("Team lead")
+    MANAGER = "manager", _("Manager")
 
 
 class Team(models.Model):
@@ -18,7 +19,9 @@ class Team(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        help_text="Business hours for this team's SLA clocks; the policy's otherwise.",
+        help_text=_(
+            "Business hours for this team's SLA clocks; the policy's otherwise."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -35,9 +38,16 @@ class StaffProfile(models.Model):
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AGENT)
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of your pages; blank: your browser's."),
+    )
 
     class Meta:
-        verbose_name = "staff profile"
+        verbose_name = _("staff profile")
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()})"

@@ -40,3 +40,16 @@ def staff_create(
         profile.teams.set(teams)
     audit("staff.created", by=by, username=username, role=role)
     return user
+
+
+def staff_language_set(*, user: AbstractBaseUser, language: str) -> str:
+    """Save the staff member's page language ('' for the browser's); return it.
+
+    Raises ValueError for a language Redress does not ship.
+    """
+    from django.conf import settings
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    StaffProfile.objects.update_or_create(user=user, defaults={"language": language})
+    return language

@@ -10,6 +10,8 @@ Calendars are loaded once per request, whatever the number of rows shown.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.utils.translation import gettext as _
+
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Calendar
 
@@ -51,20 +53,26 @@ def due_label(
     day = working_day(spec)
     if due_at <= now:
         late = business_time_between(due_at, now, spec)
-        return DueLabel(f"overdue by {humanise(late, day)}", "overdue", due_at)
+        return DueLabel(
+            _("overdue by %(span)s") % {"span": humanise(late, day)},
+            "overdue",
+            due_at,
+        )
     left = business_time_between(now, due_at, spec)
     state = "soon" if warn_at is not None and warn_at <= now else "ok"
-    return DueLabel(f"due in {humanise(left, day)}", state, due_at)
+    return DueLabel(_("due in %(span)s") % {"span": humanise(left, day)}, state, due_at)
 
 
 def deadline_label(deadline, *, now: datetime, spec: BusinessCalendar) -> DueLabel:
     """Word one Deadline row, whatever its state."""
     if deadline.met_at:
-        return DueLabel("met", "met", deadline.due_at)
+        return DueLabel(_("met"), "met", deadline.due_at)
     if deadline.cancelled_at:
-        return DueLabel("stopped", "cancelled", deadline.due_at)
+        return DueLabel(_("stopped"), "cancelled", deadline.due_at)
     if deadline.paused_at:
-        return DueLabel("paused while awaiting the customer", "paused", deadline.due_at)
+        return DueLabel(
+            _("paused while awaiting the customer"), "paused", deadline.due_at
+        )
     return due_label(
         due_at=deadline.due_at, warn_at=deadline.warn_at, now=now, spec=spec
     )
@@ -74,13 +82,13 @@ def humanise(span: timedelta, day: timedelta = _MIDNIGHT) -> str:
     """Round a business-time span to one unit: min, h or d (working days)."""
     minutes = round(span.total_seconds() / 60)
     if minutes < 1:
-        return "under a minute"
+        return _("under a minute")
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(minutes)s min") % {"minutes": minutes}
     hours = round(span / timedelta(hours=1))
     if hours < round(day / timedelta(hours=1)):
-        return f"{hours} h"
-    return f"{max(1, round(span / day))} d"
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(days)s d") % {"days": max(1, round(span / day))}
 
 
 def working_day(spec: BusinessCalendar) -> timedelta:

@@ -10,6 +10,7 @@ holds its fields to `complaints.bounds` (text limits, the date range).
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from attachments.fields import MultipleFileField
 from complaints.bounds import MAX_AMOUNT, bound_form_fields, currencies_allowed
@@ -48,20 +49,26 @@ class VersionedForm(BoundedForm):
 
 class ListeningForm(VersionedForm):
     customer_account = forms.CharField(
-        label="The customer's account",
-        help_text="Everything they told you, in their words, without defending.",
+        label=gettext_lazy("The customer's account"),
+        help_text=gettext_lazy(
+            "Everything they told you, in their words, without defending."
+        ),
         required=False,
         widget=forms.Textarea(attrs=TEXT),
     )
     restatement = forms.CharField(
-        label="Your restatement",
-        help_text="“So what you are saying is …” — say it back so they know you heard.",
+        label=gettext_lazy("Your restatement"),
+        help_text=gettext_lazy(
+            "“So what you are saying is …” — say it back so they know you heard."
+        ),
         required=False,
         widget=forms.Textarea(attrs=TEXT),
     )
     apology = forms.CharField(
-        label="Apology to send the customer",
-        help_text="Apologise for their experience; this is the first response.",
+        label=gettext_lazy("Apology to send the customer"),
+        help_text=gettext_lazy(
+            "Apologise for their experience; this is the first response."
+        ),
         required=False,
         widget=forms.Textarea(attrs=TEXT),
     )
@@ -82,36 +89,38 @@ class ListeningForm(VersionedForm):
 
 class OutcomeForm(VersionedForm):
     desired_outcome = forms.CharField(
-        label="What would be fair, in the customer's words",
+        label=gettext_lazy("What would be fair, in the customer's words"),
         required=False,
         widget=forms.Textarea(attrs=TEXT),
     )
     declined = forms.BooleanField(
-        label="The customer would rather not say", required=False
+        label=gettext_lazy("The customer would rather not say"), required=False
     )
 
 
 class ResolveForm(VersionedForm):
     resolution_summary = forms.CharField(
-        label="Resolution summary",
-        help_text="What was done to put it right.",
+        label=gettext_lazy("Resolution summary"),
+        help_text=gettext_lazy("What was done to put it right."),
         required=False,
         widget=forms.Textarea(attrs=TEXT),
     )
 
 
 class SkipForm(VersionedForm):
-    to = forms.ChoiceField(label="Skip ahead to", choices=())
+    to = forms.ChoiceField(label=gettext_lazy("Skip ahead to"), choices=())
     skip_reason = forms.CharField(
-        label="Why skip these steps?", required=False, widget=forms.Textarea(attrs=TEXT)
+        label=gettext_lazy("Why skip these steps?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
     )
     apology = forms.CharField(
-        label="Apology to send (when skipping to Acknowledged)",
+        label=gettext_lazy("Apology to send (when skipping to Acknowledged)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     resolution_summary = forms.CharField(
-        label="Resolution summary (when skipping to Resolved)",
+        label=gettext_lazy("Resolution summary (when skipping to Resolved)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -130,22 +139,28 @@ class SkipForm(VersionedForm):
 
 class ReopenForm(VersionedForm):
     reason = forms.CharField(
-        label="Why reopen?", required=False, widget=forms.Textarea(attrs=TEXT)
+        label=gettext_lazy("Why reopen?"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
     )
 
 
 class CloseForm(VersionedForm):
-    close_reason = forms.ChoiceField(label="Close because", choices=CloseReason.choices)
+    close_reason = forms.ChoiceField(
+        label=gettext_lazy("Close because"), choices=CloseReason.choices
+    )
     duplicate_of = forms.CharField(
-        label="Duplicate of (case reference)",
-        help_text="Only for duplicates, e.g. C-2026-000042.",
+        label=gettext_lazy("Duplicate of (case reference)"),
+        help_text=gettext_lazy("Only for duplicates, e.g. C-2026-000042."),
         required=False,
         max_length=20,
     )
     reason = forms.CharField(
-        label="Why the relationship ends",
-        help_text="Only when the relationship ends; every open case of the "
-        "customer closes with this one.",
+        label=gettext_lazy("Why the relationship ends"),
+        help_text=gettext_lazy(
+            "Only when the relationship ends; every open case of the "
+            "customer closes with this one."
+        ),
         required=False,
         max_length=2_000,
         widget=forms.Textarea(attrs=TEXT),
@@ -154,44 +169,52 @@ class CloseForm(VersionedForm):
 
 class AssignForm(VersionedForm):
     assignee = forms.IntegerField(
-        label="Assign to", required=False, min_value=1, max_value=ID_MAX
+        label=gettext_lazy("Assign to"), required=False, min_value=1, max_value=ID_MAX
     )
 
 
 class RouteForm(VersionedForm):
-    team = forms.IntegerField(label="Route to", min_value=1, max_value=ID_MAX)
+    team = forms.IntegerField(
+        label=gettext_lazy("Route to"), min_value=1, max_value=ID_MAX
+    )
 
 
 class MessageForm(BoundedForm):
     visibility = forms.ChoiceField(
-        label="Who sees it",
+        label=gettext_lazy("Who sees it"),
         choices=Visibility.choices,
         initial=Visibility.INTERNAL,
         widget=forms.RadioSelect,
     )
     body = forms.CharField(
-        label="Message", max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("Message"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class OfferForm(BoundedForm):
-    kind = forms.ChoiceField(label="Kind", choices=OfferKind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=OfferKind.choices)
     amount = forms.DecimalField(
-        label="Amount",
+        label=gettext_lazy("Amount"),
         required=False,
         min_value=Decimal("0.01"),
         max_value=MAX_AMOUNT,
         max_digits=12,
         decimal_places=2,
-        help_text="Only for money: refunds, credits, gift cards.",
+        help_text=gettext_lazy("Only for money: refunds, credits, gift cards."),
     )
-    currency = forms.ChoiceField(label="Currency", required=False, choices=())
+    currency = forms.ChoiceField(
+        label=gettext_lazy("Currency"), required=False, choices=()
+    )
     description = forms.CharField(
-        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=gettext_lazy("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     extra_mile = forms.BooleanField(
-        label="Goes beyond the fix itself (extra mile)", required=False
+        label=gettext_lazy("Goes beyond the fix itself (extra mile)"), required=False
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -209,12 +232,12 @@ class OfferForm(BoundedForm):
 
 
 class OfferNoteForm(BoundedForm):
-    note = forms.CharField(label="Note", required=False, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
 
 
 class FollowUpForm(BoundedForm):
     due_at = forms.DateTimeField(
-        label="When",
+        label=gettext_lazy("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=[
             "%Y-%m-%dT%H:%M",
@@ -224,52 +247,64 @@ class FollowUpForm(BoundedForm):
         ],
     )
     channel = forms.ChoiceField(
-        label="How", choices=FollowUpChannel.choices, initial=FollowUpChannel.PHONE
+        label=gettext_lazy("How"),
+        choices=FollowUpChannel.choices,
+        initial=FollowUpChannel.PHONE,
     )
-    note = forms.CharField(label="Note", required=False, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
     owner = forms.IntegerField(
-        label="Who calls", required=False, min_value=1, max_value=ID_MAX
+        label=gettext_lazy("Who calls"), required=False, min_value=1, max_value=ID_MAX
     )
 
 
 class FollowUpCompleteForm(BoundedForm):
-    outcome = forms.ChoiceField(label="Outcome", choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
     csat = forms.TypedChoiceField(
-        label="Satisfaction (1–5)",
+        label=gettext_lazy("Satisfaction (1–5)"),
         choices=[("", "not asked")] + [(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
         empty_value=None,
         required=False,
     )
-    note = forms.CharField(label="Note", required=False, max_length=2000)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=2000)
 
 
 class FollowUpCancelForm(BoundedForm):
-    reason = forms.CharField(label="Why", required=False, max_length=2000)
+    reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=2000)
 
 
 class ConsentForm(BoundedForm):
-    consent = forms.BooleanField(label="May we contact them?", required=False)
+    consent = forms.BooleanField(
+        label=gettext_lazy("May we contact them?"), required=False
+    )
 
 
 class RevokeLinksForm(forms.Form):
-    reason = forms.CharField(label="Reason", required=False, max_length=200)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, max_length=200
+    )
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(label="Files", required=True)
+    files = MultipleFileField(label=gettext_lazy("Files"), required=True)
 
 
 class BulkForm(BoundedForm):
     """The inbox's bulk bar: which action, on which cases (`REFERENCE:VERSION`)."""
 
-    action = forms.ChoiceField(label="Action", choices=())
-    assignee = forms.CharField(label="Assign to", required=False, max_length=12)
-    team = forms.IntegerField(
-        label="Team", required=False, min_value=1, max_value=ID_MAX
+    action = forms.ChoiceField(label=gettext_lazy("Action"), choices=())
+    assignee = forms.CharField(
+        label=gettext_lazy("Assign to"), required=False, max_length=12
     )
-    priority = forms.ChoiceField(label="Priority", required=False, choices=())
-    duplicate_of = forms.CharField(label="Duplicate of", required=False, max_length=20)
+    team = forms.IntegerField(
+        label=gettext_lazy("Team"), required=False, min_value=1, max_value=ID_MAX
+    )
+    priority = forms.ChoiceField(
+        label=gettext_lazy("Priority"), required=False, choices=()
+    )
+    duplicate_of = forms.CharField(
+        label=gettext_lazy("Duplicate of"), required=False, max_length=20
+    )
 
     def __init__(self, *args, **kwargs):
         from complaints.bulk import BulkAction
@@ -287,17 +322,19 @@ class BulkForm(BoundedForm):
         for value in self.data.getlist("case")[: BULK_MAX + 1]:
             reference, _, version = str(value).rpartition(":")
             if not reference or not version.isdigit() or len(version) > 9:
-                raise forms.ValidationError("The page is out of date; reload it.")
+                raise forms.ValidationError(
+                    gettext_lazy("The page is out of date; reload it.")
+                )
             picked.append((reference.strip().upper()[:20], int(version)))
         if not picked:
-            raise forms.ValidationError("Select at least one case.")
+            raise forms.ValidationError(gettext_lazy("Select at least one case."))
         return picked
 
     def clean_assignee(self) -> str:
         value = self.cleaned_data["assignee"].strip()
         if value in ("", "me", "none") or (value.isdigit() and int(value) <= ID_MAX):
             return value
-        raise forms.ValidationError("Choose someone from the list.")
+        raise forms.ValidationError(gettext_lazy("Choose someone from the list."))
 
     def clean(self):
         data = super().clean()
@@ -321,7 +358,10 @@ class CaseDetailsForm(VersionedForm):
     """One of the sidebar's in-place edits: `field` names which one."""
 
     field = forms.ChoiceField(
-        choices=[("priority", "priority"), ("category", "category")]
+        choices=[
+            ("priority", gettext_lazy("priority")),
+            ("category", gettext_lazy("category")),
+        ]
     )
     priority = forms.ChoiceField(required=False, choices=())
     category = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
@@ -343,17 +383,22 @@ class NewCaseForm(BoundedForm):
     """A complaint taken by phone or in person: the customer, then the case."""
 
     customer = forms.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    name = forms.CharField(label="Name", required=False, max_length=200)
-    email = forms.EmailField(label="Email", required=False, max_length=254)
-    phone = forms.CharField(label="Phone", required=False, max_length=40)
-    channel = forms.ChoiceField(label="How did they reach us?", choices=())
-    subject = forms.CharField(label="Subject", max_length=200)
-    description = forms.CharField(
-        label="What happened, in their words", widget=forms.Textarea(attrs=TEXT)
+    name = forms.CharField(label=gettext_lazy("Name"), required=False, max_length=200)
+    email = forms.EmailField(
+        label=gettext_lazy("Email"), required=False, max_length=254
     )
-    priority = forms.ChoiceField(label="Priority", choices=())
+    phone = forms.CharField(label=gettext_lazy("Phone"), required=False, max_length=40)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("How did they reach us?"), choices=()
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("What happened, in their words"),
+        widget=forms.Textarea(attrs=TEXT),
+    )
+    priority = forms.ChoiceField(label=gettext_lazy("Priority"), choices=())
     category = forms.IntegerField(
-        label="Category", required=False, min_value=1, max_value=ID_MAX
+        label=gettext_lazy("Category"), required=False, min_value=1, max_value=ID_MAX
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -373,19 +418,22 @@ class NewCaseForm(BoundedForm):
 
 
 class PromiseForm(forms.Form):
-    text = forms.CharField(label="What we promised", max_length=500)
+    text = forms.CharField(label=gettext_lazy("What we promised"), max_length=500)
     due_at = forms.DateTimeField(
-        label="By when",
+        label=gettext_lazy("By when"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=FollowUpForm.base_fields["due_at"].input_formats,
     )
     owner = forms.IntegerField(
-        label="Who keeps it", required=False, min_value=1, max_value=ID_MAX
+        label=gettext_lazy("Who keeps it"),
+        required=False,
+        min_value=1,
+        max_value=ID_MAX,
     )
     customer_facing = forms.BooleanField(
-        label="The customer sees it on their status page", required=False
+        label=gettext_lazy("The customer sees it on their status page"), required=False
     )
 
 
 class MergeForm(forms.Form):
-    other = forms.CharField(label="The other case", max_length=20)
+    other = forms.CharField(label=gettext_lazy("The other case"), max_length=20)

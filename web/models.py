@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SavedView(models.Model):
@@ -22,7 +23,7 @@ class SavedView(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="Shared with this team; empty keeps it to its owner.",
+        help_text=_("Shared with this team; empty keeps it to its owner."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from complaints.bounds import text_check
 from complaints.exceptions import ActionForbidden, DomainError
@@ -51,9 +52,9 @@ def saved_view_create(
     name = (name or "").strip()
     text_check(name, field="name", max_length=80)
     if not name:
-        raise DomainError("Give the view a name.", ["name"])
+        raise DomainError(gettext("Give the view a name."), ["name"])
     if team is not None and team.pk not in team_ids_of(user):
-        raise ActionForbidden("You can share a view only with your own team.")
+        raise ActionForbidden(gettext("You can share a view only with your own team."))
     if SavedView.objects.filter(owner_id=user.pk).count() >= SAVED_MAX:
         raise DomainError(f"You have {SAVED_MAX} saved views; delete one first.")
     return SavedView.objects.create(
@@ -64,5 +65,5 @@ def saved_view_create(
 def saved_view_delete(*, user: AbstractBaseUser, view: SavedView) -> None:
     """Delete `view`; raise ActionForbidden unless `user` owns it."""
     if view.owner_id != user.pk:
-        raise ActionForbidden("Only the person who saved a view deletes it.")
+        raise ActionForbidden(gettext("Only the person who saved a view deletes it."))
     view.delete()

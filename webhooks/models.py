@@ -7,24 +7,25 @@ delivered or schedules its next try.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EventType(models.TextChoices):
     """The event types a subscription may ask for (CONTRACT §14)."""
 
-    CASE_CREATED = "case.created", "A case was filed"
-    CASE_STAGE_CHANGED = "case.stage_changed", "A case moved to another stage"
-    CASE_ESCALATED = "case.escalated", "A case was escalated"
-    MESSAGE_CREATED = "message.created", "A customer-facing or customer message"
-    OFFER_CREATED = "offer.created", "An offer was made"
-    OFFER_STATUS_CHANGED = "offer.status_changed", "An offer changed status"
-    FOLLOWUP_COMPLETED = "followup.completed", "A follow-up was recorded"
-    PROBLEM_OPENED = "problem.opened", "A problem was opened (reserved)"
+    CASE_CREATED = "case.created", _("A case was filed")
+    CASE_STAGE_CHANGED = "case.stage_changed", _("A case moved to another stage")
+    CASE_ESCALATED = "case.escalated", _("A case was escalated")
+    MESSAGE_CREATED = "message.created", _("A customer-facing or customer message")
+    OFFER_CREATED = "offer.created", _("An offer was made")
+    OFFER_STATUS_CHANGED = "offer.status_changed", _("An offer changed status")
+    FOLLOWUP_COMPLETED = "followup.completed", _("A follow-up was recorded")
+    PROBLEM_OPENED = "problem.opened", _("A problem was opened (reserved)")
 
 
 class SubscriptionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused (failing too long)"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused (failing too long)")
 
 
 class WebhookSubscription(models.Model):
@@ -50,12 +51,12 @@ class WebhookSubscription(models.Model):
         max_length=10, choices=SubscriptionStatus.choices, default="active"
     )
     failing_since = models.DateTimeField(
-        null=True, blank=True, help_text="Start of the current run of failures."
+        null=True, blank=True, help_text=_("Start of the current run of failures.")
     )
     next_probe_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="While failing, new events wait until this one probe time.",
+        help_text=_("While failing, new events wait until this one probe time."),
     )
     paused_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -72,9 +73,9 @@ class WebhookSubscription(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    DELIVERED = "delivered", "Delivered"
-    FAILED = "failed", "Failed (retries exhausted)"
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed (retries exhausted)")
 
 
 class WebhookDelivery(models.Model):
@@ -83,21 +84,21 @@ class WebhookDelivery(models.Model):
     subscription = models.ForeignKey(
         WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
     )
-    event_id = models.CharField(max_length=64, help_text="The webhook-id header.")
+    event_id = models.CharField(max_length=64, help_text=_("The webhook-id header."))
     event_type = models.CharField(max_length=40, choices=EventType.choices)
-    payload = models.TextField(help_text="The exact body sent on every attempt.")
+    payload = models.TextField(help_text=_("The exact body sent on every attempt."))
     status = models.CharField(
         max_length=10, choices=DeliveryStatus.choices, default="pending"
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     backoff_from = models.PositiveSmallIntegerField(
-        default=0, help_text="Attempts before the last 'send again'."
+        default=0, help_text=_("Attempts before the last 'send again'.")
     )
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     queued_until = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="A task is queued for it; the beat leaves it alone until then.",
+        help_text=_("A task is queued for it; the beat leaves it alone until then."),
     )
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
@@ -105,7 +106,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["subscription", "event_id"], name="webhook_delivery_once"
@@ -132,7 +133,7 @@ class WebhookAttempt(models.Model):
     number = models.PositiveSmallIntegerField()
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    response_body = models.TextField(blank=True, help_text="The first 1 KB.")
+    response_body = models.TextField(blank=True, help_text=_("The first 1 KB."))
     duration_ms = models.PositiveIntegerField(default=0)
     succeeded = models.BooleanField(default=False)
     created_at = models.DateTimeField()

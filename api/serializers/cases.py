@@ -1,5 +1,6 @@
 """Case shapes: filing input, list rows, the detail, edits and transitions."""
 
+from django.conf import settings
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -42,6 +43,12 @@ class CustomerIn(serializers.Serializer):
         default=None,
         help_text="Your id for the customer, unique per API key (another key's "
         "ids are never matched); matched before the email.",
+    )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language to write to the customer in (for a new customer, "
+        "or one without one yet); the site's default when left out.",
     )
 
 

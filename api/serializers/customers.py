@@ -1,5 +1,6 @@
 """Customer shapes: the list row, the detail with its history summary, edits."""
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -164,6 +165,12 @@ class CustomerCreateIn(serializers.Serializer):
         allow_null=True,
         default=None,
         help_text="Your id for the customer (per API key); matched before the email.",
+    )
+    language = serializers.ChoiceField(
+        choices=[code for code, _name in settings.LANGUAGES],
+        required=False,
+        help_text="The language to write to the customer in (for a new customer, "
+        "or one without one yet); the site's default when left out.",
     )
     consent_to_contact = serializers.BooleanField(required=False)
 

@@ -6,6 +6,8 @@ unmet prerequisite by code. `stages.transition` applies a move that passes.
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from .. import hooks, relationships
 from ..hooks import Hook
 from ..models import (
@@ -31,34 +33,38 @@ ANYTIME_CLOSES = frozenset(
 REOPENABLE = frozenset({Stage.RESOLVED, Stage.FOLLOWING_UP, Stage.CLOSED})
 
 LABELS: dict[str, str] = {
-    "valid_stage": "a known stage",
-    "valid_move": "a move the method allows from this stage",
-    "open_case": "an open case (this one is closed; reopen it instead)",
-    "assignee": "an assignee",
-    "customer_account": "the customer's account of what happened",
-    "restatement": 'your restatement ("so what you are saying is …")',
-    "apology": "the apology to send the customer",
-    "desired_outcome": "what the customer says would be fair, or a note that they "
-    "declined to say",
-    "accepted_resolution": "an accepted offer that is fulfilled, or an accepted "
-    "apology-only resolution",
-    "resolution_summary": "a resolution summary",
-    "follow_up_scheduled": "a scheduled follow-up (needs the customer's consent)",
-    "follow_up_or_refusal": "a scheduled follow-up, or the customer's refusal of "
-    "follow-up (close with no_follow_up)",
-    "follow_ups_finished": "every follow-up done or cancelled",
-    "close_reason": "a valid close reason",
-    "duplicate_of": "the open or closed case this one duplicates",
-    "reason": "a reason",
-    "skip_reason": "a reason for skipping steps",
-    "no_unfulfilled_offers": "no accepted offer left unfulfilled for this customer",
-    "relationship_active": "a relationship not ended already",
+    "valid_stage": _("a known stage"),
+    "valid_move": _("a move the method allows from this stage"),
+    "open_case": _("an open case (this one is closed; reopen it instead)"),
+    "assignee": _("an assignee"),
+    "customer_account": _("the customer's account of what happened"),
+    "restatement": _('your restatement ("so what you are saying is …")'),
+    "apology": _("the apology to send the customer"),
+    "desired_outcome": _(
+        "what the customer says would be fair, or a note that they declined to say"
+    ),
+    "accepted_resolution": _(
+        "an accepted offer that is fulfilled, or an accepted apology-only resolution"
+    ),
+    "resolution_summary": _("a resolution summary"),
+    "follow_up_scheduled": _("a scheduled follow-up (needs the customer's consent)"),
+    "follow_up_or_refusal": _(
+        "a scheduled follow-up, or the customer's refusal of "
+        "follow-up (close with no_follow_up)"
+    ),
+    "follow_ups_finished": _("every follow-up done or cancelled"),
+    "close_reason": _("a valid close reason"),
+    "duplicate_of": _("the open or closed case this one duplicates"),
+    "reason": _("a reason"),
+    "skip_reason": _("a reason for skipping steps"),
+    "no_unfulfilled_offers": _("no accepted offer left unfulfilled for this customer"),
+    "relationship_active": _("a relationship not ended already"),
 }
 
 
 def describe(codes: list[str]) -> list[str]:
     """Return the human wording of prerequisite codes."""
-    return [LABELS.get(code, code.replace("_", " ")) for code in codes]
+    return [str(LABELS.get(code, code.replace("_", " "))) for code in codes]
 
 
 def classify(stage: str, to: str, fields: dict[str, Any]) -> str:

@@ -1,6 +1,7 @@
 """Canned responses: a team's ready-made messages with a few placeholders."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CannedResponse(models.Model):
@@ -15,7 +16,7 @@ class CannedResponse(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="canned_responses",
-        help_text="Offered on this team's cases; empty offers it on every case.",
+        help_text=_("Offered on this team's cases; empty offers it on every case."),
     )
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, CloseReason, Priority, Stage
 
@@ -17,13 +18,13 @@ class Category(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="New cases of this category go to this team.",
+        help_text=_("New cases of this category go to this team."),
     )
     active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -93,16 +94,17 @@ class Case(models.Model):
         max_length=20, choices=Stage.choices, default=Stage.NEW, editable=False
     )
     customer_account = models.TextField(
-        blank=True, help_text="The customer's own account of what happened."
+        blank=True, help_text=_("The customer's own account of what happened.")
     )
     restatement = models.TextField(
-        blank=True, help_text='The agent\'s restatement: "so what you are saying is …"'
+        blank=True,
+        help_text=_('The agent\'s restatement: "so what you are saying is …"'),
     )
     desired_outcome = models.TextField(
-        blank=True, help_text="What the customer says would be fair."
+        blank=True, help_text=_("What the customer says would be fair.")
     )
     desired_outcome_declined = models.BooleanField(
-        default=False, help_text="The customer declined to say what would be fair."
+        default=False, help_text=_("The customer declined to say what would be fair.")
     )
     resolution_summary = models.TextField(blank=True)
     root_cause = models.ForeignKey(
@@ -141,7 +143,7 @@ class Case(models.Model):
         on_delete=models.SET_NULL,
         related_name="cases",
         editable=False,
-        help_text="The API client that filed it, if any.",
+        help_text=_("The API client that filed it, if any."),
     )
     occurred_at = models.DateTimeField(null=True, blank=True)
     # Regulated handling (CONTRACT §15): the regime's code, chosen at filing by
@@ -199,14 +201,14 @@ class Case(models.Model):
 
 
 class Visibility(models.TextChoices):
-    CUSTOMER = "customer", "Customer-facing"
-    INTERNAL = "internal", "Internal note"
+    CUSTOMER = "customer", _("Customer-facing")
+    INTERNAL = "internal", _("Internal note")
 
 
 class MessageKind(models.TextChoices):
-    NOTE = "note", "Message"
-    APOLOGY = "apology", "Apology"
-    FROM_CUSTOMER = "from_customer", "From the customer"
+    NOTE = "note", _("Message")
+    APOLOGY = "apology", _("Apology")
+    FROM_CUSTOMER = "from_customer", _("From the customer")
 
 
 class Message(models.Model):
@@ -219,7 +221,7 @@ class Message(models.Model):
     kind = models.CharField(max_length=20, choices=MessageKind.choices, default="note")
     body = models.TextField()
     pitch_warning = models.BooleanField(
-        default=False, help_text="Sent although it read like a sales pitch."
+        default=False, help_text=_("Sent although it read like a sales pitch.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -2,19 +2,20 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 
 
 class OfferKind(models.TextChoices):
-    REFUND = "refund", "Refund"
-    PARTIAL_REFUND = "partial_refund", "Partial refund"
-    REPLACEMENT = "replacement", "Replacement"
-    REDO = "redo", "Redo the work"
-    CREDIT = "credit", "Credit"
-    GOODWILL_GESTURE = "goodwill_gesture", "Goodwill gesture"
-    APOLOGY_ONLY = "apology_only", "Apology only"
-    OTHER = "other", "Other"
+    REFUND = "refund", _("Refund")
+    PARTIAL_REFUND = "partial_refund", _("Partial refund")
+    REPLACEMENT = "replacement", _("Replacement")
+    REDO = "redo", _("Redo the work")
+    CREDIT = "credit", _("Credit")
+    GOODWILL_GESTURE = "goodwill_gesture", _("Goodwill gesture")
+    APOLOGY_ONLY = "apology_only", _("Apology only")
+    OTHER = "other", _("Other")
 
 
 # Monetary kinds carry an amount and a currency; money-less kinds never do;
@@ -28,21 +29,21 @@ MONEYLESS_KINDS: frozenset[str] = frozenset(
 
 
 class OfferStatus(models.TextChoices):
-    PENDING_APPROVAL = "pending_approval", "Pending approval"
-    PROPOSED = "proposed", "Proposed"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    COUNTERED = "countered", "Countered"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    REJECTED = "rejected", "Rejected by approver"
-    FULFILLED = "fulfilled", "Fulfilled"
+    PENDING_APPROVAL = "pending_approval", _("Pending approval")
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COUNTERED = "countered", _("Countered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected by approver")
+    FULFILLED = "fulfilled", _("Fulfilled")
 
 
 class OfferLimit(models.Model):
     """The most an agent may offer of a kind without a manager's approval."""
 
     kind = models.CharField(max_length=20, choices=OfferKind.choices)
-    currency = models.CharField(max_length=3, help_text="ISO 4217, e.g. EUR")
+    currency = models.CharField(max_length=3, help_text=_("ISO 4217, e.g. EUR"))
     max_amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
@@ -64,19 +65,19 @@ class Offer(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     description = models.TextField(blank=True)
     extra_mile = models.BooleanField(
-        default=False, help_text="A gesture beyond the fix itself."
+        default=False, help_text=_("A gesture beyond the fix itself.")
     )
     status = models.CharField(
         max_length=20, choices=OfferStatus.choices, editable=False
     )
     needed_approval = models.BooleanField(default=False, editable=False)
     counter_request = models.TextField(
-        blank=True, help_text="What the customer asked for instead."
+        blank=True, help_text=_("What the customer asked for instead.")
     )
     decision_note = models.TextField(
         blank=True,
         editable=False,
-        help_text="Why it was rejected, declined or withdrawn (as recorded).",
+        help_text=_("Why it was rejected, declined or withdrawn (as recorded)."),
     )
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .case import Case
 
@@ -16,74 +17,80 @@ class EventKind(models.TextChoices):
     (`complaints.events`).
     """
 
-    CASE_FILED = "case_filed", "filed the complaint"
-    ASSIGNED = "assigned", "changed the assignee"
-    CASE_EDITED = "case_edited", "edited the case"
-    STAGE_CHANGED = "stage_changed", "moved the case"
+    CASE_FILED = "case_filed", _("filed the complaint")
+    ASSIGNED = "assigned", _("changed the assignee")
+    CASE_EDITED = "case_edited", _("edited the case")
+    STAGE_CHANGED = "stage_changed", _("moved the case")
     AWAITING_CUSTOMER = (
         "awaiting_customer",
-        "changed whether we wait on the customer",
+        _("changed whether we wait on the customer"),
     )
-    ESCALATED = "escalated", "escalated the case"
-    MESSAGE_ADDED = "message_added", "added a message"
-    CONSENT_CHANGED = "consent_changed", "changed the consent to be contacted"
-    OFFER_MADE = "offer_made", "made an offer"
-    OFFER_APPROVED = "offer_approved", "approved an offer"
-    OFFER_REJECTED = "offer_rejected", "rejected an offer"
-    OFFER_ACCEPTED = "offer_accepted", "recorded that the customer accepted an offer"
-    OFFER_DECLINED = "offer_declined", "recorded that the customer declined an offer"
-    OFFER_COUNTERED = "offer_countered", "recorded the customer's counter-request"
-    OFFER_WITHDRAWN = "offer_withdrawn", "withdrew an offer"
-    OFFER_FULFILLED = "offer_fulfilled", "recorded that an offer was carried out"
-    FOLLOWUP_SCHEDULED = "followup_scheduled", "scheduled a follow-up"
-    FOLLOWUP_COMPLETED = "followup_completed", "recorded a follow-up"
-    FOLLOWUPS_CANCELLED = "followups_cancelled", "cancelled open follow-ups"
-    FOLLOWUP_CANCELLED = "followup_cancelled", "cancelled a follow-up"
-    FOLLOWUP_REMINDER_SENT = "followup_reminder_sent", "sent a follow-up reminder"
-    FOLLOWUP_OVERDUE = "followup_overdue", "recorded that a follow-up is overdue"
-    SLA_WARNING = "sla_warning", "warned that a deadline is near"
-    SLA_BREACHED = "sla_breached", "recorded a missed deadline"
-    LINKS_REVOKED = "links_revoked", "ended the customer's old links"
-    ROUTED = "routed", "routed the case to a team"
+    ESCALATED = "escalated", _("escalated the case")
+    MESSAGE_ADDED = "message_added", _("added a message")
+    CONSENT_CHANGED = "consent_changed", _("changed the consent to be contacted")
+    OFFER_MADE = "offer_made", _("made an offer")
+    OFFER_APPROVED = "offer_approved", _("approved an offer")
+    OFFER_REJECTED = "offer_rejected", _("rejected an offer")
+    OFFER_ACCEPTED = "offer_accepted", _("recorded that the customer accepted an offer")
+    OFFER_DECLINED = "offer_declined", _("recorded that the customer declined an offer")
+    OFFER_COUNTERED = "offer_countered", _("recorded the customer's counter-request")
+    OFFER_WITHDRAWN = "offer_withdrawn", _("withdrew an offer")
+    OFFER_FULFILLED = "offer_fulfilled", _("recorded that an offer was carried out")
+    FOLLOWUP_SCHEDULED = "followup_scheduled", _("scheduled a follow-up")
+    FOLLOWUP_COMPLETED = "followup_completed", _("recorded a follow-up")
+    FOLLOWUPS_CANCELLED = "followups_cancelled", _("cancelled open follow-ups")
+    FOLLOWUP_CANCELLED = "followup_cancelled", _("cancelled a follow-up")
+    FOLLOWUP_REMINDER_SENT = "followup_reminder_sent", _("sent a follow-up reminder")
+    FOLLOWUP_OVERDUE = "followup_overdue", _("recorded that a follow-up is overdue")
+    SLA_WARNING = "sla_warning", _("warned that a deadline is near")
+    SLA_BREACHED = "sla_breached", _("recorded a missed deadline")
+    LINKS_REVOKED = "links_revoked", _("ended the customer's old links")
+    ROUTED = "routed", _("routed the case to a team")
     RECEIVED_AT_CHANGED = (
         "received_at_changed",
-        "changed when the complaint was received",
+        _("changed when the complaint was received"),
     )
-    LETTER_SENT = "letter_sent", "sent a letter"
-    STATUTORY_WARNING = "statutory_warning", "warned that a statutory deadline is near"
-    STATUTORY_BREACHED = "statutory_breached", "recorded a missed statutory deadline"
-    ATTACHMENT_ADDED = "attachment_added", "attached a file"
-    ATTACHMENT_SCANNED = "attachment_scanned", "recorded a late virus-scan verdict"
-    PROBLEM_LINKED = "problem_linked", "linked the case to a problem"
-    PROMISE_MADE = "promise_made", "made a promise"
-    PROMISE_KEPT = "promise_kept", "kept a promise"
-    PROMISE_REMINDED = "promise_reminded", "reminded the owner of a promise"
-    PROMISE_BROKEN = "promise_broken", "recorded a broken promise"
-    INCIDENT_LINKED = "incident_linked", "linked the case to an incident"
-    DUPLICATE_SUSPECTED = "duplicate_suspected", "flagged a likely duplicate"
-    DUPLICATE_CLEARED = "duplicate_cleared", "cleared the likely-duplicate flag"
-    MESSAGES_MOVED = "messages_moved", "moved messages between merged cases"
-    LEGAL_HOLD_PLACED = "legal_hold_placed", "placed a legal hold"
-    LEGAL_HOLD_LIFTED = "legal_hold_lifted", "lifted a legal hold"
-    CASE_ANONYMISED = "case_anonymised", "anonymised the case after retention"
+    LETTER_SENT = "letter_sent", _("sent a letter")
+    STATUTORY_WARNING = (
+        "statutory_warning",
+        _("warned that a statutory deadline is near"),
+    )
+    STATUTORY_BREACHED = "statutory_breached", _("recorded a missed statutory deadline")
+    ATTACHMENT_ADDED = "attachment_added", _("attached a file")
+    ATTACHMENT_SCANNED = "attachment_scanned", _("recorded a late virus-scan verdict")
+    PROBLEM_LINKED = "problem_linked", _("linked the case to a problem")
+    PROMISE_MADE = "promise_made", _("made a promise")
+    PROMISE_KEPT = "promise_kept", _("kept a promise")
+    PROMISE_REMINDED = "promise_reminded", _("reminded the owner of a promise")
+    PROMISE_BROKEN = "promise_broken", _("recorded a broken promise")
+    INCIDENT_LINKED = "incident_linked", _("linked the case to an incident")
+    DUPLICATE_SUSPECTED = "duplicate_suspected", _("flagged a likely duplicate")
+    DUPLICATE_CLEARED = "duplicate_cleared", _("cleared the likely-duplicate flag")
+    MESSAGES_MOVED = "messages_moved", _("moved messages between merged cases")
+    LEGAL_HOLD_PLACED = "legal_hold_placed", _("placed a legal hold")
+    LEGAL_HOLD_LIFTED = "legal_hold_lifted", _("lifted a legal hold")
+    CASE_ANONYMISED = "case_anonymised", _("anonymised the case after retention")
     SUBJECT_ACCESS_EXPORTED = (
         "subject_access_exported",
-        "exported the customer's data (subject access)",
+        _("exported the customer's data (subject access)"),
     )
     VULNERABILITY_RECORDED = (
         "vulnerability_recorded",
-        "recorded the customer's vulnerability and adjustments",
+        _("recorded the customer's vulnerability and adjustments"),
     )
     REPRESENTATIVE_RECORDED = (
         "representative_recorded",
-        "recorded who represents the customer",
+        _("recorded who represents the customer"),
     )
     LETTER_APPROVAL_REQUESTED = (
         "letter_approval_requested",
-        "asked a second person to approve a letter",
+        _("asked a second person to approve a letter"),
     )
-    LETTER_APPROVED = "letter_approved", "approved a letter"
-    LETTER_APPROVAL_REFUSED = "letter_approval_refused", "refused to approve a letter"
+    LETTER_APPROVED = "letter_approved", _("approved a letter")
+    LETTER_APPROVAL_REFUSED = (
+        "letter_approval_refused",
+        _("refused to approve a letter"),
+    )
 
 
 class EventQuerySet(models.QuerySet):

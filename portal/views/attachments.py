@@ -8,6 +8,7 @@ reaches another case's files.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from attachments.exceptions import AttachmentRefused
@@ -43,7 +44,7 @@ def attachment_send(request: HttpRequest, token: str) -> HttpResponse:
     except AttachmentRefused as refused:
         form.add_error("files", refused.detail)
         return status_page(request, case, token, attachment_form=form)
-    messages.success(request, "Thank you. Your files are with our team.")
+    messages.success(request, _("Thank you. Your files are with our team."))
     return back(token, "files")
 
 
@@ -55,5 +56,5 @@ def attachment_get(request: HttpRequest, token: str, attachment_id: int):
         return link_invalid(request)
     attachment = attachment_for_customer(case=case, attachment_id=attachment_id)
     if attachment is None:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     return attachment_response(attachment)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -55,7 +57,10 @@ def complain(request: HttpRequest) -> HttpResponse:
     if earlier is not None:
         return _repeat(request, earlier)
     try:
-        case = complaint_file_from_web(**{f: form.cleaned_data[f] for f in FIELDS})
+        case = complaint_file_from_web(
+            **{f: form.cleaned_data[f] for f in FIELDS},
+            language=get_language() or "",
+        )
     except AttachmentRefused as refused:
         # Nothing was filed; the customer fixes the files and sends again.
         submission_release(nonce=nonce)
@@ -87,5 +92,7 @@ def _repeat(request: HttpRequest, earlier: str) -> HttpResponse:
     )
     if case is None:
         return render(request, "portal/received.html", {"in_progress": True})
-    messages.info(request, "You'd already sent us this complaint, so we kept just one.")
+    messages.info(
+        request, _("You'd already sent us this complaint, so we kept just one.")
+    )
     return redirect("portal:thanks", token=status_token(case, from_form=True))

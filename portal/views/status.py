@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -58,13 +59,15 @@ CONSENT_BY_EMAIL = (
     "email we sent you."
 )
 ALREADY = {
-    OfferStatus.ACCEPTED: "You've already accepted this offer, so there's nothing "
-    "more to do here.",
-    OfferStatus.FULFILLED: "This offer has already been carried out.",
-    OfferStatus.DECLINED: "You've already said no to this offer.",
-    OfferStatus.COUNTERED: "You've already told us what you'd prefer instead.",
-    OfferStatus.WITHDRAWN: "This offer is no longer available. We'll be in touch "
-    "about what happens next.",
+    OfferStatus.ACCEPTED: _(
+        "You've already accepted this offer, so there's nothing more to do here."
+    ),
+    OfferStatus.FULFILLED: _("This offer has already been carried out."),
+    OfferStatus.DECLINED: _("You've already said no to this offer."),
+    OfferStatus.COUNTERED: _("You've already told us what you'd prefer instead."),
+    OfferStatus.WITHDRAWN: _(
+        "This offer is no longer available. We'll be in touch about what happens next."
+    ),
 }
 
 
@@ -105,15 +108,15 @@ def message_send(request: HttpRequest, token: str) -> HttpResponse:
     if case is None:
         return link_invalid(request)
     if not case.is_open:
-        messages.info(request, "This complaint is closed, so we couldn't add that.")
+        messages.info(request, _("This complaint is closed, so we couldn't add that."))
         return back(token, "messages")
     form = MessageForm(request.POST)
     if not form.is_valid():
         return status_page(request, case, token, message_form=form)
     if not _post_once(case, form.cleaned_data):
-        messages.info(request, "We already have that message; no need to resend it.")
+        messages.info(request, _("We already have that message; no need to resend it."))
         return back(token, "messages")
-    messages.success(request, "Thank you. Your message is with our team.")
+    messages.success(request, _("Thank you. Your message is with our team."))
     return back(token, "messages")
 
 
@@ -150,7 +153,7 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
         return link_invalid(request)
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Please choose yes or no.")
+        messages.error(request, _("Please choose yes or no."))
         return back(token, "consent")
     if not link_may_change_consent(token):
         messages.info(request, CONSENT_BY_EMAIL)
@@ -161,8 +164,10 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
     except DomainError:
         messages.info(
             request,
-            "This complaint is closed, so we couldn't change that here. Reply to "
-            "our last email and we'll sort it out.",
+            _(
+                "This complaint is closed, so we couldn't change that here. Reply to "
+                "our last email and we'll sort it out."
+            ),
         )
         return back(token, "consent")
     messages.success(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -40,7 +41,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         )
     except DomainError:
         # Answered in another tab a moment ago, or the case moved on meanwhile.
-        messages.info(request, "We already have your answer. Thank you.")
+        messages.info(request, _("We already have your answer. Thank you."))
     return redirect("portal:survey", token=token)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from attachments.selectors import attachments_of_case
 from attachments.services import max_bytes
@@ -42,26 +43,38 @@ User = get_user_model()
 
 # What each step of the method is for, as the stepper explains it.
 PURPOSE: dict[str, str] = {
-    Stage.NEW: "Someone has to own this complaint. Take it (or assign it) so the "
-    "customer has one person looking after them.",
-    Stage.LISTENING: "Let the customer tell the whole story without interrupting or "
-    "defending. Write their account down, then say it back in your own words so "
-    "they know they were heard. If something is unclear, admit it and ask again.",
-    Stage.ACKNOWLEDGED: "Your apology has gone out. Now ask what would feel fair to "
-    "them, and write down their answer (or that they would rather not say).",
-    Stage.RESOLVING: "Put it right quickly and generously: refund, replace, redo, "
-    "credit or a mix. Ask what else you can do. Do not try to sell them anything.",
-    Stage.RESOLVED: "The fix is done. With their permission, plan to check back after "
-    "a day, a week and a month, or record that they would rather not hear from us.",
-    Stage.FOLLOWING_UP: "Check back as planned and make sure they are really "
-    "satisfied. An unhappy answer reopens the case.",
-    Stage.CLOSED: "Finished. Reopen it if the customer is still not happy.",
+    Stage.NEW: _(
+        "Someone has to own this complaint. Take it (or assign it) so the "
+        "customer has one person looking after them."
+    ),
+    Stage.LISTENING: _(
+        "Let the customer tell the whole story without interrupting or "
+        "defending. Write their account down, then say it back in your own words so "
+        "they know they were heard. If something is unclear, admit it and ask again."
+    ),
+    Stage.ACKNOWLEDGED: _(
+        "Your apology has gone out. Now ask what would feel fair to "
+        "them, and write down their answer (or that they would rather not say)."
+    ),
+    Stage.RESOLVING: _(
+        "Put it right quickly and generously: refund, replace, redo, "
+        "credit or a mix. Ask what else you can do. Do not try to sell them anything."
+    ),
+    Stage.RESOLVED: _(
+        "The fix is done. With their permission, plan to check back after "
+        "a day, a week and a month, or record that they would rather not hear from us."
+    ),
+    Stage.FOLLOWING_UP: _(
+        "Check back as planned and make sure they are really "
+        "satisfied. An unhappy answer reopens the case."
+    ),
+    Stage.CLOSED: _("Finished. Reopen it if the customer is still not happy."),
 }
 
 ESCALATION = {
-    0: "Not escalated",
-    1: "Escalated to the team lead",
-    2: "Escalated to a manager",
+    0: _("Not escalated"),
+    1: _("Escalated to the team lead"),
+    2: _("Escalated to a manager"),
 }
 
 

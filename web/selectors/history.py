@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils.translation import ngettext
+
 from complaints.models import OPEN_STAGES, Case, CloseReason, Offer
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
@@ -87,7 +89,14 @@ def _risks(
     risks = []
     recent = [c for c in history.cases if c.created_at >= now - REPEAT_WINDOW]
     if len(recent) >= 2:
-        risks.append(f"{len(recent)} complaints in the last 90 days")
+        risks.append(
+            ngettext(
+                "%(count)d complaint in the last 90 days",
+                "%(count)d complaints in the last 90 days",
+                len(recent),
+            )
+            % {"count": len(recent)}
+        )
     others_open = [
         c
         for c in history.cases
@@ -97,9 +106,23 @@ def _risks(
         c for c in history.cases if c.close_reason == CloseReason.UNSATISFIED
     ]
     if others_open:
-        risks.append(f"{len(others_open)} other case(s) still open")
+        risks.append(
+            ngettext(
+                "%(count)d other case(s) still open",
+                "%(count)d other case(s) still open",
+                len(others_open),
+            )
+            % {"count": len(others_open)}
+        )
     if unhappy_closes:
-        risks.append(f"{len(unhappy_closes)} case(s) closed with the customer unhappy")
+        risks.append(
+            ngettext(
+                "%(count)d case(s) closed with the customer unhappy",
+                "%(count)d case(s) closed with the customer unhappy",
+                len(unhappy_closes),
+            )
+            % {"count": len(unhappy_closes)}
+        )
     low = [
         f
         for f in history.followups

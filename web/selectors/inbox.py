@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext_lazy as _
 
 from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Priority, Stage
@@ -43,21 +44,27 @@ class Queue:
 
 
 QUEUES: tuple[Queue, ...] = (
-    Queue("mine", "Mine", "Open cases assigned to you"),
-    Queue("unassigned", "Unassigned", "Open cases in your teams nobody has taken"),
-    Queue("triage", "Triage", "Open cases with no team yet: route them to one"),
+    Queue("mine", _("Mine"), _("Open cases assigned to you")),
+    Queue(
+        "unassigned", _("Unassigned"), _("Open cases in your teams nobody has taken")
+    ),
+    Queue("triage", _("Triage"), _("Open cases with no team yet: route them to one")),
     Queue(
         "approvals",
-        "Approvals",
-        "Offers above the limit and letters waiting for your approval",
+        _("Approvals"),
+        _("Offers above the limit and letters waiting for your approval"),
     ),
-    Queue("due_soon", "Due soon", "A deadline is close (past its warning point)"),
-    Queue("overdue", "Overdue", "A deadline has passed"),
-    Queue("escalated", "Escalated", "Raised to a team lead or a manager"),
-    Queue("awaiting", "Awaiting customer", "Waiting on the customer; clock paused"),
-    Queue("promises", "Promises due", "Your promises not kept yet, due within a day"),
-    Queue("closed", "Recently closed", "Closed in the last 7 days"),
-    Queue("all", "All open", "Every open case you can see"),
+    Queue("due_soon", _("Due soon"), _("A deadline is close (past its warning point)")),
+    Queue("overdue", _("Overdue"), _("A deadline has passed")),
+    Queue("escalated", _("Escalated"), _("Raised to a team lead or a manager")),
+    Queue(
+        "awaiting", _("Awaiting customer"), _("Waiting on the customer; clock paused")
+    ),
+    Queue(
+        "promises", _("Promises due"), _("Your promises not kept yet, due within a day")
+    ),
+    Queue("closed", _("Recently closed"), _("Closed in the last 7 days")),
+    Queue("all", _("All open"), _("Every open case you can see")),
 )
 QUEUE_KEYS = {q.key for q in QUEUES}
 LEADS_ONLY = {"triage", "approvals"}
@@ -72,14 +79,14 @@ def queues_for(user) -> tuple[Queue, ...]:
 
 SORTS: dict[str, tuple[str, tuple]] = {
     "due": (
-        "Deadline",
+        _("Deadline"),
         (F("next_due_at").asc(nulls_last=True), "-created_at"),
     ),
-    "newest": ("Newest", ("-created_at", "-id")),
-    "oldest": ("Oldest", ("created_at", "id")),
-    "priority": ("Most urgent", ("-priority_rank", "-created_at")),
-    "updated": ("Last updated", ("-updated_at", "-id")),
-    "reference": ("Reference", ("reference",)),
+    "newest": (_("Newest"), ("-created_at", "-id")),
+    "oldest": (_("Oldest"), ("created_at", "id")),
+    "priority": (_("Most urgent"), ("-priority_rank", "-created_at")),
+    "updated": (_("Last updated"), ("-updated_at", "-id")),
+    "reference": (_("Reference"), ("reference",)),
 }
 PRIORITY_RANK = {
     Priority.LOW: 0,

@@ -6,9 +6,11 @@ Filters return plain strings, so Django's auto-escaping still applies.
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
-from complaints.models import CloseReason, EventKind, Stage
+from complaints.models import CloseReason, EventKind, OfferKind, Stage
 from complaints.money import money_text
+from followups.models import Outcome
 
 register = template.Library()
 
@@ -22,58 +24,85 @@ def stage_label(value: Any) -> str:
 def event_text(event) -> str:
     """One line for a timeline event: what happened, before → after, and details."""
     kind = event.kind
-    text = EventKind(kind).label if kind in EventKind.values else kind.replace("_", " ")
+    text = (
+        str(EventKind(kind).label)
+        if kind in EventKind.values
+        else kind.replace("_", " ")
+    )
     data = event.data or {}
     if event.kind == "stage_changed":
-        text = f"moved the case from {stage_label(event.before)} to {stage_label(event.after)}"
+        text = _("moved the case from %(before)s to %(after)s") % {
+            "before": stage_label(event.before),
+            "after": stage_label(event.after),
+        }
         if data.get("move") == "skip":
-            text += f" (skipped steps: {data.get('skip_reason', '')})"
+            text += _(" (skipped steps: %(reason)s)") % {
+                "reason": data.get("skip_reason", "")
+            }
         if data.get("move") == "reopen":
-            text += f" (reopened: {data.get('reason', '')})"
+            text += _(" (reopened: %(reason)s)") % {"reason": data.get("reason", "")}
         if data.get("close_reason") in CloseReason.values:
             text += f" — {CloseReason(data['close_reason']).label.lower()}"
     elif event.kind == "assigned":
-        text = f"assigned it to {event.after or 'nobody'}" + (
-            f" (was {event.before})" if event.before else ""
-        )
+        text = _("assigned it to %(after)s") % {"after": event.after or _("nobody")}
+        if event.before:
+            text += _(" (was %(before)s)") % {"before": event.before}
     elif event.kind == "case_edited" and isinstance(event.after, dict):
-        text = "edited " + ", ".join(k.replace("_", " ") for k in event.after)
+        text = _("edited %(fields)s") % {
+            "fields": ", ".join(k.replace("_", " ") for k in event.after)
+        }
     elif event.kind == "message_added" and data.get("message_kind") == "from_customer":
-        text = "wrote to us"
+        text = _("wrote to us")
     elif event.kind == "message_added":
-        who = (
-            "an internal note"
-            if data.get("visibility") == "internal"
-            else "a message to the customer"
-        )
-        text = f"added {who}" + (
-            " despite the pitch warning" if data.get("pitch_warning") else ""
-        )
+        internal = data.get("visibility") == "internal"
+        if data.get("pitch_warning"):
+            text = (
+                _("added an internal note despite the pitch warning")
+                if internal
+                else _("added a message to the customer despite the pitch warning")
+            )
+        else:
+            text = (
+                _("added an internal note")
+                if internal
+                else _("added a message to the customer")
+            )
     elif event.kind.startswith("offer_"):
         money = (
             f" {money_text(data['amount'], data.get('currency'))}"
             if data.get("amount")
             else ""
         )
-        kind = str(data.get("kind", "")).replace("_", " ")
-        text += f": {kind}{money}"
+        kind = data.get("kind", "")
+        kind = (
+            OfferKind(kind).label.lower()
+            if kind in OfferKind.values
+            else str(kind).replace("_", " ")
+        )
+        text = f"{text}: {kind}{money}"
         if data.get("counter_request"):
-            text += f" — asked for: {data['counter_request']}"
+            text += _(" — asked for: %(request)s") % {
+                "request": data["counter_request"]
+            }
         if data.get("note"):
             text += f" — {data['note']}"
     elif event.kind == "followup_completed":
-        text += f": {data.get('outcome', '')}" + (
-            f", satisfaction {data['csat']}/5" if data.get("csat") else ""
+        outcome = data.get("outcome", "")
+        outcome = (
+            Outcome(outcome).label.lower() if outcome in Outcome.values else outcome
         )
+        text = f"{text}: {outcome}"
+        if data.get("csat"):
+            text += _(", satisfaction %(csat)s/5") % {"csat": data["csat"]}
     elif event.kind == "escalated":
-        text = f"escalated to level {event.after}" + (
-            f" ({data['reason']})" if data.get("reason") else ""
-        )
+        text = _("escalated to level %(level)s") % {"level": event.after}
+        if data.get("reason"):
+            text += f" ({data['reason']})"
     elif event.kind == "awaiting_customer":
         text = (
-            "now waiting on the customer"
+            _("now waiting on the customer")
             if event.after
-            else "stopped waiting on the customer"
+            else _("stopped waiting on the customer")
         )
     return text
 

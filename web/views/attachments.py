@@ -6,6 +6,7 @@ case visibility rule); anything else is a 404 that does not reveal the file.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from attachments.models import Source
@@ -30,7 +31,7 @@ def attachment_upload(request: HttpRequest, reference: str) -> HttpResponse:
         call=lambda d: attachments_add(
             case=case, files=d["files"], source=Source.CASE_PAGE, by=request.user
         ),
-        success="File attached.",
+        success=_("File attached."),
         anchor="#attachments",
     )
 
@@ -52,5 +53,5 @@ def attachment_thumbnail(request: HttpRequest, attachment_id: int) -> HttpRespon
 def _visible(request: HttpRequest, attachment_id: int):
     attachment = attachment_for_staff(request.user, attachment_id)
     if attachment is None:
-        raise Http404("No such file.")
+        raise Http404(_("No such file."))
     return attachment

@@ -17,6 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import (
     ActionForbidden,
@@ -69,7 +71,7 @@ def case_or_404(request: HttpRequest, reference: str) -> Case:
     """The case if the user may see it; 404 otherwise (never reveal it exists)."""
     case = case_loaded(request.user, reference)
     if case is None:
-        raise Http404("No such case.")
+        raise Http404(_("No such case."))
     return case
 
 
@@ -223,7 +225,7 @@ def refuse(
         )
     panel, template = IN_PLACE[key]
     if problem is None and status == 400:
-        problem = {"kind": "error", "detail": "Check what you typed below."}
+        problem = {"kind": "error", "detail": _("Check what you typed below.")}
     if request.headers.get("HX-Request") == "true":
         context = case_context(
             request, case, failed=key, form=form, problem=problem, extra=extra
@@ -239,8 +241,8 @@ def refuse(
         "key": key,
         "form": type(form).__name__,
         "data": data,
-        "problem": problem,
-        "extra": extra,
+        "problem": _plain(problem),
+        "extra": _plain(extra),
     }
     return redirect(case.get_absolute_url() + f"#{panel}")
 
@@ -306,7 +308,7 @@ def run_action(
     except TransitionRefused as exc:
         problem = {
             "kind": "refused",
-            "to": Stage(exc.to).label if exc.to in Stage.values else exc.to,
+            "to": str(Stage(exc.to).label) if exc.to in Stage.values else exc.to,
             "missing": [str(item) for item in describe(exc.missing)],
         }
         return refuse(request, case, status=409, key=key, form=form, problem=problem)
@@ -325,3 +327,15 @@ def run_action(
     if may_leave and not case_visible(request.user, case):
         return succeed(request, reverse("web:inbox"))
     return succeed(request, case.get_absolute_url() + anchor)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with its lazily translated wording made plain strings, for the
+    session's JSON."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from complaints.bulk import BulkAction, BulkOutcome, cases_bulk_apply
@@ -26,11 +27,11 @@ def _bulk_call(request: HttpRequest, data: dict) -> list[BulkOutcome]:
         else:
             assignee = User.objects.filter(pk=int(data["assignee"])).first()
             if assignee is None:
-                raise DomainError("No such person.", ["assignee"])
+                raise DomainError(gettext("No such person."), ["assignee"])
     if data["action"] == BulkAction.ROUTE:
         team = Team.objects.filter(pk=data["team"]).first()
         if team is None:
-            raise DomainError("No such team.", ["team"])
+            raise DomainError(gettext("No such team."), ["team"])
     if data["action"] == BulkAction.CLOSE_DUPLICATE:
         # An unseen or unknown kept case is refused by the lifecycle, per case.
         kept = case_for_user(request.user, data["duplicate_of"].strip().upper())

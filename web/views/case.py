@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints import lifecycle
@@ -51,7 +52,7 @@ def case_start(request: HttpRequest, reference: str) -> HttpResponse:
         key="start",
         form=forms.VersionedForm(request.POST),
         call=lambda d: _move(case, Stage.LISTENING, request.user, d),
-        success="Now listening: let the customer tell the whole story.",
+        success=_("Now listening: let the customer tell the whole story."),
     )
 
 
@@ -73,7 +74,7 @@ def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
                 customer_account=d["customer_account"],
                 restatement=d["restatement"],
             ),
-            success="Notes saved.",
+            success=_("Notes saved."),
         )
     return run_action(
         request,
@@ -89,7 +90,7 @@ def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
             restatement=d["restatement"],
             apology=form.apology_text(),
         ),
-        success="Apology sent; the case is acknowledged.",
+        success=_("Apology sent; the case is acknowledged."),
     )
 
 
@@ -110,7 +111,7 @@ def case_outcome(request: HttpRequest, reference: str) -> HttpResponse:
                 expected_version=d["version"],
                 desired_outcome=d["desired_outcome"],
             ),
-            success="Desired outcome saved.",
+            success=_("Desired outcome saved."),
         )
     return run_action(
         request,
@@ -125,7 +126,7 @@ def case_outcome(request: HttpRequest, reference: str) -> HttpResponse:
             desired_outcome=d["desired_outcome"],
             desired_outcome_declined=d["declined"],
         ),
-        success="Now resolving: make an offer that puts it right.",
+        success=_("Now resolving: make an offer that puts it right."),
     )
 
 
@@ -145,7 +146,7 @@ def case_resolve(request: HttpRequest, reference: str) -> HttpResponse:
             d,
             resolution_summary=d["resolution_summary"],
         ),
-        success="Resolved. Plan the follow-ups next.",
+        success=_("Resolved. Plan the follow-ups next."),
     )
 
 
@@ -167,7 +168,7 @@ def case_skip(request: HttpRequest, reference: str) -> HttpResponse:
             apology=d["apology"],
             resolution_summary=d["resolution_summary"],
         ),
-        success="Steps skipped; the reason is on the timeline.",
+        success=_("Steps skipped; the reason is on the timeline."),
     )
 
 
@@ -183,7 +184,7 @@ def case_reopen(request: HttpRequest, reference: str) -> HttpResponse:
         call=lambda d: _move(
             case, Stage.LISTENING, request.user, d, reason=d["reason"]
         ),
-        success="Reopened: listen to the customer again.",
+        success=_("Reopened: listen to the customer again."),
     )
 
 
@@ -207,7 +208,7 @@ def case_close(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     return run_action(
-        request, case, key="close", form=form, call=close, success="Case closed."
+        request, case, key="close", form=form, call=close, success=_("Case closed.")
     )
 
 
@@ -224,7 +225,9 @@ def case_links_revoke_view(request: HttpRequest, reference: str) -> HttpResponse
         call=lambda d: case_links_revoke(
             case=case, by=request.user, reason=d["reason"]
         ),
-        success="Links revoked. Old status and survey links no longer open the case.",
+        success=_(
+            "Links revoked. Old status and survey links no longer open the case."
+        ),
         anchor="#links",
     )
 
@@ -253,7 +256,7 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
         key="assign",
         form=form,
         call=take,
-        success="The case is yours.",
+        success=_("The case is yours."),
         may_leave=True,
     )
 
@@ -270,7 +273,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         if d["assignee"]:
             assignee = User.objects.filter(pk=d["assignee"]).first()
             if assignee is None:
-                raise DomainError("No such person.", ["assignee"])
+                raise DomainError(_("No such person."), ["assignee"])
         return case_assign(
             case=case, assignee=assignee, by=request.user, expected_version=d["version"]
         )
@@ -284,7 +287,7 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         key="assign",
         form=form,
         call=assign,
-        success="Assignment saved.",
+        success=_("Assignment saved."),
         may_leave=True,
     )
 
@@ -304,7 +307,7 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
     def route(d):
         team = Team.objects.filter(pk=d["team"]).first()
         if team is None:
-            raise DomainError("No such team.", ["team"])
+            raise DomainError(_("No such team."), ["team"])
         return case_route(
             case=case, team=team, by=request.user, expected_version=d["version"]
         )
@@ -322,7 +325,7 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
         key="route",
         form=form,
         call=route,
-        success="Routed to the team.",
+        success=_("Routed to the team."),
         may_leave=True,
     )
 
@@ -340,9 +343,9 @@ def case_awaiting(request: HttpRequest, reference: str) -> HttpResponse:
         call=lambda d: case_set_awaiting_customer(
             case=case, awaiting=awaiting, by=request.user
         ),
-        success="Waiting on the customer; the resolution clock is paused."
+        success=_("Waiting on the customer; the resolution clock is paused.")
         if awaiting
-        else "No longer waiting on the customer; the clock runs again.",
+        else _("No longer waiting on the customer; the clock runs again."),
     )
 
 
@@ -375,7 +378,7 @@ def case_message(request: HttpRequest, reference: str) -> HttpResponse:
             by=request.user,
             pitch_warning=bool(warnings),
         ),
-        success="Message added.",
+        success=_("Message added."),
         anchor="#messages",
     )
 

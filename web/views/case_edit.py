@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.exceptions import DomainError, StaleVersion
@@ -40,7 +41,9 @@ def facts_response(
         try:
             call(form.cleaned_data)
         except StaleVersion:
-            error = "Someone else changed this case first; reload to see what changed."
+            error = _(
+                "Someone else changed this case first; reload to see what changed."
+            )
         except DomainError as exc:
             error = exc.detail
         else:
@@ -75,7 +78,7 @@ def case_details_edit(request: HttpRequest, reference: str) -> HttpResponse:
             if d["category"]:
                 category = Category.objects.filter(pk=d["category"]).first()
                 if category is None:
-                    raise DomainError("No such category.", ["category"])
+                    raise DomainError(_("No such category."), ["category"])
             changes = {"category": category}
         return case_update(
             case=case, by=request.user, expected_version=d["version"], **changes
@@ -89,5 +92,5 @@ def case_details_edit(request: HttpRequest, reference: str) -> HttpResponse:
         key="details",
         form=form,
         call=save,
-        success="Case details saved.",
+        success=_("Case details saved."),
     )

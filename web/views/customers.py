@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from customers.selectors import customer_for, representative_of, vulnerability_of
@@ -18,7 +19,7 @@ from ..selectors.history import customer_history
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     customer = customer_for(request.user, customer_id)
     if customer is None:
-        raise Http404("No such customer.")
+        raise Http404(_("No such customer."))
     history = customer_history(customer=customer, user=request.user, now=timezone.now())
     context = {
         "history": history,

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.exceptions import FollowUpRefused
@@ -32,7 +33,7 @@ def followup_create(request: HttpRequest, reference: str) -> HttpResponse:
             owner=_owner(d["owner"]),
             by=request.user,
         ),
-        success="Follow-up scheduled.",
+        success=_("Follow-up scheduled."),
         anchor="#followups",
     )
 
@@ -43,7 +44,7 @@ def _owner(user_id: int | None):
         return None
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None:
-        raise FollowUpRefused("No such person to own the follow-up.", ["owner"])
+        raise FollowUpRefused(_("No such person to own the follow-up."), ["owner"])
     return owner
 
 
@@ -56,7 +57,7 @@ def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
         .first()
     )
     if followup is None:
-        raise Http404("No such follow-up.")
+        raise Http404(_("No such follow-up."))
     case = case_or_404(request, followup.case.reference)
     return run_action(
         request,
@@ -70,7 +71,7 @@ def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
             note=d["note"],
             by=request.user,
         ),
-        success="Follow-up recorded.",
+        success=_("Follow-up recorded."),
         anchor="#followups",
     )
 
@@ -88,7 +89,7 @@ def followup_cancel_view(request: HttpRequest, followup_id: int) -> HttpResponse
         call=lambda d: followup_cancel(
             followup=followup, reason=d["reason"], by=request.user
         ),
-        success="Follow-up cancelled.",
+        success=_("Follow-up cancelled."),
         anchor="#followups",
     )
 
@@ -100,7 +101,7 @@ def _visible_followup(request: HttpRequest, followup_id: int) -> FollowUp:
         .first()
     )
     if followup is None:
-        raise Http404("No such follow-up.")
+        raise Http404(_("No such follow-up."))
     return followup
 
 
@@ -118,6 +119,8 @@ def customer_consent(request: HttpRequest, reference: str) -> HttpResponse:
         call=lambda d: customer_set_consent(
             customer=case.customer, consent=consent, by=request.user
         ),
-        success="Consent to contact: yes." if consent else "Consent to contact: no.",
+        success=_("Consent to contact: yes.")
+        if consent
+        else _("Consent to contact: no."),
         anchor="#followups",
     )

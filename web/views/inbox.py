@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from complaints.bounds import text_problem
@@ -172,12 +173,14 @@ def row_response(
     """
     error = ""
     if not form.is_valid():
-        error = "The page is out of date; reload it."
+        error = gettext("The page is out of date; reload it.")
     else:
         try:
             call(form.cleaned_data)
         except StaleVersion:
-            error = "Someone else changed this case first; reload to see who has it."
+            error = gettext(
+                "Someone else changed this case first; reload to see who has it."
+            )
         except DomainError as exc:
             error = exc.detail
         else:

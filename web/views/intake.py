@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.exceptions import DomainError
@@ -31,9 +32,9 @@ def _file(request: HttpRequest, d: dict):
     if d["customer"]:
         customer = customers_visible_to(request.user).filter(pk=d["customer"]).first()
         if customer is None:
-            raise DomainError("No such customer.", ["customer"])
+            raise DomainError(gettext("No such customer."), ["customer"])
     else:
-        customer, _ = customer_match_or_create(
+        customer, _created = customer_match_or_create(
             email=d["email"],
             name=d["name"].strip(),
             phone=d["phone"].strip(),
@@ -43,7 +44,7 @@ def _file(request: HttpRequest, d: dict):
     if d["category"]:
         category = Category.objects.filter(pk=d["category"], active=True).first()
         if category is None:
-            raise DomainError("No such category.", ["category"])
+            raise DomainError(gettext("No such category."), ["category"])
     return case_file_by_staff(
         by=request.user,
         customer=customer,
@@ -69,7 +70,10 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 error = exc.detail
             else:
                 forget_counts(request.user)
-                messages.success(request, f"{case.reference} filed.")
+                messages.success(
+                    request,
+                    gettext("%(reference)s filed.") % {"reference": case.reference},
+                )
                 return redirect(case.get_absolute_url())
         status = 400
     context = {

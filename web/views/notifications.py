@@ -3,12 +3,15 @@
 from hashlib import sha256
 
 from django import forms as django_forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import (
     condition,
     require_GET,
@@ -23,6 +26,8 @@ from notifications.services import (
     notification_mark_read,
     notifications_mark_all_read,
 )
+from teams.locale import language_of, remember_language
+from teams.services import staff_language_set
 
 PAGE_SIZE = 30
 
@@ -32,7 +37,12 @@ class EmailPreferenceForm(django_forms.Form):
         choices=NotificationKind.choices,
         required=False,
         widget=django_forms.CheckboxSelectMultiple,
-        label="Also send me an email for",
+        label=gettext_lazy("Also send me an email for"),
+    )
+    language = django_forms.ChoiceField(
+        choices=[("", gettext_lazy("My browser's language")), *settings.LANGUAGES],
+        required=False,
+        label=gettext_lazy("Language of my pages"),
     )
 
 
@@ -57,7 +67,7 @@ def _bell_etag(request: HttpRequest) -> str | None:
 @condition(etag_func=_bell_etag)
 def notification_bell(request: HttpRequest) -> HttpResponse:
     """The bell's unread count (htmx polls it; 304 while nothing changed)."""
-    count, _ = unread_state(request.user)
+    count, _newest = unread_state(request.user)
     response = render(request, "web/_bell.html", {"unread": count})
     patch_cache_control(response, private=True, no_cache=True)
     return response
@@ -67,7 +77,15 @@ def notification_bell(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_all_read(user=request.user)
-    messages.success(request, f"{count} notification{'s' * (count != 1)} marked read.")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.",
+            "%(count)d notifications marked read.",
+            count,
+        )
+        % {"count": count},
+    )
     back = "web:notifications" if request.POST.get("next") == "list" else "web:inbox"
     return redirect(back)
 
@@ -80,7 +98,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
         pk=notification_id, recipient=request.user
     ).first()
     if notification is None:
-        raise Http404("No such notification.")
+        raise Http404(_("No such notification."))
     notification_mark_read(notification=notification, user=request.user)
     if notification.case_id:
         return redirect(f"/cases/{notification.case.reference}/")
@@ -92,13 +110,22 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_preferences(request: HttpRequest) -> HttpResponse:
-    """Choose which kinds of notification also come by email."""
+    """Choose which kinds of notification also come by email, and the language."""
     if request.method == "POST":
         form = EmailPreferenceForm(request.POST)
         if form.is_valid():
             email_preference_set(user=request.user, kinds=form.cleaned_data["kinds"])
-            messages.success(request, "Email preferences saved.")
+            language = staff_language_set(
+                user=request.user, language=form.cleaned_data["language"]
+            )
+            remember_language(request, language)
+            messages.success(request, _("Preferences saved."))
             return redirect("web:email_preferences")
     else:
-        form = EmailPreferenceForm(initial={"kinds": email_kinds_of(request.user)})
+        form = EmailPreferenceForm(
+            initial={
+                "kinds": email_kinds_of(request.user),
+                "language": language_of(request.user),
+            }
+        )
     return render(request, "web/email_preferences.html", {"form": form})

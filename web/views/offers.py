@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints import lifecycle
@@ -16,17 +17,21 @@ MOVES = {
     "approve": (
         lifecycle.offer_approve,
         None,
-        "Offer approved; the customer can see it.",
+        _("Offer approved; the customer can see it."),
     ),
-    "reject": (lifecycle.offer_reject, "reason", "Offer rejected."),
-    "accept": (lifecycle.offer_accept, None, "Recorded: the customer accepted."),
-    "decline": (lifecycle.offer_decline, "reason", "Recorded: the customer declined."),
+    "reject": (lifecycle.offer_reject, "reason", _("Offer rejected.")),
+    "accept": (lifecycle.offer_accept, None, _("Recorded: the customer accepted.")),
+    "decline": (
+        lifecycle.offer_decline,
+        "reason",
+        _("Recorded: the customer declined."),
+    ),
     "counter": (
         lifecycle.offer_counter,
         "counter_request",
-        "Recorded what the customer asked for instead.",
+        _("Recorded what the customer asked for instead."),
     ),
-    "withdraw": (lifecycle.offer_withdraw, "reason", "Offer withdrawn."),
+    "withdraw": (lifecycle.offer_withdraw, "reason", _("Offer withdrawn.")),
     "fulfil": (lifecycle.offer_fulfil, "note", "Recorded: the offer was carried out."),
 }
 
@@ -49,7 +54,7 @@ def offer_create(request: HttpRequest, reference: str) -> HttpResponse:
             extra_mile=d["extra_mile"],
             by=request.user,
         ),
-        success="Offer made.",
+        success=_("Offer made."),
         anchor="#offers",
     )
 
@@ -58,14 +63,14 @@ def offer_create(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def offer_move(request: HttpRequest, offer_id: int, action: str) -> HttpResponse:
     if action not in MOVES:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     offer = (
         Offer.objects.filter(pk=offer_id, case__in=cases_visible_to(request.user))
         .select_related("case")
         .first()
     )
     if offer is None:
-        raise Http404("No such offer.")
+        raise Http404(_("No such offer."))
     case = case_or_404(request, offer.case.reference)
     move, note_name, success = MOVES[action]
 

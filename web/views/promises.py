@@ -4,6 +4,7 @@ from django import forms as django_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.selectors import case_for_user
@@ -32,7 +33,7 @@ def promise_create(request: HttpRequest, reference: str) -> HttpResponse:
             customer_facing=d["customer_facing"],
             by=request.user,
         ),
-        success="Promise recorded: its owner is reminded before it is due.",
+        success=_("Promise recorded: its owner is reminded before it is due."),
         anchor="#promises",
     )
 
@@ -52,7 +53,7 @@ def _owner(user_id: int | None, default):
 def promise_kept(request: HttpRequest, promise_id: int) -> HttpResponse:
     promise = promises_visible_to(request.user).filter(pk=promise_id).first()
     if promise is None:
-        raise Http404("No such promise.")
+        raise Http404(_("No such promise."))
     case = case_or_404(request, promise.case.reference)
     return run_action(
         request,
@@ -60,7 +61,7 @@ def promise_kept(request: HttpRequest, promise_id: int) -> HttpResponse:
         key="promise",
         form=django_forms.Form(request.POST),
         call=lambda d: promise_keep(promise=promise, by=request.user),
-        success="Promise kept.",
+        success=_("Promise kept."),
         anchor="#promises",
     )
 
@@ -84,6 +85,8 @@ def case_merge_view(request: HttpRequest, reference: str) -> HttpResponse:
         key="merge",
         form=form,
         call=merge,
-        success="Merged: the newer case is closed as a duplicate; its messages moved.",
+        success=_(
+            "Merged: the newer case is closed as a duplicate; its messages moved."
+        ),
         anchor="#duplicates",
     )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.exceptions import DomainError
@@ -36,7 +37,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect(f"/?{query.urlencode()}")
-    messages.success(request, f"Saved the view “{view.name}”.")
+    messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
     return redirect(f"/?{view.query}")
 
 
@@ -45,7 +46,7 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
 def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
     view = saved_views_for(request.user).filter(pk=view_id).first()
     if view is None:
-        raise Http404("No such view.")
+        raise Http404(_("No such view."))
     try:
         saved_view_delete(user=request.user, view=view)
     except DomainError as exc:
