@@ -8,20 +8,28 @@ promises' texts, attachments' bytes and names (the row stays, with its
 sha256, size and type), the emails sent about the case (address, subject,
 text), in-app notifications' texts, what an API client sent for the
 customer, inbound emails (through the mail room's `Section`), and the free
-text of timeline events (`records.redaction`). For a customer also: name,
-email, phone, the reason a relationship ended, their filing systems' ids.
+text of timeline events (`records.redaction`), the addresses a letter went
+to (`to`, `copy_to`: the letter's text, hash and PDF never change), and the
+words of letter drafts never sent and of approvers' notes. For a customer
+also: name, email, phone, the reason a relationship ended, their filing
+systems' ids, the adjustments and consent note of their vulnerability record,
+and their representative's name, email and evidence of authority.
 
 What stays, so the regime returns and the dashboards add up: every row and
 its counts, dates, stages, categories, priorities, channels, teams,
 assignees, outcomes, close reasons, offers' kinds, statuses and amounts,
-follow-up outcomes and scores, SLA and statutory clocks, and the letters:
+follow-up outcomes and scores, SLA and statutory clocks, the letters' texts:
 a sent letter is the firm's record of what it told the customer and never
-changes (CONTRACT §15; README "Retention and data rights").
+changes (CONTRACT §15; README "Retention and data rights"), and the
+vulnerability drivers and the representative's kind: the FCA return counts
+the complaints of vulnerable customers (`regimes.returns`, the drivers as
+recorded now), so a past return reads the same after anonymisation; with the
+name, contact details and free text gone they point at no one.
 """
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,9 +41,16 @@ from complaints.exceptions import TransitionRefused
 from complaints.models import Case, EventKind, Message, MessageKind, Offer, Stage
 from complaints.timeline import record_event
 from complaints.versions import case_lock, case_version_bump
-from customers.models import Customer, CustomerRef
+from customers.models import (
+    Customer,
+    CustomerRef,
+    LetterCopy,
+    Representative,
+    Vulnerability,
+)
 from followups.models import FollowUp
 from notifications.models import Notification, Outbox, OutboxStatus
+from regimes.models import Letter, LetterApproval
 from service_recovery.models import IncidentNotice, Promise
 
 from .exceptions import RecordsRefused
@@ -45,6 +60,7 @@ from .retention import case_is_held, customer_is_held, retention_ends
 from .sections import sections
 
 CUSTOMER_NAME = "Anonymised customer"
+REPRESENTATIVE_NAME = "Anonymised representative"
 CASE_TEXTS = (
     "subject",
     "description",
@@ -145,6 +161,24 @@ def _case_rows(case_ids: list[int]) -> None:
         }
         filing.save(update_fields=["customer"])
     _attachments_redact(Attachment.objects.filter(case_id__in=case_ids))
+    _letters_redact(case_ids)
+
+
+def _letters_redact(case_ids: list[int]) -> None:
+    """Clear the addresses letters went to; their text, hash and PDF stay.
+
+    LetterQuerySet refuses every update (a sent letter never changes); the
+    database trigger refuses only a change of text, hash or PDF. The addresses
+    are personal data, not what the firm said: the base QuerySet.update, as
+    `records.redaction` does for events, is the sanctioned exception.
+    """
+    letters = Letter.objects.filter(case_id__in=case_ids).exclude(to="", copy_to="")
+    models.QuerySet.update(letters, to="", copy_to="")
+    approvals = LetterApproval.objects.filter(case_id__in=case_ids)
+    _blank_out(approvals, "note")
+    # A sent draft is the letter's own text, kept with the letter; one never
+    # sent (pending, refused, approved but not sent) was never the record.
+    _blank_out(approvals.filter(letter__isnull=True), "body")
 
 
 def _outbox_redact(outbox) -> None:
@@ -224,6 +258,7 @@ def _customer_rows(customer: Customer) -> None:
     for ref in CustomerRef.objects.filter(customer=customer):
         ref.external_ref = f"anonymised-{ref.pk}"
         ref.save(update_fields=["external_ref"])
+    _support_redact(customer)
     Customer.objects.filter(pk=customer.pk).update(
         name=CUSTOMER_NAME,
         email="",
@@ -232,4 +267,21 @@ def _customer_rows(customer: Customer) -> None:
         if customer.relationship_ended_reason
         else "",
         updated_at=timezone.now(),
+    )
+
+
+def _support_redact(customer: Customer) -> None:
+    """The vulnerability's words and the representative's identity go; the
+    drivers, the representative's kind and the dates stay (see above)."""
+    now = timezone.now()
+    vulnerability = Vulnerability.objects.filter(customer=customer)
+    _blank_out(vulnerability, "adjustments", "consent_from")
+    vulnerability.update(updated_at=now)
+    Representative.objects.filter(customer=customer).update(
+        name=REPRESENTATIVE_NAME,
+        email="",
+        authority=PLACEHOLDER,
+        # Without an address no letter can go to them.
+        receives_letters=LetterCopy.NO,
+        updated_at=now,
     )

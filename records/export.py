@@ -5,7 +5,10 @@ API): the customer must be visible to the caller
 (`customers.selectors.customers_visible_to`, else None: a 404) and the caller
 a manager (else ExportForbidden: a 403). `subject_access_export` gathers the
 data and records who exported it when (a `SubjectAccessExport` row and a
-`subject_access_exported` event on each of the customer's cases). The number
+`subject_access_exported` event on each of the customer's cases): the
+profile, consents, vulnerability (with the consent to record it), the
+representative, holds, every case with its letters (and to whom they went,
+copies included) and letter drafts, the emails sent. The number
 of queries does not grow with the customer's cases or their rows.
 """
 
@@ -25,7 +28,7 @@ from complaints.actors import By, as_actor
 from complaints.models import Case, Event, EventKind
 from complaints.timeline import record_events
 from customers.models import Customer
-from customers.selectors import customer_for
+from customers.selectors import customer_for, representative_of, vulnerability_of
 from notifications.models import Outbox
 from regimes.models import Letter
 
@@ -78,6 +81,7 @@ def _cases(customer: Customer) -> list[Case]:
             "promises",
             "statutory_deadlines",
             Prefetch("letters", queryset=Letter.objects.defer("pdf")),
+            "letter_approvals",
             Prefetch("attachments", queryset=Attachment.objects.all()),
             Prefetch("events", queryset=Event.objects.order_by("id")),
         )
@@ -131,8 +135,13 @@ def _case(case: Case, sent: list[Outbox]) -> dict[str, Any]:
         for d in case.statutory_deadlines.all()
     ]
     data["letters"] = [
-        _row(x, "sent_at", "kind", "outcome", "to", "body", "sha256")
+        _row(x, "sent_at", "kind", "outcome", "to", "copy_to", "body", "sha256")
         for x in case.letters.all()
+    ]
+    data["letter_approvals"] = [
+        _row(a, "requested_at", "requested_by_label", "kind", "outcome", "status")
+        | _row(a, "decided_at", "note", "body")
+        for a in case.letter_approvals.all()
     ]
     data["attachments"] = [
         _row(a, "created_at", "filename", "content_type", "size", "sha256", "source")
@@ -199,6 +208,8 @@ def subject_access_data(customer: Customer, *, by_label: str) -> dict[str, Any]:
                 if e.kind == EventKind.CONSENT_CHANGED
             ],
         },
+        "vulnerability": _vulnerability(customer),
+        "representative": _representative(customer),
         "legal_holds": [
             _row(h, "placed_at", "placed_by_label", "reason", "lifted_at")
             | {"case": h.case.reference if h.case_id else None}
@@ -208,6 +219,40 @@ def subject_access_data(customer: Customer, *, by_label: str) -> dict[str, Any]:
         "emails_sent_without_case": [_email(e) for e in by_case.get(None, [])],
         **{s.name: s.export(customer, case_ids) for s in sections()},
     }
+
+
+def _vulnerability(customer: Customer) -> dict[str, Any] | None:
+    """The vulnerability recorded, with the consent to record it."""
+    record = vulnerability_of(customer)
+    if record is None:
+        return None
+    return {"drivers": record.driver_labels} | _row(
+        record,
+        "adjustments",
+        "consent_from",
+        "consent_at",
+        "consent_recorded_by",
+        "recorded_by",
+        "updated_at",
+    )
+
+
+def _representative(customer: Customer) -> dict[str, Any] | None:
+    """Who acts for the customer, their authority and what letters they get."""
+    record = representative_of(customer)
+    if record is None:
+        return None
+    return _row(
+        record,
+        "name",
+        "kind",
+        "email",
+        "authority",
+        "authority_recorded_at",
+        "receives_letters",
+        "recorded_by",
+        "updated_at",
+    )
 
 
 def subject_access_export(

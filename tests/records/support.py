@@ -9,11 +9,20 @@ from attachments.services import attachment_add
 from complaints.actors import Actor
 from complaints.models import Case, MessageKind
 from complaints.services import message_post
+from regimes.support import (
+    customer_representative_record,
+    customer_vulnerability_record,
+)
 from teams.models import Team
 from tests.attachments.samples import png_bytes
 from tests.factories import CaseFactory, CustomerFactory, StaffFactory
 
 SECRET = "zanzibarquokka"  # a word only the customer's message contains
+ADJUSTMENTS = "Large print; ring Ada's daughter before 10am."
+CONSENT = "Ada herself, by phone"
+REP_NAME = "Grace Quokka-Hopper"
+REP_EMAIL = "grace.hopper@example.org"
+AUTHORITY = "Lasting power of attorney signed 2021, ref LPA-77123"
 
 
 def closed_case(
@@ -62,3 +71,27 @@ def attach(case):
         source=Source.FORM,
         by=Actor.customer(),
     )
+
+
+def supported(customer, *, drivers=("health", "life_events")):
+    """Record, through the one path, a vulnerability (with consent and
+    adjustments) and a representative who gets a copy of each letter."""
+    system = Actor.system("test")
+    customer_vulnerability_record(
+        customer=customer,
+        drivers=list(drivers),
+        adjustments=ADJUSTMENTS,
+        consent_from=CONSENT,
+        by=system,
+    )
+    customer_representative_record(
+        customer=customer,
+        name=REP_NAME,
+        kind="power_of_attorney",
+        authority=AUTHORITY,
+        email=REP_EMAIL,
+        receives_letters="copy",
+        by=system,
+    )
+    customer.refresh_from_db()
+    return customer

@@ -13,16 +13,18 @@ import pytest
 from django.utils import timezone
 
 from complaints.models import Case
+from customers.models import Representative, Vulnerability
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
 from records.jobs import anonymise_expired
 from records.models import AnonymisedCase, AnonymisedCustomer
+from records.redaction import PLACEHOLDER
 from regimes.returns import regime_return
 from regimes.selectors import regime_version
 from tests.api.test_regime_returns import ldn, letter, paid
 from tests.factories import CaseFactory, StaffFactory
 
-from .support import closed_case
+from .support import ADJUSTMENTS, REP_NAME, closed_case, supported
 
 pytestmark = pytest.mark.django_db
 PERIODS = [
@@ -43,7 +45,10 @@ def half_year(customer_of_two=None):
     c = closed_case(received=ldn(2026, 2, 2, 10), closed=ldn(2026, 3, 6, 10))
     letter(c, "final_response", ldn(2026, 3, 2, 10), "upheld")
     paid(c, "150.00", "GBP", ldn(2026, 3, 5, 10))
-    # The same customer complains twice: a repeat complainant on the dashboard.
+    # The same customer complains twice: a repeat complainant on the dashboard,
+    # recorded as vulnerable and represented: both complaints count as the
+    # vulnerable customers' in the return.
+    supported(c.customer)
     d = closed_case(
         received=ldn(2026, 3, 1, 10), closed=ldn(2026, 5, 25, 10), customer=c.customer
     )
@@ -88,6 +93,8 @@ def test_anonymisation_keeps_the_return_identical():
     now = timezone.now()
     before_return, before_figures = the_return(), figures(manager, now)
     assert before_return["data"]["closed"] == 5  # the builders did their work
+    assert before_return["data"]["vulnerable"] == 2
+    assert ("vulnerable", "2") in before_return["rows"]
     assert before_figures[0]["customers"]["repeat_complainants"] == 1
 
     done = anonymise_expired(now=LATER)
@@ -96,6 +103,14 @@ def test_anonymisation_keeps_the_return_identical():
     assert AnonymisedCase.objects.count() == 6
     assert not AnonymisedCase.objects.filter(case=still_open).exists()
     assert AnonymisedCustomer.objects.count() == 5
+    # The vulnerable customer's words and their representative are gone...
+    vulnerability, representative = (
+        Vulnerability.objects.get(),
+        Representative.objects.get(),
+    )
+    assert vulnerability.adjustments == PLACEHOLDER != ADJUSTMENTS
+    assert representative.name != REP_NAME and representative.email == ""
+    # ...and the return still counts them as vulnerable, as it did.
     facts_refresh()
     assert the_return() == before_return
     assert figures(manager, now) == before_figures
