@@ -1,18 +1,32 @@
 """Subject access: managers export everything held about a customer, on the
 customer page and the API; everyone else is refused; each export is recorded."""
 
+import html
 import json
 from datetime import UTC, datetime
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 
 from complaints.models import EventKind
-from records.anonymise import case_anonymise
+from customers.models import Customer
+from records.anonymise import REPRESENTATIVE_NAME, case_anonymise, customer_anonymise
 from records.export import subject_access_data, subject_access_html
 from records.models import SubjectAccessExport
 from tests.factories import CaseFactory
 
-from .support import SECRET, attach, closed_case
+from .support import (
+    ADJUSTMENTS,
+    AUTHORITY,
+    CONSENT,
+    REP_EMAIL,
+    REP_NAME,
+    SECRET,
+    attach,
+    closed_case,
+    supported,
+)
+from .test_anonymise_support import NOTE, approval, sent_letter
 
 pytestmark = pytest.mark.django_db
 CLOSED = datetime(2026, 3, 1, 10, tzinfo=UTC)
@@ -108,10 +122,12 @@ def test_export_queries_do_not_grow_with_cases(team, agent):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        fresh = Customer.objects.get(pk=customer.pk)  # nothing cached on it
         with CaptureQueriesContext(connection) as queries:
-            subject_access_data(customer, by_label="m")
+            subject_access_data(fresh, by_label="m")
         return len(queries)
 
+    supported(customer)
     one = count()
     for _ in range(3):
         CaseFactory.in_stage("resolving", customer=customer, by=agent, team=team)
@@ -156,3 +172,52 @@ def test_agents_neither_see_nor_use_the_hold_forms(case, agent_client):
     )
     assert response.status_code == 403
     assert not case.legal_holds.exists()
+
+
+def test_the_export_holds_the_vulnerability_the_representative_and_copies(
+    case, manager, manager_client, api_as
+):
+    supported(case.customer)
+    sent_letter(case)
+    approval(case, status="refused", body="A draft never sent.")
+    response = manager_client.get(f"/customers/{case.customer_id}/export.json")
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    vulnerability = data["vulnerability"]
+    assert vulnerability["drivers"] == ["Health", "Life events"]
+    assert vulnerability["adjustments"] == ADJUSTMENTS
+    assert vulnerability["consent_from"] == CONSENT and vulnerability["consent_at"]
+    rep = data["representative"]
+    assert (rep["name"], rep["email"]) == (REP_NAME, REP_EMAIL)
+    assert rep["authority"] == AUTHORITY and rep["kind"] == "power_of_attorney"
+    assert rep["receives_letters"] == "copy" and rep["authority_recorded_at"]
+    (exported,) = data["cases"]
+    (letter,) = exported["letters"]
+    assert (letter["to"], letter["copy_to"]) == ("ada@quokka.example", REP_EMAIL)
+    (draft,) = exported["letter_approvals"]
+    assert draft["body"] == "A draft never sent." and draft["note"] == NOTE
+    # The API gives the same; the printable page (the PDF's source) too.
+    api = api_as(manager).get(f"/api/v1/customers/{case.customer_id}/export/")
+    assert api.json()["representative"]["name"] == REP_NAME
+    page = subject_access_html(data)
+    for text in (REP_NAME, REP_EMAIL, ADJUSTMENTS, CONSENT, AUTHORITY):
+        assert html.escape(text) in page
+
+
+def test_a_customer_without_support_records_exports_none(case):
+    data = subject_access_data(case.customer, by_label="m")
+    assert data["vulnerability"] is None and data["representative"] is None
+
+
+def test_an_anonymised_customer_exports_no_representative(case, manager):
+    supported(case.customer)
+    sent_letter(case)
+    customer_anonymise(
+        customer=case.customer, by=manager, now=datetime(2029, 3, 2, tzinfo=UTC)
+    )
+    data = subject_access_data(case.customer, by_label="m")
+    assert data["representative"]["name"] == REPRESENTATIVE_NAME
+    assert data["representative"]["email"] == ""
+    assert data["vulnerability"]["adjustments"] != ADJUSTMENTS
+    assert data["cases"][0]["letters"][0]["copy_to"] == ""
+    assert REP_NAME not in json.dumps(data, cls=DjangoJSONEncoder)
