@@ -2,8 +2,9 @@
 
 A half-year of FCA complaints (the returns test's shapes: answered before,
 open at the start, summary resolution, upheld with redress, partly upheld
-late, withdrawn, still open), each walked through the lifecycle and closed,
-then anonymised past retention: the return (JSON and CSV rows) and every
+late, withdrawn, still open; the repeat complainant recorded as vulnerable,
+with a representative), each walked through the lifecycle and closed, then
+anonymised past retention: the return (JSON and CSV rows) and every
 dashboard figure must read the same before and after.
 """
 
