@@ -39,13 +39,15 @@ def customer_match_or_create(
     customer = _find(email=email, external_ref=external_ref, client=client)
     if customer is not None:
         return customer, False
+    if not external_ref:
+        # Nothing unique to race for (emails are not unique): a plain insert.
+        return Customer.objects.create(email=email, name=name, phone=phone), True
     try:
         with transaction.atomic():
             customer = Customer.objects.create(email=email, name=name, phone=phone)
-            if external_ref:
-                CustomerRef.objects.create(
-                    client=client, customer=customer, external_ref=external_ref
-                )
+            CustomerRef.objects.create(
+                client=client, customer=customer, external_ref=external_ref
+            )
         return customer, True
     except IntegrityError:
         customer = _find(email=email, external_ref=external_ref, client=client)

@@ -29,6 +29,9 @@ def triage_recipients() -> list:
 
 def triage_announce(*, case_id: int) -> int:
     """Notify once that case `case_id` waits in Triage; return how many were told."""
+    recipients = triage_recipients()
+    if not recipients:
+        return 0  # nobody to tell: no lock, no lookup
     with transaction.atomic():
         try:
             case = case_lock(case_id)
@@ -39,7 +42,6 @@ def triage_announce(*, case_id: int) -> int:
         told = Notification.objects.filter(case=case, kind=NotificationKind.TRIAGE)
         if told.exists():
             return 0
-        recipients = triage_recipients()
         ids = notifications_create(
             recipients=recipients,
             kind=NotificationKind.TRIAGE,

@@ -126,10 +126,17 @@ def case_merge(*, case: Case, other: Case, by) -> Case:
     return kept
 
 
+def _case_of(event) -> Case | None:
+    # The filing's own case object came with its event: no need to read it again.
+    if type(event).case.is_cached(event):
+        return event.case
+    return Case.objects.filter(pk=event.case_id).first()
+
+
 def suspected_duplicate_flag(events: Sequence) -> None:
     """Subscriber: note on a newly filed case the case it most likely repeats."""
     for event in events:
-        case = Case.objects.filter(pk=event.case_id).first()
+        case = _case_of(event)
         if case is None:
             continue
         found = likely_duplicates(case, limit=1)
