@@ -52,7 +52,7 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
     return client
 
 
-@transaction.atomic(savepoint=False)
+@transaction.atomic
 def complaint_file_from_api(
     *,
     customer: dict[str, Any],
