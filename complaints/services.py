@@ -170,6 +170,8 @@ def _case_insert(
         api_client=api_client,
         received_at=received_at,
     )
+    # Only the first case filed with a customer just created is its first.
+    case.first_of_customer, customer.created_here = customer.created_here, False
     hooks.run(Hook.CASE_FILING, case=case)
     case.save(force_insert=True)
     record_event(

@@ -41,13 +41,16 @@ def customer_match_or_create(
         return customer, False
     if not external_ref:
         # Nothing unique to race for (emails are not unique): a plain insert.
-        return Customer.objects.create(email=email, name=name, phone=phone), True
+        customer = Customer.objects.create(email=email, name=name, phone=phone)
+        customer.created_here = True
+        return customer, True
     try:
         with transaction.atomic():
             customer = Customer.objects.create(email=email, name=name, phone=phone)
             CustomerRef.objects.create(
                 client=client, customer=customer, external_ref=external_ref
             )
+        customer.created_here = True
         return customer, True
     except IntegrityError:
         customer = _find(email=email, external_ref=external_ref, client=client)

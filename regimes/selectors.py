@@ -1,5 +1,6 @@
 """Reads of regimes: the version in force, a case's clocks, outcome and letters."""
 
+import copy
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -27,7 +28,7 @@ _routes = Memo("regime-routes")
 def regime_version(*, code: str, on: date | None = None) -> Regime | None:
     """The version of regime `code` in force on `on` (default today)."""
     on = on or timezone.localdate()
-    return _versions.get(
+    kept = _versions.get(
         (code, on),
         lambda: (
             Regime.objects.filter(code=code, effective_from__lte=on)
@@ -35,6 +36,8 @@ def regime_version(*, code: str, on: date | None = None) -> Regime | None:
             .first()
         ),
     )
+    # A copy: what one caller changes on its instance is not everyone's.
+    return copy.copy(kept) if kept is not None else None
 
 
 def regime_versions_in_force() -> list[Regime]:

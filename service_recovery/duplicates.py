@@ -133,11 +133,17 @@ def _case_of(event) -> Case | None:
     return Case.objects.filter(pk=event.case_id).first()
 
 
+def _first_of_customer(case: Case) -> bool:
+    # The filing created its customer: no other case of theirs existed before
+    # it committed (a later one compares itself with this one).
+    return case.first_of_customer
+
+
 def suspected_duplicate_flag(events: Sequence) -> None:
     """Subscriber: note on a newly filed case the case it most likely repeats."""
     for event in events:
         case = _case_of(event)
-        if case is None:
+        if case is None or _first_of_customer(case):
             continue
         found = likely_duplicates(case, limit=1)
         if found:

@@ -1,5 +1,7 @@
 """Case shapes: filing input, list rows, the detail, edits and transitions."""
 
+import threading
+
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -358,3 +360,24 @@ class TransitionIn(serializers.Serializer):
     restatement = serializers.CharField(max_length=20_000, required=False)
     desired_outcome = serializers.CharField(max_length=5_000, required=False)
     desired_outcome_declined = serializers.BooleanField(required=False)
+
+
+_built = threading.local()
+
+
+def case_detail_data(case: Case, *, as_filed: bool) -> dict:
+    """`CaseDetailSerializer`'s output for `case` as its caller sees it.
+
+    DRF builds a serializer's fields anew for every instance, which costs more
+    than rendering one case. The fields hold no per-call state, so each thread
+    keeps one built serializer per way of showing the customer and renders
+    every case with it.
+    """
+    kept = getattr(_built, "serializers", None)
+    if kept is None:
+        kept = _built.serializers = {}
+    serializer = kept.get(as_filed)
+    if serializer is None:
+        serializer = CaseDetailSerializer(context={"as_filed": as_filed})
+        kept[as_filed] = serializer
+    return serializer.to_representation(case)

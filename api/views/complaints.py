@@ -43,6 +43,7 @@ from ..serializers.cases import (
     CaseSerializer,
     ComplaintIn,
     TransitionIn,
+    case_detail_data,
 )
 from ..serializers.common import ProblemSerializer
 from ..serializers.work import (
@@ -146,7 +147,7 @@ class ComplaintViewSet(ApiViewSet):
 
     def detail_response(self, case, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=case.pk)
-        data = CaseDetailSerializer(fresh, context=self.case_context()).data
+        data = case_detail_data(fresh, **self.case_context())
         return with_etag(Response(data, status=code), fresh)
 
     @extend_schema(
@@ -175,7 +176,7 @@ class ComplaintViewSet(ApiViewSet):
             "statutory_deadlines",
             Prefetch("letters", queryset=letters_brief()),
         )
-        data = CaseDetailSerializer(case, context=self.case_context()).data
+        data = case_detail_data(case, **self.case_context())
         response = with_etag(Response(data, status=status.HTTP_201_CREATED), case)
         response["Location"] = f"/api/v1/complaints/{case.reference}/"
         return response
@@ -190,7 +191,7 @@ class ComplaintViewSet(ApiViewSet):
     @extend_schema(summary="One case", parameters=[ETAG])
     def retrieve(self, request, reference: str):
         case = self.get_object()
-        data = CaseDetailSerializer(case, context=self.case_context()).data
+        data = case_detail_data(case, **self.case_context())
         return with_etag(Response(data), case)
 
     @extend_schema(
