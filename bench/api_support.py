@@ -89,7 +89,7 @@ def start_gunicorn(workers: int = 5, *, plain: bool = False) -> subprocess.Popen
         cwd=ROOT,
         env=bench_env(),
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy machine boots workers slowly
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)

@@ -199,7 +199,7 @@ def start(secret: str, workers: int) -> subprocess.Popen:
         cwd=SITE,
         env=site_env(secret),
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bare/", timeout=1)

@@ -12,7 +12,8 @@ The token is read at most once per HTTP request (and on every use outside a
 request: tasks, commands), so a revoked key or an edited policy takes effect
 on the next request in every worker. Without a shared cache (the embedded
 demo's local-memory cache cannot be seen by other processes) or when the
-cache is down, memos are bypassed and every read goes to the database.
+cache is down, memos are bypassed and every read goes to the database
+(`PROCESS_MEMOS`, on with REDIS_URL and in tests, which run in one process).
 """
 
 import logging
@@ -21,6 +22,7 @@ import uuid
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -38,10 +40,7 @@ _memos: list["Memo"] = []
 
 
 def _shared() -> bool:
-    backend = type(cache).__module__
-    return not backend.startswith(
-        ("django.core.cache.backends.locmem", "django.core.cache.backends.dummy")
-    )
+    return getattr(settings, "PROCESS_MEMOS", False)
 
 
 def generation() -> str | None:

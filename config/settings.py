@@ -179,7 +179,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redress",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -187,6 +187,9 @@ if REDIS_URL and not TESTING:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Process memos of rarely changed rows (config.memo) need a cache every worker
+# shares to learn of edits; a per-process cache serves a single process (tests).
+PROCESS_MEMOS = env.bool("PROCESS_MEMOS", default=bool(REDIS_URL) or TESTING)
 
 AUTH_PASSWORD_VALIDATORS = [
     {
