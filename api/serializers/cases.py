@@ -1,7 +1,5 @@
 """Case shapes: filing input, list rows, the detail, edits and transitions."""
 
-import threading
-
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -22,7 +20,7 @@ from complaints.models import (
 from regimes.selectors import case_final_letter, case_redress_paid
 from sla.models import Deadline
 
-from .common import MomentField, StaffField
+from .common import MomentField, StaffField, built
 from .work import FollowUpSerializer, OfferSerializer
 
 
@@ -78,6 +76,8 @@ class CustomerRef(serializers.Serializer):
     ]
 )
 class ComplaintIn(serializers.Serializer):
+    context_free = True  # api.views.base.ApiViewSet.valid reuses one per thread
+
     customer = CustomerIn()
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20_000)
@@ -178,7 +178,8 @@ class CaseSerializer(serializers.ModelSerializer):
                 "email": customer.email,
                 "phone": customer.phone,
             }
-        return CustomerRef({**shown, "external_ref": sent.get("external_ref")}).data
+        shown["external_ref"] = sent.get("external_ref")
+        return built(CustomerRef).to_representation(shown)
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -362,22 +363,9 @@ class TransitionIn(serializers.Serializer):
     desired_outcome_declined = serializers.BooleanField(required=False)
 
 
-_built = threading.local()
-
-
 def case_detail_data(case: Case, *, as_filed: bool) -> dict:
-    """`CaseDetailSerializer`'s output for `case` as its caller sees it.
-
-    DRF builds a serializer's fields anew for every instance, which costs more
-    than rendering one case. The fields hold no per-call state, so each thread
-    keeps one built serializer per way of showing the customer and renders
-    every case with it.
-    """
-    kept = getattr(_built, "serializers", None)
-    if kept is None:
-        kept = _built.serializers = {}
-    serializer = kept.get(as_filed)
-    if serializer is None:
-        serializer = CaseDetailSerializer(context={"as_filed": as_filed})
-        kept[as_filed] = serializer
-    return serializer.to_representation(case)
+    """`CaseDetailSerializer`'s output for `case` as its caller sees it, by a
+    serializer built once per thread (`common.built`)."""
+    return built(
+        CaseDetailSerializer, context={"as_filed": as_filed}
+    ).to_representation(case)
