@@ -109,14 +109,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ops.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, auth, messages and htmx, skipped by API calls made
+    # with a key (api.lean): DRF authenticates those against the key.
+    "api.lean.Sessions",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "api.lean.Authentication",
+    "api.lean.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "api.lean.Htmx",
     "axes.middleware.AxesMiddleware",
 ]
 
