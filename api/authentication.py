@@ -1,11 +1,23 @@
-"""`Authorization: Token <key>` authentication against hashed API keys."""
+"""`Authorization: Token <key>` authentication against hashed API keys.
 
+A key once verified against its stored hash is kept in the process
+(`config.memo`, by the SHA-256 of the key, never the key itself), so a busy
+client costs neither a query nor a hash per request. Saving or deleting any
+API client or user (revoking, rotating, deactivating) clears that memo in
+every worker before the next request.
+"""
+
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from config.memo import Memo
+
 from .models import ApiClient
+
+verified_keys = Memo("api-keys")
 
 
 @dataclass
@@ -58,14 +70,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     @staticmethod
     def _lookup(key: str) -> ApiClient | None:
-        """Find the live key by its prefix, then check its SHA-512 (one query)."""
-        prefix, _, _ = key.partition(".")
-        client = (
-            ApiClient.objects.filter(revoked=False, prefix=prefix)
-            .select_related("user")
-            .first()
+        """The live client of `key`: memoised, else found by its prefix and
+        checked against its SHA-512 (one query). Only valid keys are kept."""
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return verified_keys.get(
+            digest, lambda: _lookup_stored(key), keep=lambda c: c is not None
         )
-        return client if client is not None and client.is_valid(key) else None
 
     @staticmethod
     def _mark_used(client: ApiClient) -> None:
@@ -76,3 +86,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             or (now - client.last_used_at).total_seconds() > 60
         ):
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+            client.last_used_at = now
+
+
+def _lookup_stored(key: str) -> ApiClient | None:
+    prefix, _, _ = key.partition(".")
+    client = (
+        ApiClient.objects.filter(revoked=False, prefix=prefix)
+        .select_related("user")
+        .first()
+    )
+    return client if client is not None and client.is_valid(key) else None

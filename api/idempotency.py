@@ -85,16 +85,17 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
 def _run_once(owner: str, key: str, digest: str, create) -> Response:
     with transaction.atomic():
         _limit_lock_wait()
+        # No savepoint: either failure (a committed twin's IntegrityError, a
+        # lock wait past the limit) leaves this transaction, rolling it back.
         try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    owner=owner,
-                    key=key,
-                    body_hash=digest,
-                    response_status=0,
-                    response_body={},
-                    created_at=timezone.now(),
-                )
+            record = IdempotencyKey.objects.create(
+                owner=owner,
+                key=key,
+                body_hash=digest,
+                response_status=0,
+                response_body={},
+                created_at=timezone.now(),
+            )
         except OperationalError:
             exc = Conflict(
                 "A request with this Idempotency-Key is still in flight; retry later."

@@ -39,15 +39,15 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def create_database() -> None:
+def create_database(name: str = BENCH_DB) -> None:
     import psycopg2
 
     conn = psycopg2.connect(f"{SERVER}/postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB])
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{BENCH_DB}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
 
 
@@ -74,11 +74,14 @@ def issue_key(*, name: str, username: str | None = None) -> str:
     )[1]
 
 
-def start_gunicorn(workers: int = 5) -> subprocess.Popen:
+def start_gunicorn(workers: int = 5, *, plain: bool = False) -> subprocess.Popen:
+    """gunicorn on PORT; `plain` skips gunicorn.conf.py (no access log, no
+    recycling), as a comparison with another app's server needs."""
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
             "config.wsgi",
+            *(["--config", "/dev/null"] if plain else []),
             "--workers",
             str(workers),
             "--bind",
@@ -89,7 +92,7 @@ def start_gunicorn(workers: int = 5) -> subprocess.Popen:
         cwd=ROOT,
         env=bench_env(),
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy machine boots workers slowly
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)

@@ -78,7 +78,6 @@ def reference_next(*, year: int) -> str:
     return f"C-{year}-{number:06d}"
 
 
-@transaction.atomic
 def case_file(
     *,
     customer: Customer,
@@ -102,7 +101,10 @@ def case_file(
     `received_at_check`. The filing hooks (`complaints.hooks`) run after the
     SLA clocks start, before the reference is taken (its lock is held to
     commit). Raises InvalidInput when a value is out of bounds
-    (`complaints.bounds`).
+    (`complaints.bounds`), before anything is written.
+
+    Runs in the caller's transaction when there is one (no savepoint: a filing
+    that fails fails the caller's transaction with it), else in its own.
     """
     fields_check(
         Case,
@@ -119,6 +121,40 @@ def case_file(
     received_at = received_at_check(received_at, now=now) if received_at else now
     if team is None and category is not None:
         team = category.default_team
+    with transaction.atomic(savepoint=False):
+        return _case_insert(
+            actor=actor,
+            customer=customer,
+            subject=subject,
+            description=description,
+            channel=channel,
+            category=category,
+            priority=priority,
+            team=team,
+            desired_outcome=desired_outcome,
+            occurred_at=occurred_at,
+            metadata=metadata,
+            api_client=api_client,
+            received_at=received_at,
+        )
+
+
+def _case_insert(
+    *,
+    actor: Any,
+    customer: Customer,
+    subject: str,
+    description: str,
+    channel: str,
+    category: Category | None,
+    priority: str,
+    team: Team | None,
+    desired_outcome: str,
+    occurred_at: datetime | None,
+    metadata: dict[str, Any] | None,
+    api_client: Any,
+    received_at: datetime,
+) -> Case:
     case = Case(
         reference=f"new-{uuid4().hex[:16]}",  # the real one is taken last
         customer=customer,
@@ -134,6 +170,8 @@ def case_file(
         api_client=api_client,
         received_at=received_at,
     )
+    # Only the first case filed with a customer just created is its first.
+    case.first_of_customer, customer.created_here = customer.created_here, False
     hooks.run(Hook.CASE_FILING, case=case)
     case.save(force_insert=True)
     record_event(

@@ -115,18 +115,20 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "ops.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, auth, messages and htmx, skipped by API calls made
+    # with a key (api.lean): DRF authenticates those against the key.
+    "api.lean.Sessions",
     # The browser's language (Accept-Language) for everyone; a signed-in
     # staff member's own choice overrides it once auth has run (below).
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.lean.Authentication",
     "teams.locale.StaffLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "api.lean.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "api.lean.Htmx",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -189,7 +191,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redress",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -197,6 +199,9 @@ if REDIS_URL and not TESTING:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Process memos of rarely changed rows (config.memo) need a cache every worker
+# shares to learn of edits; a per-process cache serves a single process (tests).
+PROCESS_MEMOS = env.bool("PROCESS_MEMOS", default=bool(REDIS_URL) or TESTING)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -16,6 +16,10 @@ class RelationshipStatus(models.TextChoices):
 
 
 class Customer(models.Model):
+    created_here = False
+    """True on the instance `customer_match_or_create` has just inserted (not
+    stored): a customer this filing created has no earlier cases to compare."""
+
     name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, blank=True)
     phone = models.CharField(max_length=40, blank=True)

@@ -53,16 +53,24 @@ def customer_match_or_create(
             )
             customer.language = language
         return customer, False
+    if not external_ref:
+        # Nothing unique to race for (emails are not unique): a plain insert.
+        customer = Customer.objects.create(
+            email=email, name=name, phone=phone, language=language
+        )
+        audit("customer.created", by=by, customer=customer.pk)
+        customer.created_here = True
+        return customer, True
     try:
         with transaction.atomic():
             customer = Customer.objects.create(
                 email=email, name=name, phone=phone, language=language
             )
-            if external_ref:
-                CustomerRef.objects.create(
-                    client=client, customer=customer, external_ref=external_ref
-                )
+            CustomerRef.objects.create(
+                client=client, customer=customer, external_ref=external_ref
+            )
         audit("customer.created", by=by, customer=customer.pk)
+        customer.created_here = True
         return customer, True
     except IntegrityError:
         customer = _find(email=email, external_ref=external_ref, client=client)

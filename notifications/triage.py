@@ -15,20 +15,29 @@ from django.utils import timezone
 
 from complaints.models import Case, Event
 from complaints.versions import case_lock
+from config.memo import Memo
 from teams.selectors import managers, team_leads
 
 from .models import Notification, NotificationKind
 from .outbox import outbox_enqueue_on_commit
 from .services import notifications_create
 
+# Every filing without a team asks who hears of it: kept per process, cleared
+# in every worker when a user or staff profile is saved or deleted
+# (`NotificationsConfig.ready`, `config.memo`).
+_recipients = Memo("triage-recipients")
+
 
 def triage_recipients() -> list:
     """Every active team lead (a Triage case's leads); the managers if none."""
-    return list(team_leads(None)) or list(managers())
+    return _recipients.get("triage", lambda: list(team_leads(None)) or list(managers()))
 
 
 def triage_announce(*, case_id: int) -> int:
     """Notify once that case `case_id` waits in Triage; return how many were told."""
+    recipients = triage_recipients()
+    if not recipients:
+        return 0  # nobody to tell: no lock, no lookup
     with transaction.atomic():
         try:
             case = case_lock(case_id)
@@ -39,7 +48,6 @@ def triage_announce(*, case_id: int) -> int:
         told = Notification.objects.filter(case=case, kind=NotificationKind.TRIAGE)
         if told.exists():
             return 0
-        recipients = triage_recipients()
         ids = notifications_create(
             recipients=recipients,
             kind=NotificationKind.TRIAGE,

@@ -13,16 +13,37 @@ class RegimesConfig(AppConfig):
     verbose_name = "Regulated handling"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from complaints import hooks
+        from config.memo import memo_forget
         from scheduler.engine import due_batch_register
 
         from .due import statutory_fire_batch
+        from .models import Regime, RegimeRoute
 
+        hooks.register(hooks.Hook.CASE_FILING, _regime_choose)
         hooks.register(hooks.Hook.CASE_FILED, _regime_on_filing)
         due_batch_register(statutory_fire_batch)
+        # Regime versions and routes are memoised per process (regimes.selectors).
+        for model in (Regime, RegimeRoute):
+            post_save.connect(memo_forget, sender=model, dispatch_uid=f"memo-{model}")
+            post_delete.connect(
+                memo_forget, sender=model, dispatch_uid=f"memo-del-{model}"
+            )
+
+
+def _regime_choose(*, case, **_) -> None:
+    from .services import case_regime_choose
+
+    case_regime_choose(case)
 
 
 def _regime_on_filing(*, case, **_) -> None:
-    from .services import case_regime_apply
+    from complaints.selectors import related_known
 
-    case_regime_apply(case)
+    from .services import clocks_start
+
+    # A new case's clocks are all it has (ordered as the model orders them).
+    rows = sorted(clocks_start(case=case), key=lambda row: row.due_at)
+    related_known(case, "statutory_deadlines", rows)

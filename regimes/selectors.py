@@ -1,5 +1,6 @@
 """Reads of regimes: the version in force, a case's clocks, outcome and letters."""
 
+import copy
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from complaints.models import Case, OfferStatus
 from complaints.selectors import cases_visible_to
+from config.memo import Memo
 
 from .models import (
     Letter,
@@ -25,14 +27,25 @@ from .models import (
 NONE = "none"
 
 
+# Every filing reads its regime's version and route: kept per process, cleared
+# in every worker when a regime or route is saved or deleted (`RegimesConfig`).
+_versions = Memo("regime-versions")
+_routes = Memo("regime-routes")
+
+
 def regime_version(*, code: str, on: date | None = None) -> Regime | None:
     """The version of regime `code` in force on `on` (default today)."""
     on = on or timezone.localdate()
-    return (
-        Regime.objects.filter(code=code, effective_from__lte=on)
-        .order_by("-effective_from")
-        .first()
+    kept = _versions.get(
+        (code, on),
+        lambda: (
+            Regime.objects.filter(code=code, effective_from__lte=on)
+            .order_by("-effective_from")
+            .first()
+        ),
     )
+    # A copy: what one caller changes on its instance is not everyone's.
+    return copy.copy(kept) if kept is not None else None
 
 
 def regime_versions_in_force() -> list[Regime]:
@@ -48,16 +61,23 @@ def regime_versions_in_force() -> list[Regime]:
 
 def regime_code_for(*, category: Any, team: Any) -> str:
     """The regime of a case: its category's, else its team's, else DEFAULT_REGIME."""
-    routes = RegimeRoute.objects.all()
     if category is not None:
-        route = routes.filter(category=category).first()
+        route = _route("category", category.pk)
         if route:
-            return route.regime
+            return route
     if team is not None:
-        route = routes.filter(team=team).first()
+        route = _route("team", team.pk)
         if route:
-            return route.regime
+            return route
     return getattr(settings, "DEFAULT_REGIME", NONE) or NONE
+
+
+def _route(field: str, pk: int) -> str | None:
+    def load() -> str | None:
+        route = RegimeRoute.objects.filter(**{f"{field}_id": pk}).first()
+        return route.regime if route else None
+
+    return _routes.get((field, pk), load)
 
 
 def regime_of_case(case: Case, *, at: datetime | None = None) -> Regime | None:

@@ -1,8 +1,9 @@
 """Writes of regulated handling: set a case's regime, its clocks, receipt, letters.
 
 Every write runs in one transaction with its timeline event (CONTRACT §15):
-- `case_regime_apply` runs inside each filing (a `complaints.hooks` filing
-  hook): picks the regime and starts its statutory clocks;
+- `case_regime_choose` and `clocks_start` run inside each filing (the
+  `complaints.hooks` filing hooks): one picks the regime before the case is
+  inserted, the other starts its statutory clocks;
 - `case_received_at_change`: a manager, with a reason, corrects the legal
   instant of receipt; the clocks are recomputed;
 - `letter_send` (in `regimes.sending`): checks, keeps and sends a letter.
@@ -27,12 +28,10 @@ from .models import Regime, StatutoryDeadline
 from .selectors import regime_code_for, regime_of_case
 
 
-def case_regime_apply(case: Case) -> None:
-    """Set a new case's regime (category, else team, else DEFAULT_REGIME) and
-    start its statutory clocks. Runs inside the filing's transaction."""
+def case_regime_choose(case: Case) -> None:
+    """Set a new case's regime (category, else team, else DEFAULT_REGIME) before
+    its insert; `clocks_start` then starts its statutory clocks."""
     case.regime = regime_code_for(category=case.category, team=case.team)
-    Case.objects.filter(pk=case.pk).update(regime=case.regime)
-    clocks_start(case=case)
 
 
 def clocks_start(*, case: Case) -> list[StatutoryDeadline]:

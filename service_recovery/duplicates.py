@@ -174,16 +174,29 @@ def duplicate_flag_refresh(*, case: Case, by) -> str | None:
     return current
 
 
+def _case_of(event) -> Case | None:
+    # The filing's own case object came with its event: no need to read it again.
+    if type(event).case.is_cached(event):
+        return event.case
+    return Case.objects.filter(pk=event.case_id).first()
+
+
 def suspected_duplicate_flag(events: Sequence) -> None:
     """Subscriber: flag a newly filed case, and refresh the flag of a case whose
-    text or customer was edited (`DUPLICATE_FIELDS`)."""
-    case_ids = [
-        event.case_id
-        for event in events
-        if event.kind == EventKind.CASE_FILED
-        or DUPLICATE_FIELDS & set(event.after or {})
-    ]
-    for case_id in dict.fromkeys(case_ids):
-        case = Case.objects.filter(pk=case_id).first()
-        if case is not None:
-            duplicate_flag_refresh(case=case, by=SYSTEM)
+    text or customer was edited (`DUPLICATE_FIELDS`).
+
+    A filing that created its customer has nothing to repeat (no other case of
+    theirs existed before it committed; a later one compares itself with it).
+    """
+    seen: set[int] = set()
+    for event in events:
+        filed = event.kind == EventKind.CASE_FILED
+        if event.case_id in seen or not (
+            filed or DUPLICATE_FIELDS & set(event.after or {})
+        ):
+            continue
+        seen.add(event.case_id)
+        case = _case_of(event)
+        if case is None or (filed and getattr(case, "first_of_customer", False)):
+            continue
+        duplicate_flag_refresh(case=case, by=SYSTEM)

@@ -106,6 +106,12 @@ def on_case_changed(events: Sequence[Event]) -> None:
             WATCHED_FIELDS & set(event.after or {})
         ):
             continue
+        if (
+            event.kind == EventKind.CASE_FILED
+            and Event.case.is_cached(event)
+            and not keys_of(event.case)
+        ):
+            continue  # filed with no category (a root cause comes later)
         case_ids.append(event.case_id)
     for case_id in dict.fromkeys(case_ids):
         problems_match(case_id=case_id)

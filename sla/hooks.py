@@ -9,6 +9,7 @@ from datetime import datetime
 from complaints import hooks
 from complaints.hooks import Hook
 from complaints.models import Case
+from complaints.selectors import related_known
 
 from . import services
 
@@ -18,7 +19,8 @@ def _set_policy(*, case: Case) -> None:
 
 
 def _start(*, case: Case) -> None:
-    services.deadlines_start(case=case)
+    # A new case's clocks are all it has: its response needs no query for them.
+    related_known(case, "deadlines", services.deadlines_start(case=case))
 
 
 def _retime(*, case: Case) -> None:

@@ -4,12 +4,12 @@ Called by the lifecycle and the case services inside their transactions, so a
 deadline always agrees with the case it belongs to.
 """
 
-import time
 from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from complaints.models import Case, Stage
+from config.memo import Memo, memo_forget
 
 from .businesstime import (
     BusinessCalendar,
@@ -37,47 +37,53 @@ def calendar_spec(calendar: Calendar | None) -> BusinessCalendar:
     return BusinessCalendar(tz=calendar.time_zone, weekly=weekly, holidays=holidays)
 
 
+# Policies and calendars change rarely and every filing reads them: they are
+# kept per process (`config.memo`); a save or delete of a policy, calendar,
+# opening hours or holiday clears them in every worker (`SlaConfig.ready`).
+_policies = Memo("sla-policies")
+_specs = Memo("sla-calendars")
+
+
 def policy_for(case: Case) -> SlaPolicy | None:
     """Return the active policy for the case's priority and category, if any."""
-    policies = SlaPolicy.objects.filter(active=True, priority=case.priority)
-    if case.category_id:
-        specific = policies.filter(category_id=case.category_id).first()
+    return _policies.get(
+        (case.priority, case.category_id),
+        lambda: _policy_stored(case.priority, case.category_id),
+    )
+
+
+def _policy_stored(priority: str, category_id: int | None) -> SlaPolicy | None:
+    policies = SlaPolicy.objects.filter(active=True, priority=priority)
+    if category_id:
+        specific = policies.filter(category_id=category_id).first()
         if specific is not None:
             return specific
     return policies.filter(category__isnull=True).first()
 
 
-SPEC_TTL = 60.0
-"""Seconds a process keeps a calendar's hours and holidays (edits clear it here)."""
-_specs: dict[int, tuple[float, BusinessCalendar]] = {}
-
-
 def calendar_spec_by_id(calendar_id: int | None) -> BusinessCalendar:
-    """Return a calendar's arithmetic value, cached in this process for SPEC_TTL.
+    """Return a calendar's arithmetic value, kept in this process until edited.
 
     Filing a case needs it on every request; the calendar changes rarely.
     """
     if calendar_id is None:
         return BusinessCalendar.always_open()
-    now = time.monotonic()
-    hit = _specs.get(calendar_id)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    calendar = Calendar.objects.filter(pk=calendar_id).first()
-    spec = calendar_spec(calendar)
-    _specs[calendar_id] = (now + SPEC_TTL, spec)
-    return spec
+    return _specs.get(
+        calendar_id,
+        lambda: calendar_spec(Calendar.objects.filter(pk=calendar_id).first()),
+    )
 
 
 def calendar_specs_forget(**_: object) -> None:
-    """Drop the cached calendars (connected to saves of calendars, hours, holidays)."""
-    _specs.clear()
+    """Drop the kept policies and calendars in every process (a signal receiver)."""
+    memo_forget()
 
 
 def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline]:
     """Start the first-response and resolution clocks of a new case."""
     now = now or case.created_at or timezone.now()
-    policy = policy_for(case)
+    # The filing hook (`sla.hooks`) set the policy before the case's insert.
+    policy = case.sla_policy if case.sla_policy_id else policy_for(case)
     if policy is None:
         return []
     if case.sla_policy_id != policy.pk:

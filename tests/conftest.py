@@ -45,6 +45,17 @@ def _missing(flag: str, reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Start and end every test with empty process memos (`config.memo`): a row
+    a test's rollback removed must not be served to the next test."""
+    from config.memo import memos_clear
+
+    memos_clear()
+    yield
+    memos_clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Hash test passwords with MD5: the real hasher costs seconds per user here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

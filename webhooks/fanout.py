@@ -19,6 +19,7 @@ from django.utils import timezone
 from api.authentication import ServiceClient
 from complaints.models import Event, EventKind, Message, Visibility
 from complaints.selectors import cases_visible_to
+from config.memo import Memo
 
 from .models import (
     DeliveryStatus,
@@ -125,17 +126,28 @@ def body_of(event: Event, kind: EventType, messages: dict[int, Message]) -> str:
     return json.dumps(body, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
-def deliveries_fan_out(events: Sequence[Event]) -> list[int]:
-    """Write the outbox rows for committed `events`; queue them; return new ids."""
-    typed = [(e, t) for e in events if (t := webhook_type(e)) is not None]
-    if not typed:
-        return []
-    subscriptions = list(
+# Every committed event asks who subscribes: the answer is kept per process
+# and cleared in every worker when a subscription, API client or user is saved
+# or deleted (`config.memo`; status moves between active and paused, made by
+# queryset updates, do not change who is asked).
+_subscriptions = Memo("webhook-subscriptions")
+
+
+def _subscriptions_stored() -> list[WebhookSubscription]:
+    return list(
         WebhookSubscription.objects.filter(
             client__revoked=False,
             status__in=(SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED),
         ).select_related("client", "client__user")
     )
+
+
+def deliveries_fan_out(events: Sequence[Event]) -> list[int]:
+    """Write the outbox rows for committed `events`; queue them; return new ids."""
+    typed = [(e, t) for e in events if (t := webhook_type(e)) is not None]
+    if not typed:
+        return []
+    subscriptions = _subscriptions.get("live", _subscriptions_stored)
     if not subscriptions:
         return []
     message_ids = [e.data.get("message_id") for e, t in typed if t == "message.created"]

@@ -22,7 +22,7 @@ from customers.selectors import vulnerability_of
 from regimes.selectors import case_final_letter, case_redress_paid
 from sla.models import Deadline
 
-from .common import MomentField, StaffField
+from .common import MomentField, StaffField, built
 from .customers import (
     RepresentativeSerializer,
     VulnerabilitySerializer,
@@ -90,6 +90,8 @@ class CustomerRef(serializers.Serializer):
     ]
 )
 class ComplaintIn(serializers.Serializer):
+    context_free = True  # api.views.base.ApiViewSet.valid reuses one per thread
+
     customer = CustomerIn()
     subject = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20_000)
@@ -190,7 +192,8 @@ class CaseSerializer(serializers.ModelSerializer):
                 "email": customer.email,
                 "phone": customer.phone,
             }
-        return CustomerRef({**shown, "external_ref": sent.get("external_ref")}).data
+        shown["external_ref"] = sent.get("external_ref")
+        return built(CustomerRef).to_representation(shown)
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -403,3 +406,11 @@ class TransitionIn(serializers.Serializer):
     restatement = serializers.CharField(max_length=20_000, required=False)
     desired_outcome = serializers.CharField(max_length=5_000, required=False)
     desired_outcome_declined = serializers.BooleanField(required=False)
+
+
+def case_detail_data(case: Case, *, as_filed: bool) -> dict:
+    """`CaseDetailSerializer`'s output for `case` as its caller sees it, by a
+    serializer built once per thread (`common.built`)."""
+    return built(
+        CaseDetailSerializer, context={"as_filed": as_filed}
+    ).to_representation(case)

@@ -1,5 +1,7 @@
 """Shapes shared by every route: the problem+json body, small user references."""
 
+import threading
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -62,3 +64,24 @@ class MomentField(serializers.DateTimeField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(validate_moment)
+
+
+_threads = threading.local()
+
+
+def built(serializer_class, *, context: dict | None = None):
+    """One instance of `serializer_class` per thread (and context), built once.
+
+    DRF builds a serializer's fields anew for every instance, which can cost
+    more than the work itself. For serializers whose fields keep no state
+    between calls: render with `to_representation`, validate with
+    `run_validation`. The context must be hashable values only.
+    """
+    kept = getattr(_threads, "serializers", None)
+    if kept is None:
+        kept = _threads.serializers = {}
+    key = (serializer_class, tuple(sorted((context or {}).items())))
+    serializer = kept.get(key)
+    if serializer is None:
+        serializer = kept[key] = serializer_class(context=context or {})
+    return serializer

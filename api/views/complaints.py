@@ -21,9 +21,7 @@ from attachments.selectors import attachments_of_case
 from attachments.services import attachment_add, max_bytes
 from complaints import lifecycle, services
 from complaints.actors import Actor
-from complaints.models import Offer
-from complaints.selectors import cases_visible_to
-from followups.models import FollowUp
+from complaints.selectors import cases_visible_to, related_known
 from followups.services import followup_schedule
 from regimes.selectors import letters_brief
 
@@ -45,6 +43,7 @@ from ..serializers.cases import (
     CaseSerializer,
     ComplaintIn,
     TransitionIn,
+    case_detail_data,
 )
 from ..serializers.common import ProblemSerializer
 from ..serializers.work import (
@@ -148,7 +147,7 @@ class ComplaintViewSet(ApiViewSet):
 
     def detail_response(self, case, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=case.pk)
-        data = CaseDetailSerializer(fresh, context=self.case_context()).data
+        data = case_detail_data(fresh, **self.case_context())
         return with_etag(Response(data, status=code), fresh)
 
     @extend_schema(
@@ -166,17 +165,18 @@ class ComplaintViewSet(ApiViewSet):
         case = complaint_file_from_api(
             client=client_of(self.request), by=actor_of(self.request), **data
         )
-        # A case just filed has no offers or follow-ups yet; its relations are
-        # in memory. Load only its deadlines rather than reading it all again.
+        # A case just filed has no letters, offers or follow-ups yet, and the
+        # filing hooks recorded the clocks they started (`related_known`):
+        # nothing is read again (a lookup not recorded is still loaded).
+        for name in ("letters", "offers", "followups"):
+            related_known(case, name, [])
         prefetch_related_objects(
             [case],
             "deadlines",
             "statutory_deadlines",
             Prefetch("letters", queryset=letters_brief()),
-            Prefetch("offers", queryset=Offer.objects.none()),
-            Prefetch("followups", queryset=FollowUp.objects.none()),
         )
-        data = CaseDetailSerializer(case, context=self.case_context()).data
+        data = case_detail_data(case, **self.case_context())
         response = with_etag(Response(data, status=status.HTTP_201_CREATED), case)
         response["Location"] = f"/api/v1/complaints/{case.reference}/"
         return response
@@ -191,7 +191,7 @@ class ComplaintViewSet(ApiViewSet):
     @extend_schema(summary="One case", parameters=[ETAG])
     def retrieve(self, request, reference: str):
         case = self.get_object()
-        data = CaseDetailSerializer(case, context=self.case_context()).data
+        data = case_detail_data(case, **self.case_context())
         return with_etag(Response(data), case)
 
     @extend_schema(

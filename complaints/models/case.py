@@ -61,6 +61,10 @@ class CaseManager(models.Manager):
 
 
 class Case(models.Model):
+    first_of_customer = False
+    """True on the instance `case_file` has just filed for a customer that the
+    same filing created (not stored): no earlier case of theirs can exist."""
+
     reference = models.CharField(max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.PROTECT, related_name="cases"
