@@ -70,6 +70,7 @@ def measure() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from complaints.actors import Actor
     from complaints.models import Case
     from complaints.selectors import cases_visible_to
     from teams.services import staff_create
@@ -82,7 +83,11 @@ def measure() -> None:
     users = get_user_model().objects
     agent = users.get(username="bench-agent")
     manager = users.filter(username="bench-manager").first() or staff_create(
-        username="bench-manager", password=None, teams=[], role="manager"
+        username="bench-manager",
+        password=None,
+        teams=[],
+        role="manager",
+        by=Actor.system("bench"),
     )
     ref = cases_visible_to(agent).exclude(stage="closed").first().reference
     print(

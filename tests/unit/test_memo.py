@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from api.services import api_client_create, api_client_revoke
+from complaints.actors import Actor
 from config import memo
 from sla.models import SlaPolicy
 from tests.api.conftest import client_with, complaint_body, sla_policy
@@ -15,15 +16,17 @@ __all__ = ["sla_policy"]  # the fixture, shared with the API tests
 
 
 def test_a_revoked_key_fails_on_the_next_request(db):
-    client, key = api_client_create(name="shop", scopes=["complaints:read"])
+    client, key = api_client_create(
+        name="shop", scopes=["complaints:read"], by=Actor.system("test")
+    )
     api = client_with(key)
     assert api.get("/api/v1/ping/").status_code == 200  # now memoised
-    api_client_revoke(client=client)
+    api_client_revoke(client=client, by=Actor.system("test"))
     assert api.get("/api/v1/ping/").status_code == 401
 
 
 def test_an_edited_policy_times_the_next_filing(db, sla_policy):
-    _, key = api_client_create(name="shop")
+    _, key = api_client_create(name="shop", by=Actor.system("test"))
     api = client_with(key)
     first = api.post(URL, complaint_body(), format="json").json()
     sla_policy.first_response_minutes = 5
@@ -39,7 +42,7 @@ def test_an_edited_policy_times_the_next_filing(db, sla_policy):
 def test_another_workers_edit_reaches_this_one_through_the_token(db, sla_policy):
     # An edit made elsewhere: the row changes without this process's signal,
     # and the other worker writes a new token to the shared cache.
-    _, key = api_client_create(name="shop")
+    _, key = api_client_create(name="shop", by=Actor.system("test"))
     api = client_with(key)
     api.post(URL, complaint_body(), format="json")  # memoises the policy
     SlaPolicy.objects.filter(pk=sla_policy.pk).update(first_response_minutes=7)
