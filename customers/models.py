@@ -98,10 +98,10 @@ class CustomerRef(models.Model):
 class VulnerabilityDriver(models.TextChoices):
     """The FCA's four drivers of vulnerability (FG21/1)."""
 
-    HEALTH = "health", "Health"
-    LIFE_EVENTS = "life_events", "Life events"
-    RESILIENCE = "resilience", "Resilience"
-    CAPABILITY = "capability", "Capability"
+    HEALTH = "health", _("Health")
+    LIFE_EVENTS = "life_events", _("Life events")
+    RESILIENCE = "resilience", _("Resilience")
+    CAPABILITY = "capability", _("Capability")
 
 
 class Vulnerability(models.Model):
@@ -122,7 +122,7 @@ class Vulnerability(models.Model):
     capability = models.BooleanField(default=False)
     adjustments = models.TextField(blank=True)
     consent_from = models.CharField(
-        max_length=200, blank=True, help_text="Who consented to recording it."
+        max_length=200, blank=True, help_text=_("Who consented to recording it.")
     )
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_recorded_by = models.CharField(max_length=150, blank=True)
@@ -146,19 +146,19 @@ class Vulnerability(models.Model):
 
 
 class RepresentativeKind(models.TextChoices):
-    FAMILY_MEMBER = "family_member", "Family member"
-    CLAIMS_FIRM = "claims_management_firm", "Claims management firm"
-    POWER_OF_ATTORNEY = "power_of_attorney", "Power of attorney"
-    SOLICITOR = "solicitor", "Solicitor"
-    OTHER = "other", "Other"
+    FAMILY_MEMBER = "family_member", _("Family member")
+    CLAIMS_FIRM = "claims_management_firm", _("Claims management firm")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+    SOLICITOR = "solicitor", _("Solicitor")
+    OTHER = "other", _("Other")
 
 
 class LetterCopy(models.TextChoices):
     """Whether a representative receives the customer's letters."""
 
-    NO = "no", "No letters"
-    COPY = "copy", "A copy of each letter"
-    INSTEAD = "instead", "Letters instead of the customer"
+    NO = "no", _("No letters")
+    COPY = "copy", _("A copy of each letter")
+    INSTEAD = "instead", _("Letters instead of the customer")
 
 
 class Representative(models.Model):
@@ -171,7 +171,9 @@ class Representative(models.Model):
     kind = models.CharField(max_length=30, choices=RepresentativeKind.choices)
     email = models.EmailField(max_length=254, blank=True)
     authority = models.TextField(
-        help_text="The evidence of their authority (e.g. a signed letter of authority)."
+        help_text=_(
+            "The evidence of their authority (e.g. a signed letter of authority)."
+        )
     )
     authority_recorded_at = models.DateTimeField()
     receives_letters = models.CharField(

@@ -13,6 +13,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RetentionRule(models.Model):
@@ -27,12 +28,14 @@ class RetentionRule(models.Model):
     category_slug = models.SlugField(
         max_length=100,
         blank=True,
-        help_text="Only the cases of this category (blank: every case of the regime).",
+        help_text=_(
+            "Only the cases of this category (blank: every case of the regime)."
+        ),
     )
     years = models.PositiveSmallIntegerField(default=0)
     days = models.PositiveIntegerField(default=0)
     effective_from = models.DateField()
-    source = models.TextField(blank=True, help_text="Where the period was read.")
+    source = models.TextField(blank=True, help_text=_("Where the period was read."))
 
     class Meta:
         ordering = ["regime", "category_slug", "-effective_from"]
@@ -130,7 +133,7 @@ class AnonymisedCase(models.Model):
     at = models.DateTimeField()
     by_label = models.CharField(max_length=150)
     retention_ended = models.DateTimeField(
-        help_text="When the case's retention ended (its closure + the rule)."
+        help_text=_("When the case's retention ended (its closure + the rule).")
     )
 
     def __str__(self) -> str:

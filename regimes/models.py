@@ -220,7 +220,7 @@ class Letter(models.Model):
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     to = models.EmailField(blank=True)
     copy_to = models.EmailField(
-        blank=True, help_text="The customer's representative, sent a copy."
+        blank=True, help_text=_("The customer's representative, sent a copy.")
     )
     sent_at = models.DateTimeField()
     sent_by = models.ForeignKey(
@@ -252,10 +252,10 @@ class Letter(models.Model):
 
 
 class ApprovalStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for approval"
-    APPROVED = "approved", "Approved"
-    REFUSED = "refused", "Refused"
-    SENT = "sent", "Sent"
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+    SENT = "sent", _("Sent")
 
 
 class LetterApproval(models.Model):

@@ -261,7 +261,8 @@ class FollowUpCompleteForm(BoundedForm):
     outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), choices=Outcome.choices)
     csat = forms.TypedChoiceField(
         label=gettext_lazy("Satisfaction (1–5)"),
-        choices=[("", "not asked")] + [(str(n), str(n)) for n in range(1, 6)],
+        choices=[("", gettext_lazy("not asked"))]
+        + [(str(n), str(n)) for n in range(1, 6)],
         coerce=int,
         empty_value=None,
         required=False,
@@ -344,13 +345,17 @@ class BulkForm(BoundedForm):
             self.add_error(None, exc)
         action = data.get("action")
         if action == "assign" and not data.get("assignee"):
-            self.add_error("assignee", "Choose whom to assign the cases to.")
+            self.add_error(
+                "assignee", gettext_lazy("Choose whom to assign the cases to.")
+            )
         if action == "route" and not data.get("team"):
-            self.add_error("team", "Choose a team.")
+            self.add_error("team", gettext_lazy("Choose a team."))
         if action == "priority" and not data.get("priority"):
-            self.add_error("priority", "Choose a priority.")
+            self.add_error("priority", gettext_lazy("Choose a priority."))
         if action == "close_duplicate" and not data.get("duplicate_of", "").strip():
-            self.add_error("duplicate_of", "Give the reference of the case to keep.")
+            self.add_error(
+                "duplicate_of", gettext_lazy("Give the reference of the case to keep.")
+            )
         return data
 
 
@@ -375,7 +380,7 @@ class CaseDetailsForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if data.get("field") == "priority" and not data.get("priority"):
-            self.add_error("priority", "Choose a priority.")
+            self.add_error("priority", gettext_lazy("Choose a priority."))
         return data
 
 
@@ -413,7 +418,10 @@ class NewCaseForm(BoundedForm):
     def clean(self):
         data = super().clean()
         if not data.get("customer") and not (data.get("name") or "").strip():
-            self.add_error("name", "Pick a customer, or give the new customer's name.")
+            self.add_error(
+                "name",
+                gettext_lazy("Pick a customer, or give the new customer's name."),
+            )
         return data
 
 

@@ -4,6 +4,7 @@ refused form comes back with its input (`web.views.base.recall_refusal`).
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from complaints.bounds import TEXT_MAX, bound_form_fields
 from customers.models import LetterCopy, RepresentativeKind, VulnerabilityDriver
@@ -17,16 +18,20 @@ class _Bounded(forms.Form):
 
 
 class LetterForm(_Bounded):
-    ACTIONS = (("preview", "Preview"), ("send", "Send"), ("request", "Ask approval"))
+    ACTIONS = (
+        ("preview", _("Preview")),
+        ("send", _("Send")),
+        ("request", _("Ask approval")),
+    )
 
-    kind = forms.ChoiceField(label="Letter", choices=LetterKind.choices)
+    kind = forms.ChoiceField(label=_("Letter"), choices=LetterKind.choices)
     outcome = forms.ChoiceField(
-        label="Outcome (final response)",
+        label=_("Outcome (final response)"),
         choices=[("", "—"), *Outcome.choices],
         required=False,
     )
     body = forms.CharField(
-        label="Text (empty: the regime's template)",
+        label=_("Text (empty: the regime's template)"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -35,43 +40,43 @@ class LetterForm(_Bounded):
 
 
 class LetterDecisionForm(_Bounded):
-    note = forms.CharField(label="Note", required=False, max_length=2000)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class VulnerabilityForm(_Bounded):
     drivers = forms.MultipleChoiceField(
-        label="Drivers (FCA FG21/1)",
+        label=_("Drivers (FCA FG21/1)"),
         choices=VulnerabilityDriver.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     adjustments = forms.CharField(
-        label="Adjustments we make",
+        label=_("Adjustments we make"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     consent_from = forms.CharField(
-        label="Who consents to recording this (now)", required=False, max_length=200
+        label=_("Who consents to recording this (now)"), required=False, max_length=200
     )
     withdraw = forms.BooleanField(
-        label="Consent withdrawn: clear what is recorded", required=False
+        label=_("Consent withdrawn: clear what is recorded"), required=False
     )
 
 
 class RepresentativeForm(_Bounded):
-    name = forms.CharField(label="Name", required=False, max_length=200)
+    name = forms.CharField(label=_("Name"), required=False, max_length=200)
     kind = forms.ChoiceField(
-        label="Acts as", choices=RepresentativeKind.choices, required=False
+        label=_("Acts as"), choices=RepresentativeKind.choices, required=False
     )
-    email = forms.EmailField(label="Email", required=False, max_length=254)
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254)
     authority = forms.CharField(
-        label="Evidence of authority",
+        label=_("Evidence of authority"),
         required=False,
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     receives_letters = forms.ChoiceField(
-        label="Letters", choices=LetterCopy.choices, initial=LetterCopy.NO
+        label=_("Letters"), choices=LetterCopy.choices, initial=LetterCopy.NO
     )
-    remove = forms.BooleanField(label="Remove the representative", required=False)
+    remove = forms.BooleanField(label=_("Remove the representative"), required=False)

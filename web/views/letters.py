@@ -6,6 +6,7 @@ needs a second approval, the author approving their own) come back in place.
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints.exceptions import DomainError
@@ -28,8 +29,8 @@ from .. import forms
 from .base import case_or_404, refuse, render_case, run_action
 
 DECISIONS = {
-    "approve": (letter_approval_approve, "Letter approved: it can be sent now."),
-    "refuse": (letter_approval_refuse, "Letter refused: its author was told."),
+    "approve": (letter_approval_approve, _("Letter approved: it can be sent now.")),
+    "refuse": (letter_approval_refuse, _("Letter refused: its author was told.")),
 }
 
 
@@ -61,9 +62,9 @@ def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
         key="letter",
         form=form,
         call=call,
-        success="Sent for approval: a lead or manager will read it."
+        success=_("Sent for approval: a lead or manager will read it.")
         if asked
-        else "Letter sent; it is kept exactly as sent.",
+        else _("Letter sent; it is kept exactly as sent."),
         anchor="#letters",
     )
 
@@ -97,7 +98,7 @@ def case_letter_pdf(
     case = case_or_404(request, reference)
     letter = case_letter(case, letter_id)
     if letter is None:
-        raise Http404("No such letter.")
+        raise Http404(_("No such letter."))
     name = f"{case.reference}-{letter.kind}-{letter.pk}"
     if letter.pdf:
         response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
@@ -118,15 +119,15 @@ def letter_approval_move(
 ) -> HttpResponse:
     """Approve or refuse a letter (another lead or manager), or send it approved."""
     if action not in (*DECISIONS, "send"):
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     approval = letter_approvals_visible_to(request.user).filter(pk=approval_id).first()
     if approval is None:
-        raise Http404("No such letter.")
+        raise Http404(_("No such letter."))
     case = case_or_404(request, approval.case.reference)
     if action == "send":
         call, success = (
             lambda d: letter_approval_send(approval=approval, by=request.user),
-            "Approved letter sent; it is kept exactly as sent.",
+            _("Approved letter sent; it is kept exactly as sent."),
         )
     else:
         move, success = DECISIONS[action]
@@ -170,7 +171,7 @@ def case_vulnerability(request: HttpRequest, reference: str) -> HttpResponse:
         key="support",
         form=forms.VulnerabilityForm(request.POST),
         call=call,
-        success="Recorded: the customer's needs and the adjustments we make.",
+        success=_("Recorded: the customer's needs and the adjustments we make."),
         anchor="#support",
     )
 
@@ -202,6 +203,6 @@ def case_representative(request: HttpRequest, reference: str) -> HttpResponse:
         key="representative",
         form=forms.RepresentativeForm(request.POST),
         call=call,
-        success="Recorded who represents the customer.",
+        success=_("Recorded who represents the customer."),
         anchor="#support",
     )

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModif
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.selectors import case_for_user
@@ -72,7 +73,7 @@ def case_live(request: HttpRequest, reference: str) -> HttpResponse:
     """
     case = case_for_user(request.user, reference)
     if case is None:
-        raise Http404("No such case.")
+        raise Http404(_("No such case."))
     live = case_live_state(case=case, user=request.user, seen=_number(request, "seen"))
     if _fresh(request, live["etag"]):
         return _not_modified(live["etag"])

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from complaints.bounds import validate_text
@@ -42,18 +43,20 @@ class HoldForm(forms.Form):
 @require_GET
 def customer_export(request: HttpRequest, customer_id: int, fmt: str) -> HttpResponse:
     if fmt not in ("json", "pdf"):
-        raise Http404("No such format.")
+        raise Http404(_("No such format."))
     try:
         customer = customer_for_export(request.user, customer_id)
     except ExportForbidden as exc:
         raise PermissionDenied(exc.detail) from exc
     if customer is None:
-        raise Http404("No such customer.")
+        raise Http404(_("No such customer."))
     data = subject_access_export(customer=customer, by=request.user, fmt=fmt, via="web")
     if fmt == "pdf":
         body = subject_access_pdf(data)
         if body is None:
-            messages.error(request, "A PDF cannot be made here: take the JSON export.")
+            messages.error(
+                request, _("A PDF cannot be made here: take the JSON export.")
+            )
             return redirect("web:customer", customer_id=customer.pk)
         response = HttpResponse(body, content_type="application/pdf")
     else:
@@ -68,7 +71,7 @@ def customer_export(request: HttpRequest, customer_id: int, fmt: str) -> HttpRes
 def _managed_customer(request: HttpRequest, customer_id: int):
     customer = customer_for(request.user, customer_id)
     if customer is None:
-        raise Http404("No such customer.")
+        raise Http404(_("No such customer."))
     if not may_manage_records(request.user):
         raise PermissionDenied("Only managers place and lift legal holds.")
     return customer
@@ -82,13 +85,13 @@ def customer_hold(request: HttpRequest, customer_id: int) -> HttpResponse:
     form = HoldForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "Give the reason for the hold (at most 2000 characters)."
+            request, _("Give the reason for the hold (at most 2000 characters).")
         )
         return redirect("web:customer", customer_id=customer.pk)
     reference = form.cleaned_data["case"]
     case = customer.cases.filter(reference=reference).first() if reference else None
     if reference and case is None:
-        raise Http404("No such case of this customer.")
+        raise Http404(_("No such case of this customer."))
     try:
         if case is None:
             legal_hold_place(
@@ -101,7 +104,9 @@ def customer_hold(request: HttpRequest, customer_id: int) -> HttpResponse:
     except DomainError as refused:
         messages.error(request, refused.detail)
     else:
-        messages.success(request, "Legal hold placed: nothing it covers is anonymised.")
+        messages.success(
+            request, _("Legal hold placed: nothing it covers is anonymised.")
+        )
     return redirect("web:customer", customer_id=customer.pk)
 
 
@@ -110,17 +115,17 @@ def customer_hold(request: HttpRequest, customer_id: int) -> HttpResponse:
 def hold_lift(request: HttpRequest, hold_id: int) -> HttpResponse:
     hold = LegalHold.objects.select_related("case").filter(pk=hold_id).first()
     if hold is None:
-        raise Http404("No such hold.")
+        raise Http404(_("No such hold."))
     customer_id = hold.customer_id or hold.case.customer_id
     _managed_customer(request, customer_id)
     form = HoldForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the reason for lifting the hold.")
+        messages.error(request, _("Give the reason for lifting the hold."))
         return redirect("web:customer", customer_id=customer_id)
     try:
         legal_hold_lift(hold=hold, reason=form.cleaned_data["reason"], by=request.user)
     except DomainError as refused:
         messages.error(request, refused.detail)
     else:
-        messages.success(request, "Legal hold lifted.")
+        messages.success(request, _("Legal hold lifted."))
     return redirect("web:customer", customer_id=customer_id)

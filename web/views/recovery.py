@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from complaints.exceptions import DomainError
@@ -23,9 +26,11 @@ CUSTOMERS_SHOWN = 50
 
 class CustomerImportForm(django_forms.Form):
     file = django_forms.FileField(
-        label="CSV of customer emails or external refs",
-        help_text="First column of each row; at most "
-        f"{incident_import.IMPORT_MAX_ROWS} rows.",
+        label=_("CSV of customer emails or external refs"),
+        help_text=format_lazy(
+            _("First column of each row; at most {rows} rows."),
+            rows=incident_import.IMPORT_MAX_ROWS,
+        ),
         widget=django_forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -72,7 +77,9 @@ def _import(
     upload = form.cleaned_data["file"]
     limit = incident_import.IMPORT_MAX_BYTES
     if upload.size > limit:
-        form.add_error("file", f"The file is over {limit} bytes.")
+        form.add_error(
+            "file", gettext("The file is over %(limit)s bytes.") % {"limit": limit}
+        )
         return None, 413
     try:
         report = incident_import.incident_import_customers(
