@@ -98,14 +98,13 @@ def _decide(
     approval.decided_by, approval.decided_at = actor.user, timezone.now()
     approval.note = (note or "").strip()
     approval.save(update_fields=["status", "decided_by", "decided_at", "note"])
-    kind = (
-        EventKind.LETTER_APPROVED
-        if to == ApprovalStatus.APPROVED
-        else EventKind.LETTER_APPROVAL_REFUSED
-    )
     record_event(
         approval.case,
-        kind,
+        (
+            EventKind.LETTER_APPROVED
+            if to == ApprovalStatus.APPROVED
+            else EventKind.LETTER_APPROVAL_REFUSED
+        ),
         by=actor,
         approval=approval.pk,
         kind=approval.kind,

@@ -29,7 +29,10 @@ def _sources():
 
 
 def _is_kind(node: ast.AST, params: dict[str, str]) -> bool:
-    """`EventKind.MEMBER`, or a parameter annotated `EventKind`."""
+    """`EventKind.MEMBER`, a parameter annotated `EventKind`, or a choice
+    (`a if c else b`) between two of those."""
+    if isinstance(node, ast.IfExp):
+        return _is_kind(node.body, params) and _is_kind(node.orelse, params)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return node.value.id == "EventKind" and node.attr in EventKind.names
     if isinstance(node, ast.Name):

@@ -12,7 +12,8 @@ is never mistaken for one. It reports:
   or to the `Case(...)` constructor;
 - an assignment to `<name>.status` or `setattr(x, "status", …)`, unless the
   file is the one writer of that other status (ALLOWED_STATUS_WRITERS: the
-  follow-ups, the notification outbox, the webhook outbox);
+  follow-ups, the notification outbox, the webhook outbox, problems, letter
+  approvals);
 - `status=` given to a queryset `.update()` whose chain starts at a model the
   file may not write the status of (ALLOWED_STATUS_UPDATES), which always
   includes `Offer` and a case's `offers`.
@@ -36,6 +37,8 @@ ALLOWED_STATUS_WRITERS = {
     "notifications/services.py": {"row"},
     "webhooks/delivery.py": {"delivery"},
     "service_recovery/problems.py": {"problem"},
+    "regimes/approvals.py": {"approval"},
+    "regimes/sending.py": {"approval"},
 }
 # file → models whose status that file may set with a queryset `.update()`.
 ALLOWED_STATUS_UPDATES = {
@@ -43,6 +46,7 @@ ALLOWED_STATUS_UPDATES = {
     "notifications/services.py": {"Outbox"},
     "webhooks/delivery.py": {"WebhookSubscription", "WebhookDelivery"},
     "webhooks/services.py": {"WebhookDelivery", "WebhookSubscription"},
+    "regimes/approvals.py": {"LetterApproval"},
 }
 # file → owners whose `.stage` is not a case's (an exception naming a refused move).
 ALLOWED_STAGE_OWNERS = {"complaints/exceptions.py": {"self"}}
