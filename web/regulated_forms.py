@@ -12,12 +12,18 @@ from regimes.models import LetterKind, Outcome
 
 
 class _Bounded(forms.Form):
+    # These forms share the case page with the workspace's own (the offer's
+    # `kind`, …): their own id prefix keeps every label pointing at its input.
+    id_prefix = "reg"
+
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         bound_form_fields(self.fields)
 
 
 class LetterForm(_Bounded):
+    id_prefix = "letter"
     ACTIONS = (
         ("preview", _("Preview")),
         ("send", _("Send")),
@@ -40,10 +46,12 @@ class LetterForm(_Bounded):
 
 
 class LetterDecisionForm(_Bounded):
+    id_prefix = "decision"
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class VulnerabilityForm(_Bounded):
+    id_prefix = "support"
     drivers = forms.MultipleChoiceField(
         label=_("Drivers (FCA FG21/1)"),
         choices=VulnerabilityDriver.choices,
@@ -65,6 +73,7 @@ class VulnerabilityForm(_Bounded):
 
 
 class RepresentativeForm(_Bounded):
+    id_prefix = "rep"
     name = forms.CharField(label=_("Name"), required=False, max_length=200)
     kind = forms.ChoiceField(
         label=_("Acts as"), choices=RepresentativeKind.choices, required=False

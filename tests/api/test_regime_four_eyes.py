@@ -8,6 +8,7 @@ import pytest
 
 from complaints import lifecycle
 from complaints.models import Event
+from config.memo import memo_forget
 from notifications.models import Notification
 from regimes.models import ApprovalStatus, Letter, LetterApproval, Regime
 from regimes.selectors import regime_version
@@ -20,6 +21,7 @@ REJECT = {"kind": "final_response", "outcome": "not_upheld"}
 
 def four_eyes(**settings) -> None:
     Regime.objects.filter(pk=regime_version(code="fca").pk).update(**settings)
+    memo_forget()  # as the admin's save does (config.memo)
 
 
 @pytest.fixture

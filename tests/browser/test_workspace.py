@@ -120,7 +120,7 @@ def test_two_agents_editing_one_case_get_the_conflict_message(
         page.goto(f"/cases/{case.reference}/")
     first.get_by_label("Your restatement").fill("So the parcel was late.")
     first.get_by_role("button", name="Save notes only").click()
-    expect(first.locator(".flash")).to_contain_text("Notes saved")
+    expect(first.locator(".flash[role=status]")).to_contain_text("Notes saved")
     second.get_by_label("Your restatement").fill("So the parcel broke.")
     second.get_by_role("button", name="Save notes only").click()
     alert = second.get_by_role("alert")

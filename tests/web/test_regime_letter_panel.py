@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.memo import memo_forget
 from regimes.approvals import letter_approval_request
 from regimes.models import Letter, LetterApproval, Regime
 from regimes.selectors import regime_version
@@ -97,6 +98,7 @@ def test_four_eyes_on_the_page(agent_client, lead_client, case, agent):
     Regime.objects.filter(pk=regime_version(code="fca").pk).update(
         four_eyes_on_rejection=True
     )
+    memo_forget()  # as the admin's save does (config.memo)
     refused = post_letter(
         agent_client, case, kind="final_response", outcome="not_upheld", do="send"
     )
@@ -129,6 +131,7 @@ def test_a_lead_cannot_approve_their_own_letter_on_the_page(lead_client, lead, c
     Regime.objects.filter(pk=regime_version(code="fca").pk).update(
         four_eyes_on_rejection=True
     )
+    memo_forget()  # as the admin's save does (config.memo)
     approval = letter_approval_request(
         case=case, kind="final_response", outcome="not_upheld", by=lead
     )
@@ -145,6 +148,7 @@ def test_an_agent_sees_no_approval_queue_entry_for_their_own(agent, case):
     Regime.objects.filter(pk=regime_version(code="fca").pk).update(
         four_eyes_on_rejection=True
     )
+    memo_forget()  # as the admin's save does (config.memo)
     letter_approval_request(
         case=case, kind="final_response", outcome="not_upheld", by=agent
     )
