@@ -1,4 +1,5 @@
-"""/api/v1/incidents/: open one, link cases and customers, notify (managers only)."""
+"""/api/v1/incidents/: open one, link cases and customers, notify, close
+(managers only)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
@@ -12,6 +13,7 @@ from api.pagination import DefaultCursorPagination
 from api.permissions import MANAGE, STAFF_ONLY, HasScopeOrStaffRole, is_service_client
 from api.views.base import ApiViewSet
 from api.views.complaints import actor_of
+from complaints.models import Category
 from complaints.selectors import cases_visible_to
 from customers.selectors import customers_visible_to
 from teams.selectors import is_manager
@@ -43,6 +45,9 @@ class IncidentSerializer(serializers.ModelSerializer):
             "description",
             "customer_message",
             "created_at",
+            "category",
+            "closed_at",
+            "closing_message",
             "cases_count",
             "customers_count",
             "notified_count",
@@ -56,6 +61,24 @@ class IncidentIn(serializers.Serializer):
         max_length=20_000, required=False, allow_blank=True, default=""
     )
     customer_message = serializers.CharField(max_length=20_000)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="New cases of this category are suggested for linking.",
+    )
+
+
+class CloseIn(serializers.Serializer):
+    closing_message = serializers.CharField(
+        max_length=incidents.CLOSING_MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Emailed once to each customer told about the incident who "
+        "agreed to be contacted; without it, nobody is emailed.",
+    )
 
 
 class CasesIn(serializers.Serializer):
@@ -107,6 +130,13 @@ class ImportOut(serializers.Serializer):
 
 class NotifiedOut(serializers.Serializer):
     notified = serializers.IntegerField(help_text="Customers emailed by this call.")
+
+
+class ClosedOut(serializers.Serializer):
+    incident = IncidentSerializer()
+    notified = serializers.IntegerField(
+        help_text="Customers sent the closing message by this call."
+    )
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -196,6 +226,23 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         incident = self.get_object()
         notified = incidents.incident_notify(incident=incident, by=actor_of(request))
         return Response({"notified": notified})
+
+    @extend_schema(
+        request=CloseIn,
+        responses={200: ClosedOut},
+        summary="Close the incident (once); email the closing message to those told",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk: str):
+        incident = self.get_object()
+        self.require_object_body()
+        notified = incidents.incident_close(
+            incident=incident, by=actor_of(request), **self.valid(CloseIn)
+        )
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(
+            {"incident": IncidentSerializer(fresh).data, "notified": notified}
+        )
 
 
 def _refuse_unknown(unknown: set[str], field: str) -> None:

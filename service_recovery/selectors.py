@@ -114,7 +114,7 @@ def incidents_visible_to(user: AbstractBaseUser | None) -> QuerySet[Incident]:
     """Every incident, with its counts, for managers; none for anyone else."""
     if not is_manager(user):
         return Incident.objects.none()
-    return Incident.objects.annotate(
+    return Incident.objects.select_related("closed_by").annotate(
         cases_count=Count("case_links", distinct=True),
         customers_count=Count("customer_links", distinct=True),
         notified_count=Count("notices", distinct=True),

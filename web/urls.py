@@ -125,6 +125,11 @@ urlpatterns = [
         recovery.incident_detail,
         name="incident",
     ),
+    path(
+        "recovery/incidents/<int:incident_id>/close/",
+        recovery.incident_close,
+        name="incident_close",
+    ),
     path("recovery/problems/", recovery.problem_list, name="problems"),
     path(
         "recovery/problems/<int:problem_id>/",

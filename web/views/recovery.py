@@ -5,20 +5,38 @@ problems: through the cases a lead may see); linking customers from a CSV is
 `service_recovery.incident_import`. These views parse, check and render.
 """
 
+from typing import Any
+
 from django import forms as django_forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from complaints.exceptions import DomainError
-from service_recovery import incident_import, selectors
+from service_recovery import incident_import, incidents, selectors
 from service_recovery.models import Incident
 from teams.selectors import is_manager
 
 LIST_SIZE = 100
 CUSTOMERS_SHOWN = 50
+
+
+class IncidentCloseForm(django_forms.Form):
+    closing_message = django_forms.CharField(
+        label="Closing message (optional)",
+        help_text="Emailed once to each customer told about the incident who "
+        "agreed to be contacted; leave it empty to close without emailing.",
+        required=False,
+        max_length=incidents.CLOSING_MESSAGE_MAX,
+        widget=django_forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class CustomerImportForm(django_forms.Form):
@@ -36,8 +54,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     """The incidents, newest first (managers)."""
     if not is_manager(request.user):
         raise PermissionDenied("Only managers run incidents.")
-    incidents = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
-    return render(request, "web/incidents.html", {"incidents": incidents})
+    rows = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
+    return render(request, "web/incidents.html", {"incidents": rows})
 
 
 @login_required
@@ -53,14 +71,45 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         report, status = _import(request, form, incident)
         if report is not None:
             incident = selectors.incidents_visible_to(request.user).get(pk=incident.pk)
-    customers = incident.customers.order_by("name", "pk")[:CUSTOMERS_SHOWN]
+    return _render_incident(request, incident, status, form=form, report=report)
+
+
+def _render_incident(
+    request: HttpRequest, incident: Incident, status: int = 200, **extra: Any
+) -> HttpResponse:
     context = {
         "incident": incident,
-        "customers": customers,
-        "form": form,
-        "report": report,
+        "customers": incident.customers.order_by("name", "pk")[:CUSTOMERS_SHOWN],
+        "form": CustomerImportForm(),
+        "close_form": IncidentCloseForm(),
+        "report": None,
+        **extra,
     }
     return render(request, "web/incident.html", context, status=status)
+
+
+@login_required
+@require_POST
+def incident_close(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Close the incident, emailing the optional closing message (managers)."""
+    visible = selectors.incidents_visible_to(request.user)
+    incident = get_object_or_404(visible, pk=incident_id)
+    form = IncidentCloseForm(request.POST)
+    if not form.is_valid():
+        return _render_incident(request, incident, 400, close_form=form)
+    try:
+        notified = incidents.incident_close(
+            incident=incident,
+            by=request.user,
+            closing_message=form.cleaned_data["closing_message"],
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return _render_incident(request, incident, 409, close_form=form)
+    messages.success(
+        request, f"Incident closed; {notified} customer(s) sent the closing message."
+    )
+    return redirect("web:incident", incident_id=incident.pk)
 
 
 def _import(
