@@ -1,6 +1,7 @@
 """/api/v1/incidents/: open one, link cases and customers, notify, close
 (managers only)."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -243,6 +244,32 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         return Response(
             {"incident": IncidentSerializer(fresh).data, "notified": notified}
         )
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = ["id", "title", "created_at", "category"]
+        read_only_fields = fields
+
+
+class CaseIncidentSuggestionViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Open incidents a case may belong to (staff who may see the case)."""
+
+    serializer_class = SuggestionSerializer
+    required_scopes = {"list": STAFF_ONLY}
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        case = get_object_or_404(
+            cases_visible_to(self.request.user), reference=self.kwargs["reference"]
+        )
+        return selectors.incident_suggestions(case, user=self.request.user)
+
+    @extend_schema(summary="Open incidents the case may belong to")
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
 
 def _refuse_unknown(unknown: set[str], field: str) -> None:

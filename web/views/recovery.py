@@ -11,8 +11,9 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -22,7 +23,9 @@ from django.views.decorators.http import (
 from complaints.exceptions import DomainError
 from service_recovery import incident_import, incidents, selectors
 from service_recovery.models import Incident
-from teams.selectors import is_manager
+from teams.selectors import is_lead_or_manager, is_manager
+
+from .base import case_or_404
 
 LIST_SIZE = 100
 CUSTOMERS_SHOWN = 50
@@ -131,6 +134,33 @@ def _import(
         form.add_error("file", exc.detail)
         return None, 422
     return report, 200
+
+
+@login_required
+@require_POST
+def case_incident_link(
+    request: HttpRequest, reference: str, incident_id: int
+) -> HttpResponse:
+    """Link the case to an incident suggested for it (leads and managers)."""
+    if not is_lead_or_manager(request.user):
+        raise PermissionDenied("Only team leads and managers link cases to incidents.")
+    case = case_or_404(request, reference)
+    suggested = selectors.incident_suggestions(case, user=request.user)
+    incident = next((i for i in suggested if i.pk == incident_id), None)
+    if incident is None:
+        if not case.incident_links.filter(
+            incident_id=incident_id, incident__closed_at__isnull=True
+        ).exists():
+            raise Http404("No such incident suggested for this case.")
+        messages.info(request, "The case is already linked to that incident.")
+        return redirect(reverse("web:case", args=[case.reference]) + "#promises")
+    try:
+        incidents.incident_link_cases(incident=incident, cases=[case], by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Linked to the incident “{incident.title}”.")
+    return redirect(reverse("web:case", args=[case.reference]) + "#promises")
 
 
 @login_required
