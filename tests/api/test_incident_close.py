@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints.models import EventKind
 from notifications.models import Outbox
@@ -85,9 +86,14 @@ def test_a_closed_incident_takes_no_links_and_notifies_nobody(
             base + "customers/", {"customers": [CustomerFactory().pk]}, format="json"
         ),
         client.post(base + "notify/"),
+        client.post(
+            base + "customers/import/",
+            {"file": SimpleUploadedFile("c.csv", b"someone@example.com\n")},
+            format="multipart",
+        ),
     ]
 
-    assert [r.status_code for r in refused] == [409, 409, 409]
+    assert [r.status_code for r in refused] == [409, 409, 409, 409]
     assert Outbox.objects.count() == 0
     assert not Incident.objects.get(pk=incident["id"]).case_links.exists()
 
