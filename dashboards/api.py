@@ -225,6 +225,14 @@ Summary = shape(
             **ints("problems cases"),
             per_problem=Num(allow_null=True, help_text="cases / problems."),
         )(help_text=D["iceberg"]),
+        incidents=shape(
+            "IncidentFigures",
+            incident_id=Int(),
+            title=Str(),
+            opened=serializers.DateField(),
+            closed=serializers.BooleanField(),
+            **ints("cases customers told filed_after_told filed_before_told"),
+        )(many=True, help_text=D["incidents"]),
     )(help_text="Service-recovery figures."),
     skips=shape(
         "Skips",

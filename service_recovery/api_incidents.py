@@ -1,5 +1,7 @@
-"""/api/v1/incidents/: open one, link cases and customers, notify (managers only)."""
+"""/api/v1/incidents/: open one, link cases and customers, notify, close
+(managers only)."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -12,6 +14,7 @@ from api.pagination import DefaultCursorPagination
 from api.permissions import MANAGE, STAFF_ONLY, HasScopeOrStaffRole, is_service_client
 from api.views.base import ApiViewSet
 from api.views.complaints import actor_of
+from complaints.models import Category
 from complaints.selectors import cases_visible_to
 from customers.selectors import customers_visible_to
 from teams.selectors import is_manager
@@ -43,6 +46,9 @@ class IncidentSerializer(serializers.ModelSerializer):
             "description",
             "customer_message",
             "created_at",
+            "category",
+            "closed_at",
+            "closing_message",
             "cases_count",
             "customers_count",
             "notified_count",
@@ -56,6 +62,24 @@ class IncidentIn(serializers.Serializer):
         max_length=20_000, required=False, allow_blank=True, default=""
     )
     customer_message = serializers.CharField(max_length=20_000)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="New cases of this category are suggested for linking.",
+    )
+
+
+class CloseIn(serializers.Serializer):
+    closing_message = serializers.CharField(
+        max_length=incidents.CLOSING_MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Emailed once to each customer told about the incident who "
+        "agreed to be contacted; without it, nobody is emailed.",
+    )
 
 
 class CasesIn(serializers.Serializer):
@@ -107,6 +131,13 @@ class ImportOut(serializers.Serializer):
 
 class NotifiedOut(serializers.Serializer):
     notified = serializers.IntegerField(help_text="Customers emailed by this call.")
+
+
+class ClosedOut(serializers.Serializer):
+    incident = IncidentSerializer()
+    notified = serializers.IntegerField(
+        help_text="Customers sent the closing message by this call."
+    )
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -196,6 +227,49 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         incident = self.get_object()
         notified = incidents.incident_notify(incident=incident, by=actor_of(request))
         return Response({"notified": notified})
+
+    @extend_schema(
+        request=CloseIn,
+        responses={200: ClosedOut},
+        summary="Close the incident (once); email the closing message to those told",
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk: str):
+        incident = self.get_object()
+        self.require_object_body()
+        notified = incidents.incident_close(
+            incident=incident, by=actor_of(request), **self.valid(CloseIn)
+        )
+        fresh = self.get_queryset().get(pk=incident.pk)
+        return Response(
+            {"incident": IncidentSerializer(fresh).data, "notified": notified}
+        )
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = ["id", "title", "created_at", "category"]
+        read_only_fields = fields
+
+
+class CaseIncidentSuggestionViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Open incidents a case may belong to (staff who may see the case)."""
+
+    serializer_class = SuggestionSerializer
+    required_scopes = {"list": STAFF_ONLY}
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        case = get_object_or_404(
+            cases_visible_to(self.request.user), reference=self.kwargs["reference"]
+        )
+        return selectors.incident_suggestions(case, user=self.request.user)
+
+    @extend_schema(summary="Open incidents the case may belong to")
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
 
 def _refuse_unknown(unknown: set[str], field: str) -> None:

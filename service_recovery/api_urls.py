@@ -4,7 +4,7 @@ from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from .api import CasePromiseViewSet, ProblemViewSet, PromiseViewSet
-from .api_incidents import IncidentViewSet
+from .api_incidents import CaseIncidentSuggestionViewSet, IncidentViewSet
 
 app_name = "service_recovery"
 
@@ -18,6 +18,11 @@ urlpatterns = [
         r"^complaints/(?P<reference>C-\d{4}-\d{6,})/promises/$",
         CasePromiseViewSet.as_view({"get": "list", "post": "create"}),
         name="complaint-promises",
+    ),
+    re_path(
+        r"^complaints/(?P<reference>C-\d{4}-\d{6,})/incident-suggestions/$",
+        CaseIncidentSuggestionViewSet.as_view({"get": "list"}),
+        name="complaint-incident-suggestions",
     ),
     *router.urls,
 ]

@@ -33,7 +33,7 @@ from complaints.actors import as_actor
 from complaints.bounds import text_problem
 from customers.selectors import customers_by_email, customers_by_ref
 
-from .incidents import IncidentRefused, link_customer_ids
+from .incidents import IncidentRefused, link_customer_ids, lock_open
 from .models import Incident
 
 IMPORT_MAX_BYTES = 1024 * 1024
@@ -164,7 +164,7 @@ def incident_import_customers(
     refs = [v for _, v, kind, _ in judged if kind == "ref"]
     by_email = customers_by_email(actor.user, emails)
     by_ref = customers_by_ref(actor.user, refs)
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = lock_open(incident)
     linked = set(incident.customer_links.values_list("customer_id", flat=True))
     seen: set[tuple[str, str]] = set()
     report = ImportReport()

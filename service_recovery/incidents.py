@@ -6,6 +6,13 @@ to be contacted and has an address, and writes its outbox row (key
 incident's row lock. So a second call reaches only customers linked since,
 two calls at once send nothing twice, and a worker restarted mid-delivery
 re-sends from the outbox, which marks each row sent once.
+
+`incident_close` closes it once (a second close is refused): with a closing
+message, each customer told about it (an `IncidentNotice`) who still agrees
+to be contacted gets that message once — the notice's `closing_sent_at` is
+stamped and the outbox row (key `incident:<id>:closing:customer:<id>`)
+written in the transaction that closes. A closed incident links and
+notifies no more (`lock_open`).
 """
 
 from collections.abc import Iterable, Sequence
@@ -18,7 +25,7 @@ from django.utils import timezone
 
 from complaints.actors import as_actor
 from complaints.exceptions import DomainError
-from complaints.models import Case, EventKind
+from complaints.models import Case, Category, EventKind
 from complaints.timeline import record_events
 from customers.models import Customer
 from notifications.outbox import outbox_enqueue_on_commit
@@ -36,7 +43,12 @@ class IncidentRefused(DomainError):
 
 
 def incident_create(
-    *, title: str, description: str = "", customer_message: str, by
+    *,
+    title: str,
+    description: str = "",
+    customer_message: str,
+    category: Category | None = None,
+    by,
 ) -> Incident:
     """Open an incident; raise IncidentRefused without a title or a message."""
     title, customer_message = title.strip(), customer_message.strip()
@@ -48,6 +60,7 @@ def incident_create(
         title=title[:200],
         description=description.strip(),
         customer_message=customer_message,
+        category=category,
         created_by=as_actor(by).user,
         created_at=timezone.now(),
     )
@@ -59,6 +72,7 @@ def incident_link_cases(
 ) -> int:
     """Link cases (and so their customers); return how many cases were new."""
     now = now or timezone.now()
+    incident = lock_open(incident)
     have = set(incident.case_links.values_list("case_id", flat=True))
     new = [case for case in dict.fromkeys(cases) if case.pk not in have]
     IncidentCase.objects.bulk_create(
@@ -90,7 +104,17 @@ def incident_link_customers(
 ) -> int:
     """Link affected customers directly; return how many were new."""
     as_actor(by)
+    incident = lock_open(incident)
     return link_customer_ids(incident, {c.pk for c in customers}, now or timezone.now())
+
+
+def lock_open(incident: Incident) -> Incident:
+    """Lock the incident's row (inside the caller's transaction) and return it;
+    raise IncidentRefused (`closed`) when it is closed."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.is_open:
+        raise IncidentRefused("The incident is closed.", ["closed"])
+    return incident
 
 
 def link_customer_ids(incident: Incident, ids: set[int], now: datetime) -> int:
@@ -112,8 +136,8 @@ def incident_notify(*, incident: Incident, by, now: datetime | None = None) -> i
     """Email each affected, consenting customer not told yet; return how many."""
     now = now or timezone.now()
     with transaction.atomic():
-        # The row lock serialises notify calls on one incident.
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
+        # The row lock serialises notify (and close) calls on one incident.
+        incident = lock_open(incident)
         told = IncidentNotice.objects.filter(incident=incident).values("customer_id")
         waiting = (
             Customer.objects.filter(
@@ -145,6 +169,75 @@ def incident_notify(*, incident: Incident, by, now: datetime | None = None) -> i
             ids.append(outbox_id)
         outbox_enqueue_on_commit(ids)
     return len(ids)
+
+
+CLOSING_MESSAGE_MAX = 20_000
+
+
+def incident_close(
+    *,
+    incident: Incident,
+    by,
+    closing_message: str = "",
+    now: datetime | None = None,
+) -> int:
+    """Close the incident; with a closing message, email each customer told about
+    it who still agrees to be contacted, once. Return how many were emailed.
+
+    Raises IncidentRefused (`closed`) when it is already closed.
+    """
+    actor = as_actor(by)
+    now = now or timezone.now()
+    closing_message = closing_message.strip()[:CLOSING_MESSAGE_MAX]
+    with transaction.atomic():
+        incident = lock_open(incident)
+        incident.closed_at, incident.closed_by = now, actor.user
+        incident.closing_message = closing_message
+        incident.save(update_fields=["closed_at", "closed_by", "closing_message"])
+        cases = list(incident.cases.all())
+        record_events(
+            [
+                (
+                    case,
+                    EventKind.INCIDENT_CLOSED,
+                    {"incident_id": incident.pk, "title": incident.title},
+                )
+                for case in cases
+            ],
+            by=actor,
+        )
+        ids = _closing_notices(incident, now) if closing_message else []
+        outbox_enqueue_on_commit(ids)
+    return len(ids)
+
+
+def _closing_notices(incident: Incident, now: datetime) -> list[int]:
+    """Queue the closing email to each told, consenting customer not yet sent it
+    (inside the closing transaction, under the incident's row lock)."""
+    notices = (
+        IncidentNotice.objects.filter(incident=incident, closing_sent_at__isnull=True)
+        .filter(customer__consent_to_contact=True)
+        .exclude(customer__email="")
+        .select_related("customer")
+        .order_by("customer_id")
+    )
+    ids = []
+    for notice in notices:
+        customer = notice.customer
+        notice.closing_outbox_id = email_queue(
+            to=customer.email,
+            template="incident_closed",
+            key=f"incident:{incident.pk}:closing:customer:{customer.pk}",
+            context={
+                "incident": incident,
+                "customer_name": customer.name,
+                "incident_url": incident_url(incident),
+            },
+        )
+        notice.closing_sent_at = now
+        notice.save(update_fields=["closing_outbox", "closing_sent_at"])
+        ids.append(notice.closing_outbox_id)
+    return ids
 
 
 def incident_token(incident: Incident) -> str:

@@ -187,6 +187,23 @@ class Incident(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField()
+    category = models.ForeignKey(
+        "complaints.Category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("New cases of this category are suggested for linking."),
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closing_message = models.TextField(blank=True)
     cases = models.ManyToManyField(
         "complaints.Case", through="IncidentCase", related_name="incidents"
     )
@@ -199,6 +216,10 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
 
 
 class IncidentCase(models.Model):
@@ -244,7 +265,11 @@ class IncidentCustomer(models.Model):
 
 
 class IncidentNotice(models.Model):
-    """The customer was told about the incident (claimed before the email is queued)."""
+    """The customer was told about the incident (claimed before the email is queued).
+
+    `closing_sent_at` is the closing notice's marker: stamped once, under the
+    incident's row lock, in the transaction that queues the closing email.
+    """
 
     incident = models.ForeignKey(
         Incident, on_delete=models.CASCADE, related_name="notices"
@@ -260,6 +285,14 @@ class IncidentNotice(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField()
+    closing_sent_at = models.DateTimeField(null=True, blank=True)
+    closing_outbox = models.ForeignKey(
+        "notifications.Outbox",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [

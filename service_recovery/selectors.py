@@ -1,15 +1,22 @@
-"""Reads for problems and promises: who may see which."""
+"""Reads for problems, promises and incidents: who may see which."""
 
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from complaints.models import Case, MessageKind, Visibility
 from complaints.selectors import cases_visible_to
-from teams.selectors import is_lead_or_manager, is_manager
+from teams.selectors import is_lead_or_manager, is_manager, role_of
 
-from .models import Incident, Problem, ProblemCase, Promise
+from .models import (
+    Incident,
+    IncidentCase,
+    IncidentCustomer,
+    Problem,
+    ProblemCase,
+    Promise,
+)
 from .problems import problem_effect
 from .promises import commitments_in
 
@@ -114,8 +121,37 @@ def incidents_visible_to(user: AbstractBaseUser | None) -> QuerySet[Incident]:
     """Every incident, with its counts, for managers; none for anyone else."""
     if not is_manager(user):
         return Incident.objects.none()
-    return Incident.objects.annotate(
+    return Incident.objects.select_related("closed_by").annotate(
         cases_count=Count("case_links", distinct=True),
         customers_count=Count("customer_links", distinct=True),
         notified_count=Count("notices", distinct=True),
+    )
+
+
+def incident_suggestions(
+    case: Case, *, user: AbstractBaseUser | None
+) -> list[Incident]:
+    """Open incidents the case may belong to, for staff who may see the case.
+
+    An incident matches when the case's customer is linked to it, or when it
+    has a category, the case has that category and was filed (received) after
+    the incident was opened. Incidents the case is already linked to are left
+    out. One query.
+    """
+    if role_of(user) is None or getattr(user, "pk", None) is None:
+        return []
+    filed = case.received_at or case.created_at
+    linked = IncidentCase.objects.filter(incident=OuterRef("pk"), case_id=case.pk)
+    customer = IncidentCustomer.objects.filter(
+        incident=OuterRef("pk"), customer_id=case.customer_id
+    )
+    matches = Q(Exists(customer))
+    if case.category_id is not None:
+        matches |= Q(category_id=case.category_id, created_at__lte=filed)
+    return list(
+        Incident.objects.filter(closed_at__isnull=True)
+        .filter(Exists(cases_visible_to(user).filter(pk=case.pk)))
+        .exclude(Exists(linked))
+        .filter(matches)
+        .order_by("-created_at", "-pk")
     )

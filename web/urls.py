@@ -125,6 +125,16 @@ urlpatterns = [
         recovery.incident_detail,
         name="incident",
     ),
+    path(
+        "recovery/incidents/<int:incident_id>/close/",
+        recovery.incident_close,
+        name="incident_close",
+    ),
+    path(
+        "cases/<str:reference>/incidents/<int:incident_id>/link/",
+        recovery.case_incident_link,
+        name="case_incident_link",
+    ),
     path("recovery/problems/", recovery.problem_list, name="problems"),
     path(
         "recovery/problems/<int:problem_id>/",

@@ -64,6 +64,7 @@ class EventKind(models.TextChoices):
     PROMISE_REMINDED = "promise_reminded", _("reminded the owner of a promise")
     PROMISE_BROKEN = "promise_broken", _("recorded a broken promise")
     INCIDENT_LINKED = "incident_linked", _("linked the case to an incident")
+    INCIDENT_CLOSED = "incident_closed", _("closed an incident the case is linked to")
     DUPLICATE_SUSPECTED = "duplicate_suspected", _("flagged a likely duplicate")
     DUPLICATE_CLEARED = "duplicate_cleared", _("cleared the likely-duplicate flag")
     MESSAGES_MOVED = "messages_moved", _("moved messages between merged cases")

@@ -6,6 +6,7 @@ GET /api/v1/metrics/summary/.
 - `rows`: the figures about now, offers, follow-ups, skips and customers,
   read from their own rows;
 - `tables` and `charts`: the same figures as titled tables and charts;
+- `incidents`: per incident, its cases and customers and who was told first;
 - `definitions`: what each figure means (page footnotes and API schema).
 
 Reading never writes: the period figures are as of the last refresh of the
@@ -25,6 +26,7 @@ from ..models import CaseFacts
 from . import figures as fig
 from . import rows
 from .filters import MetricsFilter, filter_parse, scoped_cases
+from .incidents import incident_figures
 
 __all__ = ["filter_parse", "metrics_summary"]
 
@@ -41,6 +43,7 @@ def metrics_summary(
     as_of = facts_as_of()
     period = fig.period_figures(facts=facts, flt=flt, now=now, as_of=as_of)
     period["recovery"] |= rows.recovery_figures(flt=flt)
+    period["recovery"]["incidents"] = incident_figures(user=user, flt=flt)
     return {
         "from": flt.start,
         "to": flt.end,

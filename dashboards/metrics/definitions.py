@@ -76,4 +76,8 @@ DEFINITIONS: dict[str, str] = {
     "follow-ups, so a case scored once counts in neither.",
     "iceberg": "The iceberg estimate: of the problems opened in the period (many "
     "cases, one cause), how many complaints each gathered (linked cases / problems).",
+    "incidents": "Per incident opened in the period (managers only; newest 50): "
+    "its linked cases (within the filter), linked customers and customers told, "
+    "and of the linked cases how many were filed after their customer was told "
+    "(we reached out first) against before it or never told.",
 }

@@ -124,7 +124,7 @@ TIMES = "cases|Cases timed, median_hours|Median (business h)|hours, " + (
 NAMES = (
     "volume funnel stages sla escalations offers satisfaction categories "
     "root_causes agents skips repeat at_risk apology recovery rescored goodwill "
-    "iceberg"
+    "iceberg incidents"
 )
 TABLE_NAMES = NAMES.split()
 
@@ -326,6 +326,21 @@ def recovery_tables(r: dict[str, Any]) -> list[Table]:
                 "per_problem|Complaints per problem|num"
             ),
             [r["iceberg"]],
+        ),
+        Table(
+            "incidents",
+            "Incidents: reach and who was told first",
+            D["incidents"],
+            cols(
+                "title|Incident|text, opened|Opened|date, cases|Cases linked, "
+                "customers|Customers linked, told|Customers told, "
+                "filed_after_told|Cases filed after told, "
+                "filed_before_told|Cases filed before or never told"
+            ),
+            [
+                {**row, "link": f"/recovery/incidents/{row['incident_id']}/"}
+                for row in r["incidents"]
+            ],
         ),
     ]
     for table in tables:

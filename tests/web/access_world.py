@@ -27,7 +27,7 @@ from records.holds import legal_hold_place
 from regimes.approvals import letter_approval_request
 from regimes.sending import letter_send
 from regimes.support import customer_representative_record
-from service_recovery.incidents import incident_create
+from service_recovery.incidents import incident_create, incident_link_customers
 from service_recovery.models import Problem, ProblemCase
 from service_recovery.promises import promise_make
 from tests.attachments.samples import png_bytes
@@ -148,6 +148,12 @@ class World:
         )
         self.incident = incident_create(
             title="Outage", customer_message="Sorry.", by=self.users["manager"]
+        )
+        # The case's customer is hit: the incident is suggested for the case.
+        incident_link_customers(
+            incident=self.incident,
+            customers=[self.case.customer],
+            by=self.users["manager"],
         )
         self.letter = letter_send(
             case=self.case, kind="acknowledgement", by=self.users["lead"]

@@ -242,8 +242,15 @@ ROWS: dict[str, dict[str, set[str]]] = {
     "service_recovery:incident-customers": {"POST": {"key_manager"}},
     "service_recovery:incident-notify": {"POST": {"key_manager"}},
     "service_recovery:incident-customers-import": {"POST": {"key_manager"}},
+    "service_recovery:incident-close": {"POST": {"key_manager"}},
     "web:incidents": {"GET": {"manager"}},
     "web:incident": {"GET": {"manager"}, "POST": {"manager"}},
+    "web:incident_close": {"POST": {"manager"}},
+    # Suggestions: staff who may see the case read them; leads and managers link.
+    "service_recovery:complaint-incident-suggestions": {
+        "GET": {"key_agent", "key_lead", "key_manager", "session_agent"}
+    },
+    "web:case_incident_link": {"POST": {"lead", "manager"}},
     "web:problems": {"GET": LEADS},
     "web:problem": {"GET": {"lead", "manager"}},
     **_case_work("web:promise_create", "web:promise_keep", "web:case_merge"),

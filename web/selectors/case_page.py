@@ -31,7 +31,11 @@ from followups.models import FollowUp
 from followups.services import followup_proposals
 from regimes.selectors import case_statutory_clocks
 from service_recovery.duplicates import likely_duplicates
-from service_recovery.selectors import case_promises, promise_suggestions
+from service_recovery.selectors import (
+    case_promises,
+    incident_suggestions,
+    promise_suggestions,
+)
 from sla.services import case_calendar_id, case_next_open
 from teams.models import Role, Team
 from teams.selectors import role_of
@@ -223,5 +227,8 @@ def case_page(*, case: Case, user, now: datetime) -> dict:
         "promise_suggestions": promise_suggestions(case) if case.is_open else [],
         "promise_owners": list(staff_who_may_see(case)) if case.is_open else [],
         "duplicates": likely_duplicates(case) if case.is_open else [],
+        "incident_suggestions": incident_suggestions(case, user=user)
+        if case.is_open and role in (Role.TEAM_LEAD, Role.MANAGER)
+        else [],
         **regulated_panel(case=case, user=user),
     }

@@ -5,23 +5,44 @@ problems: through the cases a lead may see); linking customers from a CSV is
 `service_recovery.incident_import`. These views parse, check and render.
 """
 
+from typing import Any
+
 from django import forms as django_forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from complaints.exceptions import DomainError
-from service_recovery import incident_import, selectors
+from service_recovery import incident_import, incidents, selectors
 from service_recovery.models import Incident
-from teams.selectors import is_manager
+from teams.selectors import is_lead_or_manager, is_manager
+
+from .base import case_or_404
 
 LIST_SIZE = 100
 CUSTOMERS_SHOWN = 50
+
+
+class IncidentCloseForm(django_forms.Form):
+    closing_message = django_forms.CharField(
+        label="Closing message (optional)",
+        help_text="Emailed once to each customer told about the incident who "
+        "agreed to be contacted; leave it empty to close without emailing.",
+        required=False,
+        max_length=incidents.CLOSING_MESSAGE_MAX,
+        widget=django_forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class CustomerImportForm(django_forms.Form):
@@ -41,8 +62,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     """The incidents, newest first (managers)."""
     if not is_manager(request.user):
         raise PermissionDenied("Only managers run incidents.")
-    incidents = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
-    return render(request, "web/incidents.html", {"incidents": incidents})
+    rows = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
+    return render(request, "web/incidents.html", {"incidents": rows})
 
 
 @login_required
@@ -58,14 +79,45 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         report, status = _import(request, form, incident)
         if report is not None:
             incident = selectors.incidents_visible_to(request.user).get(pk=incident.pk)
-    customers = incident.customers.order_by("name", "pk")[:CUSTOMERS_SHOWN]
+    return _render_incident(request, incident, status, form=form, report=report)
+
+
+def _render_incident(
+    request: HttpRequest, incident: Incident, status: int = 200, **extra: Any
+) -> HttpResponse:
     context = {
         "incident": incident,
-        "customers": customers,
-        "form": form,
-        "report": report,
+        "customers": incident.customers.order_by("name", "pk")[:CUSTOMERS_SHOWN],
+        "form": CustomerImportForm(),
+        "close_form": IncidentCloseForm(),
+        "report": None,
+        **extra,
     }
     return render(request, "web/incident.html", context, status=status)
+
+
+@login_required
+@require_POST
+def incident_close(request: HttpRequest, incident_id: int) -> HttpResponse:
+    """Close the incident, emailing the optional closing message (managers)."""
+    visible = selectors.incidents_visible_to(request.user)
+    incident = get_object_or_404(visible, pk=incident_id)
+    form = IncidentCloseForm(request.POST)
+    if not form.is_valid():
+        return _render_incident(request, incident, 400, close_form=form)
+    try:
+        notified = incidents.incident_close(
+            incident=incident,
+            by=request.user,
+            closing_message=form.cleaned_data["closing_message"],
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.detail)
+        return _render_incident(request, incident, 409, close_form=form)
+    messages.success(
+        request, f"Incident closed; {notified} customer(s) sent the closing message."
+    )
+    return redirect("web:incident", incident_id=incident.pk)
 
 
 def _import(
@@ -89,6 +141,33 @@ def _import(
         form.add_error("file", exc.detail)
         return None, 422
     return report, 200
+
+
+@login_required
+@require_POST
+def case_incident_link(
+    request: HttpRequest, reference: str, incident_id: int
+) -> HttpResponse:
+    """Link the case to an incident suggested for it (leads and managers)."""
+    if not is_lead_or_manager(request.user):
+        raise PermissionDenied("Only team leads and managers link cases to incidents.")
+    case = case_or_404(request, reference)
+    suggested = selectors.incident_suggestions(case, user=request.user)
+    incident = next((i for i in suggested if i.pk == incident_id), None)
+    if incident is None:
+        if not case.incident_links.filter(
+            incident_id=incident_id, incident__closed_at__isnull=True
+        ).exists():
+            raise Http404("No such incident suggested for this case.")
+        messages.info(request, "The case is already linked to that incident.")
+        return redirect(reverse("web:case", args=[case.reference]) + "#promises")
+    try:
+        incidents.incident_link_cases(incident=incident, cases=[case], by=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Linked to the incident “{incident.title}”.")
+    return redirect(reverse("web:case", args=[case.reference]) + "#promises")
 
 
 @login_required
