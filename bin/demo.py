@@ -7,6 +7,7 @@ Ctrl-C, SIGTERM, or the death of the process that started it (`make` killed
 on its own) stops all three: terminated first, killed if they linger.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -97,17 +98,36 @@ class Supervisor:
         return 0
 
     def stop(self) -> None:
-        for proc in self.procs.values():
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
+        # Each process leads its own group (start_new_session): the shell the
+        # Procfile line runs in may exit at once while what it started (a
+        # worker in a warm shutdown) lingers, so wait on the groups, not the
+        # shells, and kill whatever of them is left at the deadline.
+        groups = [proc.pid for proc in self.procs.values()]
+        for group in groups:
+            _signal_group(group, signal.SIGTERM)
         deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(map(_group_alive, groups)):
+            for proc in self.procs.values():
+                proc.poll()  # reap an exited shell so its group can empty
+            time.sleep(0.2)
+        for group in groups:
+            _signal_group(group, signal.SIGKILL)
         for proc in self.procs.values():
-            try:
-                proc.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            proc.wait()
         print("demo  | web, worker and beat stopped", flush=True)
+
+
+def _signal_group(group: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, sig)
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def main() -> int:
