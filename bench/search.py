@@ -223,6 +223,7 @@ def load(n_cases: int, n_messages: int, seed: int = 11) -> float:
                 "",
                 now.isoformat(),
                 now.isoformat(),
+                "",
             ]
             for pk in range(start, min(start + BATCH * 5, n_customers + 1))
         ]
@@ -239,6 +240,7 @@ def load(n_cases: int, n_messages: int, seed: int = 11) -> float:
                 "relationship_ended_reason",
                 "created_at",
                 "updated_at",
+                "language",
             ],
             rows,
         )
@@ -462,6 +464,9 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--reload", action="store_true")
     parser.add_argument("--database", default=BENCH_DB, help="throwaway database")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load (if needed), do not time"
+    )
     args = parser.parse_args()
     BENCH_DB = args.database
     setup(fresh=args.reload)
@@ -470,6 +475,8 @@ def main() -> None:
     if args.reload or Case.objects.count() != args.cases:
         print(f"loading {args.cases} cases, {args.messages} messages", flush=True)
         print(f"loaded in {load(args.cases, args.messages):.0f} s", flush=True)
+    if args.load_only:
+        return
     cases, messages = Case.objects.count(), Message.objects.count()
     print(
         f"\n{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores; "
