@@ -257,14 +257,25 @@ def newest_matching(
     )
     if len(recent) >= min(COMMON, limit):
         return recent, True
-    # SET LOCAL only holds inside a transaction: a request runs in autocommit.
+    return _by_index_only(matched.order_by(*order).values_list("pk")[:limit]), False
+
+
+def _by_index_only(rows: QuerySet) -> list[int]:
+    """Run `rows` (one id column) on bitmap index scans only, in one round trip.
+
+    SET LOCAL only holds inside a transaction (a request runs in autocommit),
+    and lasts until it ends: it is sent with the query, and reset after only
+    inside a caller's transaction, where it would otherwise outlive this query.
+    """
+    sql, params = rows.query.sql_with_params()
+    plan = "; ".join(f"SET LOCAL {s} = off" for s in PLAN_SETTINGS)
+    outer = connection.in_atomic_block
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET LOCAL {s} = off" for s in PLAN_SETTINGS))
-        try:
-            ids = list(matched.order_by(*order).values_list("pk", flat=True)[:limit])
-        finally:
+        cursor.execute(f"{plan}; {sql}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+        if outer:  # (a failed query rolls the caller's transaction back anyway)
             cursor.execute("; ".join(f"RESET {s}" for s in PLAN_SETTINGS))
-    return ids, False
+    return ids
 
 
 def _rank(text: str, *, client: bool):
@@ -338,18 +349,16 @@ def _snippet_source(*, client: bool):
 def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Case]:
     """One page of `cases_search`, each case with a `snippet` (safe HTML).
 
-    The same queries whatever the page size: the window's ids, the page's ids
-    by rank, then the page's rows with their snippets (`ts_headline` runs for
-    the shown rows only). Matched words are in `<mark>`, the rest escaped.
+    The same queries whatever the page size: the window's ids, then one read
+    of the page's rows by rank with their snippets (the page's ids ranked in a
+    subquery, so `ts_headline` runs for the shown rows only). Matched words
+    are in `<mark>`, the rest escaped.
     """
     text = search_text(text)
     ranked = cases_search(user=user, text=text)
-    ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-    if not ids:
-        return []
-    hits = Case.objects.filter(pk__in=ids).select_related(
-        "customer", "team", "assignee"
-    )
+    hits = ranked.filter(
+        pk__in=Subquery(ranked.values("pk")[offset : offset + limit])
+    ).select_related("customer", "team", "assignee")
     if _postgres():
         client = _is_service_client(user)
         hits = hits.annotate(
@@ -365,8 +374,7 @@ def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Ca
                 fragment_delimiter=" … ",
             )
         )
-    by_id = {case.pk: case for case in hits}
-    page = [by_id[pk] for pk in ids if pk in by_id]
+    page = list(hits)
     for case in page:
         source = getattr(case, "headline", None) or case.description[:200]
         case.snippet = highlight(source)

@@ -90,3 +90,25 @@ def test_a_rare_or_common_text_finds_the_same_cases(
     )
     assert common is (probe == 1000)
     assert [Case.objects.get(pk=pk).reference for pk in ids] == old[::-1]
+
+
+@pytest.mark.parametrize("in_transaction", [False, True])
+@pytest.mark.django_db(transaction=True)
+def test_the_index_only_plan_ends_with_its_query(
+    make_case, agent, monkeypatch, in_transaction
+):
+    from django.db import connection, transaction
+
+    def index_scans() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")
+            return cursor.fetchone()[0]
+
+    # A probe of the newest case only, which does not match: the rare path.
+    monkeypatch.setattr(search, "PROBE", 1)
+    case = make_case(subject="Ptarmigan feathers")
+    make_case()
+    with transaction.atomic() if in_transaction else connection.cursor():
+        assert found(agent, "ptarmigan") == [case.reference]
+        assert index_scans() == "on"
+    assert index_scans() == "on"
