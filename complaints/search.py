@@ -34,6 +34,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -75,6 +76,25 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ue000-\ue003]")
 def search_text(raw: str) -> str:
     """Clean what a user typed: no control characters or lone surrogates, bounded."""
     return " ".join(_UNSAFE.sub(" ", raw or "").split())[:MAX_TEXT]
+
+
+class Among(Lookup):
+    """`column = ANY(%s)`: ids sent as one array parameter (PostgreSQL).
+
+    `pk__in=ids` makes one parameter per id, which Django compiles one by one
+    (a window of 500 ids, a fragment's 1,000 customers) on every query.
+    """
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+
+
+def _among(column: str, ids: list[int]) -> Among:
+    return Among(F(column), ids)
 
 
 def _postgres() -> bool:
@@ -160,7 +180,7 @@ def _fragment_q(text: str, *, client: bool) -> Q:
         .order_by()
         .values_list("pk", flat=True)[:MAX_CUSTOMERS]
     )
-    return Q(reference__icontains=text) | Q(customer_id__in=customers)
+    return Q(reference__icontains=text) | Q(_among("customer_id", customers))
 
 
 def _phone_digits() -> Func:
@@ -226,7 +246,7 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
         return matched
-    return cases.filter(pk__in=ids)
+    return cases.filter(_among("pk", ids))
 
 
 def _staff_matched(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
@@ -322,7 +342,7 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
             visible, _staff_matched(visible, text), limit=RANK_WINDOW
         )
     return (
-        Case.objects.filter(pk__in=window)
+        Case.objects.filter(_among("pk", window))
         .annotate(rank=_rank(text, client=client))
         .order_by("-rank", "-created_at", "-id")
     )
