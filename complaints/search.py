@@ -27,10 +27,9 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import (
-    Case as When_,
-)
-from django.db.models import (
+    BooleanField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -42,6 +41,9 @@ from django.db.models import (
     TextField,
     Value,
     When,
+)
+from django.db.models import (
+    Case as When_,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Replace
@@ -241,43 +243,58 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         return cases.annotate(search_doc=_client_vector()).filter(
             Q(search_doc=_query(text)) | _fragment_q(text, client=True)
         )
-    matched = _staff_matched(cases, text)
-    ids, common = newest_matching(cases, matched, limit=ID_LIMIT)
+    match = _staff_match(text)
+    # Only whether the text is common is needed of the newest cases.
+    ids, common = newest_matching(cases, match, limit=ID_LIMIT, enough=COMMON)
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
-        return matched
+        return cases.filter(match)
     return cases.filter(_among("pk", ids))
 
 
-def _staff_matched(cases: QuerySet[Case], text: str) -> QuerySet[Case]:
-    return cases.filter(
-        Q(search_document=_query(text)) | _fragment_q(text, client=False)
-    )
+def _staff_match(text: str) -> Q:
+    return Q(search_document=_query(text)) | _fragment_q(text, client=False)
 
 
 def newest_matching(
-    cases: QuerySet[Case], matched: QuerySet[Case], *, limit: int
+    cases: QuerySet[Case], match: Q, *, limit: int, enough: int | None = None
 ) -> tuple[list[int], bool]:
-    """The ids of the newest `limit` of `matched` (a filter of `cases`), and
-    whether the text is common.
+    """The ids of the newest `limit` of `cases` that `match`, and whether the
+    text is common (with `enough`, the newest cases are read only until that
+    many match: a caller that needs only to know whether the text is common).
 
     The planner cannot tell a rare word from a common one well enough: walking
     the newest cases until enough match is instant for a common word and reads
     the whole table for a rare one. So: look among the newest `PROBE` cases
-    first; if `COMMON` of them match, the window is there. Otherwise the text
-    is rare, and its matches come from the GIN and trigram indexes only
-    (bitmap scans, never the created_at walk), then newest first.
+    first, newest first, stopping at `limit` matches; if `COMMON` of them
+    match, the window is there. Otherwise the text is rare, and its matches
+    come from the GIN and trigram indexes only (bitmap scans, never the
+    created_at walk), then newest first.
     """
-    newest = cases.order_by("-created_at", "-id").values("pk")[:PROBE]
     order = ("-created_at", "-id")
-    recent = list(
-        matched.filter(pk__in=Subquery(newest))
-        .order_by(*order)
-        .values_list("pk", flat=True)[:limit]
+    newest = (
+        cases.order_by(*order)
+        .annotate(
+            n_id=F("pk"),
+            n_at=F("created_at"),
+            n_hit=ExpressionWrapper(match, output_field=BooleanField()),
+        )
+        .values("n_id", "n_at", "n_hit")[:PROBE]
     )
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The newest cases stream in order: `match` is tested only until
+        # `limit` of them matched.
+        cursor.execute(
+            f"SELECT n_id FROM ({sql}) newest WHERE n_hit "  # noqa: S608 - compiled
+            "ORDER BY n_at DESC, n_id DESC LIMIT %s",
+            (*params, enough or limit),
+        )
+        recent = [row[0] for row in cursor.fetchall()]
     if len(recent) >= min(COMMON, limit):
         return recent, True
-    return _by_index_only(matched.order_by(*order).values_list("pk")[:limit]), False
+    rows = cases.filter(match).order_by(*order).values_list("pk")[:limit]
+    return _by_index_only(rows), False
 
 
 def _by_index_only(rows: QuerySet) -> list[int]:
@@ -338,9 +355,7 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         )
     else:
         # The window's ids first; then ranking reads only those rows by key.
-        window, _ = newest_matching(
-            visible, _staff_matched(visible, text), limit=RANK_WINDOW
-        )
+        window, _ = newest_matching(visible, _staff_match(text), limit=RANK_WINDOW)
     return (
         Case.objects.filter(_among("pk", window))
         .annotate(rank=_rank(text, client=client))
@@ -376,11 +391,19 @@ def search_hits(*, user, text: str, limit: int = 25, offset: int = 0) -> list[Ca
     """
     text = search_text(text)
     ranked = cases_search(user=user, text=text)
-    hits = ranked.filter(
-        pk__in=Subquery(ranked.values("pk")[offset : offset + limit])
-    ).select_related("customer", "team", "assignee")
+    client = _is_service_client(user)
+    # Only the page's rows are read again (not the window), ranked again to
+    # be put in order: the same rank, as the same expression.
+    rank = _rank(text, client=client) if _postgres() else Value(0.0)
+    hits = (
+        Case.objects.filter(
+            pk__in=Subquery(ranked.values("pk")[offset : offset + limit])
+        )
+        .annotate(rank=ExpressionWrapper(rank, output_field=FloatField()))
+        .order_by(*ranked.query.order_by)
+        .select_related("customer", "team", "assignee")
+    )
     if _postgres():
-        client = _is_service_client(user)
         hits = hits.annotate(
             headline=SearchHeadline(
                 _snippet_source(client=client),
