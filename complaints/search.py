@@ -17,7 +17,9 @@ notes: its document is computed on the fly over its own cases only.
 On SQLite (`make demo`) every field is matched with `icontains`.
 """
 
+import operator
 import re
+from functools import reduce
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -62,13 +64,15 @@ MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
 # A text matching COMMON of the newest PROBE cases is common (see
 # `newest_matching`); a rarer text takes at most ID_LIMIT ids.
 PROBE, COMMON, ID_LIMIT = 1000, 50, 2000
-# Bitmap index scans only, and no parallel workers: a few hundred rows are not
-# worth starting processes for on a busy machine.
+# Bitmap index scans only; no parallel workers and no JIT: a few hundred rows
+# are not worth starting processes or compiling for (the planner's estimate of
+# a bitmap scan of 1M cases passes jit_above_cost: 90 ms of compiling).
 PLAN_SETTINGS = {
     "enable_indexscan": "off",
     "enable_indexonlyscan": "off",
     "enable_seqscan": "off",
     "max_parallel_workers_per_gather": "0",
+    "jit": "off",
 }
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
 # A fragment made only of these is a phone number: it matches the digits of a
@@ -160,22 +164,47 @@ def _client_vector() -> SearchVector:
     )
 
 
-def _fragment_q(text: str, *, client: bool) -> Q:
-    """Partial matches of a reference, or the customer's email, phone or name."""
+def _client_fragments(text: str) -> Q:
+    """Partial matches of a reference, or the customer as the client sent it."""
     if len(text) < TRIGRAM_MIN:
         return Q(pk__in=[])
-    if client:
-        return (
-            Q(reference__icontains=text)
-            | Q(api_filing__customer__email__icontains=text)
-            | Q(api_filing__customer__phone__icontains=text)
-            | Q(api_filing__customer__name__icontains=text)
-        )
+    return (
+        Q(reference__icontains=text)
+        | Q(api_filing__customer__email__icontains=text)
+        | Q(api_filing__customer__phone__icontains=text)
+        | Q(api_filing__customer__name__icontains=text)
+    )
+
+
+def _staff_match(text: str) -> list[Q]:
+    """What a staff search matches, as alternatives (any one of them will do).
+
+    The document (GIN); then, for 3+ characters, a part of the reference and
+    the customers whose email, phone or name holds the text (trigram indexes).
+    Each alternative is one bitmap scan; kept apart, each rechecks only its
+    own condition (see `_by_index_only`).
+    """
+    match = [Q(search_document=_query(text))]
+    if len(text) >= TRIGRAM_MIN:
+        match.append(Q(reference__icontains=text))
+        if customers := _customers_matching(text):
+            match.append(Q(_among("customer_id", customers)))
+    return match
+
+
+def _any(match: list[Q]) -> Q:
+    return reduce(operator.or_, match)
+
+
+def _customers_matching(text: str) -> list[int]:
+    """Customers whose email, phone or name holds `text`: at most MAX_CUSTOMERS.
+
+    Ids first (trigram indexes), so the case side stays index scans (a
+    subquery there would walk every case). Whole words of names and emails
+    are in the document too; this adds fragments.
+    """
     from customers.models import Customer
 
-    # Ids first (trigram indexes), so the case side stays an OR of index scans
-    # (a subquery in the OR would walk every case). Whole words of names and
-    # emails are in the document too; this adds fragments.
     phone = Q(phone__icontains=text)
     digits = re.sub(r"\D", "", text)
     if PHONE_LIKE.match(text) and len(digits) >= PHONE_DIGITS_MIN:
@@ -183,13 +212,12 @@ def _fragment_q(text: str, *, client: bool) -> Q:
         phone = Q(phone_digits__contains=digits)
     # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
     # customers share ("gmail") stops early instead of reading them all.
-    customers = list(
+    return list(
         Customer.objects.annotate(phone_digits=_phone_digits())
         .filter(Q(email__icontains=text) | phone | Q(name__icontains=text))
         .order_by()
         .values_list("pk", flat=True)[:MAX_CUSTOMERS]
     )
-    return Q(reference__icontains=text) | Q(_among("customer_id", customers))
 
 
 def _phone_digits() -> Func:
@@ -248,25 +276,21 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         # Annotated, not filtered on the join: a client's document is built
         # for its own cases only, never from another client's filing.
         return cases.annotate(search_doc=_client_vector()).filter(
-            Q(search_doc=_query(text)) | _fragment_q(text, client=True)
+            Q(search_doc=_query(text)) | _client_fragments(text)
         )
     match = _staff_match(text)
     # Only whether the text is common is needed of the newest cases.
     ids, common = newest_matching(cases, match, limit=ID_LIMIT, enough=COMMON)
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
-        return cases.filter(match)
+        return cases.filter(_any(match))
     return cases.filter(_among("pk", ids))
 
 
-def _staff_match(text: str) -> Q:
-    return Q(search_document=_query(text)) | _fragment_q(text, client=False)
-
-
 def newest_matching(
-    cases: QuerySet[Case], match: Q, *, limit: int, enough: int | None = None
+    cases: QuerySet[Case], match: list[Q], *, limit: int, enough: int | None = None
 ) -> tuple[list[int], bool]:
-    """The ids of the newest `limit` of `cases` that `match`, and whether the
+    """The ids of the newest `limit` of `cases` that match any of `match`, and whether the
     text is common (with `enough`, the newest cases are read only until that
     many match: a caller that needs only to know whether the text is common).
 
@@ -278,7 +302,7 @@ def newest_matching(
     come from the GIN and trigram indexes only (bitmap scans, never the
     created_at walk), then newest first.
     """
-    newest = _rows(cases.order_by("-created_at", "-id"), hit=match)[:PROBE]
+    newest = _rows(cases.order_by("-created_at", "-id"), hit=_any(match))[:PROBE]
     sql, params = newest.query.sql_with_params()
     with connection.cursor() as cursor:
         # The newest cases stream in order: `match` is tested only until
@@ -305,13 +329,15 @@ def _rows(cases: QuerySet[Case], *, hit) -> QuerySet:
     ).values("n_id", "n_at", "n_hit")
 
 
-def _by_index_only(cases: QuerySet[Case], match: Q, *, limit: int) -> list[int]:
-    """The newest `limit` of `cases` that `match`, read by bitmap index scans
-    of `match` only, in one round trip.
+def _by_index_only(cases: QuerySet[Case], match: list[Q], *, limit: int) -> list[int]:
+    """The newest `limit` of `cases` that match any of `match`, read by bitmap
+    index scans of the alternatives only, in one round trip.
 
-    The matches come first (`OFFSET 0` keeps them apart), and whether each is
-    among `cases` is then asked of that row alone: otherwise the planner ANDs
-    the bitmap of the match with that of a lead's teams and Triage (400,000
+    Each alternative is its own scan (a UNION): in one OR, a row that a
+    trigram index only may match is rechecked against the whole OR, reading
+    its document too (3,700 documents for "333333" at 1M cases). Whether a
+    match is among `cases` is then asked of that row alone: otherwise the
+    planner ANDs the bitmaps with that of a lead's teams and Triage (400,000
     entries at 1M cases) to find a few hundred rows.
 
     SET LOCAL only holds inside a transaction (a request runs in autocommit),
@@ -323,17 +349,20 @@ def _by_index_only(cases: QuerySet[Case], match: Q, *, limit: int) -> list[int]:
         if cases.query.has_filters()
         else Value(True)
     )
-    sql, params = _rows(Case.objects.filter(match), hit=among).query.sql_with_params()
+    first, *others = [
+        _rows(Case.objects.filter(q).order_by(), hit=among) for q in match
+    ]
+    rows = first.union(*others) if others else first
+    sql, params = rows.query.sql_with_params()
+    # OFFSET 0: the planner may not push `n_hit` into the scans (as a join).
+    sql = f"SELECT * FROM ({sql}) m OFFSET 0"  # noqa: S608 - compiled
     plan = "; ".join(f"SET LOCAL {k} = {v}" for k, v in PLAN_SETTINGS.items())
     outer = connection.in_atomic_block
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(
-            f"{plan}; " + _NEWEST_HITS.format(rows=f"{sql} OFFSET 0"),
-            (*params, limit),
-        )
+        cursor.execute(f"{plan}; " + _NEWEST_HITS.format(rows=sql), (*params, limit))
         ids = [row[0] for row in cursor.fetchall()]
         if outer:  # (a failed query rolls the caller's transaction back anyway)
-            cursor.execute("; ".join(f"RESET {s}" for s in PLAN_SETTINGS))
+            cursor.execute("; ".join(f"RESET {k}" for k in PLAN_SETTINGS))
     return ids
 
 

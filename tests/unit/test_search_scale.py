@@ -85,7 +85,7 @@ def test_a_rare_or_common_text_finds_the_same_cases(
         make_case(subject="Nothing here")
     assert sorted(found(agent, "kestrel")) == sorted(old)
     ids, common = search.newest_matching(
-        Case.objects.all(), Q(subject__startswith="Kestrel"), limit=10
+        Case.objects.all(), [Q(subject__startswith="Kestrel")], limit=10
     )
     assert common is (probe == 1000)
     assert [Case.objects.get(pk=pk).reference for pk in ids] == old[::-1]
@@ -111,3 +111,21 @@ def test_the_index_only_plan_ends_with_its_query(
         assert found(agent, "ptarmigan") == [case.reference]
         assert index_scans() == "on"
     assert index_scans() == "on"
+
+
+def test_a_case_matched_every_way_at_once_is_listed_once(make_case, agent, monkeypatch):
+    from customers.services import customer_edit
+    from teams.actors import Actor
+
+    monkeypatch.setattr(search, "PROBE", 1)  # the rare path: one scan per way
+    customer = CustomerFactory()
+    case = make_case(customer=customer)
+    fragment = case.reference[-6:]
+    # The document (the name's word), the reference and the customer's name.
+    customer_edit(customer=customer, name=f"Ada {fragment}", by=Actor.system("tests"))
+    make_case()
+    match = search._staff_match(fragment)
+    assert len(match) == 3
+    ids, common = search.newest_matching(Case.objects.all(), match, limit=10)
+    assert (ids, common) == ([case.pk], False)
+    assert found(agent, fragment) == [case.reference]
