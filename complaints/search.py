@@ -95,19 +95,34 @@ class Among(Lookup):
     """`column = ANY(%s)`: ids sent as one array parameter (PostgreSQL).
 
     `pk__in=ids` makes one parameter per id, which Django compiles one by one
-    (a window of 500 ids, a fragment's 1,000 customers) on every query.
+    (a window of 500 ids, a fragment's 1,000 customers) on every query. A
+    literal array is also hashed where it is tested row by row (the probe).
     """
 
     lookup_name = "among"
     prepare_rhs = False
+    template = "{lhs} = ANY(%s)"
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+        return self.template.format(lhs=lhs), (*params, list(self.rhs))
+
+
+class AmongKeys(Among):
+    """`Among` behind a sub-select, for lists of case ids: the planner sees one
+    value, so it reads those rows by key and sorts them, rather than weighing
+    each id (up to 2,000) and sometimes walking every case newest first to
+    meet them (100 ms at 100,000 cases)."""
+
+    template = "{lhs} = ANY((SELECT %s::bigint[])::bigint[])"
 
 
 def _among(column: str, ids: list[int]) -> Among:
     return Among(F(column), ids)
+
+
+def _keys(ids: list[int]) -> AmongKeys:
+    return AmongKeys(F("pk"), ids)
 
 
 def _postgres() -> bool:
@@ -284,7 +299,7 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
         return cases.filter(_any(match))
-    return cases.filter(_among("pk", ids))
+    return cases.filter(_keys(ids))
 
 
 def newest_matching(
@@ -408,7 +423,7 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         # The window's ids first; then ranking reads only those rows by key.
         window, _ = newest_matching(visible, _staff_match(text), limit=RANK_WINDOW)
     return (
-        Case.objects.filter(_among("pk", window))
+        Case.objects.filter(_keys(window))
         .annotate(rank=_rank(text, client=client))
         .order_by("-rank", "-created_at", "-id")
     )

@@ -135,8 +135,9 @@ def test_the_list_takes_the_same_few_queries_at_any_page_size(
     for n in range(size):
         CaseFactory.file(by=agent, team=team, customer=customer, subject=f"Case {n}")
     client = api_as(agent)
-    # `q` adds a fixed four: the probe of the newest cases, then (a rarer
-    # text) its matches by index between setting and resetting the plan.
+    # `q` adds at most four: the customers a fragment names, the probe of the
+    # newest cases, then (a rarer text) its matches by index, sent with their
+    # plan settings (reset after, as a test runs inside a transaction).
     with django_assert_max_num_queries(12):
         response = client.get(URL, {"page_size": size, "q": "case"})
     assert len(response.json()["results"]) == size
