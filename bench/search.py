@@ -1,6 +1,7 @@
 """Benchmark: global search at scale — p95 of the search page and the API's `q`.
 
     .venv/bin/python bench/search.py [--cases 200000] [--messages 1000000] [--reload]
+        [--load-only] [--save run.json] [--before earlier.json]
 
 Bulk-loads (COPY, triggers off, plain indexes dropped and rebuilt after)
 customers and messages into the throwaway database `redress_search_bench`
@@ -8,18 +9,22 @@ customers and messages into the throwaway database `redress_search_bench`
 computed set-based in SQL (two workers; the same expression as the trigger of
 complaints migration 0006, checked on a 2,000-case sample recomputed through
 the real trigger), and VACUUM ANALYZEs. 1M cases / 5M messages took 63 min on
-2 busy shared cores (load ~12). `--reload` drops and recreates the database.
+2 busy shared cores (load ~12), 24 min at load ~8. `--reload` drops and
+recreates the database; `--load-only` loads without timing.
 Then, in process through the
 full Django stack with DEBUG off, it times `/search/?q=` (the search page, 25
 hits with snippets) and `GET /api/v1/complaints/?q=` (first page) for a
 manager (every case) and a team lead (one team of four, plus Triage), for a
 rare word, a common word, a reference fragment, an email fragment and a phone
-fragment. Prints p50/p95 with the dataset size and core count.
+fragment. Prints p50/p95 with the dataset size, core count and load average;
+`--save` writes the figures to a file, `--before` prints a saved run beside
+(run the older code with `--save`, then the newer with `--before`).
 """
 
 import argparse
 import csv
 import io
+import json
 import os
 import random
 import statistics
@@ -467,6 +472,8 @@ def main() -> None:
     parser.add_argument(
         "--load-only", action="store_true", help="load (if needed), do not time"
     )
+    parser.add_argument("--save", help="write this run's figures to a JSON file")
+    parser.add_argument("--before", help="a run saved earlier, printed beside")
     args = parser.parse_args()
     BENCH_DB = args.database
     setup(fresh=args.reload)
@@ -482,11 +489,32 @@ def main() -> None:
         f"\n{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores; "
         f"{RUNS} timed runs after {WARMUP} warm-ups; target p95 < 100 ms"
     )
-    print("load average before: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"{'who':14} {'query':16} {'path':5} {'p50 ms':>8} {'p95 ms':>8}")
-    for who, kind, path, t in measure(cases):
-        print(f"{who:14} {kind:16} {path:5} {t['p50']:8.1f} {t['p95']:8.1f}")
-    print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    load_before = os.getloadavg()
+    before = json.loads(Path(args.before).read_text()) if args.before else None
+    if before:
+        print(f"before: {before['header']}; load average {before['load']}")
+    print("load average before: " + " ".join(f"{x:.2f}" for x in load_before))
+    head = f"{'who':14} {'query':16} {'path':5} {'p50 ms':>8} {'p95 ms':>8}"
+    print(head + (f" {'before p50':>11} {'before p95':>11}" if before else ""))
+    rows = [
+        [who, kind, path, t["p50"], t["p95"]] for who, kind, path, t in measure(cases)
+    ]
+    earlier = {tuple(row[:3]): row[3:] for row in before["rows"]} if before else {}
+    for who, kind, path, p50, p95 in rows:
+        line = f"{who:14} {kind:16} {path:5} {p50:8.1f} {p95:8.1f}"
+        if (who, kind, path) in earlier:
+            line += " {:11.1f} {:11.1f}".format(*earlier[who, kind, path])
+        print(line)
+    load_after = os.getloadavg()
+    print("load average after: " + " ".join(f"{x:.2f}" for x in load_after))
+    if args.save:
+        loads = " / ".join(
+            " ".join(f"{x:.2f}" for x in la) for la in (load_before, load_after)
+        )
+        header = f"{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores"
+        Path(args.save).write_text(
+            json.dumps({"header": header, "load": loads, "rows": rows})
+        )
 
 
 if __name__ == "__main__":
