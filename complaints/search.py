@@ -17,9 +17,7 @@ notes: its document is computed on the fly over its own cases only.
 On SQLite (`make demo`) every field is matched with `icontains`.
 """
 
-import operator
 import re
-from functools import reduce
 
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -27,15 +25,16 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVector,
 )
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
-    BooleanField,
+    Case as When_,
+)
+from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
-    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -44,15 +43,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import (
-    Case as When_,
-)
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Case, Message, Visibility
+from .search_index import among, any_of, keys, newest_matching
 from .selectors import cases_visible_to
 
 CONFIG = "english"
@@ -61,19 +58,7 @@ MAX_TEXT = 200
 # ranking them all would read every document. Rare words rank every match.
 RANK_WINDOW = 500
 MAX_CUSTOMERS = 1000  # customers matched by a fragment, per search
-# A text matching COMMON of the newest PROBE cases is common (see
-# `newest_matching`); a rarer text takes at most ID_LIMIT ids.
-PROBE, COMMON, ID_LIMIT = 1000, 50, 2000
-# Bitmap index scans only; no parallel workers and no JIT: a few hundred rows
-# are not worth starting processes or compiling for (the planner's estimate of
-# a bitmap scan of 1M cases passes jit_above_cost: 90 ms of compiling).
-PLAN_SETTINGS = {
-    "enable_indexscan": "off",
-    "enable_indexonlyscan": "off",
-    "enable_seqscan": "off",
-    "max_parallel_workers_per_gather": "0",
-    "jit": "off",
-}
+ID_LIMIT = 2000  # a rare text's ids handed to the API's q, at most
 TRIGRAM_MIN = 3  # pg_trgm cannot use its index for shorter fragments
 # A fragment made only of these is a phone number: it matches the digits of a
 # customer's phone, whatever spaces or punctuation either side has.
@@ -89,40 +74,6 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ue000-\ue003]")
 def search_text(raw: str) -> str:
     """Clean what a user typed: no control characters or lone surrogates, bounded."""
     return " ".join(_UNSAFE.sub(" ", raw or "").split())[:MAX_TEXT]
-
-
-class Among(Lookup):
-    """`column = ANY(%s)`: ids sent as one array parameter (PostgreSQL).
-
-    `pk__in=ids` makes one parameter per id, which Django compiles one by one
-    (a window of 500 ids, a fragment's 1,000 customers) on every query. A
-    literal array is also hashed where it is tested row by row (the probe).
-    """
-
-    lookup_name = "among"
-    prepare_rhs = False
-    template = "{lhs} = ANY(%s)"
-
-    def as_sql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        return self.template.format(lhs=lhs), (*params, list(self.rhs))
-
-
-class AmongKeys(Among):
-    """`Among` behind a sub-select, for lists of case ids: the planner sees one
-    value, so it reads those rows by key and sorts them, rather than weighing
-    each id (up to 2,000) and sometimes walking every case newest first to
-    meet them (100 ms at 100,000 cases)."""
-
-    template = "{lhs} = ANY((SELECT %s::bigint[])::bigint[])"
-
-
-def _among(column: str, ids: list[int]) -> Among:
-    return Among(F(column), ids)
-
-
-def _keys(ids: list[int]) -> AmongKeys:
-    return AmongKeys(F("pk"), ids)
 
 
 def _postgres() -> bool:
@@ -203,12 +154,8 @@ def _staff_match(text: str) -> list[Q]:
     if len(text) >= TRIGRAM_MIN:
         match.append(Q(reference__icontains=text))
         if customers := _customers_matching(text):
-            match.append(Q(_among("customer_id", customers)))
+            match.append(Q(among("customer_id", customers)))
     return match
-
-
-def _any(match: list[Q]) -> Q:
-    return reduce(operator.or_, match)
 
 
 def _customers_matching(text: str) -> list[int]:
@@ -295,90 +242,11 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         )
     match = _staff_match(text)
     # Only whether the text is common is needed of the newest cases.
-    ids, common = newest_matching(cases, match, limit=ID_LIMIT, enough=COMMON)
+    ids, common = newest_matching(cases, match, limit=ID_LIMIT, deciding=True)
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
-        return cases.filter(_any(match))
-    return cases.filter(_keys(ids))
-
-
-def newest_matching(
-    cases: QuerySet[Case], match: list[Q], *, limit: int, enough: int | None = None
-) -> tuple[list[int], bool]:
-    """The ids of the newest `limit` of `cases` that match any of `match`, and whether the
-    text is common (with `enough`, the newest cases are read only until that
-    many match: a caller that needs only to know whether the text is common).
-
-    The planner cannot tell a rare word from a common one well enough: walking
-    the newest cases until enough match is instant for a common word and reads
-    the whole table for a rare one. So: look among the newest `PROBE` cases
-    first, newest first, stopping at `limit` matches; if `COMMON` of them
-    match, the window is there. Otherwise the text is rare, and its matches
-    come from the GIN and trigram indexes only (bitmap scans, never the
-    created_at walk), then newest first.
-    """
-    newest = _rows(cases.order_by("-created_at", "-id"), hit=_any(match))[:PROBE]
-    sql, params = newest.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The newest cases stream in order: `match` is tested only until
-        # `limit` of them matched.
-        cursor.execute(_NEWEST_HITS.format(rows=sql), (*params, enough or limit))
-        recent = [row[0] for row in cursor.fetchall()]
-    if len(recent) >= min(COMMON, limit):
-        return recent, True
-    return _by_index_only(cases, match, limit=limit), False
-
-
-# `rows` yields n_id, n_at (created) and n_hit; the newest `limit` hits.
-_NEWEST_HITS = (
-    "SELECT n_id FROM ({rows}) n WHERE n_hit ORDER BY n_at DESC, n_id DESC LIMIT %s"
-)
-
-
-def _rows(cases: QuerySet[Case], *, hit) -> QuerySet:
-    """`cases` as n_id, n_at and n_hit (a condition tested on each row)."""
-    return cases.annotate(
-        n_id=F("pk"),
-        n_at=F("created_at"),
-        n_hit=ExpressionWrapper(hit, output_field=BooleanField()),
-    ).values("n_id", "n_at", "n_hit")
-
-
-def _by_index_only(cases: QuerySet[Case], match: list[Q], *, limit: int) -> list[int]:
-    """The newest `limit` of `cases` that match any of `match`, read by bitmap
-    index scans of the alternatives only, in one round trip.
-
-    Each alternative is its own scan (a UNION): in one OR, a row that a
-    trigram index only may match is rechecked against the whole OR, reading
-    its document too (3,700 documents for "333333" at 1M cases). Whether a
-    match is among `cases` is then asked of that row alone: otherwise the
-    planner ANDs the bitmaps with that of a lead's teams and Triage (400,000
-    entries at 1M cases) to find a few hundred rows.
-
-    SET LOCAL only holds inside a transaction (a request runs in autocommit),
-    and lasts until it ends: it is sent with the query, and reset after only
-    inside a caller's transaction, where it would otherwise outlive this query.
-    """
-    among = (
-        Exists(cases.filter(pk=OuterRef("pk")))
-        if cases.query.has_filters()
-        else Value(True)
-    )
-    first, *others = [
-        _rows(Case.objects.filter(q).order_by(), hit=among) for q in match
-    ]
-    rows = first.union(*others) if others else first
-    sql, params = rows.query.sql_with_params()
-    # OFFSET 0: the planner may not push `n_hit` into the scans (as a join).
-    sql = f"SELECT * FROM ({sql}) m OFFSET 0"  # noqa: S608 - compiled
-    plan = "; ".join(f"SET LOCAL {k} = {v}" for k, v in PLAN_SETTINGS.items())
-    outer = connection.in_atomic_block
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(f"{plan}; " + _NEWEST_HITS.format(rows=sql), (*params, limit))
-        ids = [row[0] for row in cursor.fetchall()]
-        if outer:  # (a failed query rolls the caller's transaction back anyway)
-            cursor.execute("; ".join(f"RESET {k}" for k in PLAN_SETTINGS))
-    return ids
+        return cases.filter(any_of(match))
+    return cases.filter(keys(ids))
 
 
 def _rank(text: str, *, client: bool):
@@ -423,7 +291,7 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         # The window's ids first; then ranking reads only those rows by key.
         window, _ = newest_matching(visible, _staff_match(text), limit=RANK_WINDOW)
     return (
-        Case.objects.filter(_keys(window))
+        Case.objects.filter(keys(window))
         .annotate(rank=_rank(text, client=client))
         .order_by("-rank", "-created_at", "-id")
     )

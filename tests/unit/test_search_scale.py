@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Q
 
-from complaints import search
+from complaints import search, search_index
 from complaints.models import Case
 from complaints.search import cases_search, search_hits
 from complaints.services import message_post
@@ -78,13 +78,13 @@ def test_a_rare_or_common_text_finds_the_same_cases(
 ):
     # With a probe of 2 the old matches are not among the newest cases: the
     # text is rare and comes from the indexes alone.
-    monkeypatch.setattr(search, "PROBE", probe)
-    monkeypatch.setattr(search, "COMMON", 2)
+    monkeypatch.setattr(search_index, "PROBE", probe)
+    monkeypatch.setattr(search_index, "COMMON", 2)
     old = [make_case(subject=f"Kestrel {i}").reference for i in range(3)]
     for _ in range(3):
         make_case(subject="Nothing here")
     assert sorted(found(agent, "kestrel")) == sorted(old)
-    ids, common = search.newest_matching(
+    ids, common = search_index.newest_matching(
         Case.objects.all(), [Q(subject__startswith="Kestrel")], limit=10
     )
     assert common is (probe == 1000)
@@ -104,7 +104,7 @@ def test_the_index_only_plan_ends_with_its_query(
             return cursor.fetchone()[0]
 
     # A probe of the newest case only, which does not match: the rare path.
-    monkeypatch.setattr(search, "PROBE", 1)
+    monkeypatch.setattr(search_index, "PROBE", 1)
     case = make_case(subject="Ptarmigan feathers")
     make_case()
     with transaction.atomic() if in_transaction else connection.cursor():
@@ -117,7 +117,7 @@ def test_a_case_matched_every_way_at_once_is_listed_once(make_case, agent, monke
     from customers.services import customer_edit
     from teams.actors import Actor
 
-    monkeypatch.setattr(search, "PROBE", 1)  # the rare path: one scan per way
+    monkeypatch.setattr(search_index, "PROBE", 1)  # the rare path: one scan per way
     customer = CustomerFactory()
     case = make_case(customer=customer)
     fragment = case.reference[-6:]
@@ -126,6 +126,6 @@ def test_a_case_matched_every_way_at_once_is_listed_once(make_case, agent, monke
     make_case()
     match = search._staff_match(fragment)
     assert len(match) == 3
-    ids, common = search.newest_matching(Case.objects.all(), match, limit=10)
+    ids, common = search_index.newest_matching(Case.objects.all(), match, limit=10)
     assert (ids, common) == ([case.pk], False)
     assert found(agent, fragment) == [case.reference]

@@ -1,0 +1,158 @@
+"""Reading a search's matches at scale (PostgreSQL): the newest first, or by index.
+
+`complaints.search` says what matches (the document, a part of the reference,
+the customers a fragment names: alternatives, any of which will do); this
+module reads them. The planner cannot tell a rare word from a common one, so
+`newest_matching` probes the newest cases first, and reads a rare text's
+matches from its indexes only.
+"""
+
+import operator
+from functools import reduce
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Lookup,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+
+from .models import Case
+
+# A text matching COMMON of the newest PROBE cases is common (see
+# `newest_matching`).
+PROBE, COMMON = 1000, 50
+# Bitmap index scans only; no parallel workers and no JIT: a few hundred rows
+# are not worth starting processes or compiling for (the planner's estimate of
+# a bitmap scan of 1M cases passes jit_above_cost: 90 ms of compiling).
+PLAN_SETTINGS = {
+    "enable_indexscan": "off",
+    "enable_indexonlyscan": "off",
+    "enable_seqscan": "off",
+    "max_parallel_workers_per_gather": "0",
+    "jit": "off",
+}
+
+
+class Among(Lookup):
+    """`column = ANY(%s)`: ids sent as one array parameter (PostgreSQL).
+
+    `pk__in=ids` makes one parameter per id, which Django compiles one by one
+    (a window of 500 ids, a fragment's 1,000 customers) on every query. A
+    literal array is also hashed where it is tested row by row (the probe).
+    """
+
+    lookup_name = "among"
+    prepare_rhs = False
+    template = "{lhs} = ANY(%s)"
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return self.template.format(lhs=lhs), (*params, list(self.rhs))
+
+
+class AmongKeys(Among):
+    """`Among` behind a sub-select, for lists of case ids: the planner sees one
+    value, so it reads those rows by key and sorts them, rather than weighing
+    each id (up to 2,000) and sometimes walking every case newest first to
+    meet them (100 ms at 100,000 cases)."""
+
+    template = "{lhs} = ANY((SELECT %s::bigint[])::bigint[])"
+
+
+def among(column: str, ids: list[int]) -> Among:
+    return Among(F(column), ids)
+
+
+def keys(ids: list[int]) -> AmongKeys:
+    return AmongKeys(F("pk"), ids)
+
+
+def any_of(match: list[Q]) -> Q:
+    return reduce(operator.or_, match)
+
+
+def newest_matching(
+    cases: QuerySet[Case], match: list[Q], *, limit: int, deciding: bool = False
+) -> tuple[list[int], bool]:
+    """The ids of the newest `limit` of `cases` that match any of `match`, and
+    whether the text is common. `deciding`: the caller needs only to know
+    whether it is common (the newest cases are read until `COMMON` match).
+
+    The planner cannot tell a rare word from a common one well enough: walking
+    the newest cases until enough match is instant for a common word and reads
+    the whole table for a rare one. So: look among the newest `PROBE` cases
+    first, newest first, stopping at `limit` matches; if `COMMON` of them
+    match, the window is there. Otherwise the text is rare, and its matches
+    come from the GIN and trigram indexes only (bitmap scans, never the
+    created_at walk), then newest first.
+    """
+    newest = _rows(cases.order_by("-created_at", "-id"), hit=any_of(match))[:PROBE]
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The newest cases stream in order: `match` is tested only until
+        # `limit` of them matched.
+        stop = min(COMMON, limit) if deciding else limit
+        cursor.execute(_NEWEST_HITS.format(rows=sql), (*params, stop))
+        recent = [row[0] for row in cursor.fetchall()]
+    if len(recent) >= min(COMMON, limit):
+        return recent, True
+    return _by_index_only(cases, match, limit=limit), False
+
+
+# `rows` yields n_id, n_at (created) and n_hit; the newest `limit` hits.
+_NEWEST_HITS = (
+    "SELECT n_id FROM ({rows}) n WHERE n_hit ORDER BY n_at DESC, n_id DESC LIMIT %s"
+)
+
+
+def _rows(cases: QuerySet[Case], *, hit) -> QuerySet:
+    """`cases` as n_id, n_at and n_hit (a condition tested on each row)."""
+    return cases.annotate(
+        n_id=F("pk"),
+        n_at=F("created_at"),
+        n_hit=ExpressionWrapper(hit, output_field=BooleanField()),
+    ).values("n_id", "n_at", "n_hit")
+
+
+def _by_index_only(cases: QuerySet[Case], match: list[Q], *, limit: int) -> list[int]:
+    """The newest `limit` of `cases` that match any of `match`, read by bitmap
+    index scans of the alternatives only, in one round trip.
+
+    Each alternative is its own scan (a UNION): in one OR, a row that a
+    trigram index only may match is rechecked against the whole OR, reading
+    its document too (3,700 documents for "333333" at 1M cases). Whether a
+    match is among `cases` is then asked of that row alone: otherwise the
+    planner ANDs the bitmaps with that of a lead's teams and Triage (400,000
+    entries at 1M cases) to find a few hundred rows.
+
+    SET LOCAL only holds inside a transaction (a request runs in autocommit),
+    and lasts until it ends: it is sent with the query, and reset after only
+    inside a caller's transaction, where it would otherwise outlive this query.
+    """
+    among = (
+        Exists(cases.filter(pk=OuterRef("pk")))
+        if cases.query.has_filters()
+        else Value(True)
+    )
+    first, *others = [
+        _rows(Case.objects.filter(q).order_by(), hit=among) for q in match
+    ]
+    rows = first.union(*others) if others else first
+    sql, params = rows.query.sql_with_params()
+    # OFFSET 0: the planner may not push `n_hit` into the scans (as a join).
+    sql = f"SELECT * FROM ({sql}) m OFFSET 0"  # noqa: S608 - compiled
+    plan = "; ".join(f"SET LOCAL {k} = {v}" for k, v in PLAN_SETTINGS.items())
+    outer = connection.in_atomic_block
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"{plan}; " + _NEWEST_HITS.format(rows=sql), (*params, limit))
+        ids = [row[0] for row in cursor.fetchall()]
+        if outer:  # (a failed query rolls the caller's transaction back anyway)
+            cursor.execute("; ".join(f"RESET {k}" for k in PLAN_SETTINGS))
+    return ids
