@@ -45,12 +45,14 @@ class Among(Lookup):
 
     `pk__in=ids` makes one parameter per id, which Django compiles one by one
     (a window of 500 ids, a fragment's 1,000 customers) on every query. A
-    literal array is also hashed where it is tested row by row (the probe).
+    literal array is also hashed where it is tested row by row (the probe),
+    once it is `bigint[]` like the column (psycopg2 sends `ARRAY[1, 2]`, an
+    integer array: compared one by one, 8 ms per 1,000 rows).
     """
 
     lookup_name = "among"
     prepare_rhs = False
-    template = "{lhs} = ANY(%s)"
+    template = "{lhs} = ANY(%s::bigint[])"
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
