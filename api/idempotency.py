@@ -28,6 +28,7 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from complaints.bounds import text_problem
+from config.rows import row_sql, saved
 
 from .authentication import ServiceClient
 from .errors import Conflict, Unprocessable
@@ -84,18 +85,18 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
 
 def _run_once(owner: str, key: str, digest: str, create) -> Response:
     with transaction.atomic():
-        _limit_lock_wait()
         # No savepoint: either failure (a committed twin's IntegrityError, a
         # lock wait past the limit) leaves this transaction, rolling it back.
+        record = IdempotencyKey(
+            owner=owner,
+            key=key,
+            body_hash=digest,
+            response_status=0,
+            response_body={},
+            created_at=timezone.now(),
+        )
         try:
-            record = IdempotencyKey.objects.create(
-                owner=owner,
-                key=key,
-                body_hash=digest,
-                response_status=0,
-                response_body={},
-                created_at=timezone.now(),
-            )
+            _claim(record)
         except OperationalError:
             exc = Conflict(
                 "A request with this Idempotency-Key is still in flight; retry later."
@@ -117,15 +118,26 @@ def _run_once(owner: str, key: str, digest: str, create) -> Response:
     return response
 
 
-def _limit_lock_wait() -> None:
-    # Waiting on another transaction's uncommitted insert of the same key is a
-    # lock wait; bound it so a stuck first request yields a 409, not a hang.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(wait_seconds() * 1000)}ms"],
-            )
+def _claim(record: IdempotencyKey) -> None:
+    """Insert the key's row, waiting at most `wait_seconds()` for a twin's.
+
+    Waiting on another transaction's uncommitted insert of the same key is a
+    lock wait; on PostgreSQL it is bounded (one round trip with the insert),
+    so a stuck first request yields a 409, not a hang.
+    """
+    if connection.vendor != "postgresql":
+        record.save(force_insert=True)
+        return
+    columns, values, params = row_sql(record)
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true); "
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names
+            f"VALUES ({', '.join(values)}) RETURNING id",
+            [f"{int(wait_seconds() * 1000)}ms", *params],
+        )
+        saved([record], [cursor.fetchone()[0]])
 
 
 def _replay(stored: IdempotencyKey, digest: str) -> Response:

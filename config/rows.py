@@ -16,8 +16,8 @@ rows written together can share one instant.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import connection
-from django.db.models import DateField, Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import DateField, Field, Model
 
 
 def row_sql(
@@ -30,28 +30,42 @@ def row_sql(
     database. With `cast`, every parameter is cast to its column's type (for
     `INSERT … SELECT`, where PostgreSQL does not infer a literal's type).
     """
+    db = connections[DEFAULT_DB_ALIAS]
     bound = bound or {}
     columns, values, params = [], [], []
-    for field in row._meta.concrete_fields:
-        if getattr(field, "generated", False):
-            continue
+    for field, column, stamped, db_type in _layout(type(row), db):
         if field.primary_key and getattr(row, field.attname) is None:
             continue
-        columns.append(connection.ops.quote_name(field.column))
+        columns.append(column)
         if field.attname in bound:
             values.append(bound[field.attname])
             continue
-        if _stamped(field) and getattr(row, field.attname) is not None:
-            value = getattr(row, field.attname)
-        else:
+        value = getattr(row, field.attname) if stamped else None
+        if value is None:
             value = field.pre_save(row, add=True)
-        params.append(field.get_db_prep_save(value, connection))
-        values.append(f"CAST(%s AS {field.db_type(connection)})" if cast else "%s")
+        params.append(field.get_db_prep_save(value, db))
+        values.append(f"CAST(%s AS {db_type})" if cast else "%s")
     return columns, values, params
 
 
-def _stamped(field) -> bool:
-    return isinstance(field, DateField) and (field.auto_now or field.auto_now_add)
+_layouts: dict[type, list[tuple[Field, str, bool, str]]] = {}
+
+
+def _layout(model: type[Model], db) -> list[tuple[Field, str, bool, str]]:
+    """Per model, once: (field, quoted column, keeps a set timestamp, type)."""
+    layout = _layouts.get(model)
+    if layout is None:
+        layout = _layouts[model] = [
+            (
+                field,
+                db.ops.quote_name(field.column),
+                isinstance(field, DateField) and (field.auto_now or field.auto_now_add),
+                field.db_type(db),
+            )
+            for field in model._meta.concrete_fields
+            if not getattr(field, "generated", False)
+        ]
+    return layout
 
 
 def insert_cte(
