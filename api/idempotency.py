@@ -132,8 +132,8 @@ def _claim(record: IdempotencyKey) -> None:
     table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('lock_timeout', %s, true); "
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - model names
+            "SELECT set_config('lock_timeout', %s, true); "  # noqa: S608 - model names
+            f"INSERT INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join(values)}) RETURNING id",
             [f"{int(wait_seconds() * 1000)}ms", *params],
         )

@@ -21,6 +21,8 @@ from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from config.cache import redis_client
+
 from .authentication import ServiceClient
 
 
@@ -28,7 +30,7 @@ def window_counts(key: str, window: int, period: int) -> tuple[int, int]:
     """Count one request in `key`'s window `window`; return (this window's
     count, the previous window's)."""
     current, previous = f"{key}:{window}", f"{key}:{window - 1}"
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         pipe = client.pipeline(transaction=False)
         pipe.incr(cache.make_and_validate_key(current))
@@ -49,17 +51,9 @@ PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"6000/min" → (6000, 60): requests allowed, period in seconds."""
+    """ "6000/min" → (6000, 60): requests allowed, period in seconds."""
     count, period = rate.split("/")
     return int(count), PERIODS[period[0]]
-
-
-def _redis_client():
-    """The shared cache's raw Redis client, when it is Redis (else None)."""
-    inner = getattr(cache, "_cache", None)
-    if inner is None or not hasattr(inner, "get_client"):
-        return None
-    return inner.get_client(write=True)
 
 
 class WindowRateThrottle(BaseThrottle):

@@ -72,8 +72,10 @@ _COUNTER_SQL = (
 
 
 def _insert_together(case: Case, rows: Sequence[Model], year: int) -> None:
-    number = "CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END"
-    reference = f"(SELECT 'C-{int(year)}-' || {number} FROM n)"
+    number = (
+        "CASE WHEN last < 1000000 THEN lpad(last::text, 6, '0') ELSE last::text END"
+    )
+    reference = f"(SELECT 'C-{int(year)}-' || {number} FROM n)"  # noqa: S608
     columns, values, params = row_sql(case, bound={"reference": reference})
     table = connection.ops.quote_name(Case._meta.db_table)
     ctes = [
@@ -91,10 +93,12 @@ def _insert_together(case: Case, rows: Sequence[Model], year: int) -> None:
         )
         ctes.append(sql)
         params += row_params
-        arrays.append(f"ARRAY(SELECT id FROM r{index} ORDER BY id)")
+        arrays.append(f"ARRAY(SELECT id FROM r{index} ORDER BY id)")  # noqa: S608
     select = ", ".join(["c.id", "c.reference", *arrays])
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} SELECT {select} FROM c", params)
+        # Every name is the models'; every value a parameter.
+        sql = f"WITH {', '.join(ctes)} SELECT {select} FROM c"  # noqa: S608
+        cursor.execute(sql, params)
         case_id, reference, *pks = cursor.fetchone()
     case.reference = reference
     saved([case], [case_id])
@@ -122,4 +126,3 @@ def _field_to(row: Model, case: Case) -> Field:
         ):
             return field
     raise ValueError(f"{type(row).__name__} row does not point at the new case")
-

@@ -81,7 +81,7 @@ def insert_cte(
         params += row_params
     pk = connection.ops.quote_name(model.pk.column)
     sql = (
-        f"{name} AS (INSERT INTO {connection.ops.quote_name(model.db_table)} "
+        f"{name} AS (INSERT INTO {connection.ops.quote_name(model.db_table)} "  # noqa: S608
         f"({', '.join(columns)}) VALUES {', '.join(tuples)} RETURNING {pk})"
     )
     return sql, params

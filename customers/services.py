@@ -144,7 +144,9 @@ def _find_or_insert(new: Customer) -> tuple[Customer | None, bool]:
     meta = Customer._meta
     names = [f.attname for f in meta.concrete_fields]
     table = connection.ops.quote_name(meta.db_table)
-    listed = ", ".join(connection.ops.quote_name(f.column) for f in meta.concrete_fields)
+    listed = ", ".join(
+        connection.ops.quote_name(f.column) for f in meta.concrete_fields
+    )
     columns, values, params = row_sql(new, cast=True)
     sql = (
         f"WITH found AS (SELECT {listed} FROM {table} "  # noqa: S608 - model names

@@ -33,9 +33,7 @@ def pings(client, n: int) -> list[int]:
     return [client.get("/api/v1/ping/").status_code for _ in range(n)]
 
 
-def test_the_last_windows_requests_count_for_the_part_still_overlapping(
-    rates, api_as
-):
+def test_the_last_windows_requests_count_for_the_part_still_overlapping(rates, api_as):
     rates("4/min")
     client = api_as(scopes=["complaints:read"])
     with time_machine.travel(START.replace(second=50), tick=False):
