@@ -88,6 +88,7 @@ def complaint_file_from_api(
     customer: dict[str, Any],
     client: ApiClient | None,
     by: Actor,
+    savepoint: bool = True,
     **case_fields: Any,
 ) -> Case:
     """File a complaint sent to the API, matching the customer in `client`'s refs.
@@ -108,9 +109,9 @@ def complaint_file_from_api(
         filing.append(CaseFiling(case=case, customer=sent))
         return filing
 
-    # One transaction, no savepoint: a filing that fails fails the caller's
-    # transaction (the idempotency record's) with it.
-    with transaction.atomic(savepoint=False):
+    # In a caller's transaction that any error rolls back whole (the
+    # idempotency record's), `savepoint=False` spares two round trips.
+    with transaction.atomic(savepoint=savepoint):
         matched, _created = customer_match_or_create(
             **sent, client=client, by=by, language=customer.get("language", "")
         )
