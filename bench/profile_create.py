@@ -34,7 +34,10 @@ def main() -> None:
     def create(n: int) -> None:
         extra = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex} if args.idem else {}
         response = client.post(
-            "/api/v1/complaints/", body(n), content_type="application/json", **extra
+            "/api/v1/complaints/",
+            body(f"{n}-{uuid.uuid4().hex[:8]}"),
+            content_type="application/json",
+            **extra,
         )
         assert response.status_code == 201, response.content
 
