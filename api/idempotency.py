@@ -107,15 +107,31 @@ def _run_once(owner: str, key: str, digest: str, create) -> Response:
         if response.status_code >= 300:
             transaction.set_rollback(True)
             return response
+        _store(record, response)
+    return response
+
+
+def _store(record: IdempotencyKey, response: Response) -> None:
+    """Keep the response on the key's row (its body as JSON: what a replay sends)."""
+    headers = {
+        name: response[name] for name in ("Location", "ETag") if name in response
+    }
+    body = json.dumps(response.data, default=str)
+    if connection.vendor != "postgresql":
         record.response_status = response.status_code
-        record.response_body = json.loads(json.dumps(response.data, default=str))
-        record.response_headers = {
-            name: response[name] for name in ("Location", "ETag") if name in response
-        }
+        record.response_body = json.loads(body)
+        record.response_headers = headers
         record.save(
             update_fields=["response_status", "response_body", "response_headers"]
         )
-    return response
+        return
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET response_status = %s, "  # noqa: S608 - model name
+            "response_body = %s::jsonb, response_headers = %s::jsonb WHERE id = %s",
+            [response.status_code, body, json.dumps(headers), record.pk],
+        )
 
 
 def _claim(record: IdempotencyKey) -> None:
