@@ -28,6 +28,7 @@ from django.utils import timezone
 from rest_framework.response import Response
 
 from complaints.bounds import text_problem
+from config.rows import row_sql, saved
 
 from .authentication import ServiceClient
 from .errors import Conflict, Unprocessable
@@ -84,18 +85,18 @@ def idempotent(request, create: Callable[[], Response]) -> Response:
 
 def _run_once(owner: str, key: str, digest: str, create) -> Response:
     with transaction.atomic():
-        _limit_lock_wait()
         # No savepoint: either failure (a committed twin's IntegrityError, a
         # lock wait past the limit) leaves this transaction, rolling it back.
+        record = IdempotencyKey(
+            owner=owner,
+            key=key,
+            body_hash=digest,
+            response_status=0,
+            response_body={},
+            created_at=timezone.now(),
+        )
         try:
-            record = IdempotencyKey.objects.create(
-                owner=owner,
-                key=key,
-                body_hash=digest,
-                response_status=0,
-                response_body={},
-                created_at=timezone.now(),
-            )
+            _claim(record)
         except OperationalError:
             exc = Conflict(
                 "A request with this Idempotency-Key is still in flight; retry later."
@@ -106,26 +107,53 @@ def _run_once(owner: str, key: str, digest: str, create) -> Response:
         if response.status_code >= 300:
             transaction.set_rollback(True)
             return response
-        record.response_status = response.status_code
-        record.response_body = json.loads(json.dumps(response.data, default=str))
-        record.response_headers = {
-            name: response[name] for name in ("Location", "ETag") if name in response
-        }
-        record.save(
-            update_fields=["response_status", "response_body", "response_headers"]
-        )
+        _store(record, response)
     return response
 
 
-def _limit_lock_wait() -> None:
-    # Waiting on another transaction's uncommitted insert of the same key is a
-    # lock wait; bound it so a stuck first request yields a 409, not a hang.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true)",
-                [f"{int(wait_seconds() * 1000)}ms"],
-            )
+def _store(record: IdempotencyKey, response: Response) -> None:
+    """Keep the response on the key's row (its body as JSON: what a replay sends)."""
+    headers = {
+        name: response[name] for name in ("Location", "ETag") if name in response
+    }
+    body = json.dumps(response.data, default=str)
+    if connection.vendor != "postgresql":
+        record.response_status = response.status_code
+        record.response_body = json.loads(body)
+        record.response_headers = headers
+        record.save(
+            update_fields=["response_status", "response_body", "response_headers"]
+        )
+        return
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET response_status = %s, "  # noqa: S608 - model name
+            "response_body = %s::jsonb, response_headers = %s::jsonb WHERE id = %s",
+            [response.status_code, body, json.dumps(headers), record.pk],
+        )
+
+
+def _claim(record: IdempotencyKey) -> None:
+    """Insert the key's row, waiting at most `wait_seconds()` for a twin's.
+
+    Waiting on another transaction's uncommitted insert of the same key is a
+    lock wait; on PostgreSQL it is bounded (one round trip with the insert),
+    so a stuck first request yields a 409, not a hang.
+    """
+    if connection.vendor != "postgresql":
+        record.save(force_insert=True)
+        return
+    columns, values, params = row_sql(record)
+    table = connection.ops.quote_name(IdempotencyKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('lock_timeout', %s, true); "  # noqa: S608 - model names
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(values)}) RETURNING id",
+            [f"{int(wait_seconds() * 1000)}ms", *params],
+        )
+        saved([record], [cursor.fetchone()[0]])
 
 
 def _replay(stored: IdempotencyKey, digest: str) -> Response:

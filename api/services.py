@@ -83,18 +83,18 @@ def api_client_rotate(*, client: ApiClient, by: By) -> tuple[ApiClient, str]:
     return fresh, key
 
 
-@transaction.atomic
 def complaint_file_from_api(
     *,
     customer: dict[str, Any],
     client: ApiClient | None,
     by: Actor,
+    savepoint: bool = True,
     **case_fields: Any,
 ) -> Case:
     """File a complaint sent to the API, matching the customer in `client`'s refs.
 
-    Records what was sent for the customer with the case (`CaseFiling`), the
-    only customer data a service client is shown back. Raises what
+    Records what was sent for the customer with the case (`CaseFiling`, written
+    with it), the only customer data a service client is shown back. Raises what
     `complaints.services.case_file` raises.
     """
     sent = {
@@ -103,9 +103,20 @@ def complaint_file_from_api(
         "phone": customer.get("phone", ""),
         "external_ref": customer.get("external_ref") or None,
     }
-    matched, _created = customer_match_or_create(
-        **sent, client=client, by=by, language=customer.get("language", "")
-    )
-    case = case_file(customer=matched, api_client=client, by=by, **case_fields)
-    case.api_filing = CaseFiling.objects.create(case=case, customer=sent)
+    filing: list[CaseFiling] = []
+
+    def echo(case: Case) -> list[CaseFiling]:
+        filing.append(CaseFiling(case=case, customer=sent))
+        return filing
+
+    # In a caller's transaction that any error rolls back whole (the
+    # idempotency record's), `savepoint=False` spares two round trips.
+    with transaction.atomic(savepoint=savepoint):
+        matched, _created = customer_match_or_create(
+            **sent, client=client, by=by, language=customer.get("language", "")
+        )
+        case = case_file(
+            customer=matched, api_client=client, by=by, also=echo, **case_fields
+        )
+    case.api_filing = filing[0]
     return case

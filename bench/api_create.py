@@ -1,7 +1,10 @@
 """Benchmark: filing over the API — Redress vs django-helpdesk 2.6.1 vs bare DRF.
 
+    apt-get install -y wrk        # the load generator (Debian's package)
     .venv/bin/python bench/api_create.py [--seconds 10] [--rounds 2]
         [--connections 8] [--workers 5] [--inprocess 1000]
+
+Run timing runs under the shared lock: `flock /work/wt/_notes/bench.lock …`.
 
 1. In-process (Django test client, this process): the SQL queries of one
    create without and with an `Idempotency-Key`, then the CPU time per create
@@ -12,18 +15,19 @@
    DRF view beside it (`bench/helpdesk_rig.py`: a throwaway venv from PyPI,
    database `redress_helpdesk_bench`) run side by side, both under gunicorn
    with the same flags (`--config /dev/null`, `--workers` sync workers), on
-   the same PostgreSQL. `--connections` client threads (one connection per
-   request, as sync workers close them) load each endpoint for `--seconds`,
-   alternating helpdesk, Redress, Redress with Idempotency-Key, bare DRF,
-   `--rounds` times. Prints each run, the totals, p95, errors, the ratios,
-   the core count and the load average.
+   the same PostgreSQL. wrk (`--connections` connections, 2 threads; a Lua
+   script gives every request its own customer email and, where asked, its
+   own Idempotency-Key) loads each endpoint for `--seconds`, alternating
+   helpdesk, Redress, Redress with Idempotency-Key, bare DRF, `--rounds`
+   times. Prints each run, the totals, p50/p95 (wrk's), errors (non-2xx and
+   socket errors), the ratios, the core count and the load average.
 """
 
 import argparse
-import http.client
 import json
 import os
-import threading
+import subprocess
+import tempfile
 import time
 import uuid
 
@@ -38,29 +42,31 @@ from api_support import (
     stop,
 )
 
+DESCRIPTION = "The vase was in pieces when I opened the box."
 
-def body(n: int) -> bytes:
+
+def body(ident: str) -> bytes:
     return json.dumps(
         {
             "customer": {
-                "email": f"bench{n}-{uuid.uuid4().hex[:6]}@example.com",
-                "name": f"Bench Customer {n}",
+                "email": f"bench{ident}@example.com",
+                "name": "Bench Customer",
             },
             "subject": "Parcel arrived broken",
-            "description": "The vase was in pieces when I opened the box.",
+            "description": DESCRIPTION,
             "priority": "normal",
-            "metadata": {"order": f"SO-{n}"},
+            "metadata": {"order": f"SO-{ident}"},
         }
     ).encode()
 
 
-def ticket(n: int, queue: int) -> bytes:
+def ticket(ident: str, queue: int) -> bytes:
     return json.dumps(
         {
             "queue": queue,
             "title": "Parcel arrived broken",
-            "description": "The vase was in pieces when I opened the box.",
-            "submitter_email": f"bench{n}-{uuid.uuid4().hex[:6]}@example.com",
+            "description": DESCRIPTION,
+            "submitter_email": f"bench{ident}@example.com",
             "priority": 3,
         }
     ).encode()
@@ -73,53 +79,80 @@ class Target:
         self.label, self.port, self.method, self.path = label, port, method, path
         self.token, self.make, self.idem = token, make, idem
 
-    def request(self, n: int) -> tuple[str, bytes | None, dict]:
+    def lua(self) -> str:
+        """A wrk script: a fresh id per request in the body (and the key)."""
         headers = {"Authorization": f"Token {self.token}"} if self.token else {}
-        payload = None
         if self.make is not None:
-            payload = self.make(n)
             headers["Content-Type"] = "application/json"
-        if self.idem:
-            headers["Idempotency-Key"] = uuid.uuid4().hex
-        return self.path, payload, headers
+        template = self.make("@ID@").decode() if self.make is not None else ""
+        lines = [f'headers["{k}"] = [==[{v}]==]' for k, v in headers.items()]
+        return LUA % {
+            "headers": "\n".join(lines),
+            "method": self.method,
+            "path": self.path,
+            "template": template,
+            "idem": "true" if self.idem else "false",
+            "has_body": "true" if self.make is not None else "false",
+        }
+
+
+LUA = """
+local counter, threads = 0, {}
+headers = {}
+%(headers)s
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + tid)
+  run = string.format("%%d%%d", os.time(), math.random(1, 999999))
+end
+request = function()
+  counter = counter + 1
+  local id = string.format("%%s-%%d-%%d", run, tid, counter)
+  if %(idem)s then headers["Idempotency-Key"] = id end
+  local payload = nil
+  if %(has_body)s then payload = string.gsub([==[%(template)s]==], "@ID@", id) end
+  return wrk.format("%(method)s", "%(path)s", headers, payload)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "duration_us": %%d, "non2xx": %%d, ' ..
+    '"socket": %%d, "p50_us": %%d, "p95_us": %%d}\\n', summary.requests,
+    summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95)))
+end
+"""
 
 
 def load(target: Target, seconds: float, connections: int) -> dict:
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    lock, counter = threading.Lock(), iter(range(10**9))
-    deadline = time.perf_counter() + seconds
-
-    def worker() -> None:
-        while time.perf_counter() < deadline:
-            with lock:
-                n = next(counter)
-            path, payload, headers = target.request(n)
-            started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
-                conn.request(target.method, path, payload, headers)
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-                status = str(response.status)
-            except OSError as exc:
-                status = type(exc).__name__
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] = statuses.get(status, 0) + 1
-
-    pool = [threading.Thread(target=worker) for _ in range(connections)]
-    started = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(target.lua())
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds:g}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{target.port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script.name)
+    line = next(x for x in out.splitlines() if x.startswith("WRK "))
+    figures = json.loads(line[4:])
     return {
-        "seconds": time.perf_counter() - started,
-        "latencies": latencies,
-        "statuses": statuses,
+        **figures,
+        "seconds": figures["duration_us"] / 1e6,
         "load": os.getloadavg()[0],
     }
 
@@ -135,7 +168,10 @@ def inprocess(key: str, creates: int) -> dict[str, float]:
     def create(n: int, idem: bool):
         extra = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex} if idem else {}
         response = client.post(
-            "/api/v1/complaints/", body(n), content_type="application/json", **extra
+            "/api/v1/complaints/",
+            body(f"{n}-{uuid.uuid4().hex[:8]}"),
+            content_type="application/json",
+            **extra,
         )
         assert response.status_code == 201, response.content
         return response
@@ -177,19 +213,19 @@ def ensure_policy() -> None:
 
 
 def totals(runs: list[dict]) -> dict:
-    latencies = sorted(x for run in runs for x in run["latencies"])
+    """Sums over a target's runs; p50/p95 are request-weighted means of wrk's."""
+    requests = sum(run["requests"] for run in runs)
+    errors = sum(run["non2xx"] + run["socket"] for run in runs)
     seconds = sum(run["seconds"] for run in runs)
-    statuses: dict[str, int] = {}
-    for run in runs:
-        for status, count in run["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + count
-    ok = sum(c for s, c in statuses.items() if s.startswith("2"))
+
+    def weighted(name: str) -> float:
+        return sum(run[name] * run["requests"] for run in runs) / requests / 1000
+
     return {
-        "rps": ok / seconds,
-        "p50": latencies[len(latencies) // 2] * 1000,
-        "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
-        "errors": len(latencies) - ok,
-        "statuses": statuses,
+        "rps": (requests - errors) / seconds,
+        "p50": weighted("p50_us"),
+        "p95": weighted("p95_us"),
+        "errors": errors,
         "load": max(run["load"] for run in runs),
     }
 
@@ -214,7 +250,7 @@ def main() -> None:
             "POST",
             "/helpdesk/api/tickets/",
             rig["token"],
-            lambda n: ticket(n, rig["queue"]),
+            lambda ident: ticket(ident, rig["queue"]),
         ),
         Target(
             "Redress POST /api/v1/complaints/",
@@ -247,10 +283,11 @@ def main() -> None:
             for target in targets:
                 run = load(target, args.seconds, args.connections)
                 runs[target.label].append(run)
-                done = sum(run["statuses"].values())
                 print(
-                    f"round {round_ + 1} {target.label:38} {done / run['seconds']:7.1f}"
-                    f" req/s  load {run['load']:.1f}  {run['statuses']}",
+                    f"round {round_ + 1} {target.label:38} "
+                    f"{run['requests'] / run['seconds']:7.1f} req/s  "
+                    f"p95 {run['p95_us'] / 1000:6.1f} ms  errors "
+                    f"{run['non2xx'] + run['socket']}  load {run['load']:.1f}",
                     flush=True,
                 )
     finally:
@@ -264,7 +301,7 @@ def print_report(args, measured: dict, result: dict) -> None:
 
     print(
         f"\ncores: {os.cpu_count()}; gunicorn --workers {args.workers} (sync) for both "
-        f"apps, DEBUG off, one PostgreSQL; {args.connections} connections, "
+        f"apps, DEBUG off, one PostgreSQL; wrk, {args.connections} connections, "
         f"{args.rounds} alternating rounds of {args.seconds:g} s; Redress cases in "
         f"its bench database after the run: {Case.objects.count()}"
     )

@@ -6,7 +6,7 @@ transaction (start the clocks of a filed case, cancel the follow-ups of a
 closed one, queue the customer's email in the outbox), the core runs a hook
 and each room registers its part in its `AppConfig.ready()`:
 
-    hooks.register(Hook.CASE_FILED, start_clocks)
+    hooks.register(Hook.CASE_ROWS, plan_clocks)
 
 Handlers run in registration order, inside the caller's transaction, and
 their exceptions propagate (they roll the change back). `run` returns their
@@ -23,6 +23,10 @@ from typing import Any
 class Hook(StrEnum):
     CASE_FILING = "case_filing"
     """Before a new case is inserted: `case` (set derived fields on it)."""
+    CASE_ROWS = "case_rows"
+    """Rows a new case is filed with: `case` (unsaved). Return
+    `{reverse relation name: [unsaved rows whose case is it]}`; the core
+    writes them with the case and records them as all the case has."""
     CASE_FILED = "case_filed"
     """A case was inserted: `case`."""
     CASE_RETIMED = "case_retimed"

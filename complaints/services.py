@@ -4,11 +4,12 @@ Each service runs in one transaction, bumps the case version and appends its
 timeline event. Assigning and routing live in `assignment` (re-exported here).
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from customers.models import Customer
@@ -28,12 +29,13 @@ from .models import (
     Message,
     MessageKind,
     Priority,
-    ReferenceCounter,
     RootCause,
     Visibility,
 )
+from .selectors import related_known
 from .timeline import record_event
 from .versions import case_lock, case_version_bump
+from .writes import case_insert, reference_next
 
 __all__ = [
     "assignment_check",
@@ -59,25 +61,6 @@ EDITABLE = (
 )
 
 
-def reference_next(*, year: int) -> str:
-    """Hand out the next case reference for `year`, e.g. C-2026-000042.
-
-    Locks the year's counter row, so concurrent filings never share a number;
-    call inside a transaction.
-    """
-    # One upsert takes the row lock and the number together (PostgreSQL and
-    # SQLite both speak ON CONFLICT … RETURNING).
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "  # noqa: S608 - fixed name
-            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [year],
-        )
-        number = cursor.fetchone()[0]
-    return f"C-{year}-{number:06d}"
-
-
 def case_file(
     *,
     customer: Customer,
@@ -92,14 +75,19 @@ def case_file(
     metadata: dict[str, Any] | None = None,
     api_client: Any = None,
     received_at: datetime | None = None,
+    also: Callable[[Case], list[Model]] | None = None,
     by: By,
 ) -> Case:
     """File a new complaint and start its SLA clocks.
 
+    `also(case)` may give more unsaved rows pointing at the new case, written
+    with it (an API client's filing echo).
+
     `received_at` (default: now) is the legal instant of receipt a relaying
     client may give for a complaint it received earlier; see
-    `received_at_check`. The filing hooks (`complaints.hooks`) run after the
-    SLA clocks start, before the reference is taken (its lock is held to
+    `received_at_check`. The filing hooks (`complaints.hooks`) plan the rows
+    of the rooms above (SLA and statutory clocks); `complaints.writes` writes
+    them with the case, taking the reference last (its lock is held to
     commit). Raises InvalidInput when a value is out of bounds
     (`complaints.bounds`), before anything is written.
 
@@ -136,6 +124,7 @@ def case_file(
             metadata=metadata,
             api_client=api_client,
             received_at=received_at,
+            also=also,
         )
 
 
@@ -154,9 +143,9 @@ def _case_insert(
     metadata: dict[str, Any] | None,
     api_client: Any,
     received_at: datetime,
+    also: Callable[[Case], list[Model]] | None,
 ) -> Case:
     case = Case(
-        reference=f"new-{uuid4().hex[:16]}",  # the real one is taken last
         customer=customer,
         subject=subject.strip(),
         description=description.strip(),
@@ -173,22 +162,32 @@ def _case_insert(
     # Only the first case filed with a customer just created is its first.
     case.first_of_customer, customer.created_here = customer.created_here, False
     hooks.run(Hook.CASE_FILING, case=case)
-    case.save(force_insert=True)
+    # The case, its event and the rows the rooms above add (its clocks) are
+    # written together, the reference taken in the same statement
+    # (`complaints.writes`); each room's rows are then known to be all the
+    # new case has of them, so reading them back costs no query.
+    case.created_at = case.updated_at = timezone.now()
     record_event(
         case,
         EventKind.CASE_FILED,
         by=actor,
+        into=(rows := []),
         after="new",
         channel=channel,
         priority=priority,
         category=category.slug if category else None,
         team=team.slug if team else None,
     )
+    related: dict[str, list] = {}
+    for planned in hooks.run(Hook.CASE_ROWS, case=case):
+        for name, planned_rows in (planned or {}).items():
+            related[name] = planned_rows
+            rows += planned_rows
+    rows += also(case) if also is not None else []
+    case_insert(case, rows, year=case.created_at.year)
+    for name, planned_rows in related.items():
+        related_known(case, name, planned_rows)
     hooks.run(Hook.CASE_FILED, case=case)
-    # The counter row stays locked until commit and serialises every filing:
-    # take the number last, so the lock covers two statements, not the filing.
-    case.reference = reference_next(year=timezone.now().year)
-    case.save(update_fields=["reference"])
     return case
 
 

@@ -19,15 +19,19 @@ def record_event(
     by: By,
     before: Any = None,
     after: Any = None,
+    into: list | None = None,
     **data: Any,
 ) -> Event:
     """Append one event (who, when, what, before/after) to the case's timeline.
 
+    With `into`, the event is appended unsaved to that list for the caller to
+    write with other rows in the same transaction (`complaints.writes`: a new
+    case and its filing event); it is published on commit all the same.
     Raises TypeError when `kind` is not an `EventKind`.
     """
     _check(kind)
     actor = as_actor(by)
-    event = Event.objects.create(
+    event = Event(
         case=case,
         actor=actor.user,
         actor_label=actor.label,
@@ -36,6 +40,10 @@ def record_event(
         after=after,
         data=data,
     )
+    if into is None:
+        event.save(force_insert=True)
+    else:
+        into.append(event)
     publish_on_commit([event])
     return event
 

@@ -36,3 +36,30 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = SharedClient
+
+
+def redis_client():
+    """The default cache's own Redis client, when it is Redis (else None), for
+    commands Django's cache API spends extra round trips on."""
+    from django.core.cache import cache
+
+    inner = getattr(cache, "_cache", None)
+    if inner is None or not hasattr(inner, "get_client"):
+        return None
+    return inner.get_client(write=True)
+
+
+def counter_bump(key: str) -> None:
+    """Add one to the counter `key` in the default cache, creating it at 1
+    (kept until evicted): one INCR on Redis, where Django's `incr` first asks
+    whether the key exists."""
+    from django.core.cache import cache
+
+    client = redis_client()
+    if client is not None:
+        client.incr(cache.make_and_validate_key(key))
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(key, 1, None)

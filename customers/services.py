@@ -7,10 +7,13 @@ core (`complaints.relationships`), which sits above this app.
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from complaints.bounds import fields_check
+from config.rows import row_sql
 from teams.actors import By, as_actor
 from teams.audit import audit
 
@@ -45,7 +48,16 @@ def customer_match_or_create(
     external_ref = (external_ref or "").strip() or None
     email = (email or "").strip()
     language = language if language in dict(settings.LANGUAGES) else ""
-    customer = _find(email=email, external_ref=external_ref, client=client)
+    if external_ref or not email:
+        customer = _find(email=email, external_ref=external_ref, client=client)
+    else:
+        customer, created = _find_or_insert(
+            Customer(email=email, name=name, phone=phone, language=language)
+        )
+        if created:
+            audit("customer.created", by=by, customer=customer.pk)
+            customer.created_here = True
+            return customer, True
     if customer is not None:
         if language and not customer.language:
             Customer.objects.filter(pk=customer.pk, language="").update(
@@ -111,6 +123,45 @@ def customer_edit(*, customer: Customer, by: By, **changes: Any) -> Customer:
     return customer
 
 
+def same_email_as(email: str) -> QuerySet[Customer]:
+    """Customers whose email is `email`, case-insensitively (as the
+    `customer_email_ci` index holds them, so the lookup is an index scan)."""
+    return Customer.objects.alias(email_ci=Lower("email")).filter(
+        email_ci=Lower(Value(email))
+    )
+
+
+def _find_or_insert(new: Customer) -> tuple[Customer | None, bool]:
+    """The first customer with `new`'s email (`same_email_as`), else `new`
+    inserted: (customer, inserted). One statement on PostgreSQL; elsewhere
+    the lookup and then the insert."""
+    if connection.vendor != "postgresql":
+        found = _find(email=new.email, external_ref=None, client=None)
+        if found is not None:
+            return found, False
+        new.save(force_insert=True)
+        return new, True
+    meta = Customer._meta
+    names = [f.attname for f in meta.concrete_fields]
+    table = connection.ops.quote_name(meta.db_table)
+    listed = ", ".join(
+        connection.ops.quote_name(f.column) for f in meta.concrete_fields
+    )
+    columns, values, params = row_sql(new, cast=True)
+    sql = (
+        f"WITH found AS (SELECT {listed} FROM {table} "  # noqa: S608 - model names
+        f"WHERE LOWER(email::text) = LOWER(%s) ORDER BY id LIMIT 1), "
+        f"made AS (INSERT INTO {table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} WHERE NOT EXISTS (SELECT 1 FROM found) "
+        f"RETURNING {listed}) "
+        f"SELECT {listed}, false FROM found UNION ALL SELECT {listed}, true FROM made"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [new.email, *params])
+        *row, inserted = cursor.fetchone()
+    return Customer.from_db(connection.alias, names, row), inserted
+
+
 def _find(*, email: str, external_ref: str | None, client: Any) -> Customer | None:
     if external_ref:
         ref = (
@@ -122,7 +173,7 @@ def _find(*, email: str, external_ref: str | None, client: Any) -> Customer | No
             return ref.customer
     if not email:
         return None
-    same_email = Customer.objects.filter(email__iexact=email).order_by("id")
+    same_email = same_email_as(email).order_by("id")
     if not external_ref:
         return same_email.first()
     # The caller's own id wins: a customer it already knows under another id is

@@ -1,7 +1,7 @@
 """Regulated complaint handling (CONTRACT §15): regimes, statutory clocks, letters.
 
 Sits above the complaints core, which never imports it: filing reaches it
-through `complaints.hooks` (CASE_FILED), the due pass through
+through `complaints.hooks` (CASE_FILING, CASE_ROWS), the due pass through
 `scheduler.engine.due_batch_register`.
 """
 
@@ -23,7 +23,7 @@ class RegimesConfig(AppConfig):
         from .models import Regime, RegimeRoute
 
         hooks.register(hooks.Hook.CASE_FILING, _regime_choose)
-        hooks.register(hooks.Hook.CASE_FILED, _regime_on_filing)
+        hooks.register(hooks.Hook.CASE_ROWS, _regime_clocks)
         due_batch_register(statutory_fire_batch)
         # Regime versions and routes are memoised per process (regimes.selectors).
         for model in (Regime, RegimeRoute):
@@ -39,11 +39,11 @@ def _regime_choose(*, case, **_) -> None:
     case_regime_choose(case)
 
 
-def _regime_on_filing(*, case, **_) -> None:
-    from complaints.selectors import related_known
+def _regime_clocks(*, case, **_) -> dict[str, list]:
+    from .services import clocks_plan
 
-    from .services import clocks_start
-
-    # A new case's clocks are all it has (ordered as the model orders them).
-    rows = sorted(clocks_start(case=case), key=lambda row: row.due_at)
-    related_known(case, "statutory_deadlines", rows)
+    # Written with the new case (complaints.writes), as all the clocks it has,
+    # ordered as the model orders them.
+    return {
+        "statutory_deadlines": sorted(clocks_plan(case=case), key=lambda r: r.due_at)
+    }

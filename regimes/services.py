@@ -1,9 +1,9 @@
 """Writes of regulated handling: set a case's regime, its clocks, receipt, letters.
 
 Every write runs in one transaction with its timeline event (CONTRACT §15):
-- `case_regime_choose` and `clocks_start` run inside each filing (the
+- `case_regime_choose` and `clocks_plan` run inside each filing (the
   `complaints.hooks` filing hooks): one picks the regime before the case is
-  inserted, the other starts its statutory clocks;
+  inserted, the other plans its statutory clocks, written with the case;
 - `case_received_at_change`: a manager, with a reason, corrects the legal
   instant of receipt; the clocks are recomputed;
 - `letter_send` (in `regimes.sending`): checks, keeps and sends a letter.
@@ -30,12 +30,12 @@ from .selectors import regime_code_for, regime_of_case
 
 def case_regime_choose(case: Case) -> None:
     """Set a new case's regime (category, else team, else DEFAULT_REGIME) before
-    its insert; `clocks_start` then starts its statutory clocks."""
+    its insert; `clocks_plan` then plans its statutory clocks."""
     case.regime = regime_code_for(category=case.category, team=case.team)
 
 
-def clocks_start(*, case: Case) -> list[StatutoryDeadline]:
-    """Create the statutory clocks of the case's regime version at receipt."""
+def clocks_plan(*, case: Case) -> list[StatutoryDeadline]:
+    """The unsaved statutory clocks of the case's regime version at receipt."""
     regime = regime_of_case(case)
     if regime is None or case.received_at is None:
         return []
@@ -54,7 +54,7 @@ def clocks_start(*, case: Case) -> list[StatutoryDeadline]:
         )
         row.next_check_at = next_check(row)
         rows.append(row)
-    return StatutoryDeadline.objects.bulk_create(rows)
+    return rows
 
 
 def next_check(row: StatutoryDeadline) -> datetime | None:

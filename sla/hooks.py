@@ -9,7 +9,6 @@ from datetime import datetime
 from complaints import hooks
 from complaints.hooks import Hook
 from complaints.models import Case
-from complaints.selectors import related_known
 
 from . import services
 
@@ -18,9 +17,9 @@ def _set_policy(*, case: Case) -> None:
     case.sla_policy = services.policy_for(case)
 
 
-def _start(*, case: Case) -> None:
-    # A new case's clocks are all it has: its response needs no query for them.
-    related_known(case, "deadlines", services.deadlines_start(case=case))
+def _plan(*, case: Case) -> dict[str, list]:
+    # Written with the new case (complaints.writes), as all the clocks it has.
+    return {"deadlines": services.deadlines_plan(case=case)}
 
 
 def _retime(*, case: Case) -> None:
@@ -45,7 +44,7 @@ def _stage(*, case: Case, before: str, after: str) -> None:
 def register() -> None:
     """Hook the clocks into the case's changes."""
     hooks.register(Hook.CASE_FILING, _set_policy)
-    hooks.register(Hook.CASE_FILED, _start)
+    hooks.register(Hook.CASE_ROWS, _plan)
     hooks.register(Hook.CASE_RETIMED, _retime)
     hooks.register(Hook.AWAITING_CHANGED, _awaiting)
     hooks.register(Hook.FIRST_RESPONSE, _first_response)

@@ -80,14 +80,24 @@ def calendar_specs_forget(**_: object) -> None:
 
 
 def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline]:
-    """Start the first-response and resolution clocks of a new case."""
+    """Start the first-response and resolution clocks of a case (none yet)."""
+    stored = case.sla_policy_id
+    made = deadlines_plan(case=case, now=now)
+    if made and case.sla_policy_id != stored:
+        Case.objects.filter(pk=case.pk).update(sla_policy=case.sla_policy)
+    return Deadline.objects.bulk_create(made)
+
+
+def deadlines_plan(*, case: Case, now: datetime | None = None) -> list[Deadline]:
+    """The unsaved first-response and resolution clocks a case starts with.
+
+    Sets the case's policy (the filing hook `sla.hooks` set it before the
+    insert, from `policy_for`).
+    """
     now = now or case.created_at or timezone.now()
-    # The filing hook (`sla.hooks`) set the policy before the case's insert.
     policy = case.sla_policy if case.sla_policy_id else policy_for(case)
     if policy is None:
         return []
-    if case.sla_policy_id != policy.pk:
-        Case.objects.filter(pk=case.pk).update(sla_policy=policy)
     case.sla_policy = policy
     spec = calendar_spec_by_id(calendar_id_of(case, policy))
     made = []
@@ -100,7 +110,6 @@ def deadlines_start(*, case: Case, now: datetime | None = None) -> list[Deadline
         )
         _schedule(deadline, spec, policy, elapsed=timedelta(0), now=now)
         made.append(deadline)
-    Deadline.objects.bulk_create(made)
     return made
 
 

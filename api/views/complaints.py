@@ -28,7 +28,7 @@ from regimes.selectors import letters_brief
 from .. import selectors
 from ..errors import PayloadTooLarge
 from ..filters import CaseFilter
-from ..idempotency import idempotent
+from ..idempotency import HEADER, idempotent
 from ..models import ApiClient
 from ..pagination import TimelinePagination
 from ..permissions import MANAGE, READ, WRITE, is_service_client
@@ -46,6 +46,7 @@ from ..serializers.cases import (
     case_detail_data,
 )
 from ..serializers.common import ProblemSerializer
+from ..serializers.filed import filed_case_data
 from ..serializers.work import (
     EventSerializer,
     FollowUpIn,
@@ -163,20 +164,31 @@ class ComplaintViewSet(ApiViewSet):
     def _file(self) -> Response:
         data = self.valid(ComplaintIn)
         case = complaint_file_from_api(
-            client=client_of(self.request), by=actor_of(self.request), **data
+            client=client_of(self.request),
+            by=actor_of(self.request),
+            # With a key, `idempotent` runs this in a transaction of its own
+            # that any error rolls back whole: no savepoint is needed.
+            savepoint=HEADER not in self.request.headers,
+            **data,
         )
-        # A case just filed has no letters, offers or follow-ups yet, and the
-        # filing hooks recorded the clocks they started (`related_known`):
-        # nothing is read again (a lookup not recorded is still loaded).
-        for name in ("letters", "offers", "followups"):
-            related_known(case, name, [])
-        prefetch_related_objects(
-            [case],
-            "deadlines",
-            "statutory_deadlines",
-            Prefetch("letters", queryset=letters_brief()),
-        )
-        data = case_detail_data(case, **self.case_context())
+        context = self.case_context()
+        if context["as_filed"]:
+            # A service client's answer, built from the case alone
+            # (`serializers.filed`): the filing wrote its clocks (`related_known`).
+            data = filed_case_data(case)
+        else:
+            # A case just filed has no letters, offers or follow-ups yet, and
+            # the filing recorded the clocks it started (`related_known`):
+            # nothing is read again (a lookup not recorded is still loaded).
+            for name in ("letters", "offers", "followups"):
+                related_known(case, name, [])
+            prefetch_related_objects(
+                [case],
+                "deadlines",
+                "statutory_deadlines",
+                Prefetch("letters", queryset=letters_brief()),
+            )
+            data = case_detail_data(case, **context)
         response = with_etag(Response(data, status=status.HTTP_201_CREATED), case)
         response["Location"] = f"/api/v1/complaints/{case.reference}/"
         return response

@@ -19,6 +19,7 @@ from django.utils import timezone
 from complaints.models import Case
 from complaints.models.timeline import Event
 from complaints.selectors import cases_visible_to, staff_who_may_see
+from config.cache import counter_bump
 from notifications.selectors import unread_state
 
 POLL_SECONDS = 4  # static/live.js EVERY_MS: a change shows within 5 s
@@ -48,10 +49,7 @@ STAMP_TTL = 30
 
 def changes_note(events) -> None:
     """Count committed case events (an event-stream subscriber; web/apps.py)."""
-    try:
-        cache.incr(CHANGES_KEY)
-    except ValueError:  # not there yet (or evicted)
-        cache.set(CHANGES_KEY, 1, None)
+    counter_bump(CHANGES_KEY)
 
 
 def inbox_stamp(user) -> tuple[int, int, str]:
