@@ -16,7 +16,10 @@ full Django stack with DEBUG off, it times `/search/?q=` (the search page, 25
 hits with snippets) and `GET /api/v1/complaints/?q=` (first page) for a
 manager (every case) and a team lead (one team of four, plus Triage), for a
 rare word, a common word, a reference fragment, an email fragment and a phone
-fragment. Prints p50/p95 with the dataset size, core count and load average;
+fragment; and the inbox with that text in its search box (`/?q=&queue=`:
+Mine, the default and empty for these users; All open; Recently closed),
+with its badge counts and page count. `--only search|inbox` times one side.
+Prints p50/p95 with the dataset size, core count and load average;
 `--save` writes the figures to a file, `--before` prints a saved run beside
 (run the older code with `--save`, then the newer with `--before`).
 """
@@ -515,7 +518,8 @@ def main() -> None:
     head = f"{'who':14} {'query':16} {'path':12} {'p50 ms':>8} {'p95 ms':>8}"
     print(head + (f" {'before p50':>11} {'before p95':>11}" if before else ""))
     rows = [
-        [who, kind, path, t["p50"], t["p95"]] for who, kind, path, t in measure(
+        [who, kind, path, t["p50"], t["p95"]]
+        for who, kind, path, t in measure(
             cases, (args.only,) if args.only else ("search", "inbox")
         )
     ]
