@@ -16,7 +16,10 @@ full Django stack with DEBUG off, it times `/search/?q=` (the search page, 25
 hits with snippets) and `GET /api/v1/complaints/?q=` (first page) for a
 manager (every case) and a team lead (one team of four, plus Triage), for a
 rare word, a common word, a reference fragment, an email fragment and a phone
-fragment. Prints p50/p95 with the dataset size, core count and load average;
+fragment; and the inbox with that text in its search box (`/?q=&queue=`:
+Mine, the default and empty for these users; All open; Recently closed),
+with its badge counts and page count. `--only search|inbox` times one side.
+Prints p50/p95 with the dataset size, core count and load average;
 `--save` writes the figures to a file, `--before` prints a saved run beside
 (run the older code with `--save`, then the newer with `--before`).
 """
@@ -41,6 +44,9 @@ RUNS, WARMUP = 20, 3
 TEAMS = 4
 BATCH = 20_000
 RARE = "quillfeather"
+# The inbox's search box searches one queue: its default (Mine: empty for the
+# bench's users, who are assigned nothing), every open case, recently closed.
+INBOX_QUEUES = ("mine", "all", "closed")
 COMMON = ("parcel", "refund", "delivery", "broken", "late", "charged", "waiting")
 
 
@@ -421,7 +427,7 @@ def timed(call) -> dict:
     }
 
 
-def measure(n_cases: int) -> list[tuple]:
+def measure(n_cases: int, only: tuple[str, ...] = ("search", "inbox")) -> list[tuple]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -457,8 +463,18 @@ def measure(n_cases: int) -> list[tuple]:
                 answer = api.get("/api/v1/complaints/", {"q": q})
                 assert answer.status_code == 200, answer.status_code
 
-            results.append((username, kind, "page", timed(on_page)))
-            results.append((username, kind, "api", timed(on_api)))
+            if "search" in only:
+                results.append((username, kind, "page", timed(on_page)))
+                results.append((username, kind, "api", timed(on_api)))
+            if "inbox" not in only:
+                continue
+            for queue in INBOX_QUEUES:
+
+                def on_inbox(q=q, page=page, queue=queue):
+                    answer = page.get("/", {"q": q, "queue": queue})
+                    assert answer.status_code == 200, answer.status_code
+
+                results.append((username, kind, f"inbox {queue}", timed(on_inbox)))
     return results
 
 
@@ -471,6 +487,11 @@ def main() -> None:
     parser.add_argument("--database", default=BENCH_DB, help="throwaway database")
     parser.add_argument(
         "--load-only", action="store_true", help="load (if needed), do not time"
+    )
+    parser.add_argument(
+        "--only",
+        choices=("search", "inbox"),
+        help="time only the search page and API, or only the inbox",
     )
     parser.add_argument("--save", help="write this run's figures to a JSON file")
     parser.add_argument("--before", help="a run saved earlier, printed beside")
@@ -494,14 +515,17 @@ def main() -> None:
     if before:
         print(f"before: {before['header']}; load average {before['load']}")
     print("load average before: " + " ".join(f"{x:.2f}" for x in load_before))
-    head = f"{'who':14} {'query':16} {'path':5} {'p50 ms':>8} {'p95 ms':>8}"
+    head = f"{'who':14} {'query':16} {'path':12} {'p50 ms':>8} {'p95 ms':>8}"
     print(head + (f" {'before p50':>11} {'before p95':>11}" if before else ""))
     rows = [
-        [who, kind, path, t["p50"], t["p95"]] for who, kind, path, t in measure(cases)
+        [who, kind, path, t["p50"], t["p95"]]
+        for who, kind, path, t in measure(
+            cases, (args.only,) if args.only else ("search", "inbox")
+        )
     ]
     earlier = {tuple(row[:3]): row[3:] for row in before["rows"]} if before else {}
     for who, kind, path, p50, p95 in rows:
-        line = f"{who:14} {kind:16} {path:5} {p50:8.1f} {p95:8.1f}"
+        line = f"{who:14} {kind:16} {path:12} {p50:8.1f} {p95:8.1f}"
         if (who, kind, path) in earlier:
             line += " {:11.1f} {:11.1f}".format(*earlier[who, kind, path])
         print(line)

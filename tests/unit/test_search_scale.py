@@ -129,3 +129,29 @@ def test_a_case_matched_every_way_at_once_is_listed_once(make_case, agent, monke
     ids, common = search_index.newest_matching(Case.objects.all(), match, limit=10)
     assert (ids, common) == ([case.pk], False)
     assert found(agent, fragment) == [case.reference]
+
+
+def test_a_queue_smaller_than_the_probe_is_searched_by_the_probe_alone(
+    make_case, monkeypatch
+):
+    # An inbox queue of three cases, with matches outside it: the probe saw
+    # the whole queue, so the index path (every match in the table) is not
+    # needed, and its answer is the same.
+    monkeypatch.setattr(search_index, "PROBE", 4)
+    inside = [make_case(subject="Kestrel inside").pk for _ in range(2)]
+    for _ in range(3):
+        make_case(subject="Kestrel outside")
+    queue = Case.objects.filter(pk__in=[*inside, make_case(subject="Nothing").pk])
+    match = [Q(subject__startswith="Kestrel")]
+    by_index = search_index._by_index_only(queue, match, limit=10)
+    assert by_index == inside[::-1]
+
+    def index_read(*args, **kwargs):
+        raise AssertionError("the probe had read the whole queue")
+
+    monkeypatch.setattr(search_index, "_by_index_only", index_read)
+    assert search_index.newest_matching(queue, match, limit=10) == (by_index, False)
+    assert search_index.newest_matching(queue, match, limit=10, deciding=True) == (
+        by_index,
+        False,
+    )
