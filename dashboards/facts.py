@@ -42,8 +42,9 @@ from .changes import (
     facts_as_of,  # noqa: F401 (the facts' own reader)
     latest_event_id,
 )
+from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import months_of, months_roll
+from .months import months_adjust, months_of, months_roll, months_tally
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -62,13 +63,6 @@ CASE_FIELDS = (
     "team__calendar_id",
     "sla_policy__calendar_id",
 )
-MOMENTS = (
-    *("filed_at", "first_response_at", "resolved_at", "closed_at"),
-    *(f"{c}_{m}_at" for c in CLOCKS.values() for m in ("due", "met", "paused")),
-    *(f"{c}_cancelled_at" for c in CLOCKS.values()),
-    *("escalated_1_at", "escalated_2_at", "first_apology_at", "first_offer_at"),
-    "csat_after_at",
-)
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 
 
@@ -80,14 +74,14 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     if mark is None:
         return facts_rebuild(now=now)
     latest = latest_event_id()
-    ids, touched = [], set()
+    ids = []
     if latest != mark.event_id:  # else the facts are current as of now
         ids = list(changed_case_ids(mark, now))
         filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
         siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
         every = set(ids) | set(siblings.values_list("pk", flat=True))
-        touched = _compute(sorted(every), now)
-    months_roll(now=now, months=touched)  # and any month that ended since
+        _compute(sorted(every), now)
+    months_roll(now=now)  # the months that ended since
     _mark(now, latest)
     return len(ids)
 
@@ -104,17 +98,17 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
     return len(ids)
 
 
-def _compute(ids: list[int], now: datetime) -> set:
-    """Rewrite the facts of `ids`; return the months they counted in."""
-    touched: set = set()
+@transaction.atomic
+def _compute(ids: list[int], now: datetime) -> None:
+    """Rewrite the facts of `ids`, and add to the rollup of each month they
+    count in what their new rows count less what their old rows counted."""
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        before = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
-        touched |= months_of(before, now)
-        facts_compute(case_ids=batch)
-        after = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
-        touched |= months_of(after, now)
-    return touched
+        rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
+        months = months_of(rows.values_list(*MOMENTS), now)
+        before = months_tally(rows, months, now)
+        facts_compute(case_ids=ids[start : start + BATCH])
+        months = months_of(rows.values_list(*MOMENTS), now)
+        months_adjust(before, months_tally(rows, months, now))
 
 
 @transaction.atomic
@@ -196,12 +190,24 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         facts.csat_before = scores[0][0]
         facts.csat_after, facts.csat_after_at = scores[-1]
     for kind, prefix in CLOCKS.items():
-        clock = clocks.get(kind, {})
-        for moment in ("due", "met", "paused", "cancelled"):
-            setattr(facts, f"{prefix}_{moment}_at", clock.get(f"{moment}_at"))
+        on_time, missed = decided(clocks.get(kind))
+        setattr(facts, f"{prefix}_on_time_at", on_time)
+        setattr(facts, f"{prefix}_missed_at", missed)
     moments = [getattr(facts, name) for name in MOMENTS]
     facts.active_until = max(m for m in moments if m)
     return facts
+
+
+def decided(clock: dict[str, Any] | None) -> tuple[Any, Any]:
+    """(when met on time, when due if missed once due) of an SLA clock: met no
+    later than due; else neither met, paused nor cancelled by then."""
+    if clock is None:
+        return None, None
+    due, met = clock["due_at"], clock["met_at"]
+    if met is not None and met <= due:
+        return met, None
+    stopped = (clock["paused_at"], clock["cancelled_at"])
+    return None, due if all(s is None or s > due for s in stopped) else None
 
 
 def business_seconds(

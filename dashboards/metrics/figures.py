@@ -11,22 +11,15 @@ series, the rankings and the per-agent figures group the same facts. A new
 figure is one entry here (and its test).
 """
 
-from collections import Counter
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import (
-    Aggregate,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDay, TruncMonth, TruncWeek
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Floor, Log, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -43,6 +36,21 @@ DURATIONS = {
     "first_apology": ("first_apology_seconds", "first_apology_at"),
 }
 LONG = 92  # days: longer periods read their whole months from the rollup
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+# A long period's percentiles come from histograms of whole seconds with
+# BUCKETS buckets per doubling: each case counts at its bucket's middle, so
+# the figure is within ERROR of the exact one (times the seconds plus one).
+BUCKETS = 32
+ERROR = (2 ** (1 / BUCKETS) - 1) / 2
+HISTOGRAMS = {"first_response": "hf", "resolution": "hr", "first_apology": "ha"}
+AGENT = ("filed", "closed", "on_time", "missed")
+# The moments that date the figures: a case counts in the months they fall in.
+MOMENTS = (
+    *("filed_at", "first_response_at", "resolved_at", "closed_at"),
+    *(f"{c}_{m}_at" for c in CLOCKS.values() for m in ("on_time", "missed")),
+    *("escalated_1_at", "escalated_2_at", "first_apology_at", "first_offer_at"),
+    "csat_after_at",
+)
 
 
 def within(name: str, flt: MetricsFilter, before: datetime | None = None) -> Q:
@@ -63,18 +71,9 @@ def reached_q(stage: str) -> Q:
 
 
 def clock_q(prefix: str, flt: MetricsFilter, now: datetime) -> tuple[Q, Q]:
-    """(met on time, missed) for a clock decided in the period; see DEFINITIONS."""
-    due, met, paused, cancelled = (
-        f"{prefix}_{m}_at" for m in ("due", "met", "paused", "cancelled")
-    )
-    on_time = within(met, flt) & Q(**{f"{met}__lte": F(due)})
-    missed = (
-        within(due, flt, now)
-        & (Q(**{f"{met}__isnull": True}) | Q(**{f"{met}__gt": F(due)}))
-        & (Q(**{f"{paused}__isnull": True}) | Q(**{f"{paused}__gt": F(due)}))
-        & (Q(**{f"{cancelled}__isnull": True}) | Q(**{f"{cancelled}__gt": F(due)}))
-    )
-    return on_time, missed
+    """(met on time, missed) for a clock decided in the period; see DEFINITIONS
+    (a missed clock counts once it has fallen due, so `now` moves it)."""
+    return within(f"{prefix}_on_time_at", flt), within(f"{prefix}_missed_at", flt, now)
 
 
 def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
@@ -104,14 +103,20 @@ def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
         on_time, missed = clock_q(prefix, flt, now)
         found[f"{name}_on_time"] = Count("pk", filter=on_time)
         found[f"{name}_missed"] = Count("pk", filter=missed)
-    for name, (seconds, moment) in DURATIONS.items():
-        timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
-        found[f"{name}_timed"] = Count("pk", filter=timed)
+    for name in DURATIONS:
+        found[f"{name}_timed"] = Count("pk", filter=timed_q(name, flt))
     return found
 
 
-def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
-    """The scalar period figures that do not add up over time, by name."""
+def timed_q(name: str, flt: MetricsFilter) -> Q:
+    """The cases whose duration `name` ended in the period."""
+    seconds, moment = DURATIONS[name]
+    return within(moment, flt) & Q(**{f"{seconds}__isnull": False})
+
+
+def spread(flt: MetricsFilter, *, exact: bool = True) -> dict[str, Aggregate]:
+    """The scalar period figures that do not add up over time, by name (with
+    `exact`, the percentiles too; else they come from the histograms)."""
     open_at_start = Q(filed_at__lt=flt.lower) & (
         Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
     )
@@ -123,10 +128,11 @@ def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
             "customer", distinct=True, filter=closed & Q(refiled_90d=True)
         ),
     }
-    for name, (seconds, moment) in DURATIONS.items():
-        timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
-        for label, fraction in (("median", 0.5), ("p90", 0.9)):
-            found[f"{name}_{label}"] = Percentile(seconds, fraction, filter=timed)
+    for name, (seconds, _) in DURATIONS.items() if exact else ():
+        for label, fraction in PERCENTILES.items():
+            found[f"{name}_{label}"] = Percentile(
+                seconds, fraction, filter=timed_q(name, flt)
+            )
     return found
 
 
@@ -143,17 +149,120 @@ def active(
     return facts.filter(found)
 
 
-def whole_months(flt: MetricsFilter, rolled: datetime | None) -> list[date]:
+def add(into: dict[str, int], counts: dict[str, int], sign: int = 1) -> None:
+    """Add `counts` (times `sign`) into `into`, leaving out zeros."""
+    for key, n in counts.items():
+        total = into.get(key, 0) + sign * int(n or 0)
+        if total:
+            into[key] = total
+        else:
+            into.pop(key, None)
+
+
+def tally(
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    now: datetime,
+    by: tuple[str, ...] = (),
+    *,
+    histograms: bool = True,
+) -> dict[tuple, dict[str, int]]:
+    """Everything the facts count in the period that adds up, per `by` group:
+    the `counts`, the filings per category (`c:<id>`) and root cause
+    (`r:<id>`), per agent (`a:<id>:<what>`) and the durations' histograms
+    (`<HISTOGRAMS[name]>:<bucket>`, see `bucket_value`)."""
+    facts = active(facts, flt, open_too=False).order_by()
+    found: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for key, row in grouped(facts, by, **counts(flt, now)):
+        add(found[key], row)
+    for key, row in filings(facts, flt, by):
+        add(found[key], row)
+    on_time, missed = clock_q("fr", flt, now)
+    for key, row in grouped(
+        facts.filter(assignee__isnull=False),
+        by,
+        "assignee_id",
+        filed=Count("pk", filter=within("filed_at", flt)),
+        closed=Count("pk", filter=within("closed_at", flt)),
+        on_time=Count("pk", filter=on_time),
+        missed=Count("pk", filter=missed),
+    ):
+        pk = row.pop("assignee_id")
+        add(found[key], {f"a:{pk}:{what}": n for what, n in row.items()})
+    for name, (seconds, _) in DURATIONS.items() if histograms else ():
+        bucket = Floor(Log(2, F(seconds) + 1) * BUCKETS)
+        timed = facts.filter(timed_q(name, flt)).annotate(b=bucket)
+        for key, row in grouped(timed, by, "b", n=Count("pk")):
+            add(found[key], {f"{HISTOGRAMS[name]}:{int(row['b'])}": row["n"]})
+    return found
+
+
+def filings(
+    facts: QuerySet[CaseFacts], flt: MetricsFilter, by: tuple[str, ...] = ()
+) -> Iterable[tuple[tuple, dict[str, int]]]:
+    """The cases filed in the period per category and per root cause."""
+    filed = facts.filter(within("filed_at", flt))
+    for key, row in grouped(filed, by, "category_id", "root_cause_id", n=Count("pk")):
+        yield key, {f"c:{row['category_id']}": row["n"]}
+        yield key, {f"r:{row['root_cause_id']}": row["n"]}
+
+
+def grouped(
+    qs: QuerySet, by: tuple[str, ...], *fields: str, **aggregates: Any
+) -> Iterable[tuple[tuple, dict[str, Any]]]:
+    """The `aggregates` of `qs` per `by` and `fields`: (the `by` values, row)."""
+    if not by and not fields:
+        yield (), qs.aggregate(**aggregates)
+        return
+    for row in qs.order_by().values(*by, *fields).annotate(**aggregates):
+        key = tuple(row[name] for name in by)
+        yield key, {k: v for k, v in row.items() if k in fields or k not in by}
+
+
+def bucket_value(bucket: int) -> float:
+    """The middle of the whole seconds in histogram `bucket`: those whose
+    log2(seconds + 1) times BUCKETS rounds down to it."""
+    low, high = (math.ceil(2 ** (b / BUCKETS) - 1) for b in (bucket, bucket + 1))
+    return (low + high - 1) / 2
+
+
+def histogram_percentile(row: dict[str, int], name: str, fraction: float) -> Any:
+    """The continuous percentile of duration `name` from its histogram in `row`,
+    each case at its bucket's middle: within ERROR of the exact one."""
+    found = sorted(
+        (int(bucket), n) for (bucket,), n in keyed(row, HISTOGRAMS[name]).items()
+    )
+    total = sum(n for _, n in found)
+    if not total:
+        return None
+    position = (total - 1) * fraction
+    wanted, values, seen = {math.floor(position), math.ceil(position)}, {}, 0
+    for bucket, n in found:
+        for rank in wanted:
+            if seen <= rank < seen + n:
+                values[rank] = bucket_value(bucket)
+        seen += n
+    low, high = values[math.floor(position)], values[math.ceil(position)]
+    return low + (high - low) * (position - math.floor(position))
+
+
+def whole_months(flt: MetricsFilter, as_of: datetime | None) -> list[date]:
     """The whole months of a long period that ended before the rollup was last
-    rolled (`rolled`: as the facts were last refreshed)."""
-    if rolled is None:
+    rolled (`as_of`: as the facts were last refreshed)."""
+    if as_of is None:
         return []
     months, month = [], (flt.start - timedelta(days=1)).replace(day=1)
-    current = timezone.localtime(rolled).date().replace(day=1)
+    current = timezone.localtime(as_of).date().replace(day=1)
     while flt.days > LONG and (month := _next(month)) < current:
         if month >= flt.start and _next(month) - timedelta(days=1) <= flt.end:
             months.append(month)
     return months
+
+
+def edges_of(flt: MetricsFilter, months: list[date]) -> MetricsFilter:
+    """The parts of the period outside its whole `months`."""
+    first, after = midnight(months[0]), midnight(_next(months[-1]))
+    return replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
 
 
 def scalars(
@@ -162,81 +271,97 @@ def scalars(
     now: datetime,
     as_of: datetime | None,
 ) -> dict:
-    """Every scalar figure: whole past months from the rollup, the rest from facts."""
+    """Every figure of `tally` and `spread` over the period: a short one from
+    the facts (its percentiles exact); a long one's whole past months from the
+    rollup, the rest from the facts (its percentiles from the histograms)."""
     months = whole_months(flt, as_of and min(as_of, now))
     if not months:
-        return active(facts, flt).aggregate(**counts(flt, now), **spread(flt))
-    first, after = midnight(months[0]), midnight(_next(months[-1]))
-    edges = replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
-    row = active(facts, edges, open_too=False).aggregate(**counts(edges, now))
-    rolled = MonthFacts.objects.filter(flt.case_q(), month__in=months).aggregate(
-        **{
-            name: Sum(Cast(KT(f"counts__{name}"), IntegerField()), default=0)
-            for name in row
-        }
-    )
-    spreads = active(facts, flt).aggregate(**spread(flt))
-    return {name: n + rolled[name] for name, n in row.items()} | spreads
+        row = tally(facts, flt, now, histograms=False)[()]
+        return row | active(facts, flt).aggregate(**spread(flt))
+    row = tally(facts, edges_of(flt, months), now)[()]
+    for counted in rolled(flt, months).values():
+        add(row, counted)
+    for name in DURATIONS:
+        for label, fraction in PERCENTILES.items():
+            row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
+    return row | active(facts, flt).aggregate(**spread(flt, exact=False))
 
 
-def period_figures(
-    *,
-    facts: QuerySet[CaseFacts],
-    flt: MetricsFilter,
-    now: datetime,
-    as_of: datetime | None = None,
-) -> dict[str, Any]:
+def rolled(flt: MetricsFilter, months: list[date]) -> dict[date, dict[str, int]]:
+    """The counts of each of `months` over the cases of the filter, from the
+    coarsest grain the filter allows."""
+    if flt.category or flt.priority or flt.channel:
+        grain = MonthFacts.Grain.CASE
+    elif flt.team or flt.visible_team_ids is not None:
+        grain = MonthFacts.Grain.TEAM
+    else:
+        grain = MonthFacts.Grain.ALL
+    rows = MonthFacts.objects.filter(Q(grain=grain), flt.case_q(), month__in=months)
+    found: dict[date, dict[str, int]] = defaultdict(dict)
+    for month, counts in rows.values_list("month", "counts"):
+        add(found[month], counts)
+    return found
+
+
+def previous_filings(
+    facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime, as_of: Any
+) -> dict[str, int]:
+    """The filings per category and root cause of the period just before."""
+    flt = flt.previous()
+    months = whole_months(flt, as_of and min(as_of, now))
+    part = edges_of(flt, months) if months else flt
+    row: dict[str, int] = {}
+    for _, counted in filings(active(facts, part, open_too=False), part):
+        add(row, counted)
+    for counted in rolled(flt, months).values() if months else ():
+        add(row, {k: n for k, n in counted.items() if k[:2] in ("c:", "r:")})
+    return row
+
+
+def period_figures(row: dict[str, Any]) -> dict[str, Any]:
     """The scalar period figures, shaped as the summary shows them."""
-    row = scalars(facts, flt, now, as_of)
-    opened = row["opened"]
+    opened = row.get("opened", 0)
     sla, times = {}, {}
     for name in CLOCKS:  # the durations of the SLA clocks
-        on_time, missed = row[f"{name}_on_time"], row[f"{name}_missed"]
+        on_time, missed = row.get(f"{name}_on_time", 0), row.get(f"{name}_missed", 0)
         sla[name] = {
             "met_on_time": on_time,
             "missed": missed,
             "decided": on_time + missed,
             "compliance": share(on_time, on_time + missed),
         }
-        times[name] = {
-            "cases": row[f"{name}_timed"],
-            "median_hours": hours(row[f"{name}_median"]),
-            "p90_hours": hours(row[f"{name}_p90"]),
-        }
+        times[name] = timing(row, name)
+    get = row.get
     return {
         "opened": opened,
-        "closed": row["closed"],
+        "closed": get("closed", 0),
         "backlog_at_start": row["backlog_at_start"],
         "funnel": [
-            {"stage": s, "label": Stage(s).label, "cases": row[f"reached_{s}"]}
+            {"stage": s, "label": Stage(s).label, "cases": get(f"reached_{s}", 0)}
             for s in STAGE_ORDER
         ],
         "reopen": {
-            "reopened_cases": row["reopened"],
-            "reopens": row["reopens"],
-            "rate": share(row["reopened"], opened),
+            "reopened_cases": get("reopened", 0),
+            "reopens": get("reopens", 0),
+            "rate": share(get("reopened", 0), opened),
         },
         "skipping": {
-            "cases": row["skipping"],
-            "steps": row["skipped"],
-            "rate": share(row["skipping"], opened),
+            "cases": get("skipping", 0),
+            "steps": get("skipped", 0),
+            "rate": share(get("skipping", 0), opened),
         },
         "sla": sla,
         "times": times,
         "escalations": [
-            {"level": 1, "label": "Team lead", "escalations": row["escalations_1"]},
-            {"level": 2, "label": "Manager", "escalations": row["escalations_2"]},
+            {"level": 1, "label": "Team lead", "escalations": get("escalations_1", 0)},
+            {"level": 2, "label": "Manager", "escalations": get("escalations_2", 0)},
         ],
         "recovery": {
-            "first_apology": {
-                "cases": row["first_apology_timed"],
-                "median_hours": hours(row["first_apology_median"]),
-                "p90_hours": hours(row["first_apology_p90"]),
-            },
+            "first_apology": timing(row, "first_apology"),
             "first_offer": {
-                "cases": row["first_offers"],
-                "accepted": row["first_offers_accepted"],
-                "rate": share(row["first_offers_accepted"], row["first_offers"]),
+                "cases": get("first_offers", 0),
+                "accepted": get("first_offers_accepted", 0),
+                "rate": share(get("first_offers_accepted", 0), get("first_offers", 0)),
             },
             "recurrence": {
                 "customers": row["customers_closed"],
@@ -244,11 +369,19 @@ def period_figures(
                 "rate": share(row["customers_again"], row["customers_closed"]),
             },
             "rescored": {
-                "cases": row["rescored"],
-                "before": mean(row["csat_before"], row["rescored"]),
-                "after": mean(row["csat_after"], row["rescored"]),
+                "cases": get("rescored", 0),
+                "before": mean(get("csat_before", 0), get("rescored", 0)),
+                "after": mean(get("csat_after", 0), get("rescored", 0)),
             },
         },
+    }
+
+
+def timing(row: dict[str, Any], name: str) -> dict[str, Any]:
+    return {
+        "cases": row.get(f"{name}_timed", 0),
+        "median_hours": hours(row[f"{name}_median"]),
+        "p90_hours": hours(row[f"{name}_p90"]),
     }
 
 
@@ -260,24 +393,36 @@ def bucket_of(flt: MetricsFilter) -> str:
 
 
 def series_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, backlog_at_start: int
+    *,
+    facts: QuerySet[CaseFacts],
+    flt: MetricsFilter,
+    backlog_at_start: int,
+    as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Opened, closed and the backlog at the end of each day, week or month."""
+    """Opened, closed and the backlog at the end of each day, week or month
+    (by month, whole past months from the rollup)."""
     bucket = bucket_of(flt)
     trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[bucket]
+    months = whole_months(flt, as_of) if bucket == "month" else []
+    within_facts = edges_of(flt, months) if months else flt
     tz = timezone.get_current_timezone()
-    found = {}
-    for name in ("filed_at", "closed_at"):
+    found = {"opened": Counter(), "closed": Counter()}
+    for name, moment in (("opened", "filed_at"), ("closed", "closed_at")):
         rows = (
-            facts.filter(within(name, flt))
-            .annotate(bucket=trunc(name, tzinfo=tz))
+            active(facts, within_facts, open_too=False)
+            .filter(within(moment, within_facts))
+            .annotate(bucket=trunc(moment, tzinfo=tz))
+            .order_by()
             .values("bucket")
             .annotate(n=Count("pk"))
         )
-        found[name] = Counter({_day(r["bucket"]): r["n"] for r in rows})
+        found[name].update({_day(r["bucket"]): r["n"] for r in rows})
+    for month, counted in rolled(flt, months).items() if months else ():
+        for name, tally_ in found.items():
+            tally_[month] += counted.get(name, 0)
     backlog, series = backlog_at_start, []
     for start in _buckets(flt, bucket):
-        opened, closed = found["filed_at"][start], found["closed_at"][start]
+        opened, closed = found["opened"][start], found["closed"][start]
         backlog += opened - closed
         series.append(
             {"start": start, "opened": opened, "closed": closed, "backlog": backlog}
@@ -286,59 +431,62 @@ def series_figures(
 
 
 def ranking_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, field: str
+    row: dict[str, int], previous: dict[str, int], model: type, letter: str
 ) -> list[dict[str, Any]]:
-    """Cases filed by `field` (category or root_cause): now, before, trend, share."""
-    now_q, before_q = within("filed_at", flt), within("filed_at", flt.previous())
-    rows = list(
-        facts.filter(now_q | before_q)
-        .values(field, f"{field}__slug", f"{field}__name")
-        .annotate(n=Count("pk", filter=now_q), previous=Count("pk", filter=before_q))
-        .order_by("-n", f"{field}__name")
+    """Cases filed by category (`letter` c) or root cause (r) from the tallies
+    of the period and the one before: now, before, trend, cumulative share."""
+    counted: Counter = Counter()
+    for tallied, column in ((row, 0), (previous, 1)):
+        for (pk,), n in keyed(tallied, letter).items():
+            counted[(pk, column)] += n
+    ids = {key for key, _ in counted}
+    names = {
+        str(pk): (slug, name)
+        for pk, slug, name in model.objects.filter(
+            pk__in=[int(i) for i in ids if i.isdigit()]
+        ).values_list("pk", "slug", "name")
+    }
+    rows = sorted(
+        ((counted[(i, 0)], counted[(i, 1)], i, *names.get(i, ("", None))) for i in ids),
+        key=lambda r: (-r[0], r[4] is None, r[4] or ""),
     )
-    total = sum(r["n"] for r in rows)
+    total = sum(r[0] for r in rows)
     running, result = 0, []
-    for row in rows:
-        running += row["n"]
-        if len(result) >= TOP or not (row["n"] or row["previous"]):
+    for n, before, pk, slug, name in rows:
+        running += n
+        if len(result) >= TOP or not (n or before):
             continue
         result.append(
             {
-                "id": row[field],
-                "slug": row[f"{field}__slug"] or "",
-                "name": row[f"{field}__name"] or "(none recorded)",
-                "cases": row["n"],
-                "previous": row["previous"],
-                "change": row["n"] - row["previous"],
+                "id": int(pk) if pk.isdigit() else None,
+                "slug": slug or "",
+                "name": name or "(none recorded)",
+                "cases": n,
+                "previous": before,
+                "change": n - before,
                 "cumulative_share": share(running, total),
             }
         )
     return result
 
 
-def agent_period_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime
-) -> dict[int, dict[str, int]]:
-    """Per assignee: cases filed and closed in the period, and their
-    first-response clocks decided in it."""
-    on_time, missed = clock_q("fr", flt, now)
-    rows = (
-        active(facts, flt, open_too=False)
-        .filter(assignee__isnull=False)
-        .values("assignee")
-        .annotate(
-            filed=Count("pk", filter=within("filed_at", flt)),
-            closed=Count("pk", filter=within("closed_at", flt)),
-            on_time=Count("pk", filter=on_time),
-            missed=Count("pk", filter=missed),
-        )
-    )
-    found = {}
-    for row in rows:
-        pk = row.pop("assignee")
-        if any(row.values()):
-            found[pk] = row
+def agent_period_figures(row: dict[str, int]) -> dict[int, dict[str, int]]:
+    """Per assignee, from the period's tallies: cases filed and closed in the
+    period, and their first-response clocks decided in it."""
+    found: dict[int, dict[str, int]] = {}
+    for (pk, what), n in keyed(row, "a").items():
+        found.setdefault(int(pk), dict.fromkeys(AGENT, 0))[what] = n
     return found
+
+
+def keyed(row: dict[str, int], prefix: str) -> dict[tuple[str, ...], int]:
+    """The tallies of `row` under `prefix` (e.g. "c" for "c:<id>"), by the
+    rest of their key."""
+    return {
+        tuple(parts[1:]): n
+        for key, n in row.items()
+        if (parts := key.split(":"))[0] == prefix and len(parts) > 1
+    }
 
 
 def _next(month: date) -> date:

@@ -41,7 +41,6 @@ def demo(db):
 
 def snapshot() -> list[tuple]:
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
-    names.remove("refreshed_at")
     return sorted(CaseFacts.objects.values_list(*names))
 
 
