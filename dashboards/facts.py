@@ -44,7 +44,7 @@ from .changes import (
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import months_adjust, months_of, months_roll, months_tally
+from .months import months_adjust, months_roll, months_tally, months_touched
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -102,18 +102,39 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
 def _compute(ids: list[int], now: datetime) -> None:
     """Rewrite the facts of `ids`, and add to the rollup of each month they
     count in what their new rows count less what their old rows counted."""
+    names = [f.attname for f in CaseFacts._meta.concrete_fields]
     for start in range(0, len(ids), BATCH):
         rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
-        months = months_of(rows.values_list(*MOMENTS), now)
-        before = months_tally(rows, months, now)
-        facts_compute(case_ids=ids[start : start + BATCH])
-        months = months_of(rows.values_list(*MOMENTS), now)
-        months_adjust(before, months_tally(rows, months, now))
+        old = {row["case_id"]: row for row in rows.values(*names)}
+        made = facts_made(ids[start : start + BATCH])
+        new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
+        touched = months_touched(old, new, now)
+        before = months_tally(rows, touched, now)
+        facts_save(made)
+        months_adjust(before, months_tally(rows, touched, now))
 
 
 @transaction.atomic
 def facts_compute(*, case_ids: Iterable[int]) -> int:
     """Compute and upsert the facts of the given cases; return how many."""
+    return facts_save(facts_made(case_ids))
+
+
+def facts_save(made: list[CaseFacts]) -> int:
+    """Upsert computed facts; return how many."""
+    CaseFacts.objects.bulk_create(
+        made,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=[
+            f.name for f in CaseFacts._meta.concrete_fields if not f.primary_key
+        ],
+    )
+    return len(made)
+
+
+def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
+    """The facts of the given cases, computed (not saved)."""
     rows = list(Case.objects.filter(pk__in=list(case_ids)).values(*CASE_FIELDS))
     ids = [row["pk"] for row in rows]
     of = {"case_id__in": ids}
@@ -140,31 +161,24 @@ def facts_compute(*, case_ids: Iterable[int]) -> int:
     ).order_by("completed_at", "pk")
     for pk, csat, done in scored.values_list("case_id", "csat", "completed_at"):
         found.setdefault((pk, "csat"), []).append((csat, done))
+    for row in rows:  # the calendars, each looked up once
+        row["calendar_id"] = calendar_id_from(
+            team_calendar_id=row["team__calendar_id"],
+            policy_calendar_id=row["sla_policy__calendar_id"],
+        )
+    for calendar in {row["calendar_id"] for row in rows}:
+        found[("calendar", calendar)] = calendar_spec_by_id(calendar)
     customers = {row["customer_id"] for row in rows}
     for customer, filed in Case.objects.filter(customer_id__in=customers).values_list(
         "customer_id", "created_at"
     ):
         found.setdefault((customer, "filed"), []).append(filed)
-    made = [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
-    CaseFacts.objects.bulk_create(
-        made,
-        update_conflicts=True,
-        unique_fields=["case"],
-        update_fields=[
-            f.name for f in CaseFacts._meta.concrete_fields if not f.primary_key
-        ],
-    )
-    return len(made)
+    return [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
 
 
 def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
     pk, filed, closed = row["pk"], row["created_at"], row["closed_at"]
-    spec = calendar_spec_by_id(
-        calendar_id_from(
-            team_calendar_id=row["team__calendar_id"],
-            policy_calendar_id=row["sla_policy__calendar_id"],
-        )
-    )
+    spec = found[("calendar", row["calendar_id"])]
     apology = found.get(pk)
     offer_at, offer_granted = found.get((pk, "offer"), (None, None))
     scores = found.get((pk, "csat"), [])

@@ -57,11 +57,34 @@ def months_of(rows: Iterable[tuple], now: datetime) -> set[date]:
     return {month for month in found if month < current}
 
 
-def months_tally(facts: QuerySet[CaseFacts], months: Iterable[date], now) -> Tallies:
-    """What `facts` count in each of `months`, at every grain."""
+def months_touched(
+    old: dict[int, dict], new: dict[int, dict], now: datetime
+) -> dict[date, list[int]]:
+    """Per past month, the cases whose counts in it may differ between their
+    `old` and `new` rows (by case). Each count is of one moment in the month,
+    so a case counts differently only in the months its changed moments left
+    or entered; or, if anything else changed, in every month it counts in."""
+    found: dict[date, list[int]] = defaultdict(list)
+    for pk in old.keys() | new.keys():
+        before, after = old.get(pk, {}), new.get(pk, {})
+        changed = {k for k in before | after if before.get(k) != after.get(k)}
+        changed.discard("active_until")  # the latest moment: not counted
+        names = MOMENTS if changed - set(MOMENTS) else changed
+        rows = [[row.get(name) for name in names] for row in (before, after)]
+        for month in months_of(rows, now):
+            found[month].append(pk)
+    return found
+
+
+def months_tally(
+    facts: QuerySet[CaseFacts], months: dict[date, list[int] | None], now: datetime
+) -> Tallies:
+    """What `facts` count in each of `months` (only the cases listed, if
+    given), at every grain."""
     found: Tallies = defaultdict(dict)
-    for month in months:
-        for dims, counts in tally(facts, month_filter(month), now, DIMS).items():
+    for month, ids in months.items():
+        some = facts if ids is None else facts.filter(case_id__in=ids)
+        for dims, counts in tally(some, month_filter(month), now, DIMS).items():
             team = dims[0]
             for key in (
                 (month, Grain.CASE, *dims),
@@ -74,7 +97,7 @@ def months_tally(facts: QuerySet[CaseFacts], months: Iterable[date], now) -> Tal
 
 def months_adjust(before: Tallies, after: Tallies) -> None:
     """Add `after` less `before` to the stored rows (rows left empty go)."""
-    keys = set(before) | set(after)
+    keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     if not keys:
         return
     months = {key[0] for key in keys}
@@ -126,6 +149,6 @@ def months_roll(
     done = sorted(m for m in todo if m < current)
     for month in done:
         MonthFacts.objects.filter(month=month).delete()
-        months_adjust({}, months_tally(CaseFacts.objects.all(), [month], now))
+        months_adjust({}, months_tally(CaseFacts.objects.all(), {month: None}, now))
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)
