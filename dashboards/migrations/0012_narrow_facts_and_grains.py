@@ -59,10 +59,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
         migrations.RemoveIndex(
             model_name='casefacts',
-            name='casefacts_filed',
-        ),
-        migrations.RemoveIndex(
-            model_name='casefacts',
             name='casefacts_closed',
         ),
         migrations.RemoveIndex(
