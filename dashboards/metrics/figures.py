@@ -270,21 +270,21 @@ def scalars(
     flt: MetricsFilter,
     now: datetime,
     as_of: datetime | None,
-) -> dict:
+) -> Counter:
     """Every figure of `tally` and `spread` over the period: a short one from
     the facts (its percentiles exact); a long one's whole past months from the
     rollup, the rest from the facts (its percentiles from the histograms)."""
     months = whole_months(flt, as_of and min(as_of, now))
     if not months:
         row = tally(facts, flt, now, histograms=False)[()]
-        return row | active(facts, flt).aggregate(**spread(flt))
+        return Counter(row | active(facts, flt).aggregate(**spread(flt)))
     row = tally(facts, edges_of(flt, months), now)[()]
     for counted in rolled(flt, months).values():
         add(row, counted)
     for name in DURATIONS:
         for label, fraction in PERCENTILES.items():
             row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
-    return row | active(facts, flt).aggregate(**spread(flt, exact=False))
+    return Counter(row | active(facts, flt).aggregate(**spread(flt, exact=False)))
 
 
 def rolled(flt: MetricsFilter, months: list[date]) -> dict[date, dict[str, int]]:
@@ -318,68 +318,59 @@ def previous_filings(
     return row
 
 
-def period_figures(row: dict[str, Any]) -> dict[str, Any]:
+def period_figures(row: Counter) -> dict[str, Any]:
     """The scalar period figures, shaped as the summary shows them."""
-    opened = row.get("opened", 0)
-    sla, times = {}, {}
-    for name in CLOCKS:  # the durations of the SLA clocks
-        on_time, missed = row.get(f"{name}_on_time", 0), row.get(f"{name}_missed", 0)
-        sla[name] = {
-            "met_on_time": on_time,
-            "missed": missed,
-            "decided": on_time + missed,
-            "compliance": share(on_time, on_time + missed),
-        }
-        times[name] = timing(row, name)
-    get = row.get
+    opened = row["opened"]
+
+    def part(whole: int, **parts: str) -> dict[str, Any]:
+        found = {key: row[name] for key, name in parts.items()}
+        return found | {"rate": share(found[next(iter(found))], whole)}
+
     return {
         "opened": opened,
-        "closed": get("closed", 0),
+        "closed": row["closed"],
         "backlog_at_start": row["backlog_at_start"],
         "funnel": [
-            {"stage": s, "label": Stage(s).label, "cases": get(f"reached_{s}", 0)}
+            {"stage": s, "label": Stage(s).label, "cases": row[f"reached_{s}"]}
             for s in STAGE_ORDER
         ],
-        "reopen": {
-            "reopened_cases": get("reopened", 0),
-            "reopens": get("reopens", 0),
-            "rate": share(get("reopened", 0), opened),
-        },
-        "skipping": {
-            "cases": get("skipping", 0),
-            "steps": get("skipped", 0),
-            "rate": share(get("skipping", 0), opened),
-        },
-        "sla": sla,
-        "times": times,
+        "reopen": part(opened, reopened_cases="reopened", reopens="reopens"),
+        "skipping": part(opened, cases="skipping", steps="skipped"),
+        "sla": {name: compliance(row, name) for name in CLOCKS},
+        "times": {name: timing(row, name) for name in CLOCKS},
         "escalations": [
-            {"level": 1, "label": "Team lead", "escalations": get("escalations_1", 0)},
-            {"level": 2, "label": "Manager", "escalations": get("escalations_2", 0)},
+            {"level": 1, "label": "Team lead", "escalations": row["escalations_1"]},
+            {"level": 2, "label": "Manager", "escalations": row["escalations_2"]},
         ],
         "recovery": {
             "first_apology": timing(row, "first_apology"),
-            "first_offer": {
-                "cases": get("first_offers", 0),
-                "accepted": get("first_offers_accepted", 0),
-                "rate": share(get("first_offers_accepted", 0), get("first_offers", 0)),
-            },
-            "recurrence": {
-                "customers": row["customers_closed"],
-                "again": row["customers_again"],
-                "rate": share(row["customers_again"], row["customers_closed"]),
-            },
+            "first_offer": {"cases": row["first_offers"]}
+            | part(row["first_offers"], accepted="first_offers_accepted"),
+            "recurrence": {"customers": row["customers_closed"]}
+            | part(row["customers_closed"], again="customers_again"),
             "rescored": {
-                "cases": get("rescored", 0),
-                "before": mean(get("csat_before", 0), get("rescored", 0)),
-                "after": mean(get("csat_after", 0), get("rescored", 0)),
+                "cases": row["rescored"],
+                "before": mean(row["csat_before"], row["rescored"]),
+                "after": mean(row["csat_after"], row["rescored"]),
             },
         },
     }
 
 
-def timing(row: dict[str, Any], name: str) -> dict[str, Any]:
+def compliance(row: Counter, name: str) -> dict[str, Any]:
+    on_time, missed = row[f"{name}_on_time"], row[f"{name}_missed"]
+    decided = on_time + missed
     return {
-        "cases": row.get(f"{name}_timed", 0),
+        "met_on_time": on_time,
+        "missed": missed,
+        "decided": decided,
+        "compliance": share(on_time, decided),
+    }
+
+
+def timing(row: Counter, name: str) -> dict[str, Any]:
+    return {
+        "cases": row[f"{name}_timed"],
         "median_hours": hours(row[f"{name}_median"]),
         "p90_hours": hours(row[f"{name}_p90"]),
     }
