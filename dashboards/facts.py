@@ -109,6 +109,9 @@ def _compute(ids: list[int], now: datetime) -> None:
         made = facts_made(ids[start : start + BATCH])
         new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
         touched = months_touched(old, new, now)
+        # The counts of what did not change cancel out: only the cases with
+        # a month touched, over the span of those months.
+        rows = rows.filter(case_id__in={pk for ids in touched.values() for pk in ids})
         before = months_tally(rows, touched, now)
         facts_save(made)
         months_adjust(before, months_tally(rows, touched, now))

@@ -77,21 +77,25 @@ def months_touched(
 
 
 def months_tally(
-    facts: QuerySet[CaseFacts], months: dict[date, list[int] | None], now: datetime
+    facts: QuerySet[CaseFacts], months: Iterable[date], now: datetime
 ) -> Tallies:
-    """What `facts` count in each of `months` (only the cases listed, if
-    given), at every grain."""
+    """What `facts` count in each of `months`, at every grain."""
+    wanted = sorted(months)
+    if not wanted:
+        return {}
+    span = MetricsFilter(
+        start=wanted[0], end=month_filter(wanted[-1]).end, visible_team_ids=None
+    )
     found: Tallies = defaultdict(dict)
-    for month, ids in months.items():
-        some = facts if ids is None else facts.filter(case_id__in=ids)
-        for dims, counts in tally(some, month_filter(month), now, DIMS).items():
-            team = dims[0]
-            for key in (
-                (month, Grain.CASE, *dims),
-                (month, Grain.TEAM, team, None, "", ""),
-                (month, Grain.ALL, None, None, "", ""),
-            ):
-                add(found[key], counts)
+    for (month, *dims), counts in tally(facts, span, now, DIMS, monthly=True).items():
+        if month not in wanted:
+            continue
+        for key in (
+            (month, Grain.CASE, *dims),
+            (month, Grain.TEAM, dims[0], None, "", ""),
+            (month, Grain.ALL, None, None, "", ""),
+        ):
+            add(found[key], counts)
     return found
 
 
@@ -147,8 +151,7 @@ def months_roll(
             todo.add(month)
             month = (month + timedelta(days=32)).replace(day=1)
     done = sorted(m for m in todo if m < current)
-    for month in done:
-        MonthFacts.objects.filter(month=month).delete()
-        months_adjust({}, months_tally(CaseFacts.objects.all(), {month: None}, now))
+    MonthFacts.objects.filter(month__in=done).delete()
+    months_adjust({}, months_tally(CaseFacts.objects.all(), done, now))
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)

@@ -12,14 +12,16 @@ figure is one entry here (and its test).
 """
 
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Floor, Log, TruncDay, TruncMonth, TruncWeek
+from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Floor, Log, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -76,36 +78,89 @@ def clock_q(prefix: str, flt: MetricsFilter, now: datetime) -> tuple[Q, Q]:
     return within(f"{prefix}_on_time_at", flt), within(f"{prefix}_missed_at", flt, now)
 
 
-def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
-    """Every scalar period figure that adds up over time, by name."""
-    filed, closed = within("filed_at", flt), within("closed_at", flt)
-    offered, rescored = within("first_offer_at", flt), within("csat_after_at", flt)
-    found: dict[str, Aggregate] = {
-        "opened": Count("pk", filter=filed),
-        "closed": Count("pk", filter=closed),
-        "first_offers": Count("pk", filter=offered),
-        "first_offers_accepted": Count(
-            "pk", filter=offered & Q(first_offer_accepted=True)
-        ),
-        "rescored": Count("pk", filter=rescored),
-        "csat_before": Sum("csat_before", filter=rescored, default=0),
-        "csat_after": Sum("csat_after", filter=rescored, default=0),
-        "reopened": Count("pk", filter=filed & Q(reopen_count__gt=0)),
-        "reopens": Sum("reopen_count", filter=filed, default=0),
-        "skipping": Count("pk", filter=filed & Q(skipped_steps__gt=0)),
-        "skipped": Sum("skipped_steps", filter=filed, default=0),
-        "escalations_1": Count("pk", filter=within("escalated_1_at", flt)),
-        "escalations_2": Count("pk", filter=within("escalated_2_at", flt)),
+Figure = tuple[str, Q, str]  # the moment that dates it, a condition, what it adds
+
+
+def _adding() -> dict[str, Figure]:
+    """Every scalar figure that adds up over time: the moment in the period
+    that counts a case, the condition besides, and "pk" to count the cases or
+    the field to sum."""
+    accepted, opened = Q(first_offer_accepted=True), "filed_at"
+    found: dict[str, Figure] = {
+        "opened": (opened, Q(), "pk"),
+        "closed": ("closed_at", Q(), "pk"),
+        "first_offers": ("first_offer_at", Q(), "pk"),
+        "first_offers_accepted": ("first_offer_at", accepted, "pk"),
+        "rescored": ("csat_after_at", Q(), "pk"),
+        "csat_before": ("csat_after_at", Q(), "csat_before"),
+        "csat_after": ("csat_after_at", Q(), "csat_after"),
+        "reopened": (opened, Q(reopen_count__gt=0), "pk"),
+        "reopens": (opened, Q(), "reopen_count"),
+        "skipping": (opened, Q(skipped_steps__gt=0), "pk"),
+        "skipped": (opened, Q(), "skipped_steps"),
+        "escalations_1": ("escalated_1_at", Q(), "pk"),
+        "escalations_2": ("escalated_2_at", Q(), "pk"),
     }
     for stage in STAGE_ORDER:
-        found[f"reached_{stage}"] = Count("pk", filter=filed & reached_q(stage))
+        found[f"reached_{stage}"] = (opened, reached_q(stage), "pk")
     for name, prefix in CLOCKS.items():
-        on_time, missed = clock_q(prefix, flt, now)
-        found[f"{name}_on_time"] = Count("pk", filter=on_time)
-        found[f"{name}_missed"] = Count("pk", filter=missed)
-    for name in DURATIONS:
-        found[f"{name}_timed"] = Count("pk", filter=timed_q(name, flt))
+        found[f"{name}_on_time"] = (f"{prefix}_on_time_at", Q(), "pk")
+        found[f"{name}_missed"] = (f"{prefix}_missed_at", Q(), "pk")
+    for name, (seconds, moment) in DURATIONS.items():
+        found[f"{name}_timed"] = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
     return found
+
+
+def _grouped() -> dict[str, tuple[Any, dict[str, Figure]]]:
+    """The figures that add up per group: key prefix → (the group, by name;
+    "" for the one figure of a group), tallied as "<prefix>:<group>[:<name>]"."""
+    assigned, filed = Q(assignee__isnull=False), ("filed_at", Q(), "pk")
+    found: dict[str, tuple[Any, dict[str, Figure]]] = {
+        "c": (F("category_id"), {"": filed}),
+        "r": (F("root_cause_id"), {"": filed}),
+        "a": (
+            F("assignee_id"),
+            {
+                what: (moment, assigned, "pk")
+                for what, moment in (
+                    ("filed", "filed_at"),
+                    ("closed", "closed_at"),
+                    ("on_time", "fr_on_time_at"),
+                    ("missed", "fr_missed_at"),
+                )
+            },
+        ),
+    }
+    for name, (seconds, moment) in DURATIONS.items():
+        bucket = Cast(Floor(Log(2, F(seconds) + 1) * BUCKETS), IntegerField())
+        timed = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
+        found[HISTOGRAMS[name]] = (bucket, {"": timed})
+    return found
+
+
+ADDING, GROUPED = _adding(), _grouped()
+DUE = {f"{prefix}_missed_at" for prefix in CLOCKS.values()}  # count once past
+
+
+def aggregates(
+    figures: dict[str, Figure], flt: MetricsFilter | None, now: datetime
+) -> dict[str, Aggregate]:
+    """The figures as aggregates over the period (None: over whatever the
+    query holds, already narrowed to their moment)."""
+    found = {}
+    for name, (moment, condition, field) in figures.items():
+        when = within(moment, flt, now if moment in DUE else None) if flt else Q()
+        found[name] = (
+            Count("pk", filter=when & condition)
+            if field == "pk"
+            else Sum(field, filter=when & condition, default=0)
+        )
+    return found
+
+
+def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
+    """Every scalar period figure that adds up over time, by name."""
+    return aggregates(ADDING, flt, now)
 
 
 def timed_q(name: str, flt: MetricsFilter) -> Q:
@@ -166,45 +221,39 @@ def tally(
     by: tuple[str, ...] = (),
     *,
     histograms: bool = True,
+    monthly: bool = False,
 ) -> dict[tuple, dict[str, int]]:
-    """Everything the facts count in the period that adds up, per `by` group:
-    the `counts`, the filings per category (`c:<id>`) and root cause
-    (`r:<id>`), per agent (`a:<id>:<what>`) and the durations' histograms
-    (`<HISTOGRAMS[name]>:<bucket>`, see `bucket_value`)."""
+    """Everything the facts count in the period that adds up (ADDING and
+    GROUPED), per `by` group; `monthly`: per (local month, *`by`), one query
+    per moment whatever the number of months."""
     facts = active(facts, flt, open_too=False).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
-    for key, row in grouped(facts, by, **counts(flt, now)):
-        add(found[key], row)
-    for key, row in filings(facts, flt, by):
-        add(found[key], row)
-    on_time, missed = clock_q("fr", flt, now)
-    for key, row in grouped(
-        facts.filter(assignee__isnull=False),
-        by,
-        "assignee_id",
-        filed=Count("pk", filter=within("filed_at", flt)),
-        closed=Count("pk", filter=within("closed_at", flt)),
-        on_time=Count("pk", filter=on_time),
-        missed=Count("pk", filter=missed),
-    ):
-        pk = row.pop("assignee_id")
-        add(found[key], {f"a:{pk}:{what}": n for what, n in row.items()})
-    for name, (seconds, _) in DURATIONS.items() if histograms else ():
-        bucket = Floor(Log(2, F(seconds) + 1) * BUCKETS)
-        timed = facts.filter(timed_q(name, flt)).annotate(b=bucket)
-        for key, row in grouped(timed, by, "b", n=Count("pk")):
-            add(found[key], {f"{HISTOGRAMS[name]}:{int(row['b'])}": row["n"]})
+    tz = timezone.get_current_timezone()
+    for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():
+        if prefix in HISTOGRAMS.values() and not histograms:
+            continue
+        qs, fields = (facts, ()) if group is None else (facts.annotate(g=group), ("g",))
+        moments = {m for m, _, _ in figures.values()}
+        for moment in moments if monthly else [None]:
+            some = {n: f for n, f in figures.items() if moment in (None, f[0])}
+            if moment is None:  # only the cases with a moment in the period
+                found_q = [within(m, flt, now if m in DUE else None) for m in moments]
+                part, keys = qs.filter(reduce(operator.or_, found_q)), by
+            else:
+                part = qs.filter(within(moment, flt, now if moment in DUE else None))
+                part, keys = part.annotate(m=TruncMonth(moment, tzinfo=tz)), ("m", *by)
+            sums = aggregates(some, None if moment else flt, now)
+            for key, row in grouped(part, keys, *fields, **sums):
+                if moment:
+                    key = (_day(key[0]), *key[1:])
+                if group is not None:
+                    g = row.pop("g")
+                    row = {
+                        f"{prefix}:{g}" + (f":{n}" if n else ""): v
+                        for n, v in row.items()
+                    }
+                add(found[key], row)
     return found
-
-
-def filings(
-    facts: QuerySet[CaseFacts], flt: MetricsFilter, by: tuple[str, ...] = ()
-) -> Iterable[tuple[tuple, dict[str, int]]]:
-    """The cases filed in the period per category and per root cause."""
-    filed = facts.filter(within("filed_at", flt))
-    for key, row in grouped(filed, by, "category_id", "root_cause_id", n=Count("pk")):
-        yield key, {f"c:{row['category_id']}": row["n"]}
-        yield key, {f"r:{row['root_cause_id']}": row["n"]}
 
 
 def grouped(
@@ -310,9 +359,11 @@ def previous_filings(
     flt = flt.previous()
     months = whole_months(flt, as_of and min(as_of, now))
     part = edges_of(flt, months) if months else flt
+    filed = active(facts, part, open_too=False).filter(within("filed_at", part))
     row: dict[str, int] = {}
-    for _, counted in filings(active(facts, part, open_too=False), part):
-        add(row, counted)
+    for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
+        add(row, {f"c:{got['category_id']}": got["n"]})
+        add(row, {f"r:{got['root_cause_id']}": got["n"]})
     for counted in rolled(flt, months).values() if months else ():
         add(row, {k: n for k, n in counted.items() if k[:2] in ("c:", "r:")})
     return row
