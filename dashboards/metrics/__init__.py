@@ -2,7 +2,8 @@
 GET /api/v1/metrics/summary/.
 
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
-- `figures`: the period figures, ORM aggregates over `CaseFacts`;
+- `figures`: the period figures declared once, ORM aggregates over `CaseFacts`;
+- `periods`: a period's figures from the facts and the monthly rollup;
 - `rows`: the figures about now, offers, follow-ups, skips and customers,
   read from their own rows;
 - `tables` and `charts`: the same figures as titled tables and charts;
@@ -25,7 +26,7 @@ from complaints.models import Category, RootCause
 
 from ..changes import facts_as_of
 from ..models import CaseFacts
-from . import figures as fig
+from . import periods as fig
 from . import rows
 from .filters import MetricsFilter, filter_parse, scoped_cases
 from .incidents import incident_figures

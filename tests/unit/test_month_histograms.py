@@ -11,7 +11,7 @@ import pytest
 
 from dashboards.apps import _Percentile
 from dashboards.facts import facts_rebuild
-from dashboards.metrics import figures, filter_parse, metrics_summary
+from dashboards.metrics import figures, filter_parse, metrics_summary, periods
 from dashboards.models import CaseFacts
 from tests.unit.test_metrics_dataset import at
 
@@ -74,7 +74,7 @@ def test_a_long_periods_times_agree_with_the_exact_ones_within_the_error(
     with at(7, 1, 9, 1):
         facts_rebuild_months()
     flt = filter_parse(user=manager, params={"from": "2026-01-01", "to": "2026-06-30"})
-    assert figures.whole_months(flt, NOW) == [date(2026, m, 1) for m in range(1, 7)]
+    assert periods.whole_months(flt, NOW) == [date(2026, m, 1) for m in range(1, 7)]
     rolled = metrics_summary(user=manager, flt=flt, now=NOW)["times"]
     monkeypatch.setattr(figures, "LONG", 10**6)
     direct = metrics_summary(user=manager, flt=flt, now=NOW)["times"]

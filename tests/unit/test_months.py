@@ -9,7 +9,7 @@ import pytest
 
 from complaints.services import case_update
 from dashboards.facts import facts_rebuild, facts_refresh
-from dashboards.metrics import figures, filter_parse, metrics_summary
+from dashboards.metrics import figures, filter_parse, metrics_summary, periods
 from dashboards.models import MonthFacts
 from tests.unit.test_metrics_dataset import at
 
@@ -47,7 +47,7 @@ def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
     with at(7, 1, 9):
         facts_rebuild()
     assert MonthFacts.objects.filter(month=date(2026, 2, 1)).exists()
-    assert figures.whole_months(
+    assert periods.whole_months(
         filter_parse(user=manager, params=LONG), datetime(2026, 7, 1, 9, tzinfo=UTC)
     ) == [date(2026, m, 1) for m in (2, 3, 4, 5)]
     for user in (manager, lead):
