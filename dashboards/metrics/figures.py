@@ -19,7 +19,7 @@ from functools import reduce
 from typing import Any
 
 from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Floor, Log, TruncMonth
+from django.db.models.functions import Cast, Floor, Ln, TruncMonth
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -42,6 +42,7 @@ PERCENTILES = {"median": 0.5, "p90": 0.9}
 # the figure is within ERROR of the exact one (times the seconds plus one).
 BUCKETS = 32
 ERROR = (2 ** (1 / BUCKETS) - 1) / 2
+SLACK = 1e-9  # so that a power of two is not rounded into the bucket below
 HISTOGRAMS = {"first_response": "hf", "resolution": "hr", "first_apology": "ha"}
 # The moments that date the figures: a case counts in the months they fall in.
 MOMENTS = (
@@ -123,7 +124,9 @@ def _grouped() -> dict[str, tuple[Any, dict[str, Figure]]]:
         ),
     }
     for name, (seconds, moment) in DURATIONS.items():
-        bucket = Cast(Floor(Log(2, F(seconds) + 1) * BUCKETS), IntegerField())
+        # bucket_of(seconds), in floating point on every database
+        scaled = Ln(F(seconds) + 1.0) * (BUCKETS / math.log(2)) + SLACK
+        bucket = Cast(Floor(scaled), IntegerField())
         timed = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
         found[HISTOGRAMS[name]] = (bucket, {"": timed})
     return found
@@ -254,6 +257,12 @@ def grouped(
     for row in qs.order_by().values(*by, *fields).annotate(**aggregates):
         key = tuple(row[name] for name in by)
         yield key, {k: v for k, v in row.items() if k in fields or k not in by}
+
+
+def bucket_of(seconds: int) -> int:
+    """The histogram bucket of a duration: log2(seconds + 1) times BUCKETS,
+    rounded down."""
+    return math.floor(math.log(seconds + 1) * (BUCKETS / math.log(2)) + SLACK)
 
 
 def bucket_value(bucket: int) -> float:

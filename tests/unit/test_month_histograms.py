@@ -3,7 +3,6 @@ within `figures.ERROR` of the exact percentile (times the seconds plus one),
 as the exact `Percentile` aggregate computes it over the facts.
 """
 
-import math
 import random
 from datetime import UTC, date, datetime
 
@@ -28,9 +27,7 @@ def exact(values: list[int], fraction: float) -> float:
 def histogram(values: list[int]) -> dict[str, int]:
     row: dict[str, int] = {}
     for value in values:
-        figures.add(
-            row, {f"hr:{math.floor(math.log2(value + 1) * figures.BUCKETS)}": 1}
-        )
+        figures.add(row, {f"hr:{figures.bucket_of(value)}": 1})
     return row
 
 
@@ -50,6 +47,9 @@ def test_small_durations_are_counted_exactly():
     row = histogram(values)
     assert figures.histogram_percentile(row, "resolution", 0.5) == exact(values, 0.5)
     assert figures.bucket_value(0) == 0
+    assert [figures.bucket_of(2**k - 1) for k in range(1, 30)] == [
+        figures.BUCKETS * k for k in range(1, 30)
+    ]
     assert figures.histogram_percentile({}, "resolution", 0.5) is None
 
 
