@@ -92,7 +92,7 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
     latest = latest_event_id()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        facts_compute(case_ids=ids[start : start + BATCH])
+        facts_save(facts_made(ids[start : start + BATCH]))
     months_roll(now=now, everything=True)
     _mark(now, latest)
     return len(ids)
@@ -115,12 +115,6 @@ def _compute(ids: list[int], now: datetime) -> None:
         before = months_tally(rows, touched, now)
         facts_save(made)
         months_adjust(before, months_tally(rows, touched, now))
-
-
-@transaction.atomic
-def facts_compute(*, case_ids: Iterable[int]) -> int:
-    """Compute and upsert the facts of the given cases; return how many."""
-    return facts_save(facts_made(case_ids))
 
 
 def facts_save(made: list[CaseFacts]) -> int:

@@ -20,8 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from .changes import RefreshMark
@@ -133,23 +132,15 @@ def months_roll(
     current = this_month(now)
     todo = set(months)
     mark = RefreshMark.objects.filter(name=MARK).first()
-    if everything or mark is None:
+    if everything or mark is None:  # every month from the first filing
         MonthFacts.objects.all().delete()
-        tz = timezone.get_current_timezone()
-        for name in MOMENTS:
-            stamps = (
-                CaseFacts.objects.filter(**{f"{name}__lt": month_filter(current).lower})
-                .annotate(m=TruncMonth(name, tzinfo=tz))
-                .order_by()
-                .values_list("m", flat=True)
-                .distinct()
-            )
-            todo |= {m.date() if isinstance(m, datetime) else m for m in stamps}
-    elif this_month(mark.at) < current:
+        first = CaseFacts.objects.aggregate(first=Min("filed_at"))["first"]
+        month = this_month(first) if first else current
+    else:
         month = this_month(mark.at)
-        while month < current:
-            todo.add(month)
-            month = (month + timedelta(days=32)).replace(day=1)
+    while month < current:
+        todo.add(month)
+        month = (month + timedelta(days=32)).replace(day=1)
     done = sorted(m for m in todo if m < current)
     MonthFacts.objects.filter(month__in=done).delete()
     months_adjust({}, months_tally(CaseFacts.objects.all(), done, now))
