@@ -83,22 +83,42 @@ def sizes() -> None:
 
 
 def refresh_cost(n: int) -> None:
-    """Escalate `n` open cases through the services, then time the refresh."""
-    from complaints.services import case_escalate
+    """Time the refresh after `n` open cases were escalated through the
+    services (a change dated now), and after `n` cases filed over the whole
+    range moved to another category (every month they count in changes)."""
+    from complaints.models import Category
+    from complaints.services import case_escalate, case_update
 
     manager = get_user_model().objects.get(username="bench-manager")
-    facts_refresh()
     cases = Case.objects.filter(escalation_level=0, closed_at__isnull=True)
-    for case in cases.order_by("-pk")[:n]:
-        case_escalate(case=case, level=1, by=manager, reason="bench")
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        done = facts_refresh()
-        ms = (time.perf_counter() - started) * 1000
-    print(
-        f"refresh after {n} changed cases: {done} cases rewritten in {ms:.0f} ms, "
-        f"{len(captured)} queries"
-    )
+    escalate = list(cases.order_by("-pk")[:n])
+    every = Case.objects.count() // n or 1
+    moved = list(Case.objects.filter(pk__in=range(1, n * every, every)))
+    categories = list(Category.objects.order_by("pk"))
+
+    def recategorise(case: Case) -> None:
+        other = [c for c in categories if c.pk != case.category_id]
+        case_update(case=case, by=manager, category=other[case.pk % len(other)])
+
+    for what, change in (
+        ("escalated", lambda c: case_escalate(case=c, level=1, by=manager, reason="b")),
+        ("moved to another category", recategorise),
+    ):
+        facts_refresh()
+        chosen = escalate if what == "escalated" else moved
+        for case in chosen:
+            change(case)
+        time.sleep(1)
+        connection.queries_log.clear()  # the changes' own queries overflow it
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            done = facts_refresh()
+            ms = (time.perf_counter() - started) * 1000
+        print(
+            f"refresh after {len(chosen)} cases {what}: {done} cases rewritten in "
+            f"{ms:.0f} ms, {len(captured)} queries; load average "
+            f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+        )
 
 
 def main() -> None:

@@ -57,6 +57,7 @@ TABLES = [
 DEFAULTS = {
     "complaints_case": {"link_epoch": "0", "survey_epoch": "0", "regime": "'none'"},
     "complaints_offer": {"decision_note": "''"},
+    "customers_customer": {"language": "''"},
 }
 FLUSH = 50_000
 NULL = r"\N"

@@ -42,8 +42,9 @@ from .changes import (
     facts_as_of,  # noqa: F401 (the facts' own reader)
     latest_event_id,
 )
+from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import months_of, months_roll
+from .months import months_adjust, months_roll, months_tally, months_touched
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -62,13 +63,6 @@ CASE_FIELDS = (
     "team__calendar_id",
     "sla_policy__calendar_id",
 )
-MOMENTS = (
-    *("filed_at", "first_response_at", "resolved_at", "closed_at"),
-    *(f"{c}_{m}_at" for c in CLOCKS.values() for m in ("due", "met", "paused")),
-    *(f"{c}_cancelled_at" for c in CLOCKS.values()),
-    *("escalated_1_at", "escalated_2_at", "first_apology_at", "first_offer_at"),
-    "csat_after_at",
-)
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 
 
@@ -80,14 +74,14 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     if mark is None:
         return facts_rebuild(now=now)
     latest = latest_event_id()
-    ids, touched = [], set()
+    ids = []
     if latest != mark.event_id:  # else the facts are current as of now
         ids = list(changed_case_ids(mark, now))
         filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
         siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
         every = set(ids) | set(siblings.values_list("pk", flat=True))
-        touched = _compute(sorted(every), now)
-    months_roll(now=now, months=touched)  # and any month that ended since
+        _compute(sorted(every), now)
+    months_roll(now=now)  # the months that ended since
     _mark(now, latest)
     return len(ids)
 
@@ -98,28 +92,46 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
     latest = latest_event_id()
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        facts_compute(case_ids=ids[start : start + BATCH])
+        facts_save(facts_made(ids[start : start + BATCH]))
     months_roll(now=now, everything=True)
     _mark(now, latest)
     return len(ids)
 
 
-def _compute(ids: list[int], now: datetime) -> set:
-    """Rewrite the facts of `ids`; return the months they counted in."""
-    touched: set = set()
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        before = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
-        touched |= months_of(before, now)
-        facts_compute(case_ids=batch)
-        after = CaseFacts.objects.filter(case_id__in=batch).values_list(*MOMENTS)
-        touched |= months_of(after, now)
-    return touched
-
-
 @transaction.atomic
-def facts_compute(*, case_ids: Iterable[int]) -> int:
-    """Compute and upsert the facts of the given cases; return how many."""
+def _compute(ids: list[int], now: datetime) -> None:
+    """Rewrite the facts of `ids`, and add to the rollup of each month they
+    count in what their new rows count less what their old rows counted."""
+    names = [f.attname for f in CaseFacts._meta.concrete_fields]
+    for start in range(0, len(ids), BATCH):
+        rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
+        old = {row["case_id"]: row for row in rows.values(*names)}
+        made = facts_made(ids[start : start + BATCH])
+        new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
+        touched = months_touched(old, new, now)
+        # The counts of what did not change cancel out: only the cases with
+        # a month touched, over the span of those months.
+        rows = rows.filter(case_id__in={pk for ids in touched.values() for pk in ids})
+        before = months_tally(rows, touched, now)
+        facts_save(made)
+        months_adjust(before, months_tally(rows, touched, now))
+
+
+def facts_save(made: list[CaseFacts]) -> int:
+    """Upsert computed facts; return how many."""
+    CaseFacts.objects.bulk_create(
+        made,
+        update_conflicts=True,
+        unique_fields=["case"],
+        update_fields=[
+            f.name for f in CaseFacts._meta.concrete_fields if not f.primary_key
+        ],
+    )
+    return len(made)
+
+
+def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
+    """The facts of the given cases, computed (not saved)."""
     rows = list(Case.objects.filter(pk__in=list(case_ids)).values(*CASE_FIELDS))
     ids = [row["pk"] for row in rows]
     of = {"case_id__in": ids}
@@ -146,31 +158,24 @@ def facts_compute(*, case_ids: Iterable[int]) -> int:
     ).order_by("completed_at", "pk")
     for pk, csat, done in scored.values_list("case_id", "csat", "completed_at"):
         found.setdefault((pk, "csat"), []).append((csat, done))
+    for row in rows:  # the calendars, each looked up once
+        row["calendar_id"] = calendar_id_from(
+            team_calendar_id=row["team__calendar_id"],
+            policy_calendar_id=row["sla_policy__calendar_id"],
+        )
+    for calendar in {row["calendar_id"] for row in rows}:
+        found[("calendar", calendar)] = calendar_spec_by_id(calendar)
     customers = {row["customer_id"] for row in rows}
     for customer, filed in Case.objects.filter(customer_id__in=customers).values_list(
         "customer_id", "created_at"
     ):
         found.setdefault((customer, "filed"), []).append(filed)
-    made = [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
-    CaseFacts.objects.bulk_create(
-        made,
-        update_conflicts=True,
-        unique_fields=["case"],
-        update_fields=[
-            f.name for f in CaseFacts._meta.concrete_fields if not f.primary_key
-        ],
-    )
-    return len(made)
+    return [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
 
 
 def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
     pk, filed, closed = row["pk"], row["created_at"], row["closed_at"]
-    spec = calendar_spec_by_id(
-        calendar_id_from(
-            team_calendar_id=row["team__calendar_id"],
-            policy_calendar_id=row["sla_policy__calendar_id"],
-        )
-    )
+    spec = found[("calendar", row["calendar_id"])]
     apology = found.get(pk)
     offer_at, offer_granted = found.get((pk, "offer"), (None, None))
     scores = found.get((pk, "csat"), [])
@@ -196,12 +201,24 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         facts.csat_before = scores[0][0]
         facts.csat_after, facts.csat_after_at = scores[-1]
     for kind, prefix in CLOCKS.items():
-        clock = clocks.get(kind, {})
-        for moment in ("due", "met", "paused", "cancelled"):
-            setattr(facts, f"{prefix}_{moment}_at", clock.get(f"{moment}_at"))
+        on_time, missed = decided(clocks.get(kind))
+        setattr(facts, f"{prefix}_on_time_at", on_time)
+        setattr(facts, f"{prefix}_missed_at", missed)
     moments = [getattr(facts, name) for name in MOMENTS]
     facts.active_until = max(m for m in moments if m)
     return facts
+
+
+def decided(clock: dict[str, Any] | None) -> tuple[Any, Any]:
+    """(when met on time, when due if missed once due) of an SLA clock: met no
+    later than due; else neither met, paused nor cancelled by then."""
+    if clock is None:
+        return None, None
+    due, met = clock["due_at"], clock["met_at"]
+    if met is not None and met <= due:
+        return met, None
+    stopped = (clock["paused_at"], clock["cancelled_at"])
+    return None, due if all(s is None or s > due for s in stopped) else None
 
 
 def business_seconds(

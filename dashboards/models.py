@@ -14,13 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _dimension(model: str) -> models.ForeignKey:
-    # No constraint: facts are derived data, rewritten from the case.
+    # No constraint: facts are derived data, rewritten from the case. No
+    # index: periods are found by time (`active_until`), never by dimension.
     return models.ForeignKey(
         model,
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
 
@@ -48,15 +50,13 @@ class CaseFacts(models.Model):
     first_response_at = _moment()
     resolved_at = _moment()
     closed_at = _moment()
-    # The SLA clocks (see metrics.figures.clock_q): when due, met, stopped.
-    fr_due_at = _moment()
-    fr_met_at = _moment()
-    fr_paused_at = _moment()
-    fr_cancelled_at = _moment()
-    res_due_at = _moment()
-    res_met_at = _moment()
-    res_paused_at = _moment()
-    res_cancelled_at = _moment()
+    # The SLA clocks, decided as the figures count them (metrics.figures.
+    # clock_q): met no later than due (when met), or else neither paused nor
+    # cancelled before it fell due (when due: missed once that has passed).
+    fr_on_time_at = _moment()
+    fr_missed_at = _moment()
+    res_on_time_at = _moment()
+    res_missed_at = _moment()
     # When the case first reached escalation level 1 and 2 (levels only rise).
     escalated_1_at = _moment()
     escalated_2_at = _moment()
@@ -65,7 +65,7 @@ class CaseFacts(models.Model):
     # and whether the customer filed again within 90 days of the closing.
     customer = _dimension("customers.Customer")
     first_apology_at = _moment()
-    first_apology_seconds = models.BigIntegerField(null=True, blank=True)
+    first_apology_seconds = models.IntegerField(null=True, blank=True)
     first_offer_at = _moment()
     first_offer_accepted = models.BooleanField(null=True, blank=True)
     csat_before = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -74,20 +74,25 @@ class CaseFacts(models.Model):
     refiled_90d = models.BooleanField(default=False)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
-    first_response_seconds = models.BigIntegerField(null=True, blank=True)
-    resolution_seconds = models.BigIntegerField(null=True, blank=True)
+    first_response_seconds = models.IntegerField(null=True, blank=True)
+    resolution_seconds = models.IntegerField(null=True, blank=True)
     # The latest of the moments above, so a period reads only the cases
     # active in it: filed before its end and open, or active after its start.
     active_until = models.DateTimeField()
-    refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = _("case facts")
+        # A period reads the cases filed before its end and active after its
+        # start: through the one or the other, whichever finds fewer.
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
             models.Index(fields=["filed_at"], name="casefacts_filed"),
-            # The series of closings, and the open cases (closed_at IS NULL).
-            models.Index(fields=["closed_at"], name="casefacts_closed"),
+            # The open cases (the backlog), a few of all.
+            models.Index(
+                fields=["filed_at"],
+                name="casefacts_open",
+                condition=models.Q(closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,23 +100,33 @@ class CaseFacts(models.Model):
 
 
 class MonthFacts(models.Model):
-    """The additive period figures of one whole past month, per team, category,
-    priority and channel (`counts`: figure name → count; zeros left out).
+    """The additive period figures of one whole past month (`counts`: figure
+    name → count, zeros left out; a duration's histogram → bucket → cases).
 
-    Rolled from `CaseFacts` (`dashboards.months`) whenever a case that counts
-    in the month is rewritten, and once after the month ends. Long periods
-    read their whole months here and only their edge days from the facts.
+    `grain` says what a row sums: `CASE` rows one team, category, priority
+    and channel; `TEAM` rows one team (the other dimensions blank); `ALL`
+    rows every case. A view reads the coarsest grain its filter allows.
+    Kept by `dashboards.months`: adjusted by the difference whenever a case
+    that counts in the month is rewritten, rolled whole after the month ends.
+    Long periods read their whole months here and only their edges from the
+    facts.
     """
 
+    class Grain(models.IntegerChoices):
+        CASE = 0
+        TEAM = 1
+        ALL = 2
+
     month = models.DateField(help_text="The first day of the (local) month.")
+    grain = models.PositiveSmallIntegerField(choices=Grain, default=Grain.CASE)
     team = _dimension("teams.Team")
     category = _dimension("complaints.Category")
-    priority = models.CharField(max_length=10)
-    channel = models.CharField(max_length=20)
+    priority = models.CharField(max_length=10, blank=True)
+    channel = models.CharField(max_length=20, blank=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["month"], name="monthfacts_month")]
+        indexes = [models.Index(fields=["grain", "month"], name="monthfacts_month")]
 
     def __str__(self) -> str:
         return f"figures of {self.month:%Y-%m}"

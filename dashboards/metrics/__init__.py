@@ -2,7 +2,8 @@
 GET /api/v1/metrics/summary/.
 
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
-- `figures`: the period figures, ORM aggregates over `CaseFacts`;
+- `figures`: the period figures declared once, ORM aggregates over `CaseFacts`;
+- `periods`: a period's figures from the facts and the monthly rollup;
 - `rows`: the figures about now, offers, follow-ups, skips and customers,
   read from their own rows;
 - `tables` and `charts`: the same figures as titled tables and charts;
@@ -21,9 +22,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from complaints.models import Category, RootCause
+
 from ..changes import facts_as_of
 from ..models import CaseFacts
-from . import figures as fig
+from . import periods as fig
 from . import rows
 from .filters import MetricsFilter, filter_parse, scoped_cases
 from .incidents import incident_figures
@@ -41,7 +44,9 @@ def metrics_summary(
     groups = rows.open_groups(cases=cases, now=now)
     stages = rows.stage_figures(groups, now)
     as_of = facts_as_of()
-    period = fig.period_figures(facts=facts, flt=flt, now=now, as_of=as_of)
+    row = fig.scalars(facts, flt, now, as_of)
+    previous = fig.previous_filings(facts, flt, now, as_of)
+    period = fig.period_figures(row)
     period["recovery"] |= rows.recovery_figures(flt=flt)
     period["recovery"]["incidents"] = incident_figures(user=user, flt=flt)
     return {
@@ -57,27 +62,30 @@ def metrics_summary(
         "escalated": sum(row["escalated"] for row in groups),
         "stages": stages,
         "series": fig.series_figures(
-            facts=facts, flt=flt, backlog_at_start=period["backlog_at_start"]
+            facts=facts,
+            flt=flt,
+            backlog_at_start=period["backlog_at_start"],
+            as_of=as_of and min(as_of, now),
         ),
         "offers": rows.offer_figures(flt=flt),
         **rows.satisfaction_figures(flt=flt, now=now),
         "customers": rows.customer_figures(cases=cases, flt=flt),
-        "categories": fig.ranking_figures(facts=facts, flt=flt, field="category"),
-        "root_causes": fig.ranking_figures(facts=facts, flt=flt, field="root_cause"),
-        "agents": agent_figures(facts=facts, flt=flt, now=now, groups=groups),
+        "categories": fig.ranking_figures(row, previous, Category, "c"),
+        "root_causes": fig.ranking_figures(row, previous, RootCause, "r"),
+        "agents": agent_figures(row=row, flt=flt, groups=groups),
         "skips": {**period["skipping"], "stages": rows.skip_figures(cases, flt)},
     }
 
 
 def agent_figures(
-    *, facts: Any, flt: MetricsFilter, now: datetime, groups: list[dict]
+    *, row: dict[str, int], flt: MetricsFilter, groups: list[dict]
 ) -> list[dict[str, Any]]:
     """Per assignee: workload now, period volume, SLA compliance, satisfaction."""
     load: Counter = Counter()
-    for row in groups:
-        if row["assignee_id"] is not None:
-            load[row["assignee_id"]] += row["n"]
-    period = fig.agent_period_figures(facts=facts, flt=flt, now=now)
+    for group in groups:
+        if group["assignee_id"] is not None:
+            load[group["assignee_id"]] += group["n"]
+    period = fig.agent_period_figures(row)
     scores = rows.agent_scores(flt=flt)
     ids = set(load) | set(period) | set(scores)
     names = dict(
@@ -85,7 +93,7 @@ def agent_figures(
     )
     result = []
     for pk in ids:
-        row = period.get(pk, dict.fromkeys(("filed", "closed", "on_time", "missed"), 0))
+        row = period.get(pk, dict.fromkeys(fig.AGENT, 0))
         decided = row["on_time"] + row["missed"]
         result.append(
             {

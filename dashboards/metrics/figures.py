@@ -1,39 +1,32 @@
-"""The period figures over `CaseFacts`: each declared once, as an ORM aggregate.
+"""The period figures over `CaseFacts`: each declared once.
 
-`counts()` names every scalar figure that adds up over time and says how it
-counts; `spread()` the rest (percentiles, distinct customers, the backlog at
-the start). A short period evaluates them all in one query over the facts
-active in it (filed before its end, active until after its start), on
-PostgreSQL and SQLite alike. A long one reads the counts of its whole past
-months from the monthly rollup (`MonthFacts`, rolled by `dashboards.months`
-with these same declarations) and only its edge days from the facts. The
-series, the rankings and the per-agent figures group the same facts. A new
-figure is one entry here (and its test).
+`ADDING` names every scalar figure that adds up over time, with the moment
+that dates it and how it counts; `GROUPED` those that add up per category,
+root cause, agent or histogram bucket; `spread()` the rest (percentiles,
+distinct customers, the backlog at the start). `tally()` evaluates them as
+ORM aggregates over the facts active in a period, on PostgreSQL and SQLite
+alike: in one query per group for a period (`periods`), or per month in one
+query per moment for the monthly rollup (`dashboards.months`). A new figure
+is one entry here (and its test).
 """
 
-from collections import Counter
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+import math
+import operator
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import reduce
 from typing import Any
 
-from django.db.models import (
-    Aggregate,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    QuerySet,
-    Sum,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDay, TruncMonth, TruncWeek
+from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Floor, Ln, TruncMonth
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
 
 from ..apps import Percentile
-from ..models import CaseFacts, MonthFacts
-from .filters import MetricsFilter, midnight
+from ..models import CaseFacts
+from .filters import MetricsFilter
 
 TOP = 10
 CLOCKS = {"first_response": "fr", "resolution": "res"}
@@ -43,6 +36,21 @@ DURATIONS = {
     "first_apology": ("first_apology_seconds", "first_apology_at"),
 }
 LONG = 92  # days: longer periods read their whole months from the rollup
+PERCENTILES = {"median": 0.5, "p90": 0.9}
+# A long period's percentiles come from histograms of whole seconds with
+# BUCKETS buckets per doubling: each case counts at its bucket's middle, so
+# the figure is within ERROR of the exact one (times the seconds plus one).
+BUCKETS = 32
+ERROR = (2 ** (1 / BUCKETS) - 1) / 2
+SLACK = 1e-9  # so that a power of two is not rounded into the bucket below
+HISTOGRAMS = {"first_response": "hf", "resolution": "hr", "first_apology": "ha"}
+# The moments that date the figures: a case counts in the months they fall in.
+MOMENTS = (
+    *("filed_at", "first_response_at", "resolved_at", "closed_at"),
+    *(f"{c}_{m}_at" for c in CLOCKS.values() for m in ("on_time", "missed")),
+    *("escalated_1_at", "escalated_2_at", "first_apology_at", "first_offer_at"),
+    "csat_after_at",
+)
 
 
 def within(name: str, flt: MetricsFilter, before: datetime | None = None) -> Q:
@@ -62,56 +70,99 @@ def reached_q(stage: str) -> Q:
     return reached
 
 
-def clock_q(prefix: str, flt: MetricsFilter, now: datetime) -> tuple[Q, Q]:
-    """(met on time, missed) for a clock decided in the period; see DEFINITIONS."""
-    due, met, paused, cancelled = (
-        f"{prefix}_{m}_at" for m in ("due", "met", "paused", "cancelled")
-    )
-    on_time = within(met, flt) & Q(**{f"{met}__lte": F(due)})
-    missed = (
-        within(due, flt, now)
-        & (Q(**{f"{met}__isnull": True}) | Q(**{f"{met}__gt": F(due)}))
-        & (Q(**{f"{paused}__isnull": True}) | Q(**{f"{paused}__gt": F(due)}))
-        & (Q(**{f"{cancelled}__isnull": True}) | Q(**{f"{cancelled}__gt": F(due)}))
-    )
-    return on_time, missed
+Figure = tuple[str, Q, str]  # the moment that dates it, a condition, what it adds
 
 
-def counts(flt: MetricsFilter, now: datetime) -> dict[str, Aggregate]:
-    """Every scalar period figure that adds up over time, by name."""
-    filed, closed = within("filed_at", flt), within("closed_at", flt)
-    offered, rescored = within("first_offer_at", flt), within("csat_after_at", flt)
-    found: dict[str, Aggregate] = {
-        "opened": Count("pk", filter=filed),
-        "closed": Count("pk", filter=closed),
-        "first_offers": Count("pk", filter=offered),
-        "first_offers_accepted": Count(
-            "pk", filter=offered & Q(first_offer_accepted=True)
-        ),
-        "rescored": Count("pk", filter=rescored),
-        "csat_before": Sum("csat_before", filter=rescored, default=0),
-        "csat_after": Sum("csat_after", filter=rescored, default=0),
-        "reopened": Count("pk", filter=filed & Q(reopen_count__gt=0)),
-        "reopens": Sum("reopen_count", filter=filed, default=0),
-        "skipping": Count("pk", filter=filed & Q(skipped_steps__gt=0)),
-        "skipped": Sum("skipped_steps", filter=filed, default=0),
-        "escalations_1": Count("pk", filter=within("escalated_1_at", flt)),
-        "escalations_2": Count("pk", filter=within("escalated_2_at", flt)),
+def _adding() -> dict[str, Figure]:
+    """Every scalar figure that adds up over time: the moment in the period
+    that counts a case, the condition besides, and "pk" to count the cases or
+    the field to sum."""
+    accepted, opened = Q(first_offer_accepted=True), "filed_at"
+    found: dict[str, Figure] = {
+        "opened": (opened, Q(), "pk"),
+        "closed": ("closed_at", Q(), "pk"),
+        "first_offers": ("first_offer_at", Q(), "pk"),
+        "first_offers_accepted": ("first_offer_at", accepted, "pk"),
+        "rescored": ("csat_after_at", Q(), "pk"),
+        "csat_before": ("csat_after_at", Q(), "csat_before"),
+        "csat_after": ("csat_after_at", Q(), "csat_after"),
+        "reopened": (opened, Q(reopen_count__gt=0), "pk"),
+        "reopens": (opened, Q(), "reopen_count"),
+        "skipping": (opened, Q(skipped_steps__gt=0), "pk"),
+        "skipped": (opened, Q(), "skipped_steps"),
+        "escalations_1": ("escalated_1_at", Q(), "pk"),
+        "escalations_2": ("escalated_2_at", Q(), "pk"),
     }
     for stage in STAGE_ORDER:
-        found[f"reached_{stage}"] = Count("pk", filter=filed & reached_q(stage))
+        found[f"reached_{stage}"] = (opened, reached_q(stage), "pk")
     for name, prefix in CLOCKS.items():
-        on_time, missed = clock_q(prefix, flt, now)
-        found[f"{name}_on_time"] = Count("pk", filter=on_time)
-        found[f"{name}_missed"] = Count("pk", filter=missed)
+        found[f"{name}_on_time"] = (f"{prefix}_on_time_at", Q(), "pk")
+        found[f"{name}_missed"] = (f"{prefix}_missed_at", Q(), "pk")
     for name, (seconds, moment) in DURATIONS.items():
-        timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
-        found[f"{name}_timed"] = Count("pk", filter=timed)
+        found[f"{name}_timed"] = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
     return found
 
 
-def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
-    """The scalar period figures that do not add up over time, by name."""
+def _grouped() -> dict[str, tuple[Any, dict[str, Figure]]]:
+    """The figures that add up per group: key prefix → (the group, by name;
+    "" for the one figure of a group), tallied as "<prefix>:<group>[:<name>]"."""
+    assigned, filed = Q(assignee__isnull=False), ("filed_at", Q(), "pk")
+    found: dict[str, tuple[Any, dict[str, Figure]]] = {
+        "c": (F("category_id"), {"": filed}),
+        "r": (F("root_cause_id"), {"": filed}),
+        "a": (
+            F("assignee_id"),
+            {
+                what: (moment, assigned, "pk")
+                for what, moment in (
+                    ("filed", "filed_at"),
+                    ("closed", "closed_at"),
+                    ("on_time", "fr_on_time_at"),
+                    ("missed", "fr_missed_at"),
+                )
+            },
+        ),
+    }
+    for name, (seconds, moment) in DURATIONS.items():
+        # bucket_of(seconds), in floating point on every database
+        scaled = Ln(F(seconds) + 1.0) * (BUCKETS / math.log(2)) + SLACK
+        bucket = Cast(Floor(scaled), IntegerField())
+        timed = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
+        found[HISTOGRAMS[name]] = (bucket, {"": timed})
+    return found
+
+
+ADDING, GROUPED = _adding(), _grouped()
+
+
+DUE = {f"{prefix}_missed_at" for prefix in CLOCKS.values()}  # count once past
+
+
+def aggregates(
+    figures: dict[str, Figure], flt: MetricsFilter | None, now: datetime
+) -> dict[str, Aggregate]:
+    """The figures as aggregates over the period (None: over whatever the
+    query holds, already narrowed to their moment)."""
+    found = {}
+    for name, (moment, condition, field) in figures.items():
+        when = within(moment, flt, now if moment in DUE else None) if flt else Q()
+        found[name] = (
+            Count("pk", filter=when & condition)
+            if field == "pk"
+            else Sum(field, filter=when & condition, default=0)
+        )
+    return found
+
+
+def timed_q(name: str, flt: MetricsFilter) -> Q:
+    """The cases whose duration `name` ended in the period."""
+    seconds, moment = DURATIONS[name]
+    return within(moment, flt) & Q(**{f"{seconds}__isnull": False})
+
+
+def spread(flt: MetricsFilter, *, exact: bool = True) -> dict[str, Aggregate]:
+    """The scalar period figures that do not add up over time, by name (with
+    `exact`, the percentiles too; else they come from the histograms)."""
     open_at_start = Q(filed_at__lt=flt.lower) & (
         Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
     )
@@ -123,10 +174,11 @@ def spread(flt: MetricsFilter) -> dict[str, Aggregate]:
             "customer", distinct=True, filter=closed & Q(refiled_90d=True)
         ),
     }
-    for name, (seconds, moment) in DURATIONS.items():
-        timed = within(moment, flt) & Q(**{f"{seconds}__isnull": False})
-        for label, fraction in (("median", 0.5), ("p90", 0.9)):
-            found[f"{name}_{label}"] = Percentile(seconds, fraction, filter=timed)
+    for name, (seconds, _) in DURATIONS.items() if exact else ():
+        for label, fraction in PERCENTILES.items():
+            found[f"{name}_{label}"] = Percentile(
+                seconds, fraction, filter=timed_q(name, flt)
+            )
     return found
 
 
@@ -143,221 +195,101 @@ def active(
     return facts.filter(found)
 
 
-def whole_months(flt: MetricsFilter, rolled: datetime | None) -> list[date]:
-    """The whole months of a long period that ended before the rollup was last
-    rolled (`rolled`: as the facts were last refreshed)."""
-    if rolled is None:
-        return []
-    months, month = [], (flt.start - timedelta(days=1)).replace(day=1)
-    current = timezone.localtime(rolled).date().replace(day=1)
-    while flt.days > LONG and (month := _next(month)) < current:
-        if month >= flt.start and _next(month) - timedelta(days=1) <= flt.end:
-            months.append(month)
-    return months
+def add(into: dict[str, int], counts: dict[str, int], sign: int = 1) -> None:
+    """Add `counts` (times `sign`) into `into`, leaving out zeros."""
+    for key, n in counts.items():
+        total = into.get(key, 0) + sign * int(n or 0)
+        if total:
+            into[key] = total
+        else:
+            into.pop(key, None)
 
 
-def scalars(
+def tally(
     facts: QuerySet[CaseFacts],
     flt: MetricsFilter,
     now: datetime,
-    as_of: datetime | None,
-) -> dict:
-    """Every scalar figure: whole past months from the rollup, the rest from facts."""
-    months = whole_months(flt, as_of and min(as_of, now))
-    if not months:
-        return active(facts, flt).aggregate(**counts(flt, now), **spread(flt))
-    first, after = midnight(months[0]), midnight(_next(months[-1]))
-    edges = replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
-    row = active(facts, edges, open_too=False).aggregate(**counts(edges, now))
-    rolled = MonthFacts.objects.filter(flt.case_q(), month__in=months).aggregate(
-        **{
-            name: Sum(Cast(KT(f"counts__{name}"), IntegerField()), default=0)
-            for name in row
-        }
-    )
-    spreads = active(facts, flt).aggregate(**spread(flt))
-    return {name: n + rolled[name] for name, n in row.items()} | spreads
-
-
-def period_figures(
+    by: tuple[str, ...] = (),
     *,
-    facts: QuerySet[CaseFacts],
-    flt: MetricsFilter,
-    now: datetime,
-    as_of: datetime | None = None,
-) -> dict[str, Any]:
-    """The scalar period figures, shaped as the summary shows them."""
-    row = scalars(facts, flt, now, as_of)
-    opened = row["opened"]
-    sla, times = {}, {}
-    for name in CLOCKS:  # the durations of the SLA clocks
-        on_time, missed = row[f"{name}_on_time"], row[f"{name}_missed"]
-        sla[name] = {
-            "met_on_time": on_time,
-            "missed": missed,
-            "decided": on_time + missed,
-            "compliance": share(on_time, on_time + missed),
-        }
-        times[name] = {
-            "cases": row[f"{name}_timed"],
-            "median_hours": hours(row[f"{name}_median"]),
-            "p90_hours": hours(row[f"{name}_p90"]),
-        }
-    return {
-        "opened": opened,
-        "closed": row["closed"],
-        "backlog_at_start": row["backlog_at_start"],
-        "funnel": [
-            {"stage": s, "label": Stage(s).label, "cases": row[f"reached_{s}"]}
-            for s in STAGE_ORDER
-        ],
-        "reopen": {
-            "reopened_cases": row["reopened"],
-            "reopens": row["reopens"],
-            "rate": share(row["reopened"], opened),
-        },
-        "skipping": {
-            "cases": row["skipping"],
-            "steps": row["skipped"],
-            "rate": share(row["skipping"], opened),
-        },
-        "sla": sla,
-        "times": times,
-        "escalations": [
-            {"level": 1, "label": "Team lead", "escalations": row["escalations_1"]},
-            {"level": 2, "label": "Manager", "escalations": row["escalations_2"]},
-        ],
-        "recovery": {
-            "first_apology": {
-                "cases": row["first_apology_timed"],
-                "median_hours": hours(row["first_apology_median"]),
-                "p90_hours": hours(row["first_apology_p90"]),
-            },
-            "first_offer": {
-                "cases": row["first_offers"],
-                "accepted": row["first_offers_accepted"],
-                "rate": share(row["first_offers_accepted"], row["first_offers"]),
-            },
-            "recurrence": {
-                "customers": row["customers_closed"],
-                "again": row["customers_again"],
-                "rate": share(row["customers_again"], row["customers_closed"]),
-            },
-            "rescored": {
-                "cases": row["rescored"],
-                "before": mean(row["csat_before"], row["rescored"]),
-                "after": mean(row["csat_after"], row["rescored"]),
-            },
-        },
-    }
-
-
-def bucket_of(flt: MetricsFilter) -> str:
-    """Days up to a quarter, weeks up to two years, months beyond."""
-    if flt.days <= 92:
-        return "day"
-    return "week" if flt.days <= 731 else "month"
-
-
-def series_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, backlog_at_start: int
-) -> list[dict[str, Any]]:
-    """Opened, closed and the backlog at the end of each day, week or month."""
-    bucket = bucket_of(flt)
-    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[bucket]
+    histograms: bool = True,
+    monthly: bool = False,
+) -> dict[tuple, dict[str, int]]:
+    """Everything the facts count in the period that adds up (ADDING and
+    GROUPED), per `by` group; `monthly`: per (local month, *`by`), one query
+    per moment whatever the number of months."""
+    facts = active(facts, flt, open_too=False).order_by()
+    found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
-    found = {}
-    for name in ("filed_at", "closed_at"):
-        rows = (
-            facts.filter(within(name, flt))
-            .annotate(bucket=trunc(name, tzinfo=tz))
-            .values("bucket")
-            .annotate(n=Count("pk"))
-        )
-        found[name] = Counter({_day(r["bucket"]): r["n"] for r in rows})
-    backlog, series = backlog_at_start, []
-    for start in _buckets(flt, bucket):
-        opened, closed = found["filed_at"][start], found["closed_at"][start]
-        backlog += opened - closed
-        series.append(
-            {"start": start, "opened": opened, "closed": closed, "backlog": backlog}
-        )
-    return series
-
-
-def ranking_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, field: str
-) -> list[dict[str, Any]]:
-    """Cases filed by `field` (category or root_cause): now, before, trend, share."""
-    now_q, before_q = within("filed_at", flt), within("filed_at", flt.previous())
-    rows = list(
-        facts.filter(now_q | before_q)
-        .values(field, f"{field}__slug", f"{field}__name")
-        .annotate(n=Count("pk", filter=now_q), previous=Count("pk", filter=before_q))
-        .order_by("-n", f"{field}__name")
-    )
-    total = sum(r["n"] for r in rows)
-    running, result = 0, []
-    for row in rows:
-        running += row["n"]
-        if len(result) >= TOP or not (row["n"] or row["previous"]):
+    for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():
+        if prefix in HISTOGRAMS.values() and not histograms:
             continue
-        result.append(
-            {
-                "id": row[field],
-                "slug": row[f"{field}__slug"] or "",
-                "name": row[f"{field}__name"] or "(none recorded)",
-                "cases": row["n"],
-                "previous": row["previous"],
-                "change": row["n"] - row["previous"],
-                "cumulative_share": share(running, total),
-            }
-        )
-    return result
-
-
-def agent_period_figures(
-    *, facts: QuerySet[CaseFacts], flt: MetricsFilter, now: datetime
-) -> dict[int, dict[str, int]]:
-    """Per assignee: cases filed and closed in the period, and their
-    first-response clocks decided in it."""
-    on_time, missed = clock_q("fr", flt, now)
-    rows = (
-        active(facts, flt, open_too=False)
-        .filter(assignee__isnull=False)
-        .values("assignee")
-        .annotate(
-            filed=Count("pk", filter=within("filed_at", flt)),
-            closed=Count("pk", filter=within("closed_at", flt)),
-            on_time=Count("pk", filter=on_time),
-            missed=Count("pk", filter=missed),
-        )
-    )
-    found = {}
-    for row in rows:
-        pk = row.pop("assignee")
-        if any(row.values()):
-            found[pk] = row
+        qs, fields = (facts, ()) if group is None else (facts.annotate(g=group), ("g",))
+        moments = {m for m, _, _ in figures.values()}
+        for moment in moments if monthly else [None]:
+            some = {n: f for n, f in figures.items() if moment in (None, f[0])}
+            if moment is None:  # only the cases with a moment in the period
+                found_q = [within(m, flt, now if m in DUE else None) for m in moments]
+                part, keys = qs.filter(reduce(operator.or_, found_q)), by
+            else:
+                part = qs.filter(within(moment, flt, now if moment in DUE else None))
+                part, keys = part.annotate(m=TruncMonth(moment, tzinfo=tz)), ("m", *by)
+            sums = aggregates(some, None if moment else flt, now)
+            for key, row in grouped(part, keys, *fields, **sums):
+                if moment:
+                    key = (_day(key[0]), *key[1:])
+                if group is not None:
+                    g = row.pop("g")
+                    row = {
+                        f"{prefix}:{g}" + (f":{n}" if n else ""): v
+                        for n, v in row.items()
+                    }
+                add(found[key], row)
     return found
 
 
-def _next(month: date) -> date:
-    return (month + timedelta(days=32)).replace(day=1)
+def grouped(
+    qs: QuerySet, by: tuple[str, ...], *fields: str, **aggregates: Any
+) -> Iterable[tuple[tuple, dict[str, Any]]]:
+    """The `aggregates` of `qs` per `by` and `fields`: (the `by` values, row)."""
+    if not by and not fields:
+        yield (), qs.aggregate(**aggregates)
+        return
+    for row in qs.order_by().values(*by, *fields).annotate(**aggregates):
+        key = tuple(row[name] for name in by)
+        yield key, {k: v for k, v in row.items() if k in fields or k not in by}
 
 
-def _buckets(flt: MetricsFilter, bucket: str) -> list[date]:
-    if bucket == "day":
-        return [flt.start + timedelta(days=n) for n in range(flt.days)]
-    if bucket == "week":
-        first = flt.start - timedelta(days=flt.start.weekday())
-        return [
-            first + timedelta(weeks=n) for n in range((flt.end - first).days // 7 + 1)
-        ]
-    months, day = [], flt.start.replace(day=1)
-    while day <= flt.end:
-        months.append(day)
-        day = _next(day)
-    return months
+def bucket_of(seconds: int) -> int:
+    """The histogram bucket of a duration: log2(seconds + 1) times BUCKETS,
+    rounded down."""
+    return math.floor(math.log(seconds + 1) * (BUCKETS / math.log(2)) + SLACK)
+
+
+def bucket_value(bucket: int) -> float:
+    """The middle of the whole seconds in histogram `bucket`: those whose
+    log2(seconds + 1) times BUCKETS rounds down to it."""
+    low, high = (math.ceil(2 ** (b / BUCKETS) - 1) for b in (bucket, bucket + 1))
+    return (low + high - 1) / 2
+
+
+def histogram_percentile(row: dict[str, int], name: str, fraction: float) -> Any:
+    """The continuous percentile of duration `name` from its histogram in `row`,
+    each case at its bucket's middle: within ERROR of the exact one."""
+    found = sorted(
+        (int(bucket), n) for (bucket,), n in keyed(row, HISTOGRAMS[name]).items()
+    )
+    total = sum(n for _, n in found)
+    if not total:
+        return None
+    position = (total - 1) * fraction
+    wanted, values, seen = {math.floor(position), math.ceil(position)}, {}, 0
+    for bucket, n in found:
+        for rank in wanted:
+            if seen <= rank < seen + n:
+                values[rank] = bucket_value(bucket)
+        seen += n
+    low, high = values[math.floor(position)], values[math.ceil(position)]
+    return low + (high - low) * (position - math.floor(position))
 
 
 def _day(value: Any) -> date:
@@ -380,3 +312,13 @@ def mean(total: int, n: int) -> float | None:
 
 def hours(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds / 3600, 2)
+
+
+def keyed(row: dict[str, int], prefix: str) -> dict[tuple[str, ...], int]:
+    """The tallies of `row` under `prefix` (e.g. "c" for "c:<id>"), by the
+    rest of their key."""
+    return {
+        tuple(parts[1:]): n
+        for key, n in row.items()
+        if (parts := key.split(":"))[0] == prefix and len(parts) > 1
+    }

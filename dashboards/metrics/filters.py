@@ -55,7 +55,7 @@ class MetricsFilter:
     teams: tuple[Team, ...] = field(default=(), compare=False)
     # The teams whose cases the viewer may see; None: every case (a manager).
     visible_team_ids: tuple[int, ...] | None = ()
-    # The instants counted, if only parts of the period (`figures.scalars`).
+    # The instants counted, if only parts of the period (`periods.scalars`).
     ranges: tuple[tuple[datetime, datetime], ...] = field(default=(), compare=False)
 
     @property

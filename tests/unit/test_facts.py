@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
@@ -20,6 +21,7 @@ from complaints.lifecycle.stages import transition
 from complaints.models import Case, Category, Event, Priority, Stage
 from complaints.services import case_escalate, case_set_awaiting_customer, case_update
 from dashboards.apps import _Percentile
+from dashboards.changes import MARGIN
 from dashboards.facts import MAX_SPAN, facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
 from dashboards.models import CaseFacts
@@ -41,7 +43,6 @@ def demo(db):
 
 def snapshot() -> list[tuple]:
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
-    names.remove("refreshed_at")
     return sorted(CaseFacts.objects.values_list(*names))
 
 
@@ -98,6 +99,13 @@ def test_the_figures_agree_with_the_cases(demo):
 
 
 def test_a_changed_case_is_refreshed_and_moves_with_its_category(demo):
+    # The demo's last steps run minutes before now: a refresh re-reads events
+    # that recent (the change feed's margin), so this test starts later.
+    with time_machine.travel(timezone.now() + MARGIN + timedelta(minutes=1)):
+        _refreshed_and_moved(demo)
+
+
+def _refreshed_and_moved(demo) -> None:
     facts_refresh()
     case = Case.objects.filter(
         stage=Stage.ACKNOWLEDGED, first_response_at__isnull=False

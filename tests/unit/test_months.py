@@ -9,7 +9,7 @@ import pytest
 
 from complaints.services import case_update
 from dashboards.facts import facts_rebuild, facts_refresh
-from dashboards.metrics import figures, filter_parse, metrics_summary
+from dashboards.metrics import figures, filter_parse, metrics_summary, periods
 from dashboards.models import MonthFacts
 from tests.unit.test_metrics_dataset import at
 
@@ -47,7 +47,7 @@ def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
     with at(7, 1, 9):
         facts_rebuild()
     assert MonthFacts.objects.filter(month=date(2026, 2, 1)).exists()
-    assert figures.whole_months(
+    assert periods.whole_months(
         filter_parse(user=manager, params=LONG), datetime(2026, 7, 1, 9, tzinfo=UTC)
     ) == [date(2026, m, 1) for m in (2, 3, 4, 5)]
     for user in (manager, lead):
@@ -69,3 +69,58 @@ def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
         assert facts_refresh() == 1
     rolled, direct = both(manager, monkeypatch, priority="urgent")
     assert rolled == direct and rolled["opened"] == 1
+
+
+def rollup() -> list[tuple]:
+    """Every stored month row, comparable."""
+    return sorted(
+        MonthFacts.objects.values_list(
+            "month", "grain", "team_id", "category_id", "priority", "channel", "counts"
+        ),
+        key=repr,
+    )
+
+
+def test_refreshing_by_differences_gives_the_rollup_a_full_roll_gives(
+    make_case, manager
+):
+    from complaints.models import Category
+    from complaints.services import case_escalate
+
+    made = []
+    for month, stage in [(1, "closed"), (2, "resolved"), (3, "acknowledged")]:
+        for day in (3, 17):
+            with at(month, day, 10):
+                made.append(make_case(stage, priority="high" if day == 3 else "low"))
+    with at(5, 1, 9):
+        facts_rebuild()
+    moved = Category.objects.create(name="Moved", slug="moved")
+    with at(5, 2, 10):
+        # A dimension of a January case, the priority of a February one, an
+        # escalation today, and a case filed today (the current month).
+        case_update(case=made[0], by=manager, category=moved)
+        case_update(case=made[2], by=manager, priority="urgent")
+        case_escalate(case=made[4], level=1, by=manager, reason="test")
+        make_case("new")
+    with at(5, 2, 10, 1):
+        assert facts_refresh() >= 4
+        adjusted = rollup()
+        facts_rebuild()
+    assert adjusted == rollup()
+    grains = set(MonthFacts.objects.values_list("grain", flat=True))
+    assert grains == set(MonthFacts.Grain.values)
+
+
+def test_a_month_is_rolled_whole_once_it_ends(make_case, manager):
+    with at(4, 20, 10):
+        make_case("closed")
+    with at(4, 25, 9):
+        facts_rebuild()
+    assert not MonthFacts.objects.filter(month=date(2026, 4, 1)).exists()
+    with at(5, 1, 0, 30):  # Europe/Berlin or UTC: May has begun either way
+        facts_refresh()
+    with at(5, 1, 0, 31):
+        rolled = rollup()
+        facts_rebuild()
+    assert rolled == rollup()
+    assert MonthFacts.objects.filter(month=date(2026, 4, 1)).exists()
