@@ -16,7 +16,7 @@ from django.utils.html import escape, linebreaks
 
 from complaints.models import Case
 from notifications.models import Outbox
-from notifications.services import render_message
+from notifications.rendering import render_message
 
 from .conversation import case_reply_address
 from .models import EmailTemplate, InboundEmail
