@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from complaints.actors import Actor, as_actor
 from complaints.bounds import fields_check
-from complaints.exceptions import ActionForbidden, DomainError
+from complaints.exceptions import ActionForbidden, DomainError, InvalidInput
 from complaints.models import OPEN_STAGES, Case, EventKind
 from complaints.timeline import record_events
 from customers.models import (
@@ -42,6 +42,18 @@ class SupportRefused(DomainError):
     """Vulnerability or representation could not be recorded as asked."""
 
     title = "Not recorded"
+
+
+class SupportInputRefused(SupportRefused, InvalidInput):
+    """Fields of the record are missing or wrong; `missing` names each one.
+
+    An `InvalidInput`, so every interface shows it as a fault of those fields
+    (the API: 422 with `errors`), not as a state in the way (consent: 409).
+    """
+
+    def __init__(self, detail: str, fields: list[str]) -> None:
+        DomainError.__init__(self, detail, fields)
+        self.field = fields[0]
 
 
 def support_check(*, customer: Customer, by: Actor | Any) -> Actor:
@@ -75,7 +87,9 @@ def customer_vulnerability_record(
     actor = support_check(customer=customer, by=by)
     unknown = [d for d in drivers if d not in VulnerabilityDriver.values]
     if unknown:
-        raise SupportRefused(f"Unknown drivers: {', '.join(unknown)}.", ["drivers"])
+        raise SupportInputRefused(
+            f"Unknown drivers: {', '.join(unknown)}.", ["drivers"]
+        )
     consent_from = (consent_from or "").strip()
     adjustments = (adjustments or "").strip()
     fields_check(
@@ -137,8 +151,9 @@ def customer_representative_record(
 ) -> Representative:
     """Record (or replace) who represents the customer and their authority.
 
-    Raises SupportRefused naming the field at fault: a missing name or
-    authority, an unknown kind or letter choice, letters without an email.
+    Raises SupportInputRefused naming the fields at fault: a missing name or
+    authority, an unknown kind or letter choice, letters without an email;
+    ActionForbidden for a caller who may not see the customer.
     """
     actor = support_check(customer=customer, by=by)
     name, authority, email = (
@@ -154,7 +169,7 @@ def customer_representative_record(
     elif receives_letters != LetterCopy.NO and not email:
         missing.append("email")
     if missing:
-        raise SupportRefused(
+        raise SupportInputRefused(
             "The representative needs: " + ", ".join(missing) + ".", missing
         )
     fields_check(Representative, {"name": name, "email": email, "authority": authority})
