@@ -44,19 +44,6 @@ log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
 FILENAME_MAX = 200
-DEFAULT_TYPES = (
-    "image/jpeg",
-    "image/png",
-    "image/gif",
-    "image/webp",
-    "image/heic",
-    "application/pdf",
-    "text/plain",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.text",
-    "message/rfc822",
-)
 # Sources through which the customer adds files to a case they follow.
 NEEDS_OPEN_CASE = (Source.STATUS_PAGE,)
 
@@ -70,7 +57,8 @@ def max_files() -> int:
 
 
 def allowed_types() -> frozenset[str]:
-    return frozenset(getattr(settings, "ATTACHMENT_TYPES", DEFAULT_TYPES))
+    """The content types accepted (the setting ATTACHMENT_TYPES, with its default)."""
+    return frozenset(settings.ATTACHMENT_TYPES)
 
 
 @transaction.atomic

@@ -51,13 +51,7 @@ def _owner(user_id: int | None):
 @login_required
 @require_POST
 def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
-    followup = (
-        FollowUp.objects.filter(pk=followup_id, case__in=cases_visible_to(request.user))
-        .select_related("case")
-        .first()
-    )
-    if followup is None:
-        raise Http404(_("No such follow-up."))
+    followup = _visible_followup(request, followup_id)
     case = case_or_404(request, followup.case.reference)
     return run_action(
         request,
