@@ -29,6 +29,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.models import Case, EventKind, Message
@@ -84,7 +85,8 @@ def attachment_add(
     source = Source(source)
     if source in NEEDS_OPEN_CASE and not case.is_open:
         raise AttachmentRefused(
-            f"{case.reference} is closed; files can no longer be added here.",
+            gettext("%(reference)s is closed; files can no longer be added here.")
+            % {"reference": case.reference},
             ["open case"],
         )
     if message is not None and message.case_id != case.pk:
@@ -92,7 +94,7 @@ def attachment_add(
     name = clean_filename(filename or getattr(file, "name", "") or "")
     with _spooled(file) as spool:
         if spool.size == 0:
-            raise AttachmentRefused("The file is empty.", ["file"])
+            raise AttachmentRefused(gettext("The file is empty."), ["file"])
         detected = sniff.detect(spool.head)
         if detected not in allowed_types():
             raise AttachmentTypeRefused(detected)
@@ -135,7 +137,9 @@ def attachments_add(
     files = list(files)
     if len(files) > max_files():
         raise AttachmentRefused(
-            f"Please send at most {max_files()} files at a time.", ["file"]
+            gettext("Please send at most %(count)d files at a time.")
+            % {"count": max_files()},
+            ["file"],
         )
     added: list[Attachment] = []
     try:

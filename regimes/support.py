@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.bounds import fields_check
@@ -64,7 +65,9 @@ def support_check(*, customer: Customer, by: Actor | Any) -> Actor:
     if actor.user is None or not (
         customers_visible_to(actor.user).filter(pk=customer.pk).exists()
     ):
-        raise ActionForbidden("Only staff who may see the customer may record this.")
+        raise ActionForbidden(
+            gettext("Only staff who may see the customer may record this.")
+        )
     return actor
 
 
@@ -88,7 +91,8 @@ def customer_vulnerability_record(
     unknown = [d for d in drivers if d not in VulnerabilityDriver.values]
     if unknown:
         raise SupportInputRefused(
-            f"Unknown drivers: {', '.join(unknown)}.", ["drivers"]
+            gettext("Unknown drivers: %(drivers)s.") % {"drivers": ", ".join(unknown)},
+            ["drivers"],
         )
     consent_from = (consent_from or "").strip()
     adjustments = (adjustments or "").strip()
@@ -105,7 +109,8 @@ def customer_vulnerability_record(
         record.consent_recorded_by = actor.label
     if drivers and record.consent_at is None:
         raise SupportRefused(
-            "Record who consented before recording a vulnerability.", ["consent"]
+            gettext("Record who consented before recording a vulnerability."),
+            ["consent"],
         )
     for driver in VulnerabilityDriver.values:
         setattr(record, driver, driver in drivers)
@@ -170,7 +175,9 @@ def customer_representative_record(
         missing.append("email")
     if missing:
         raise SupportInputRefused(
-            "The representative needs: " + ", ".join(missing) + ".", missing
+            gettext("The representative needs: %(fields)s.")
+            % {"fields": ", ".join(missing)},
+            missing,
         )
     fields_check(Representative, {"name": name, "email": email, "authority": authority})
     record = Representative.objects.select_for_update().filter(

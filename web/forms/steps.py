@@ -2,14 +2,16 @@
 of the sidebar's edits (assign, route, priority, category)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
-from complaints.models import STAGE_ORDER, CloseReason
+from complaints.models import STAGE_ORDER, CloseReason, Stage
 
 from .base import ID_MAX, TEXT, VersionedForm
 
-FORGIVENESS_QUESTION = "Will you accept our apology?"
-SUGGESTED_APOLOGY = (
+# In the language of the page, as the agent writes the apology in it.
+FORGIVENESS_QUESTION = gettext_lazy("Will you accept our apology?")
+SUGGESTED_APOLOGY = gettext_lazy(
     "Thank you for telling us about this, and I am truly sorry for what you "
     "went through."
 )
@@ -41,7 +43,10 @@ class ListeningForm(VersionedForm):
         widget=forms.Textarea(attrs=TEXT),
     )
     ask_forgiveness = forms.BooleanField(
-        label=f"End by asking for forgiveness: “{FORGIVENESS_QUESTION}”",
+        label=format_lazy(
+            gettext_lazy("End by asking for forgiveness: “{question}”"),
+            question=FORGIVENESS_QUESTION,
+        ),
         required=False,
         initial=True,
     )
@@ -50,8 +55,10 @@ class ListeningForm(VersionedForm):
         text = self.cleaned_data.get("apology", "").strip()
         if text and self.cleaned_data.get("ask_forgiveness"):
             lowered = text.lower()
-            if "forgive" not in lowered and "accept our apolog" not in lowered:
-                text = f"{text} {FORGIVENESS_QUESTION}"
+            question = str(FORGIVENESS_QUESTION)
+            asked = ("forgive", "accept our apolog", question.lower())
+            if not any(words in lowered for words in asked):
+                text = f"{text} {question}"
         return text
 
 
@@ -99,9 +106,7 @@ class SkipForm(VersionedForm):
             STAGE_ORDER[STAGE_ORDER.index(stage) + 2 :] if stage in STAGE_ORDER else ()
         )
         self.fields["to"].choices = [
-            (s, s.replace("_", " ").capitalize())
-            for s in later
-            if s not in ("closed", "following_up")
+            (s, Stage(s).label) for s in later if s not in ("closed", "following_up")
         ]
 
 
