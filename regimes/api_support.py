@@ -38,7 +38,7 @@ from customers.models import (
 )
 from customers.selectors import customer_for, representative_of, vulnerability_of
 
-from .api import LetterIn, _case
+from .api import LetterIn, _case, letter_fields, letter_refused
 from .approvals import (
     letter_approval_approve,
     letter_approval_refuse,
@@ -202,16 +202,7 @@ class LetterPreviewView(ApiViewMixin, APIView):
 
     @extend_schema(request=LetterIn, responses={200: PreviewOut})
     def post(self, request, reference: str):
-        case = _case(request, reference)
-        data = LetterIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        draft = letter_draft(
-            case=case,
-            kind=fields["kind"],
-            body=fields.get("body"),
-            outcome=fields.get("outcome"),
-        )
+        draft = letter_draft(case=_case(request, reference), **letter_fields(request))
         return Response(
             {
                 "text": draft.text,
@@ -254,21 +245,13 @@ class LetterApprovalsView(ApiViewMixin, APIView):
     @extend_schema(request=LetterIn, responses={201: ApprovalOut})
     def post(self, request, reference: str):
         case = _case(request, reference)
-        data = LetterIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
+        fields = letter_fields(request)
         try:
             approval = letter_approval_request(
-                case=case,
-                kind=fields["kind"],
-                body=fields.get("body"),
-                outcome=fields.get("outcome"),
-                by=actor_of(request),
+                case=case, by=actor_of(request), **fields
             )
         except LetterRefused as exc:
-            return problem(
-                422, exc.title, exc.detail, type="letter-refused", missing=exc.missing
-            )
+            return letter_refused(exc)
         return Response(ApprovalOut(approval).data, status=status.HTTP_201_CREATED)
 
 

@@ -56,41 +56,52 @@ def case_start(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _notes_step(
+    request: HttpRequest,
+    case,
+    form,
+    *,
+    key: str,
+    notes: tuple,
+    to: str,
+    extra,
+    saved: str,
+    moved: str,
+) -> HttpResponse:
+    """Save a step's notes (`action=save`), or move the case on with them.
+
+    `notes` name the form fields kept on the case either way; `extra(d)` gives
+    what only the move takes.
+    """
+    saving = request.POST.get("action") == "save"
+
+    def call(d):
+        kept = {name: d[name] for name in notes}
+        if saving:
+            return case_update(
+                case=case, by=request.user, expected_version=d["version"], **kept
+            )
+        return _move(case, to, request.user, d, **kept, **extra(d))
+
+    success = saved if saving else moved
+    return run_action(request, case, key=key, form=form, call=call, success=success)
+
+
 @login_required
 @require_POST
 def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
     form = forms.ListeningForm(request.POST)
-    if request.POST.get("action") == "save":
-        return run_action(
-            request,
-            case,
-            key="listening",
-            form=form,
-            call=lambda d: case_update(
-                case=case,
-                by=request.user,
-                expected_version=d["version"],
-                customer_account=d["customer_account"],
-                restatement=d["restatement"],
-            ),
-            success=_("Notes saved."),
-        )
-    return run_action(
+    return _notes_step(
         request,
         case,
+        form,
         key="listening",
-        form=form,
-        call=lambda d: _move(
-            case,
-            Stage.ACKNOWLEDGED,
-            request.user,
-            d,
-            customer_account=d["customer_account"],
-            restatement=d["restatement"],
-            apology=form.apology_text(),
-        ),
-        success=_("Apology sent; the case is acknowledged."),
+        notes=("customer_account", "restatement"),
+        to=Stage.ACKNOWLEDGED,
+        extra=lambda d: {"apology": form.apology_text()},
+        saved=_("Notes saved."),
+        moved=_("Apology sent; the case is acknowledged."),
     )
 
 
@@ -98,35 +109,16 @@ def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_outcome(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = forms.OutcomeForm(request.POST)
-    if request.POST.get("action") == "save":
-        return run_action(
-            request,
-            case,
-            key="outcome",
-            form=form,
-            call=lambda d: case_update(
-                case=case,
-                by=request.user,
-                expected_version=d["version"],
-                desired_outcome=d["desired_outcome"],
-            ),
-            success=_("Desired outcome saved."),
-        )
-    return run_action(
+    return _notes_step(
         request,
         case,
+        forms.OutcomeForm(request.POST),
         key="outcome",
-        form=form,
-        call=lambda d: _move(
-            case,
-            Stage.RESOLVING,
-            request.user,
-            d,
-            desired_outcome=d["desired_outcome"],
-            desired_outcome_declined=d["declined"],
-        ),
-        success=_("Now resolving: make an offer that puts it right."),
+        notes=("desired_outcome",),
+        to=Stage.RESOLVING,
+        extra=lambda d: {"desired_outcome_declined": d["declined"]},
+        saved=_("Desired outcome saved."),
+        moved=_("Now resolving: make an offer that puts it right."),
     )
 
 

@@ -44,16 +44,8 @@ def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
         return _preview(request, case, form)
 
     def call(d):
-        fields = {
-            "case": case,
-            "kind": d["kind"],
-            "body": d["body"] or None,
-            "outcome": d["outcome"] or None,
-            "by": request.user,
-        }
-        if d["do"] == "request":
-            return letter_approval_request(**fields)
-        return letter_send(**fields)
+        move = letter_approval_request if d["do"] == "request" else letter_send
+        return move(case=case, by=request.user, **_letter(d))
 
     asked = form.is_valid() and form.cleaned_data["do"] == "request"
     return run_action(
@@ -69,15 +61,18 @@ def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _letter(d: dict) -> dict:
+    """The letter the form asks for, as the letter services take it (blank: none)."""
+    return {
+        "kind": d["kind"],
+        "body": d["body"] or None,
+        "outcome": d["outcome"] or None,
+    }
+
+
 def _preview(request: HttpRequest, case, form) -> HttpResponse:
-    d = form.cleaned_data
     try:
-        draft = letter_draft(
-            case=case,
-            kind=d["kind"],
-            body=d["body"] or None,
-            outcome=d["outcome"] or None,
-        )
+        draft = letter_draft(case=case, **_letter(form.cleaned_data))
     except DomainError as exc:  # shown in place like any refusal
         problem = {"kind": "error", "detail": exc.detail}
         return refuse(
