@@ -18,23 +18,20 @@ from django.utils.translation import gettext, gettext_lazy
 
 from .. import hooks
 from ..actors import Actor, By, as_actor
-from ..bounds import amount_of, currency_problem, fields_check, text_check
+from ..bounds import fields_check, text_check
 from ..exceptions import OfferRefused
 from ..hooks import Hook
 from ..models import (
-    MONETARY_KINDS,
-    MONEYLESS_KINDS,
     Case,
     EventKind,
     Offer,
-    OfferKind,
-    OfferLimit,
     OfferStatus,
     Stage,
 )
 from ..timeline import record_event
 from ..versions import case_lock, case_version_bump
 from .approvals import may_approve, self_approval
+from .terms import above_limit, offer_terms
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 DECIDED_WITH_NOTE = (OfferStatus.REJECTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN)
@@ -76,10 +73,10 @@ def offer_make(
     Above the policy limit for its kind and currency it waits for approval;
     only with OFFER_SELF_APPROVAL on is a lead's or manager's own offer approved
     at once. Raises OfferRefused (the kind, its amount and currency, see
-    `_money`), InvalidInput for an unstorable description.
+    `offer_terms`), InvalidInput for an unstorable description.
     """
     actor = as_actor(by)
-    amount, currency = _money(kind, amount, currency)
+    amount, currency = offer_terms(kind, amount, currency)
     fields_check(Offer, {"description": description})
     with transaction.atomic():
         case = case_lock(case)
@@ -127,24 +124,6 @@ def offer_make(
         if status == OfferStatus.PROPOSED:
             hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
-
-
-def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
-    """Whether the amount exceeds the policy limit for its kind.
-
-    A kind with no limit at all is never above it; a kind limited only in other
-    currencies is, since the amounts cannot be compared (a GBP limit must not
-    be dodged by offering dollars).
-    """
-    if amount is None:
-        return False
-    limits = {
-        limit.currency: limit.max_amount
-        for limit in OfferLimit.objects.filter(kind=kind)
-    }
-    if not limits:
-        return False
-    return currency not in limits or amount > limits[currency]
 
 
 def offer_approve(*, offer: Offer, by: By) -> Offer:
@@ -359,48 +338,6 @@ def _move(
         if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
             hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
-
-
-def _money(kind: str, amount: Any, currency: Any) -> tuple[Decimal | None, str]:
-    """The offer's amount and currency; raise OfferRefused naming what is wrong.
-
-    Monetary kinds need both, money-less kinds (apology only, replacement,
-    redo) take neither, the others may carry both; an amount is positive, to
-    the cent, at most `bounds.MAX_AMOUNT`, in a currency `bounds` allows.
-    """
-    if kind not in OfferKind.values:
-        raise OfferRefused(
-            gettext("Unknown offer kind %(kind)r.") % {"kind": kind}, ["kind"]
-        )
-    currency = currency.strip().upper() if isinstance(currency, str) else currency
-    if amount is None or (isinstance(amount, str) and not amount.strip()):
-        if kind in MONETARY_KINDS:
-            raise OfferRefused(
-                gettext("A refund or credit needs an amount."), ["amount"]
-            )
-        if currency not in (None, ""):
-            raise OfferRefused(
-                gettext("A currency goes with an amount: give both or neither."),
-                ["currency"],
-            )
-        return None, ""
-    label = OfferKind(kind).label
-    if kind in MONEYLESS_KINDS:
-        raise OfferRefused(
-            gettext("An offer of “%(kind)s” carries no amount.") % {"kind": label},
-            ["amount"],
-        )
-    value, problem = amount_of(amount)
-    if problem:
-        raise OfferRefused(problem, ["amount"])
-    problem = currency_problem(currency)
-    if problem:
-        raise OfferRefused(
-            gettext("An amount needs a currency. %(problem)s") % {"problem": problem},
-            ["currency"],
-        )
-    # Stored with two decimals; the timeline shows the same figure.
-    return value, currency
 
 
 def _may_approve(actor: Actor, case: Case) -> bool:
