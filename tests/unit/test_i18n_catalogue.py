@@ -153,8 +153,9 @@ def test_every_visible_word_of_a_template_is_marked_for_translation(path):
 
 # --- Python sources: what a page, the admin or an email shows ---------------
 # Refusals (domain errors, PermissionDenied on the 403 page, form
-# ValidationErrors), flash and admin messages, form labels and help texts and
-# admin action titles reach people as written, so their words must be marked.
+# ValidationErrors), flash and admin messages (and the `success=` / `saved=`
+# words views hand to them), form labels and help texts and admin action
+# titles reach people as written, so their words must be marked.
 # API interfaces (`api/`, `<app>/api*.py`) answer integrators in English;
 # dashboards/ is translated on its own (issue 12 item 8) and joins this scan
 # once it is.
@@ -234,6 +235,7 @@ def _unmarked_python(path: Path, tree: ast.AST, refusals: set[str]) -> list[str]
             shown = list(node.args)
         elif name in {"success", "error", "warning", "info", "message_user"}:
             shown = node.args[1:2]
+        shown += [kw.value for kw in node.keywords if kw.arg in {"success", "saved"}]
         if name.endswith("Field") or name in {"action", "display"}:
             keys = LABELS if name.endswith("Field") else {"description"}
             shown += [kw.value for kw in node.keywords if kw.arg in keys]

@@ -227,8 +227,6 @@ def case_links_revoke_view(request: HttpRequest, reference: str) -> HttpResponse
 @login_required
 @require_POST
 def case_take(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
-
     case = case_or_404(request, reference)
     form = forms.VersionedForm(request.POST)
 
@@ -240,23 +238,14 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
             expected_version=d["version"],
         )
 
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, take)
-    return run_action(
-        request,
-        case,
-        key="assign",
-        form=form,
-        call=take,
-        success=_("The case is yours."),
-        may_leave=True,
+    return _hand_on(
+        request, case, form, take, key="assign", success=_("The case is yours.")
     )
 
 
 @login_required
 @require_POST
 def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
 
     case = case_or_404(request, reference)
 
@@ -271,23 +260,14 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     form = forms.AssignForm(request.POST)
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, assign)
-    return run_action(
-        request,
-        case,
-        key="assign",
-        form=form,
-        call=assign,
-        success=_("Assignment saved."),
-        may_leave=True,
+    return _hand_on(
+        request, case, form, assign, key="assign", success=_("Assignment saved.")
     )
 
 
 @login_required
 @require_POST
 def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
 
     case = case_or_404(request, reference)
     try:
@@ -305,20 +285,24 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     form = forms.RouteForm(request.POST)
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, route)
     if request.htmx and request.POST.get("from") == "sidebar":
         from .case_edit import facts_response
 
-        return facts_response(request, case, form, route, saved="Routed.")
+        return facts_response(request, case, form, route, saved=_("Routed."))
+    return _hand_on(
+        request, case, form, route, key="route", success=_("Routed to the team.")
+    )
+
+
+def _hand_on(request, case, form, call, *, key: str, success: str) -> HttpResponse:
+    """Answer a take, assignment or routing: its inbox row when asked from the
+    inbox (htmx), else the case page (the inbox, for a case no longer seen)."""
+    from .inbox import row_response
+
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, call)
     return run_action(
-        request,
-        case,
-        key="route",
-        form=form,
-        call=route,
-        success=_("Routed to the team."),
-        may_leave=True,
+        request, case, key=key, form=form, call=call, success=success, may_leave=True
     )
 
 
