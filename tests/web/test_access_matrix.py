@@ -377,9 +377,8 @@ def test_route_answers_only_its_callers(world, name, pattern):
     assert not wrong, "\n".join(wrong)
 
 
-def test_admin_access():
+def test_admin_access(world):
     """Managers reach the admin (what each model allows is Django's permissions)."""
-    world = World()
     for caller in PAGE_CALLERS:
         response = world.client(caller, "page").get("/admin/")
         if caller == "manager":
