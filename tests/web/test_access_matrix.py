@@ -20,9 +20,6 @@ so a new route cannot ship without someone deciding who may call it.
 """
 
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import override_settings
 
 from tests.web.access_world import (
     API_CALLERS,
@@ -297,42 +294,6 @@ def _row(name: str) -> dict[str, set[str]]:
 
 
 ALL_ROUTES = routes()
-FAST = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One world for every route, built once per module in a transaction that
-    is rolled back at its end; each test's requests are rolled back after it
-    (a savepoint), so every route meets the world as built."""
-    location = tmp_path_factory.mktemp("attachments")
-    storages = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location), "base_url": None},
-        },
-    }
-    built = override_settings(
-        PASSWORD_HASHERS=FAST, STORAGES=storages, CLAMD_SOCKET="", CLAMD_HOST=""
-    )
-    with django_db_blocker.unblock(), built:
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield World(), storages
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def world(shared_world, settings):
-    """The shared world, its files where it stored them (each test otherwise
-    gets a fresh attachments directory)."""
-    built, storages = shared_world
-    settings.STORAGES = storages
-    return built
 
 
 def test_every_route_has_a_row():
@@ -344,7 +305,8 @@ def test_every_route_has_a_row():
 @pytest.mark.parametrize(
     ("name", "pattern"), ALL_ROUTES, ids=[n for n, _ in ALL_ROUTES]
 )
-def test_route_answers_only_its_callers(world, name, pattern):
+def test_route_answers_only_its_callers(name, pattern):
+    world = World()
     kind = kind_of(name)
     callers = {"api": API_CALLERS, "portal": PORTAL_CALLERS}.get(kind, PAGE_CALLERS)
     row = _row(name)
@@ -377,8 +339,9 @@ def test_route_answers_only_its_callers(world, name, pattern):
     assert not wrong, "\n".join(wrong)
 
 
-def test_admin_access(world):
+def test_admin_access():
     """Managers reach the admin (what each model allows is Django's permissions)."""
+    world = World()
     for caller in PAGE_CALLERS:
         response = world.client(caller, "page").get("/admin/")
         if caller == "manager":
