@@ -8,6 +8,7 @@ with their timeline.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from .bounds import bound_form_fields
 from .canned import (
@@ -155,7 +156,8 @@ class CannedResponseForm(forms.ModelForm):
         unknown = unknown_placeholders(body)
         if unknown:
             raise forms.ValidationError(
-                "Unknown placeholders: " + ", ".join(f"{{{u}}}" for u in unknown)
+                gettext("Unknown placeholders: %(names)s")
+                % {"names": ", ".join(f"{{{u}}}" for u in unknown)}
             )
         return body
 
@@ -181,5 +183,7 @@ class CannedResponseAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         if not canned_may_manage(request.user, obj.team_id):
-            raise PermissionDenied("You may keep responses for your own teams only.")
+            raise PermissionDenied(
+                gettext("You may keep responses for your own teams only.")
+            )
         super().save_model(request, obj, form, change)

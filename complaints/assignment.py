@@ -19,6 +19,7 @@ Triage cases and those of their teams.
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from teams.models import Role, Team
 from teams.selectors import role_of, team_ids_of
@@ -101,8 +102,10 @@ def route_check(*, case: Case, by: By) -> None:
     user = _acting_user(as_actor(by))
     if user is not None and not _leads_case(user, case):
         raise ActionForbidden(
-            "Only a team lead (of this case's team, or for Triage) or a manager "
-            "routes a case to a team."
+            gettext(
+                "Only a team lead (of this case's team, or for Triage) or a manager "
+                "routes a case to a team."
+            )
         )
 
 

@@ -66,9 +66,15 @@ def cases_bulk_apply(
     selection larger than BULK_MAX.
     """
     if action not in BulkAction.values:
-        raise DomainError(f"Unknown bulk action {action!r}.", ["action"])
+        raise DomainError(
+            gettext("Unknown bulk action %(action)r.") % {"action": action},
+            ["action"],
+        )
     if len(selection) > BULK_MAX:
-        raise DomainError(f"Select at most {BULK_MAX} cases at a time.", ["case"])
+        raise DomainError(
+            gettext("Select at most %(count)d cases at a time.") % {"count": BULK_MAX},
+            ["case"],
+        )
     references = [ref for ref, _ in selection]
     cases = {
         c.reference: c for c in cases_visible_to(user).filter(reference__in=references)
@@ -121,7 +127,7 @@ def _action(
         )
     if action == BulkAction.ROUTE:
         if team is None:
-            raise DomainError("Choose a team to route to.", ["team"])
+            raise DomainError(gettext("Choose a team to route to."), ["team"])
         return lambda case, version: case_route(
             case=case, team=team, by=user, expected_version=version
         )

@@ -8,6 +8,7 @@ have exactly one, else with the category's team, else in Triage.
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext
 
 from customers.models import Customer
 from teams.models import Team
@@ -39,9 +40,9 @@ def case_file_by_staff(
     """File a complaint taken by phone or in person; raise ActionForbidden for
     anyone but staff, or for another channel."""
     if role_of(by) is None:
-        raise ActionForbidden("Only staff file complaints for a customer.")
+        raise ActionForbidden(gettext("Only staff file complaints for a customer."))
     if channel not in STAFF_CHANNELS:
-        raise ActionForbidden("Staff file phone calls and walk-ins here.")
+        raise ActionForbidden(gettext("Staff file phone calls and walk-ins here."))
     team: Any = intake_team(by)
     if team is None and category is not None:
         team = category.default_team

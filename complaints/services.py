@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from customers.models import Customer
 from teams.models import Team
@@ -202,11 +203,15 @@ def received_at_check(received_at: datetime, *, now: datetime) -> datetime:
     (five minutes of clock skew are forgiven and clamped to now).
     """
     if timezone.is_naive(received_at):
-        raise InvalidInput("received_at", "received_at needs a time zone.")
+        raise InvalidInput("received_at", gettext("received_at needs a time zone."))
     if received_at > now + RECEIVED_AT_SKEW:
-        raise InvalidInput("received_at", "received_at may not be in the future.")
+        raise InvalidInput(
+            "received_at", gettext("received_at may not be in the future.")
+        )
     if received_at < now - RECEIVED_AT_MAX_AGE:
-        raise InvalidInput("received_at", "received_at may be at most 90 days ago.")
+        raise InvalidInput(
+            "received_at", gettext("received_at may be at most 90 days ago.")
+        )
     return min(received_at, now)
 
 
@@ -225,7 +230,9 @@ def case_update(
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise DomainError(
-            f"Not editable here: {', '.join(sorted(unknown))}", sorted(unknown)
+            gettext("Not editable here: %(fields)s")
+            % {"fields": ", ".join(sorted(unknown))},
+            sorted(unknown),
         )
     fields_check(Case, {k: v for k, v in changes.items() if isinstance(v, str)})
     actor = as_actor(by)
@@ -307,10 +314,13 @@ def message_post(
     on an empty body or unknown visibility, InvalidInput on an unstorable one.
     """
     if not (body or "").strip():
-        raise DomainError("The message is empty.", ["body"])
+        raise DomainError(gettext("The message is empty."), ["body"])
     fields_check(Message, {"body": body})
     if visibility not in Visibility.values:
-        raise DomainError(f"Unknown visibility {visibility!r}.", ["visibility"])
+        raise DomainError(
+            gettext("Unknown visibility %(visibility)r.") % {"visibility": visibility},
+            ["visibility"],
+        )
     actor = as_actor(by)
     with transaction.atomic():
         if lock:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, By, as_actor
 from complaints.bounds import fields_check, moment_check, text_check
@@ -24,6 +25,11 @@ from complaints.versions import case_lock, case_version_bump
 from .models import FollowUp, FollowUpChannel, FollowUpStatus, Outcome
 
 SCHEDULABLE = (Stage.RESOLVED, Stage.FOLLOWING_UP)
+
+
+def _status_word(status: str) -> str:
+    """The follow-up's status as a refusal names it (its label)."""
+    return str(FollowUpStatus(status).label)
 
 
 def followup_schedule(
@@ -46,7 +52,9 @@ def followup_schedule(
     fields_check(FollowUp, {"note": note})
     actor = as_actor(by)
     if channel not in FollowUpChannel.values:
-        raise FollowUpRefused(f"Unknown channel {channel!r}.", ["channel"])
+        raise FollowUpRefused(
+            gettext("Unknown channel %(channel)r.") % {"channel": channel}, ["channel"]
+        )
     with transaction.atomic():
         case = case_lock(case, related=["customer"])
         missing = []
@@ -58,18 +66,24 @@ def followup_schedule(
             missing.append("a due time in the future")
         if missing:
             raise FollowUpRefused(
-                "This follow-up cannot be scheduled: " + ", ".join(missing), missing
+                gettext("This follow-up cannot be scheduled: %(missing)s")
+                % {"missing": ", ".join(missing)},
+                missing,
             )
         booked = case.followups.filter(status=FollowUpStatus.SCHEDULED, due_at=due_at)
         if booked.exists():
             raise FollowUpRefused(
-                "A follow-up is already booked at that time.", ["a free time"]
+                gettext("A follow-up is already booked at that time."),
+                ["a free time"],
             )
         owner = owner or case.assignee or actor.user
         if owner is not None and not _may_see(owner, case):
             raise FollowUpRefused(
-                f"The follow-up's owner must be staff who may see {case.reference}; "
-                f"{owner.get_username()} may not.",
+                gettext(
+                    "The follow-up's owner must be staff who may see %(reference)s; "
+                    "%(name)s may not."
+                )
+                % {"reference": case.reference, "name": owner.get_username()},
                 ["owner"],
             )
         followup = FollowUp.objects.create(
@@ -112,15 +126,19 @@ def followup_complete(
     text_check(note, field="note")
     actor = as_actor(by)
     if outcome not in Outcome.values:
-        raise FollowUpRefused(f"Unknown outcome {outcome!r}.", ["outcome"])
+        raise FollowUpRefused(
+            gettext("Unknown outcome %(outcome)r.") % {"outcome": outcome}, ["outcome"]
+        )
     if csat is not None and not (isinstance(csat, int) and 1 <= csat <= 5):
-        raise FollowUpRefused("Satisfaction is a score from 1 to 5.", ["csat"])
+        raise FollowUpRefused(gettext("Satisfaction is a score from 1 to 5."), ["csat"])
     with transaction.atomic():
         case = case_lock(followup.case_id)
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
-                f"This follow-up is {followup.status}.", ["scheduled"]
+                gettext("This follow-up is “%(status)s”.")
+                % {"status": _status_word(followup.status)},
+                ["scheduled"],
             )
         _survey_check(followup, actor, note)
         followup.status = FollowUpStatus.DONE
@@ -170,8 +188,10 @@ def followup_cancel(*, followup: FollowUp, by: By, reason: str = "") -> FollowUp
         followup = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if followup.status != FollowUpStatus.SCHEDULED:
             raise FollowUpRefused(
-                f"This follow-up is {followup.status}; only a scheduled one is "
-                "cancelled.",
+                gettext(
+                    "This follow-up is “%(status)s”; only a scheduled one is cancelled."
+                )
+                % {"status": _status_word(followup.status)},
                 ["scheduled"],
             )
         followup.status = FollowUpStatus.CANCELLED
@@ -256,12 +276,15 @@ def _survey_check(followup: FollowUp, actor: Actor, note: str) -> None:
         return
     if followup.due_at > timezone.now():
         raise FollowUpRefused(
-            "The survey is not due yet: the customer answers it themself.",
+            gettext("The survey is not due yet: the customer answers it themself."),
             ["survey due"],
         )
     if not note.strip():
         raise FollowUpRefused(
-            "The customer has not answered the survey: say how you know the outcome.",
+            gettext(
+                "The customer has not answered the survey: say how you know the "
+                "outcome."
+            ),
             ["note"],
         )
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import EmailTemplate, InboundEmail
 from .outbound import PLACEHOLDERS, preview
@@ -17,27 +18,31 @@ class EmailTemplateAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "kind"] if obj is not None else fields
 
-    @admin.display(description="Placeholders")
+    @admin.display(description=gettext_lazy("Placeholders"))
     def placeholders(self, obj: EmailTemplate) -> str:
         names = PLACEHOLDERS["*"] + PLACEHOLDERS.get(getattr(obj, "kind", ""), [])
         items = format_html_join(
             "", "<li><code>{{{{ {} }}}}</code></li>", ((n,) for n in names)
         )
         return format_html(
-            "<ul>{}</ul><p>The subject gets the case reference as [C-…] if it lacks it; "
-            "text and subject are not HTML-escaped, the HTML part is.</p>",
+            "<ul>{}</ul><p>{}</p>",
             items,
+            gettext(
+                "The subject gets the case reference as [C-…] if it lacks it; "
+                "text and subject are not HTML-escaped, the HTML part is."
+            ),
         )
 
-    @admin.display(description="Preview (sample data, as saved)")
+    @admin.display(description=gettext_lazy("Preview (sample data, as saved)"))
     def rendered_preview(self, obj: EmailTemplate) -> str:
         if obj is None or obj.pk is None:
-            return "Save to see a preview."
+            return gettext("Save to see a preview.")
         shown = preview(obj)
         return format_html(
-            "<p><strong>Subject:</strong> {}</p><pre>{}</pre>"
+            "<p><strong>{}</strong> {}</p><pre>{}</pre>"
             '<iframe sandbox="" srcdoc="{}" style="width:100%;height:20em;'
             'border:1px solid #ccc"></iframe>',
+            gettext("Subject:"),
             # Rendered templates come back marked safe: escape them regardless.
             escape(shown["subject"]),
             escape(shown["text"]),

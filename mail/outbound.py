@@ -13,10 +13,11 @@ from django.conf import settings
 from django.template import Context, Template, TemplateSyntaxError
 from django.utils import translation
 from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext
 
 from complaints.models import Case
 from notifications.models import Outbox
-from notifications.services import render_message
+from notifications.rendering import render_message
 
 from .conversation import case_reply_address
 from .models import EmailTemplate, InboundEmail
@@ -135,9 +136,11 @@ def template_errors(template: EmailTemplate) -> dict[str, str]:
         try:
             Template(getattr(template, name) or "").render(Context(context))
         except TemplateSyntaxError as exc:
-            errors[name] = f"Template syntax error: {exc}"
+            errors[name] = gettext("Template syntax error: %(error)s") % {"error": exc}
         except Exception as exc:  # any failure to render is a failure to send
-            errors[name] = f"Cannot render: {type(exc).__name__}: {exc}"
+            errors[name] = gettext("Cannot render: %(error)s") % {
+                "error": f"{type(exc).__name__}: {exc}"
+            }
     return errors
 
 

@@ -1,6 +1,7 @@
 """Admin: staff notifications and the outbox, with its dead letters and a retry action."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Notification, Outbox, OutboxStatus
 from .services import outbox_retry_dead
@@ -43,7 +44,7 @@ class OutboxAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Retry the selected dead letters")
+    @admin.action(description=gettext_lazy("Retry the selected dead letters"))
     def retry_dead(self, request, queryset) -> None:
         ids = list(
             queryset.filter(status=OutboxStatus.DEAD).values_list("pk", flat=True)
@@ -51,6 +52,11 @@ class OutboxAdmin(admin.ModelAdmin):
         count = outbox_retry_dead(ids=ids)
         self.message_user(
             request,
-            f"{count} email(s) queued again; the next due pass sends them.",
+            ngettext(
+                "%(count)d email queued again; the next due pass sends it.",
+                "%(count)d emails queued again; the next due pass sends them.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

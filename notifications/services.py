@@ -1,15 +1,15 @@
 """Writes for notifications: create them with their emails, deliver, mark read.
 
 Creating writes rows only (call it inside the transaction that records the
-firing); `notifications.outbox.outbox_enqueue_on_commit` hands the new
-outbox ids to the worker after commit, and a broker that is down costs nothing but a log line: the due
-pass re-queues whatever stays pending (`outbox_requeue_stale`).
+firing); `notifications.outbox.outbox_enqueue_on_commit` hands the new outbox
+ids to the worker after commit, and a broker that is down costs nothing but a
+log line: the due pass re-queues whatever stays pending
+(`outbox_requeue_stale`). What the emails say is rendered by
+`notifications.rendering`.
 """
 
 import contextlib
-import functools
 import logging
-import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,9 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import get_template
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from teams.models import StaffProfile
@@ -33,6 +31,7 @@ from .models import (
     Outbox,
     OutboxStatus,
 )
+from .rendering import render_customer_email, render_message
 
 logger = logging.getLogger(__name__)
 
@@ -46,44 +45,7 @@ MAX_ATTEMPTS = 6
 STALE_AFTER = timedelta(minutes=3)
 """A queued email still pending this long is queued again by the due pass."""
 BACKOFF_BASE = timedelta(seconds=30)
-_SPACES = re.compile(r"\s+")
 BACKOFF_MAX = timedelta(hours=1)
-
-
-def render_message(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    """Render `emails/<template>_subject.txt` and `emails/<template>.txt`."""
-    subject = _template(f"emails/{template}_subject.txt").render(context)
-    body = _template(f"emails/{template}.txt").render(context)
-    return _SPACES.sub(" ", subject).strip()[:300], body.strip()
-
-
-def render_customer_email(
-    template: str, context: dict[str, Any], case: Any
-) -> dict[str, Any]:
-    """Render an email to a customer: subject, body, html and threading headers.
-
-    `settings.CUSTOMER_EMAIL_RENDERER` (a dotted path, set to the mail app's
-    renderer) renders the templates managers edit; without it, the files.
-    Either renders in the customer's language (the site's when they have none).
-    """
-    with translation.override(customer_language(case)):
-        path = getattr(settings, "CUSTOMER_EMAIL_RENDERER", "")
-        if path:
-            return import_string(path)(template=template, context=context, case=case)
-        subject, body = render_message(template, {**context, "case": case})
-        return {"subject": subject, "body": body}
-
-
-def customer_language(case: Any) -> str:
-    """The language to write to the case's customer in."""
-    customer = getattr(case, "customer", None)
-    return getattr(customer, "language", "") or settings.LANGUAGE_CODE
-
-
-@functools.lru_cache(maxsize=64)
-def _template(name: str) -> Any:
-    # A due pass renders thousands of messages from a handful of templates.
-    return get_template(name)
 
 
 class NotificationBatch:

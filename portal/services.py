@@ -7,6 +7,7 @@ directly from the view (one call each).
 
 from django.core.files import File
 from django.db import transaction
+from django.utils.translation import gettext
 
 from attachments.models import Source
 from attachments.services import attachments_add
@@ -78,7 +79,8 @@ def consent_set_by_customer(*, case: Case, consent: bool) -> Case:
     """
     if not case.is_open:
         raise DomainError(
-            f"{case.reference} is closed; its page no longer changes consent.",
+            gettext("%(reference)s is closed; its page no longer changes consent.")
+            % {"reference": case.reference},
             ["open case"],
         )
     customer = case.customer

@@ -32,6 +32,7 @@ from datetime import datetime
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from api.models import CaseFiling
 from attachments.models import Attachment
@@ -95,14 +96,22 @@ def case_anonymise(*, case: Case, by: By, now: datetime | None = None) -> bool:
             return False
         ends = retention_ends(case)
         if ends is None:
-            raise RecordsRefused(f"{case.reference} is not closed.", ["open"])
+            raise RecordsRefused(
+                gettext("%(reference)s is not closed.") % {"reference": case.reference},
+                ["open"],
+            )
         if ends > now:
             raise RecordsRefused(
-                f"{case.reference} is kept until {ends:%Y-%m-%d %H:%M}.",
+                gettext("%(reference)s is kept until %(ends)s.")
+                % {"reference": case.reference, "ends": f"{ends:%Y-%m-%d %H:%M}"},
                 ["within_retention"],
             )
         if case_is_held(case):
-            raise RecordsRefused(f"{case.reference} is on legal hold.", ["held"])
+            raise RecordsRefused(
+                gettext("%(reference)s is on legal hold.")
+                % {"reference": case.reference},
+                ["held"],
+            )
         _case_texts(case)
         _case_rows([case.pk])
         for section in sections():
@@ -224,7 +233,7 @@ def customer_anonymise(
         if AnonymisedCustomer.objects.filter(customer=customer).exists():
             return False
         if customer_is_held(customer):
-            raise RecordsRefused("The customer is on legal hold.", ["held"])
+            raise RecordsRefused(gettext("The customer is on legal hold."), ["held"])
         cases = list(
             customer.cases.select_related("category")
             .exclude(anonymised__isnull=False)
@@ -236,7 +245,11 @@ def customer_anonymise(
             if ends is None or ends > now:
                 kept.append(case.reference)
         if kept:
-            raise RecordsRefused("Cases still kept: " + ", ".join(kept), kept)
+            raise RecordsRefused(
+                gettext("Cases still kept: %(references)s")
+                % {"references": ", ".join(kept)},
+                kept,
+            )
         for case in cases:
             case_anonymise(case=case, by=actor, now=now)
         _customer_rows(customer)

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from attachments.models import Attachment
 from complaints.actors import By, as_actor
@@ -54,7 +55,9 @@ def customer_for_export(user: Any, customer_id: int) -> Customer | None:
     if customer is None:
         return None
     if not may_manage_records(user):
-        raise ExportForbidden("Only a manager may export a customer's data.", ["role"])
+        raise ExportForbidden(
+            gettext("Only a manager may export a customer's data."), ["role"]
+        )
     return customer
 
 
@@ -261,7 +264,9 @@ def subject_access_export(
     """Gather the export and record who took it (audit row and timeline events)."""
     actor = as_actor(by)
     if fmt not in ExportFormat.values:
-        raise RecordsRefused(f"No such format: {fmt}.", ["format"])
+        raise RecordsRefused(
+            gettext("No such format: %(format)s.") % {"format": fmt}, ["format"]
+        )
     data = subject_access_data(customer, by_label=actor.label)
     with transaction.atomic():
         SubjectAccessExport.objects.create(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import By, as_actor
 from complaints.bounds import text_check
@@ -33,7 +34,9 @@ def may_manage_records(user: Any) -> bool:
 def _manager(by: By):
     actor = as_actor(by)
     if actor.user is None or not may_manage_records(actor.user):
-        raise RecordsRefused("Only a manager may place or lift a legal hold.", ["role"])
+        raise RecordsRefused(
+            gettext("Only a manager may place or lift a legal hold."), ["role"]
+        )
     return actor
 
 
@@ -41,7 +44,7 @@ def _reason(reason: Any) -> str:
     text_check(reason, field="reason", max_length=REASON_MAX)
     reason = (reason or "").strip()
     if not reason:
-        raise RecordsRefused("Give the reason for the hold.", ["reason"])
+        raise RecordsRefused(gettext("Give the reason for the hold."), ["reason"])
     return reason
 
 
@@ -75,7 +78,7 @@ def legal_hold_place(
         held = LegalHold.objects.filter(lifted_at__isnull=True)
         held = held.filter(case=case) if case else held.filter(customer=target)
         if held.exists():
-            raise RecordsRefused("It is already on hold.", ["already_held"])
+            raise RecordsRefused(gettext("It is already on hold."), ["already_held"])
         hold = LegalHold.objects.create(
             case=case,
             customer=None if case else target,
@@ -107,7 +110,7 @@ def legal_hold_lift(*, hold: LegalHold, reason: str, by: By) -> LegalHold:
     with transaction.atomic():
         hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
         if hold.lifted_at is not None:
-            raise RecordsRefused("That hold was already lifted.", ["lifted"])
+            raise RecordsRefused(gettext("That hold was already lifted."), ["lifted"])
         hold.lifted_at = timezone.now()
         hold.lifted_by_label = actor.label
         hold.lift_reason = reason

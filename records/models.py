@@ -176,7 +176,7 @@ class SubjectAccessExport(models.Model):
     )
     by_label = models.CharField(max_length=150)
     format = models.CharField(max_length=4, choices=ExportFormat.choices)
-    via = models.CharField(max_length=10, help_text="web or api")
+    via = models.CharField(max_length=10, help_text=_("web or api"))
     at = models.DateTimeField()
 
     class Meta:

@@ -97,6 +97,27 @@ def _case(request, reference: str):
     return get_object_or_404(api_cases(user=request.user), reference=reference)
 
 
+def letter_fields(request) -> dict:
+    """The letter asked for (`LetterIn`) as the letter services take it."""
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    data = LetterIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    fields = data.validated_data
+    return {
+        "kind": fields["kind"],
+        "body": fields.get("body"),
+        "outcome": fields.get("outcome"),
+    }
+
+
+def letter_refused(exc: LetterRefused) -> Response:
+    """422 with `missing`: the contents the regime requires that the letter lacks."""
+    return problem(
+        422, exc.title, exc.detail, type="letter-refused", missing=exc.missing
+    )
+
+
 class LettersView(ApiViewMixin, APIView):
     """The letters of one case: list them or send one."""
 
@@ -116,23 +137,11 @@ class LettersView(ApiViewMixin, APIView):
     )
     def post(self, request, reference: str):
         case = _case(request, reference)
-        if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": ["Send a JSON object."]})
-        data = LetterIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
+        fields = letter_fields(request)
         try:
-            letter = letter_send(
-                case=case,
-                kind=fields["kind"],
-                body=fields.get("body"),
-                outcome=fields.get("outcome"),
-                by=actor_of(request),
-            )
+            letter = letter_send(case=case, by=actor_of(request), **fields)
         except LetterRefused as exc:
-            return problem(
-                422, exc.title, exc.detail, type="letter-refused", missing=exc.missing
-            )
+            return letter_refused(exc)
         except ApprovalRequired as exc:
             return problem(
                 409,

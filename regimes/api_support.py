@@ -12,9 +12,12 @@ Refusals: 409 problem+json with `missing` (consent, approval,
 another_approver …), 422 with `errors` for a field at fault.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -35,7 +38,7 @@ from customers.models import (
 )
 from customers.selectors import customer_for, representative_of, vulnerability_of
 
-from .api import LetterIn, _case
+from .api import LetterIn, _case, letter_fields, letter_refused
 from .approvals import (
     letter_approval_approve,
     letter_approval_refuse,
@@ -52,12 +55,11 @@ from .support import (
     customer_vulnerability_record,
 )
 
-FIELDS = {"name", "authority", "kind", "receives_letters", "email", "drivers"}
-
 
 def refusal(exc: DomainError) -> Response:
-    """409 with `missing` for a state that stands in the way, 422 for a field."""
-    if isinstance(exc, InvalidInput) or (exc.missing and set(exc.missing) <= FIELDS):
+    """422 with `errors` for fields at fault (the service raises InvalidInput
+    for those), else 409 with `missing`: a state that stands in the way."""
+    if isinstance(exc, InvalidInput):
         errors = {code: [exc.detail] for code in exc.missing}
         return problem(422, exc.title, exc.detail, errors=errors)
     slug = exc.title.lower().replace(" ", "-")
@@ -109,70 +111,79 @@ class RepresentativeIn(serializers.Serializer):
     )
 
 
-class VulnerabilityView(ApiViewMixin, APIView):
-    """The customer's vulnerability: drivers, adjustments, consent (staff)."""
+class CustomerRecordView(ApiViewMixin, APIView):
+    """A record kept on the customer: read it, record it (PUT), end it (DELETE).
+
+    Subclasses name the input serializer, the output serializer, the selector
+    and the two services that write it; each reads it in its own `get`.
+    """
 
     required_scopes = {"*": STAFF_ONLY}
     problem_statuses = {"put": (409, 422)}
+    input_class: type[serializers.Serializer]
+    output_class: type[serializers.Serializer]
+    record: Callable[..., Any]  # the service that records (customer=, by=, …)
+    end: Callable[..., Any]  # the service that ends it (customer=, by=)
 
-    @extend_schema(responses={200: VulnerabilitySerializer})
+    def put(self, request, customer_id: int):
+        customer = _customer(request, customer_id)
+        data = self.input_class(data=_object(request))
+        data.is_valid(raise_exception=True)
+        try:
+            record = self.record(
+                customer=customer, by=actor_of(request), **data.validated_data
+            )
+        except DomainError as exc:
+            return refusal(exc)
+        return Response(self.output_class(record).data)
+
+    def delete(self, request, customer_id: int):
+        self.end(customer=_customer(request, customer_id), by=actor_of(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: VulnerabilitySerializer}),
+    put=extend_schema(
+        request=VulnerabilityIn, responses={200: VulnerabilitySerializer}
+    ),
+    delete=extend_schema(request=None, responses={204: None}),
+)
+class VulnerabilityView(CustomerRecordView):
+    """The customer's vulnerability: drivers, adjustments, consent (staff)."""
+
+    input_class = VulnerabilityIn
+    output_class = VulnerabilitySerializer
+    record = staticmethod(customer_vulnerability_record)
+    end = staticmethod(customer_vulnerability_consent_withdraw)
+
     def get(self, request, customer_id: int):
         customer = _customer(request, customer_id)
         record = vulnerability_of(customer) or Vulnerability(customer=customer)
         return Response(VulnerabilitySerializer(record).data)
 
-    @extend_schema(request=VulnerabilityIn, responses={200: VulnerabilitySerializer})
-    def put(self, request, customer_id: int):
-        customer = _customer(request, customer_id)
-        data = VulnerabilityIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        try:
-            record = customer_vulnerability_record(
-                customer=customer, by=actor_of(request), **data.validated_data
-            )
-        except DomainError as exc:
-            return refusal(exc)
-        return Response(VulnerabilitySerializer(record).data)
 
-    @extend_schema(request=None, responses={204: None})
-    def delete(self, request, customer_id: int):
-        customer = _customer(request, customer_id)
-        customer_vulnerability_consent_withdraw(customer=customer, by=actor_of(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class RepresentativeView(ApiViewMixin, APIView):
+@extend_schema_view(
+    get=extend_schema(responses={200: RepresentativeSerializer}),
+    put=extend_schema(
+        request=RepresentativeIn, responses={200: RepresentativeSerializer}
+    ),
+    delete=extend_schema(request=None, responses={204: None}),
+)
+class RepresentativeView(CustomerRecordView):
     """Who acts for the customer, with their authority (staff)."""
 
-    required_scopes = {"*": STAFF_ONLY}
-    problem_statuses = {"put": (409, 422)}
+    input_class = RepresentativeIn
+    output_class = RepresentativeSerializer
+    record = staticmethod(customer_representative_record)
+    end = staticmethod(customer_representative_remove)
 
-    @extend_schema(responses={200: RepresentativeSerializer})
     def get(self, request, customer_id: int):
         """The representative; 404 when none is recorded."""
         record = representative_of(_customer(request, customer_id))
         if record is None:
             raise Http404("No representative is recorded for this customer.")
         return Response(RepresentativeSerializer(record).data)
-
-    @extend_schema(request=RepresentativeIn, responses={200: RepresentativeSerializer})
-    def put(self, request, customer_id: int):
-        customer = _customer(request, customer_id)
-        data = RepresentativeIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        try:
-            record = customer_representative_record(
-                customer=customer, by=actor_of(request), **data.validated_data
-            )
-        except DomainError as exc:
-            return refusal(exc)
-        return Response(RepresentativeSerializer(record).data)
-
-    @extend_schema(request=None, responses={204: None})
-    def delete(self, request, customer_id: int):
-        customer = _customer(request, customer_id)
-        customer_representative_remove(customer=customer, by=actor_of(request))
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class PreviewOut(serializers.Serializer):
@@ -191,16 +202,7 @@ class LetterPreviewView(ApiViewMixin, APIView):
 
     @extend_schema(request=LetterIn, responses={200: PreviewOut})
     def post(self, request, reference: str):
-        case = _case(request, reference)
-        data = LetterIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
-        draft = letter_draft(
-            case=case,
-            kind=fields["kind"],
-            body=fields.get("body"),
-            outcome=fields.get("outcome"),
-        )
+        draft = letter_draft(case=_case(request, reference), **letter_fields(request))
         return Response(
             {
                 "text": draft.text,
@@ -243,21 +245,13 @@ class LetterApprovalsView(ApiViewMixin, APIView):
     @extend_schema(request=LetterIn, responses={201: ApprovalOut})
     def post(self, request, reference: str):
         case = _case(request, reference)
-        data = LetterIn(data=_object(request))
-        data.is_valid(raise_exception=True)
-        fields = data.validated_data
+        fields = letter_fields(request)
         try:
             approval = letter_approval_request(
-                case=case,
-                kind=fields["kind"],
-                body=fields.get("body"),
-                outcome=fields.get("outcome"),
-                by=actor_of(request),
+                case=case, by=actor_of(request), **fields
             )
         except LetterRefused as exc:
-            return problem(
-                422, exc.title, exc.detail, type="letter-refused", missing=exc.missing
-            )
+            return letter_refused(exc)
         return Response(ApprovalOut(approval).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.bounds import text_check
@@ -81,16 +82,19 @@ def _decide(
     )
     if not may_approve_letter(actor.user, approval):
         raise ActionForbidden(
-            "Only a team lead of the case's team or a manager approves letters."
+            gettext(
+                "Only a team lead of the case's team or a manager approves letters."
+            )
         )
     if approval.status != ApprovalStatus.PENDING:
         raise ApprovalRefused(
-            f"This letter is {approval.get_status_display().lower()} already.",
+            gettext("This letter is “%(status)s” already.")
+            % {"status": approval.get_status_display()},
             ["pending"],
         )
     if approval.requested_by_id == actor.user.pk:
         raise ApprovalRefused(
-            "Someone other than the author must approve this letter.",
+            gettext("Someone other than the author must approve this letter."),
             ["another_approver"],
         )
     text_check(note, field="note", max_length=2_000)
@@ -143,8 +147,8 @@ def letter_approval_send(*, approval: LetterApproval, by: Actor | Any) -> Letter
     """
     if approval.status != ApprovalStatus.APPROVED:
         raise ApprovalRefused(
-            f"Only an approved letter can be sent; this one is "
-            f"{approval.get_status_display().lower()}.",
+            gettext("Only an approved letter can be sent; this one is “%(status)s”.")
+            % {"status": approval.get_status_display()},
             ["approved"],
         )
     return letter_send(

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.exceptions import DomainError
@@ -77,6 +78,11 @@ class Draft:
     clocks: dict = field(default_factory=dict)
 
 
+def _kind_word(kind: str) -> str:
+    """The letter kind as a refusal names it (its label)."""
+    return str(LetterKind(kind).label)
+
+
 def letter_draft(
     *,
     case: Case,
@@ -94,19 +100,27 @@ def letter_draft(
     """
     now = now or timezone.now()
     if kind not in LetterKind.values:
-        raise DomainError(f"Unknown letter kind {kind!r}.", ["kind"])
+        raise DomainError(
+            gettext("Unknown letter kind %(kind)r.") % {"kind": kind}, ["kind"]
+        )
     if outcome and outcome not in Outcome.values:
-        raise DomainError(f"Unknown outcome {outcome!r}.", ["outcome"])
+        raise DomainError(
+            gettext("Unknown outcome %(outcome)r.") % {"outcome": outcome}, ["outcome"]
+        )
     regime = regime_of_case(case, at=now)
     spec = letter_spec(regime, kind) if regime else None
     if spec is None:
-        raise DomainError(f"The {case.regime} regime has no {kind} letter.", ["kind"])
+        raise DomainError(
+            gettext("The %(regime)s regime has no “%(kind)s” letter.")
+            % {"regime": case.regime, "kind": _kind_word(kind)},
+            ["kind"],
+        )
     rows = StatutoryDeadline.objects.select_related("regime").filter(case=case)
     clocks = {row.kind: row for row in (rows.select_for_update() if lock else rows)}
     window = clocks.get(LetterKind.SUMMARY_RESOLUTION)
     if kind == LetterKind.SUMMARY_RESOLUTION and window and window.due_at < now:
         raise DomainError(
-            "The summary resolution window has closed; send a final response.",
+            gettext("The summary resolution window has closed; send a final response."),
             ["summary_resolution_window"],
         )
     referral_ends = None
@@ -137,8 +151,8 @@ def draft_check(draft: Draft) -> None:
     """Raise LetterRefused when the draft lacks what its regime requires."""
     if draft.missing:
         raise LetterRefused(
-            f"The letter lacks what the {draft.regime.code} regime requires: "
-            + ", ".join(draft.missing),
+            gettext("The letter lacks what the %(regime)s regime requires: %(missing)s")
+            % {"regime": draft.regime.code, "missing": ", ".join(draft.missing)},
             draft.missing,
         )
 
@@ -223,9 +237,15 @@ def approved_for(*, case: Case, draft: Draft) -> LetterApproval | None:
     )
     if approval is None and draft.approval_reasons:
         raise ApprovalRequired(
-            "This letter needs a second person's approval before it is sent ("
-            + ", ".join(r.replace("_", " ") for r in draft.approval_reasons)
-            + "): ask for approval, then send the approved text.",
+            gettext(
+                "This letter needs a second person's approval before it is sent "
+                "(%(reasons)s): ask for approval, then send the approved text."
+            )
+            % {
+                "reasons": ", ".join(
+                    r.replace("_", " ") for r in draft.approval_reasons
+                )
+            },
             ["approval", *draft.approval_reasons],
         )
     return approval

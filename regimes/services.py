@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.exceptions import ActionForbidden, DomainError
@@ -88,7 +89,7 @@ def received_at_change_check(*, by: Actor | Any) -> None:
     actor = as_actor(by)
     if actor.user is None or not is_manager(actor.user):
         raise ActionForbidden(
-            "Only a manager may change when a complaint was received."
+            gettext("Only a manager may change when a complaint was received.")
         )
 
 
@@ -104,11 +105,11 @@ def case_received_at_change(
     actor = as_actor(by)
     if actor.user is None or not is_manager(actor.user):
         raise ActionForbidden(
-            "Only a manager may change when a complaint was received."
+            gettext("Only a manager may change when a complaint was received.")
         )
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the receipt time changes.", ["reason"])
+        raise DomainError(gettext("Say why the receipt time changes."), ["reason"])
     now = timezone.now()
     received_at = received_at_check(received_at, now=now)
     with transaction.atomic():

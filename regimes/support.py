@@ -21,10 +21,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor, as_actor
 from complaints.bounds import fields_check
-from complaints.exceptions import ActionForbidden, DomainError
+from complaints.exceptions import ActionForbidden, DomainError, InvalidInput
 from complaints.models import OPEN_STAGES, Case, EventKind
 from complaints.timeline import record_events
 from customers.models import (
@@ -44,6 +45,18 @@ class SupportRefused(DomainError):
     title = "Not recorded"
 
 
+class SupportInputRefused(SupportRefused, InvalidInput):
+    """Fields of the record are missing or wrong; `missing` names each one.
+
+    An `InvalidInput`, so every interface shows it as a fault of those fields
+    (the API: 422 with `errors`), not as a state in the way (consent: 409).
+    """
+
+    def __init__(self, detail: str, fields: list[str]) -> None:
+        DomainError.__init__(self, detail, fields)
+        self.field = fields[0]
+
+
 def support_check(*, customer: Customer, by: Actor | Any) -> Actor:
     """Raise ActionForbidden unless `by` may record support for the customer."""
     actor = as_actor(by)
@@ -52,7 +65,9 @@ def support_check(*, customer: Customer, by: Actor | Any) -> Actor:
     if actor.user is None or not (
         customers_visible_to(actor.user).filter(pk=customer.pk).exists()
     ):
-        raise ActionForbidden("Only staff who may see the customer may record this.")
+        raise ActionForbidden(
+            gettext("Only staff who may see the customer may record this.")
+        )
     return actor
 
 
@@ -75,7 +90,10 @@ def customer_vulnerability_record(
     actor = support_check(customer=customer, by=by)
     unknown = [d for d in drivers if d not in VulnerabilityDriver.values]
     if unknown:
-        raise SupportRefused(f"Unknown drivers: {', '.join(unknown)}.", ["drivers"])
+        raise SupportInputRefused(
+            gettext("Unknown drivers: %(drivers)s.") % {"drivers": ", ".join(unknown)},
+            ["drivers"],
+        )
     consent_from = (consent_from or "").strip()
     adjustments = (adjustments or "").strip()
     fields_check(
@@ -91,7 +109,8 @@ def customer_vulnerability_record(
         record.consent_recorded_by = actor.label
     if drivers and record.consent_at is None:
         raise SupportRefused(
-            "Record who consented before recording a vulnerability.", ["consent"]
+            gettext("Record who consented before recording a vulnerability."),
+            ["consent"],
         )
     for driver in VulnerabilityDriver.values:
         setattr(record, driver, driver in drivers)
@@ -137,8 +156,9 @@ def customer_representative_record(
 ) -> Representative:
     """Record (or replace) who represents the customer and their authority.
 
-    Raises SupportRefused naming the field at fault: a missing name or
-    authority, an unknown kind or letter choice, letters without an email.
+    Raises SupportInputRefused naming the fields at fault: a missing name or
+    authority, an unknown kind or letter choice, letters without an email;
+    ActionForbidden for a caller who may not see the customer.
     """
     actor = support_check(customer=customer, by=by)
     name, authority, email = (
@@ -154,8 +174,10 @@ def customer_representative_record(
     elif receives_letters != LetterCopy.NO and not email:
         missing.append("email")
     if missing:
-        raise SupportRefused(
-            "The representative needs: " + ", ".join(missing) + ".", missing
+        raise SupportInputRefused(
+            gettext("The representative needs: %(fields)s.")
+            % {"fields": ", ".join(missing)},
+            missing,
         )
     fields_check(Representative, {"name": name, "email": email, "authority": authority})
     record = Representative.objects.select_for_update().filter(

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import as_actor
 from complaints.exceptions import DomainError
@@ -54,7 +55,8 @@ def incident_create(
     title, customer_message = title.strip(), customer_message.strip()
     if not title or not customer_message:
         raise IncidentRefused(
-            "An incident needs a title and a message for the customers.", ["body"]
+            gettext("An incident needs a title and a message for the customers."),
+            ["body"],
         )
     return Incident.objects.create(
         title=title[:200],
@@ -113,7 +115,7 @@ def lock_open(incident: Incident) -> Incident:
     raise IncidentRefused (`closed`) when it is closed."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if not incident.is_open:
-        raise IncidentRefused("The incident is closed.", ["closed"])
+        raise IncidentRefused(gettext("The incident is closed."), ["closed"])
     return incident
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import Actor
 from complaints.exceptions import DomainError
@@ -243,8 +244,8 @@ def problem_set_owner(*, problem: Problem, owner, by) -> Problem:
     """Give the problem an owner; raise DomainError unless a lead or manager."""
     if not is_lead_or_manager(owner):
         raise DomainError(
-            f"A problem's owner is a team lead or a manager; "
-            f"{owner.get_username()} is not.",
+            gettext("A problem's owner is a team lead or a manager; %(name)s is not.")
+            % {"name": owner.get_username()},
             ["owner"],
         )
     problem.owner = owner

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from complaints.actors import as_actor
 from complaints.exceptions import ActionForbidden, DomainError
@@ -51,16 +52,20 @@ def promise_make(
     actor = as_actor(by)
     text = (text or "").strip()
     if not text:
-        raise PromiseRefused("Say what was promised.", ["body"])
+        raise PromiseRefused(gettext("Say what was promised."), ["body"])
     if not YEAR_MIN <= due_at.year <= YEAR_MAX or due_at <= now:
         raise PromiseRefused(
-            "A promise is due at a time in the future.", ["a due time in the future"]
+            gettext("A promise is due at a time in the future."),
+            ["a due time in the future"],
         )
     if owner is None or not owner.is_active or not case_visible(owner, case):
-        name = owner.get_username() if owner is not None else "nobody"
+        name = owner.get_username() if owner is not None else gettext("nobody")
         raise PromiseRefused(
-            f"The promise's owner must be staff who may see {case.reference}; "
-            f"{name} may not.",
+            gettext(
+                "The promise's owner must be staff who may see %(reference)s; "
+                "%(name)s may not."
+            )
+            % {"reference": case.reference, "name": name},
             ["owner"],
         )
     with transaction.atomic():
@@ -93,7 +98,9 @@ def promise_keep(*, promise: Promise, by, now: datetime | None = None) -> Promis
     """
     actor = as_actor(by)
     if actor.user is not None and not case_visible(actor.user, promise.case):
-        raise ActionForbidden("Only staff who may see the case keep its promises.")
+        raise ActionForbidden(
+            gettext("Only staff who may see the case keep its promises.")
+        )
     with transaction.atomic():
         promise = Promise.objects.select_for_update().get(pk=promise.pk)
         if promise.kept_at is not None:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Calendar, Deadline, Holiday, SlaPolicy, WorkingHours
 from .services import calendar_seed_holidays
@@ -23,7 +24,9 @@ class CalendarAdmin(admin.ModelAdmin):
     inlines = [WorkingHoursInline, HolidayInline]
     actions = ["seed_holidays"]
 
-    @admin.action(description="Add public holidays for this year and next")
+    @admin.action(
+        description=gettext_lazy("Add public holidays for this year and next")
+    )
     def seed_holidays(self, request, queryset) -> None:
         year = timezone.now().year
         for calendar in queryset:
@@ -35,7 +38,14 @@ class CalendarAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{calendar.name}: {exc}", messages.ERROR)
                 continue
             self.message_user(
-                request, f"{calendar.name}: {added} holiday(s) added.", messages.SUCCESS
+                request,
+                ngettext(
+                    "%(calendar)s: %(count)d holiday added.",
+                    "%(calendar)s: %(count)d holidays added.",
+                    added,
+                )
+                % {"calendar": calendar.name, "count": added},
+                messages.SUCCESS,
             )
 
 

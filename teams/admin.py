@@ -3,6 +3,7 @@
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_lazy
 
 from .lockouts import lockout_reset
 from .models import StaffProfile, Team
@@ -35,21 +36,25 @@ class SignInAttemptAdmin(AccessAttemptAdmin):
     def has_view_permission(self, request, obj=None) -> bool:
         return is_manager(request.user) or super().has_view_permission(request, obj)
 
-    @admin.action(description="Unlock the selected usernames (at every address)")
+    @admin.action(
+        description=gettext_lazy("Unlock the selected usernames (at every address)")
+    )
     def unlock_usernames(self, request, queryset) -> None:
         usernames = sorted(
             {name for name in queryset.values_list("username", flat=True) if name}
         )
         if not is_manager(request.user):
             self.message_user(
-                request, "Only a manager may unlock a sign-in.", messages.ERROR
+                request, gettext("Only a manager may unlock a sign-in."), messages.ERROR
             )
             return
         for username in usernames:
             lockout_reset(username=username, by=request.user)
         self.message_user(
             request,
-            f"Unlocked: {', '.join(usernames)}." if usernames else "Nothing to unlock.",
+            gettext("Unlocked: %(names)s.") % {"names": ", ".join(usernames)}
+            if usernames
+            else gettext("Nothing to unlock."),
             messages.SUCCESS,
         )
 

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
+from django.utils.translation import gettext
 
 from .audit import audit
 from .selectors import is_manager
@@ -59,7 +60,7 @@ def lockout_reset(*, username: str, by: AbstractBaseUser) -> int:
     of attempt records removed.
     """
     if not is_manager(by):
-        raise PermissionDenied("Only a manager may unlock a sign-in.")
+        raise PermissionDenied(gettext("Only a manager may unlock a sign-in."))
     removed = reset(username=username)
     audit("staff.unlocked", by=by, username=username, attempts=removed)
     return removed

@@ -56,7 +56,10 @@ def saved_view_create(
     if team is not None and team.pk not in team_ids_of(user):
         raise ActionForbidden(gettext("You can share a view only with your own team."))
     if SavedView.objects.filter(owner_id=user.pk).count() >= SAVED_MAX:
-        raise DomainError(f"You have {SAVED_MAX} saved views; delete one first.")
+        raise DomainError(
+            gettext("You have %(count)d saved views; delete one first.")
+            % {"count": SAVED_MAX}
+        )
     return SavedView.objects.create(
         name=name, query=query_of(filters), owner=user, team=team
     )

@@ -5,6 +5,7 @@ rotation. Resuming and sending again are for managers.
 """
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from teams.selectors import is_manager
 
@@ -49,7 +50,8 @@ class WebhookSubscriptionAdmin(ManagerActions, admin.ModelAdmin):
         return False
 
     @admin.action(
-        description="Resume the selected paused webhooks", permissions=["manage"]
+        description=gettext_lazy("Resume the selected paused webhooks"),
+        permissions=["manage"],
     )
     def resume(self, request, queryset) -> None:
         waiting = 0
@@ -57,7 +59,12 @@ class WebhookSubscriptionAdmin(ManagerActions, admin.ModelAdmin):
             waiting += subscription_resume(subscription=subscription, by=request.user)
         self.message_user(
             request,
-            f"Resumed; {waiting} waiting deliveries go out with the next beat.",
+            ngettext(
+                "Resumed; %(count)d waiting delivery goes out with the next beat.",
+                "Resumed; %(count)d waiting deliveries go out with the next beat.",
+                waiting,
+            )
+            % {"count": waiting},
             messages.SUCCESS,
         )
 
@@ -100,14 +107,21 @@ class WebhookDeliveryAdmin(ManagerActions, admin.ModelAdmin):
         return False
 
     @admin.action(
-        description="Send the selected failed deliveries again", permissions=["manage"]
+        description=gettext_lazy("Send the selected failed deliveries again"),
+        permissions=["manage"],
     )
     def send_again(self, request, queryset) -> None:
         ids = queryset.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True)
         count = deliveries_send_again(ids=ids, by=request.user)
         self.message_user(
             request,
-            f"{count} failed delivery(ies) queued again; delivered ones are never "
-            "sent twice.",
+            ngettext(
+                "%(count)d failed delivery queued again; delivered ones are never "
+                "sent twice.",
+                "%(count)d failed deliveries queued again; delivered ones are never "
+                "sent twice.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from api.models import ApiClient
 from notifications.outbox import outbox_enqueue_on_commit
@@ -56,18 +57,23 @@ def subscription_create(
     events = list(dict.fromkeys(events))
     unknown = sorted(set(events) - set(EventType.values))
     if unknown or not events:
-        raise WebhookRefused(
-            "events",
-            f"Choose one or more of {', '.join(EventType.values)}."
-            + (f" Unknown: {', '.join(unknown)}." if unknown else ""),
-        )
+        detail = gettext("Choose one or more of %(types)s.") % {
+            "types": ", ".join(EventType.values)
+        }
+        if unknown:
+            detail += " " + gettext("Unknown: %(types)s.") % {
+                "types": ", ".join(unknown)
+            }
+        raise WebhookRefused("events", detail)
     try:
         guard.url_check(url)
     except guard.UnsafeDestination as exc:
         raise WebhookRefused("url", str(exc)) from None
     if client.webhook_subscriptions.count() >= MAX_SUBSCRIPTIONS:
         raise WebhookRefused(
-            "url", f"An API client may hold at most {MAX_SUBSCRIPTIONS} webhooks."
+            "url",
+            gettext("An API client may hold at most %(count)d webhooks.")
+            % {"count": MAX_SUBSCRIPTIONS},
         )
     secret = secret_new()
     subscription = WebhookSubscription.objects.create(

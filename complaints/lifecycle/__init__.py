@@ -7,7 +7,6 @@
 """
 
 from .offers import (
-    above_limit,
     offer_accept,
     offer_approve,
     offer_counter,
@@ -19,6 +18,7 @@ from .offers import (
 )
 from .rules import LABELS, describe, has_accepted_resolution
 from .stages import transition
+from .terms import above_limit
 
 __all__ = [
     "LABELS",

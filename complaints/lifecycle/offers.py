@@ -14,29 +14,48 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from .. import hooks
 from ..actors import Actor, By, as_actor
-from ..bounds import amount_of, currency_problem, fields_check, text_check
+from ..bounds import fields_check, text_check
 from ..exceptions import OfferRefused
 from ..hooks import Hook
 from ..models import (
-    MONETARY_KINDS,
-    MONEYLESS_KINDS,
     Case,
     EventKind,
     Offer,
-    OfferKind,
-    OfferLimit,
     OfferStatus,
     Stage,
 )
 from ..timeline import record_event
 from ..versions import case_lock, case_version_bump
 from .approvals import may_approve, self_approval
+from .terms import above_limit, offer_terms
 
 OFFER_STAGES = (Stage.ACKNOWLEDGED, Stage.RESOLVING)
 DECIDED_WITH_NOTE = (OfferStatus.REJECTED, OfferStatus.DECLINED, OfferStatus.WITHDRAWN)
+# What a refused move would have done to the offer, as its refusal says it.
+MOVE_WORDS = {
+    EventKind.OFFER_APPROVED: gettext_lazy("approved"),
+    EventKind.OFFER_REJECTED: gettext_lazy("rejected"),
+    EventKind.OFFER_ACCEPTED: gettext_lazy("accepted"),
+    EventKind.OFFER_DECLINED: gettext_lazy("declined"),
+    EventKind.OFFER_COUNTERED: gettext_lazy("countered"),
+    EventKind.OFFER_WITHDRAWN: gettext_lazy("withdrawn"),
+    EventKind.OFFER_FULFILLED: gettext_lazy("fulfilled"),
+}
+
+
+def _status_word(status: str) -> str:
+    """The offer status as a refusal names it (its label)."""
+    return str(OfferStatus(status).label)
+
+
+def _either(statuses: list[str]) -> str:
+    """Statuses as alternatives inside the refusal's quotation marks."""
+    word = gettext("or")
+    return f"” {word} “".join(_status_word(s) for s in statuses)
 
 
 def offer_make(
@@ -54,17 +73,23 @@ def offer_make(
     Above the policy limit for its kind and currency it waits for approval;
     only with OFFER_SELF_APPROVAL on is a lead's or manager's own offer approved
     at once. Raises OfferRefused (the kind, its amount and currency, see
-    `_money`), InvalidInput for an unstorable description.
+    `offer_terms`), InvalidInput for an unstorable description.
     """
     actor = as_actor(by)
-    amount, currency = _money(kind, amount, currency)
+    amount, currency = offer_terms(kind, amount, currency)
     fields_check(Offer, {"description": description})
     with transaction.atomic():
         case = case_lock(case)
         if case.stage not in OFFER_STAGES:
             raise OfferRefused(
-                f"Offers are made once the customer has been heard and apologised "
-                f"to; {case.reference} is {case.stage}.",
+                gettext(
+                    "Offers are made once the customer has been heard and "
+                    "apologised to; %(reference)s is “%(stage)s”."
+                )
+                % {
+                    "reference": case.reference,
+                    "stage": Stage(case.stage).label,
+                },
                 ["stage acknowledged or resolving"],
             )
         above = above_limit(kind, amount, currency)
@@ -101,24 +126,6 @@ def offer_make(
     return offer
 
 
-def above_limit(kind: str, amount: Decimal | None, currency: str) -> bool:
-    """Whether the amount exceeds the policy limit for its kind.
-
-    A kind with no limit at all is never above it; a kind limited only in other
-    currencies is, since the amounts cannot be compared (a GBP limit must not
-    be dodged by offering dollars).
-    """
-    if amount is None:
-        return False
-    limits = {
-        limit.currency: limit.max_amount
-        for limit in OfferLimit.objects.filter(kind=kind)
-    }
-    if not limits:
-        return False
-    return currency not in limits or amount > limits[currency]
-
-
 def offer_approve(*, offer: Offer, by: By) -> Offer:
     """Approve an above-limit offer (team lead or manager, not its maker).
 
@@ -128,13 +135,17 @@ def offer_approve(*, offer: Offer, by: By) -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a team lead or a manager may approve (a lead of the case's team).",
+            gettext(
+                "Only a team lead or a manager may approve (a lead of the case's team)."
+            ),
             ["approver"],
         )
     if _is_maker(actor, offer) and not self_approval():
         raise OfferRefused(
-            "You made this offer, so someone else must approve it: another team "
-            "lead of the case's team or a manager.",
+            gettext(
+                "You made this offer, so someone else must approve it: another team "
+                "lead of the case's team or a manager."
+            ),
             ["approver other than the maker"],
         )
     return _move(
@@ -153,7 +164,9 @@ def offer_reject(*, offer: Offer, by: By, reason: str = "") -> Offer:
     actor = as_actor(by)
     if not _may_approve(actor, offer.case):
         raise OfferRefused(
-            "Only a team lead or a manager may reject (a lead of the case's team).",
+            gettext(
+                "Only a team lead or a manager may reject (a lead of the case's team)."
+            ),
             ["approver"],
         )
     return _move(
@@ -194,7 +207,7 @@ def offer_counter(*, offer: Offer, by: By, counter_request: str) -> Offer:
     """Record what the customer asked for instead; raise OfferRefused."""
     if not (counter_request or "").strip():
         raise OfferRefused(
-            "Say what the customer asked for instead.", ["counter_request"]
+            gettext("Say what the customer asked for instead."), ["counter_request"]
         )
     fields_check(Offer, {"counter_request": counter_request})
     return _move(
@@ -286,12 +299,21 @@ def _move(
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.status not in allowed:
             raise OfferRefused(
-                f"This offer is {offer.status}; it can only be {event.split('_')[1]} "
-                f"when {' or '.join(sorted(allowed))}.",
+                gettext(
+                    "This offer is “%(status)s”; it can only be %(move)s when “%(allowed)s”."
+                )
+                % {
+                    "status": _status_word(offer.status),
+                    "move": MOVE_WORDS.get(event, event),
+                    "allowed": _either(sorted(allowed)),
+                },
                 [f"offer status {' or '.join(sorted(allowed))}"],
             )
         if not case.is_open:
-            raise OfferRefused(f"{case.reference} is closed.", ["open case"])
+            raise OfferRefused(
+                gettext("%(reference)s is closed.") % {"reference": case.reference},
+                ["open case"],
+            )
         before = offer.status
         offer.status = to
         now = timezone.now()
@@ -316,37 +338,6 @@ def _move(
         if before == OfferStatus.PENDING_APPROVAL and to == OfferStatus.PROPOSED:
             hooks.run(Hook.OFFER_PROPOSED, offer=offer)
     return offer
-
-
-def _money(kind: str, amount: Any, currency: Any) -> tuple[Decimal | None, str]:
-    """The offer's amount and currency; raise OfferRefused naming what is wrong.
-
-    Monetary kinds need both, money-less kinds (apology only, replacement,
-    redo) take neither, the others may carry both; an amount is positive, to
-    the cent, at most `bounds.MAX_AMOUNT`, in a currency `bounds` allows.
-    """
-    if kind not in OfferKind.values:
-        raise OfferRefused(f"Unknown offer kind {kind!r}.", ["kind"])
-    currency = currency.strip().upper() if isinstance(currency, str) else currency
-    if amount is None or (isinstance(amount, str) and not amount.strip()):
-        if kind in MONETARY_KINDS:
-            raise OfferRefused("A refund or credit needs an amount.", ["amount"])
-        if currency not in (None, ""):
-            raise OfferRefused(
-                "A currency goes with an amount: give both or neither.", ["currency"]
-            )
-        return None, ""
-    label = OfferKind(kind).label.lower()
-    if kind in MONEYLESS_KINDS:
-        raise OfferRefused(f"An offer of {label} carries no amount.", ["amount"])
-    value, problem = amount_of(amount)
-    if problem:
-        raise OfferRefused(problem, ["amount"])
-    problem = currency_problem(currency)
-    if problem:
-        raise OfferRefused(f"An amount needs a currency. {problem}", ["currency"])
-    # Stored with two decimals; the timeline shows the same figure.
-    return value, currency
 
 
 def _may_approve(actor: Actor, case: Case) -> bool:

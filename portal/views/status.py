@@ -49,12 +49,13 @@ from ..services import consent_set_by_customer
 from .common import link_invalid, rate_limited
 
 ANSWERED = {
-    "accept": "Thank you. We'll get on with it and let you know when it's done.",
-    "decline": "Thank you for telling us. We'll come back to you with another idea.",
-    "counter": "Thank you. We've passed on what you'd prefer and will come back "
-    "to you soon.",
+    "accept": _("Thank you. We'll get on with it and let you know when it's done."),
+    "decline": _("Thank you for telling us. We'll come back to you with another idea."),
+    "counter": _(
+        "Thank you. We've passed on what you'd prefer and will come back to you soon."
+    ),
 }
-CONSENT_BY_EMAIL = (
+CONSENT_BY_EMAIL = _(
     "To tell us whether we may check back with you, please use the link in the "
     "email we sent you."
 )
@@ -138,7 +139,7 @@ def offer_answer(
         _answer(offer, action, data)
     except OfferRefused:
         offer.refresh_from_db()
-        messages.info(request, ALREADY.get(offer.status, "This offer is closed."))
+        messages.info(request, ALREADY.get(offer.status, _("This offer is closed.")))
     else:
         messages.success(request, ANSWERED[action])
     return back(token, "offers")
@@ -172,9 +173,9 @@ def consent(request: HttpRequest, token: str) -> HttpResponse:
         return back(token, "consent")
     messages.success(
         request,
-        "Thank you. We may check back with you later."
+        _("Thank you. We may check back with you later.")
         if given
-        else "Understood. We won't contact you to follow up.",
+        else _("Understood. We won't contact you to follow up."),
     )
     return back(token, "consent")
 

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _settings_variables() -> set[str]:
     names = set()
-    for source in ("config/settings.py", "gunicorn.conf.py"):
-        text = (ROOT / source).read_text()
+    settings = sorted((ROOT / "config" / "settings").glob("*.py"))
+    for source in [*settings, ROOT / "gunicorn.conf.py"]:
+        text = source.read_text()
         names |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_][A-Z0-9_]*)"', text))
         names |= set(re.findall(r'environ\.get\(\s*"([A-Z_][A-Z0-9_]*)"', text))
     return names | {"DJANGO_SETTINGS_MODULE", "PYTHONUNBUFFERED"}

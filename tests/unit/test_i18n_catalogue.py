@@ -149,3 +149,133 @@ def test_every_visible_word_of_a_template_is_marked_for_translation(path):
     assert left == [], f"wrap in {{% translate %}} / {{% blocktranslate %}}: {left}"
     if "translate" in source:
         assert "{% load i18n" in source or "{% load " in source and " i18n" in source
+
+
+# --- Python sources: what a page, the admin or an email shows ---------------
+# Refusals (domain errors, PermissionDenied on the 403 page, form
+# ValidationErrors), flash and admin messages (and the `success=` / `saved=`
+# words views hand to them), form labels and help texts and admin action
+# titles reach people as written, so their words must be marked.
+# API interfaces (`api/`, `<app>/api*.py`) answer integrators in English;
+# dashboards/ is translated on its own (issue 12 item 8) and joins this scan
+# once it is.
+PY_SKIP = {".venv", ".git", "var", "tests", "bench", "docs", "migrations", "api"}
+PY_SKIP_APPS = {"dashboards"}
+MARKERS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "format_lazy",
+}
+REFUSALS = {"DomainError", "PermissionDenied", "ValidationError"}
+LABELS = {"label", "help_text", "empty_label"}
+
+
+def _python_sources() -> list[Path]:
+    return [
+        path
+        for path in sorted(ROOT.rglob("*.py"))
+        if not set(path.relative_to(ROOT).parts) & PY_SKIP
+        and path.relative_to(ROOT).parts[0] not in PY_SKIP_APPS
+        and not path.name.startswith("api")
+    ]
+
+
+def _called(node: ast.AST) -> str:
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _words_unmarked(node: ast.AST | None) -> bool:
+    """Whether `node` builds text with words that no gettext call holds."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str) and bool(
+            re.search(r"[A-Za-z]{2,}\W+[A-Za-z]", node.value)
+        )
+    if isinstance(node, ast.JoinedStr):
+        return any(_words_unmarked(part) for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return _words_unmarked(node.left) or _words_unmarked(node.right)
+    if isinstance(node, ast.IfExp):
+        return _words_unmarked(node.body) or _words_unmarked(node.orelse)
+    return False  # a gettext call, a name, an attribute: marked where it is made
+
+
+def _refusal_classes(trees: list[ast.AST]) -> set[str]:
+    """REFUSALS and every class deriving from one of them, by name."""
+    bases = {
+        node.name: {_called(base) for base in node.bases}
+        for tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+    }
+    names = set(REFUSALS)
+    while grown := {n for n, b in bases.items() if b & names} - names:
+        names |= grown
+    return names
+
+
+def _unmarked_python(path: Path, tree: ast.AST, refusals: set[str]) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _called(node) in MARKERS:
+            continue
+        name, shown = _called(node), []
+        if name in refusals:
+            shown = list(node.args)
+        elif name in {"success", "error", "warning", "info", "message_user"}:
+            shown = node.args[1:2]
+        shown += [kw.value for kw in node.keywords if kw.arg in {"success", "saved"}]
+        if name.endswith("Field") or name in {"action", "display"}:
+            keys = LABELS if name.endswith("Field") else {"description"}
+            shown += [kw.value for kw in node.keywords if kw.arg in keys]
+        for value in shown:
+            if _words_unmarked(value):
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                found.append(f"{where} {ast.unparse(value)[:70]}")
+    return found
+
+
+def test_the_python_scan_finds_text_left_unmarked():
+    source = (
+        'raise OfferRefused("Say what they asked.", ["counter"])\n'
+        'raise OfferRefused(gettext("Say what they asked."), ["counter"])\n'
+        'messages.info(request, f"Linked to {name}.")\n'
+        'messages.info(request, _("Linked to %(n)s.") % {"n": name})\n'
+        'x = forms.CharField(label="Closing message", help_text=_("Emailed once."))\n'
+        '@admin.action(description="Retry the dead letters")\ndef f(): pass\n'
+        'raise DomainError(f"{field}: {problem}", [field])\n'
+    )
+    tree = ast.parse(source)
+    found = _unmarked_python(
+        ROOT / "x.py", tree, _refusal_classes([tree]) | {"OfferRefused"}
+    )
+    assert [line.split()[0] for line in found] == [
+        "x.py:1",
+        "x.py:3",
+        "x.py:5",
+        "x.py:6",
+    ]
+
+
+def test_every_refusal_message_and_label_in_python_is_marked_for_translation():
+    sources = _python_sources()
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sources}
+    refusals = _refusal_classes(list(trees.values()))
+    assert {"OfferRefused", "SupportInputRefused", "RecordsRefused"} <= refusals
+    left = [
+        line
+        for path, tree in trees.items()
+        for line in _unmarked_python(path, tree, refusals)
+    ]
+    assert left == [], "wrap in gettext / gettext_lazy:\n" + "\n".join(left)

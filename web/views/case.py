@@ -56,41 +56,52 @@ def case_start(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _notes_step(
+    request: HttpRequest,
+    case,
+    form,
+    *,
+    key: str,
+    notes: tuple,
+    to: str,
+    extra,
+    saved: str,
+    moved: str,
+) -> HttpResponse:
+    """Save a step's notes (`action=save`), or move the case on with them.
+
+    `notes` name the form fields kept on the case either way; `extra(d)` gives
+    what only the move takes.
+    """
+    saving = request.POST.get("action") == "save"
+
+    def call(d):
+        kept = {name: d[name] for name in notes}
+        if saving:
+            return case_update(
+                case=case, by=request.user, expected_version=d["version"], **kept
+            )
+        return _move(case, to, request.user, d, **kept, **extra(d))
+
+    success = saved if saving else moved
+    return run_action(request, case, key=key, form=form, call=call, success=success)
+
+
 @login_required
 @require_POST
 def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
     form = forms.ListeningForm(request.POST)
-    if request.POST.get("action") == "save":
-        return run_action(
-            request,
-            case,
-            key="listening",
-            form=form,
-            call=lambda d: case_update(
-                case=case,
-                by=request.user,
-                expected_version=d["version"],
-                customer_account=d["customer_account"],
-                restatement=d["restatement"],
-            ),
-            success=_("Notes saved."),
-        )
-    return run_action(
+    return _notes_step(
         request,
         case,
+        form,
         key="listening",
-        form=form,
-        call=lambda d: _move(
-            case,
-            Stage.ACKNOWLEDGED,
-            request.user,
-            d,
-            customer_account=d["customer_account"],
-            restatement=d["restatement"],
-            apology=form.apology_text(),
-        ),
-        success=_("Apology sent; the case is acknowledged."),
+        notes=("customer_account", "restatement"),
+        to=Stage.ACKNOWLEDGED,
+        extra=lambda d: {"apology": form.apology_text()},
+        saved=_("Notes saved."),
+        moved=_("Apology sent; the case is acknowledged."),
     )
 
 
@@ -98,35 +109,16 @@ def case_listening(request: HttpRequest, reference: str) -> HttpResponse:
 @require_POST
 def case_outcome(request: HttpRequest, reference: str) -> HttpResponse:
     case = case_or_404(request, reference)
-    form = forms.OutcomeForm(request.POST)
-    if request.POST.get("action") == "save":
-        return run_action(
-            request,
-            case,
-            key="outcome",
-            form=form,
-            call=lambda d: case_update(
-                case=case,
-                by=request.user,
-                expected_version=d["version"],
-                desired_outcome=d["desired_outcome"],
-            ),
-            success=_("Desired outcome saved."),
-        )
-    return run_action(
+    return _notes_step(
         request,
         case,
+        forms.OutcomeForm(request.POST),
         key="outcome",
-        form=form,
-        call=lambda d: _move(
-            case,
-            Stage.RESOLVING,
-            request.user,
-            d,
-            desired_outcome=d["desired_outcome"],
-            desired_outcome_declined=d["declined"],
-        ),
-        success=_("Now resolving: make an offer that puts it right."),
+        notes=("desired_outcome",),
+        to=Stage.RESOLVING,
+        extra=lambda d: {"desired_outcome_declined": d["declined"]},
+        saved=_("Desired outcome saved."),
+        moved=_("Now resolving: make an offer that puts it right."),
     )
 
 
@@ -235,8 +227,6 @@ def case_links_revoke_view(request: HttpRequest, reference: str) -> HttpResponse
 @login_required
 @require_POST
 def case_take(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
-
     case = case_or_404(request, reference)
     form = forms.VersionedForm(request.POST)
 
@@ -248,23 +238,14 @@ def case_take(request: HttpRequest, reference: str) -> HttpResponse:
             expected_version=d["version"],
         )
 
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, take)
-    return run_action(
-        request,
-        case,
-        key="assign",
-        form=form,
-        call=take,
-        success=_("The case is yours."),
-        may_leave=True,
+    return _hand_on(
+        request, case, form, take, key="assign", success=_("The case is yours.")
     )
 
 
 @login_required
 @require_POST
 def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
 
     case = case_or_404(request, reference)
 
@@ -279,23 +260,14 @@ def case_assign_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     form = forms.AssignForm(request.POST)
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, assign)
-    return run_action(
-        request,
-        case,
-        key="assign",
-        form=form,
-        call=assign,
-        success=_("Assignment saved."),
-        may_leave=True,
+    return _hand_on(
+        request, case, form, assign, key="assign", success=_("Assignment saved.")
     )
 
 
 @login_required
 @require_POST
 def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from .inbox import row_response
 
     case = case_or_404(request, reference)
     try:
@@ -313,20 +285,24 @@ def case_route_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     form = forms.RouteForm(request.POST)
-    if request.htmx and request.POST.get("from") == "inbox":
-        return row_response(request, case, form, route)
     if request.htmx and request.POST.get("from") == "sidebar":
         from .case_edit import facts_response
 
-        return facts_response(request, case, form, route, saved="Routed.")
+        return facts_response(request, case, form, route, saved=_("Routed."))
+    return _hand_on(
+        request, case, form, route, key="route", success=_("Routed to the team.")
+    )
+
+
+def _hand_on(request, case, form, call, *, key: str, success: str) -> HttpResponse:
+    """Answer a take, assignment or routing: its inbox row when asked from the
+    inbox (htmx), else the case page (the inbox, for a case no longer seen)."""
+    from .inbox import row_response
+
+    if request.htmx and request.POST.get("from") == "inbox":
+        return row_response(request, case, form, call)
     return run_action(
-        request,
-        case,
-        key="route",
-        form=form,
-        call=route,
-        success=_("Routed to the team."),
-        may_leave=True,
+        request, case, key=key, form=form, call=call, success=success, may_leave=True
     )
 
 

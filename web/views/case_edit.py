@@ -85,7 +85,7 @@ def case_details_edit(request: HttpRequest, reference: str) -> HttpResponse:
         )
 
     if request.htmx:
-        return facts_response(request, case, form, save, saved="Saved.")
+        return facts_response(request, case, form, save, saved=_("Saved."))
     return run_action(
         request,
         case,

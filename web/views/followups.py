@@ -51,20 +51,11 @@ def _owner(user_id: int | None):
 @login_required
 @require_POST
 def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
-    followup = (
-        FollowUp.objects.filter(pk=followup_id, case__in=cases_visible_to(request.user))
-        .select_related("case")
-        .first()
-    )
-    if followup is None:
-        raise Http404(_("No such follow-up."))
-    case = case_or_404(request, followup.case.reference)
-    return run_action(
+    return _on_followup(
         request,
-        case,
-        key="followup",
-        form=forms.FollowUpCompleteForm(request.POST),
-        call=lambda d: followup_complete(
+        followup_id,
+        forms.FollowUpCompleteForm(request.POST),
+        lambda followup, d: followup_complete(
             followup=followup,
             outcome=d["outcome"],
             csat=d["csat"],
@@ -72,24 +63,34 @@ def followup_done(request: HttpRequest, followup_id: int) -> HttpResponse:
             by=request.user,
         ),
         success=_("Follow-up recorded."),
-        anchor="#followups",
     )
 
 
 @login_required
 @require_POST
 def followup_cancel_view(request: HttpRequest, followup_id: int) -> HttpResponse:
+    return _on_followup(
+        request,
+        followup_id,
+        forms.FollowUpCancelForm(request.POST),
+        lambda followup, d: followup_cancel(
+            followup=followup, reason=d["reason"], by=request.user
+        ),
+        success=_("Follow-up cancelled."),
+    )
+
+
+def _on_followup(request, followup_id: int, form, move, *, success) -> HttpResponse:
+    """Run `move(followup, data)` on a follow-up the user may see, from its case."""
     followup = _visible_followup(request, followup_id)
     case = case_or_404(request, followup.case.reference)
     return run_action(
         request,
         case,
         key="followup",
-        form=forms.FollowUpCancelForm(request.POST),
-        call=lambda d: followup_cancel(
-            followup=followup, reason=d["reason"], by=request.user
-        ),
-        success=_("Follow-up cancelled."),
+        form=form,
+        call=lambda d: move(followup, d),
+        success=success,
         anchor="#followups",
     )
 

@@ -24,7 +24,7 @@ MATCHES = 10
 
 def _staff_only(request: HttpRequest) -> None:
     if role_of(request.user) is None:
-        raise PermissionDenied("Only staff file complaints for a customer.")
+        raise PermissionDenied(gettext("Only staff file complaints for a customer."))
 
 
 def _file(request: HttpRequest, d: dict):

@@ -44,16 +44,8 @@ def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
         return _preview(request, case, form)
 
     def call(d):
-        fields = {
-            "case": case,
-            "kind": d["kind"],
-            "body": d["body"] or None,
-            "outcome": d["outcome"] or None,
-            "by": request.user,
-        }
-        if d["do"] == "request":
-            return letter_approval_request(**fields)
-        return letter_send(**fields)
+        move = letter_approval_request if d["do"] == "request" else letter_send
+        return move(case=case, by=request.user, **_letter(d))
 
     asked = form.is_valid() and form.cleaned_data["do"] == "request"
     return run_action(
@@ -69,15 +61,18 @@ def case_letter_action(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _letter(d: dict) -> dict:
+    """The letter the form asks for, as the letter services take it (blank: none)."""
+    return {
+        "kind": d["kind"],
+        "body": d["body"] or None,
+        "outcome": d["outcome"] or None,
+    }
+
+
 def _preview(request: HttpRequest, case, form) -> HttpResponse:
-    d = form.cleaned_data
     try:
-        draft = letter_draft(
-            case=case,
-            kind=d["kind"],
-            body=d["body"] or None,
-            outcome=d["outcome"] or None,
-        )
+        draft = letter_draft(case=case, **_letter(form.cleaned_data))
     except DomainError as exc:  # shown in place like any refusal
         problem = {"kind": "error", "detail": exc.detail}
         return refuse(
@@ -146,63 +141,57 @@ def letter_approval_move(
     )
 
 
-@login_required
-@require_POST
-def case_vulnerability(request: HttpRequest, reference: str) -> HttpResponse:
-    """Record the customer's vulnerability (with consent) or withdraw the consent."""
+# The customer's records on the case page: the form, its key on the page, the
+# checkbox that ends the record, the services that record and end it, and the
+# message on success. The form's other fields are the record service's own.
+SUPPORT = {
+    "support": (
+        forms.VulnerabilityForm,
+        "withdraw",
+        customer_vulnerability_record,
+        customer_vulnerability_consent_withdraw,
+        _("Recorded: the customer's needs and the adjustments we make."),
+    ),
+    "representative": (
+        forms.RepresentativeForm,
+        "remove",
+        customer_representative_record,
+        customer_representative_remove,
+        _("Recorded who represents the customer."),
+    ),
+}
+
+
+def _support_action(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     case = case_or_404(request, reference)
+    form_class, ending, record, end, success = SUPPORT[key]
 
     def call(d):
-        if d["withdraw"]:
-            return customer_vulnerability_consent_withdraw(
-                customer=case.customer, by=request.user
-            )
-        return customer_vulnerability_record(
-            customer=case.customer,
-            drivers=d["drivers"],
-            adjustments=d["adjustments"],
-            consent_from=d["consent_from"],
-            by=request.user,
-        )
+        if d[ending]:
+            return end(customer=case.customer, by=request.user)
+        fields = {name: value for name, value in d.items() if name != ending}
+        return record(customer=case.customer, by=request.user, **fields)
 
     return run_action(
         request,
         case,
-        key="support",
-        form=forms.VulnerabilityForm(request.POST),
+        key=key,
+        form=form_class(request.POST),
         call=call,
-        success=_("Recorded: the customer's needs and the adjustments we make."),
+        success=success,
         anchor="#support",
     )
+
+
+@login_required
+@require_POST
+def case_vulnerability(request: HttpRequest, reference: str) -> HttpResponse:
+    """Record the customer's vulnerability (with consent) or withdraw the consent."""
+    return _support_action(request, reference, "support")
 
 
 @login_required
 @require_POST
 def case_representative(request: HttpRequest, reference: str) -> HttpResponse:
     """Record (or remove) who represents the customer, with their authority."""
-    case = case_or_404(request, reference)
-
-    def call(d):
-        if d["remove"]:
-            return customer_representative_remove(
-                customer=case.customer, by=request.user
-            )
-        return customer_representative_record(
-            customer=case.customer,
-            name=d["name"],
-            kind=d["kind"],
-            email=d["email"],
-            authority=d["authority"],
-            receives_letters=d["receives_letters"],
-            by=request.user,
-        )
-
-    return run_action(
-        request,
-        case,
-        key="representative",
-        form=forms.RepresentativeForm(request.POST),
-        call=call,
-        success=_("Recorded who represents the customer."),
-        anchor="#support",
-    )
+    return _support_action(request, reference, "representative")

@@ -44,7 +44,7 @@ def _owner(user_id: int | None, default):
         return default
     owner = get_user_model().objects.filter(pk=user_id).first()
     if owner is None:
-        raise PromiseRefused("No such person to keep the promise.", ["owner"])
+        raise PromiseRefused(_("No such person to keep the promise."), ["owner"])
     return owner
 
 
@@ -76,7 +76,7 @@ def case_merge_view(request: HttpRequest, reference: str) -> HttpResponse:
     def merge(d):
         other = case_for_user(request.user, d["other"].strip().upper())
         if other is None:
-            raise PromiseRefused("No such case to merge with.", ["other"])
+            raise PromiseRefused(_("No such case to merge with."), ["other"])
         case_merge(case=case, other=other, by=request.user)
 
     return run_action(

@@ -73,7 +73,7 @@ def _managed_customer(request: HttpRequest, customer_id: int):
     if customer is None:
         raise Http404(_("No such customer."))
     if not may_manage_records(request.user):
-        raise PermissionDenied("Only managers place and lift legal holds.")
+        raise PermissionDenied(_("Only managers place and lift legal holds."))
     return customer
 
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import (
     require_GET,
@@ -36,9 +36,11 @@ CUSTOMERS_SHOWN = 50
 
 class IncidentCloseForm(django_forms.Form):
     closing_message = django_forms.CharField(
-        label="Closing message (optional)",
-        help_text="Emailed once to each customer told about the incident who "
-        "agreed to be contacted; leave it empty to close without emailing.",
+        label=_("Closing message (optional)"),
+        help_text=_(
+            "Emailed once to each customer told about the incident who "
+            "agreed to be contacted; leave it empty to close without emailing."
+        ),
         required=False,
         max_length=incidents.CLOSING_MESSAGE_MAX,
         widget=django_forms.Textarea(attrs={"rows": 4}),
@@ -61,7 +63,7 @@ class CustomerImportForm(django_forms.Form):
 def incident_list(request: HttpRequest) -> HttpResponse:
     """The incidents, newest first (managers)."""
     if not is_manager(request.user):
-        raise PermissionDenied("Only managers run incidents.")
+        raise PermissionDenied(gettext("Only managers run incidents."))
     rows = selectors.incidents_visible_to(request.user)[:LIST_SIZE]
     return render(request, "web/incidents.html", {"incidents": rows})
 
@@ -115,7 +117,13 @@ def incident_close(request: HttpRequest, incident_id: int) -> HttpResponse:
         form.add_error(None, exc.detail)
         return _render_incident(request, incident, 409, close_form=form)
     messages.success(
-        request, f"Incident closed; {notified} customer(s) sent the closing message."
+        request,
+        ngettext(
+            "Incident closed; %(count)d customer sent the closing message.",
+            "Incident closed; %(count)d customers sent the closing message.",
+            notified,
+        )
+        % {"count": notified},
     )
     return redirect("web:incident", incident_id=incident.pk)
 
@@ -150,7 +158,9 @@ def case_incident_link(
 ) -> HttpResponse:
     """Link the case to an incident suggested for it (leads and managers)."""
     if not is_lead_or_manager(request.user):
-        raise PermissionDenied("Only team leads and managers link cases to incidents.")
+        raise PermissionDenied(
+            gettext("Only team leads and managers link cases to incidents.")
+        )
     case = case_or_404(request, reference)
     suggested = selectors.incident_suggestions(case, user=request.user)
     incident = next((i for i in suggested if i.pk == incident_id), None)
@@ -159,14 +169,17 @@ def case_incident_link(
             incident_id=incident_id, incident__closed_at__isnull=True
         ).exists():
             raise Http404("No such incident suggested for this case.")
-        messages.info(request, "The case is already linked to that incident.")
+        messages.info(request, gettext("The case is already linked to that incident."))
         return redirect(reverse("web:case", args=[case.reference]) + "#promises")
     try:
         incidents.incident_link_cases(incident=incident, cases=[case], by=request.user)
     except DomainError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"Linked to the incident “{incident.title}”.")
+        messages.success(
+            request,
+            gettext("Linked to the incident “%(title)s”.") % {"title": incident.title},
+        )
     return redirect(reverse("web:case", args=[case.reference]) + "#promises")
 
 
@@ -175,7 +188,7 @@ def case_incident_link(
 def problem_list(request: HttpRequest) -> HttpResponse:
     """Problems the user may see, newest first, with the count of their cases."""
     if not selectors.may_see_problems(request.user):
-        raise PermissionDenied("Only team leads and managers work problems.")
+        raise PermissionDenied(gettext("Only team leads and managers work problems."))
     problems = selectors.problems_visible_to(request.user).order_by("-opened_at", "-pk")
     return render(request, "web/problems.html", {"problems": problems[:LIST_SIZE]})
 

@@ -1,5 +1,5 @@
 """Forms of regulated handling on the case page: letters, four eyes, the
-customer's vulnerability and representative. Re-exported by `web.forms` so a
+customer's vulnerability and representative. Named in `web.forms` so a
 refused form comes back with its input (`web.views.base.recall_refusal`).
 """
 
