@@ -32,7 +32,9 @@ class CappedPaginator(Paginator):
     def num_pages(self) -> int:
         # Capped, the pages the cap covers (where `get_page` lands a page past
         # the end); a page beyond them is still served.
-        return super().num_pages if not self.capped else ceil(self.count / self.per_page)
+        return (
+            super().num_pages if not self.capped else ceil(self.count / self.per_page)
+        )
 
     def validate_number(self, number) -> int:
         if not self.capped:
@@ -53,7 +55,9 @@ class CappedPaginator(Paginator):
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+        return CappedPage(
+            rows[: self.per_page], number, self, more=len(rows) > self.per_page
+        )
 
 
 class CappedPage(Page):
