@@ -18,7 +18,7 @@ manager (every case) and a team lead (one team of four, plus Triage), for a
 rare word, a common word, a reference fragment, an email fragment and a phone
 fragment; and the inbox with that text in its search box (`/?q=&queue=`:
 Mine, the default and empty for these users; All open; Recently closed),
-with its badge counts and page count. `--only search|inbox` times one side.
+with its badge counts and its (capped) count. `--only search|inbox` times one side.
 Prints p50/p95 with the dataset size, core count and load average;
 `--save` writes the figures to a file, `--before` prints a saved run beside
 (run the older code with `--save`, then the newer with `--before`).

@@ -12,6 +12,7 @@ from complaints.bounds import text_problem
 from complaints.bulk import BulkAction
 from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
+from complaints.search_index import without_jit
 from complaints.selectors import assignable_users_by_team, cases_visible_to
 from notifications.selectors import notifications_for, unread_count
 from sla.services import case_calendar_id
@@ -20,6 +21,7 @@ from teams.selectors import is_lead_or_manager, role_of, team_ids_of
 
 from .. import forms
 from ..deadlines import CalendarBook, due_label
+from ..paging import CappedPaginator
 from ..saved_views import saved_views_for
 from ..selectors.inbox import (
     QUEUE_KEYS,
@@ -35,6 +37,8 @@ from ..selectors.inbox import (
 from ..selectors.live import bell_stamp, etag_of, inbox_stamp
 
 PAGE_SIZE = 25
+# A searched queue is counted up to this many matches ("more than 500").
+SEARCH_COUNT_CAP = 500
 NOTIFICATIONS = 5
 
 
@@ -94,14 +98,22 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
     if search_error:
         filters = InboxFilters(queue=filters.queue, sort=filters.sort)
     counts = inbox_counts_cached(user=request.user, now=now, stamp=stamp)
-    paginator = Paginator(
-        inbox_case_ids(user=request.user, filters=filters, now=now), PAGE_SIZE
-    )
-    if filters == InboxFilters(queue=filters.queue, sort=filters.sort):
-        # Unfiltered, the queue's size is its (briefly cached) badge count.
-        paginator.count = counts[filters.queue]
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = inbox_rows(list(page.object_list))
+    ids = inbox_case_ids(user=request.user, filters=filters, now=now)
+    if filters.q:
+        # A common word matches most of a queue: count up to a cap, and plan
+        # the count and the page without JIT (its estimate passes the bar).
+        paginator = CappedPaginator(ids, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+        with without_jit():
+            page = paginator.get_page(request.GET.get("page"))
+            listed = list(page.object_list)
+    else:
+        paginator = Paginator(ids, PAGE_SIZE)
+        if filters == InboxFilters(queue=filters.queue, sort=filters.sort):
+            # Unfiltered, the queue's size is its (briefly cached) badge count.
+            paginator.count = counts[filters.queue]
+        page = paginator.get_page(request.GET.get("page"))
+        listed = list(page.object_list)
+    page.object_list = inbox_rows(listed)
     decorate(page.object_list, now)
     may_hand_on = is_lead_or_manager(request.user)
     if may_hand_on:
