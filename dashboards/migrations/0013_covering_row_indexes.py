@@ -3,9 +3,10 @@
 The offers made and the follow-ups completed in a period carry every column
 their figures read, and each case's dimensions sit in a narrow index on its
 key, so offers, goodwill, satisfaction and agent scores are index-only scans
-joined by key, not a scan of the whole cases table (at a million cases
-400-700 ms each before, about 100 after). The two covering indexes replace
-the plain ones on the same keys.
+joined by key, not a scan of the whole cases table; a team's case keys are
+one index range, so a team lead's figures no longer read all the team's
+cases (at a million cases 400-700 ms each before, 100-150 after, for 90
+days). The two covering indexes replace the plain ones on the same keys.
 """
 
 from django.db import migrations
@@ -15,13 +16,14 @@ INDEXES = {
         "complaints_case (id) INCLUDE (assignee_id, root_cause_id, customer_id, "
         "team_id, category_id, priority, channel)"
     ),
+    "dash_case_team": "complaints_case (team_id, id)",
     "dash_offer_made": (
         "complaints_offer (created_at) "
-        "INCLUDE (case_id, status, kind, currency, needed_approval, amount)"
+        "INCLUDE (id, case_id, status, kind, currency, needed_approval, amount)"
     ),
     "dash_followup_done": (
-        "followups_followup (completed_at) INCLUDE (case_id, status, csat, outcome) "
-        "WHERE completed_at IS NOT NULL"
+        "followups_followup (completed_at) "
+        "INCLUDE (id, case_id, status, csat, outcome) WHERE completed_at IS NOT NULL"
     ),
 }
 REPLACED = {
