@@ -279,10 +279,7 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
             "skips",
             _("Skipped steps"),
             D["skips"],
-            cols(
-                ("label", _("Stage skipped"), "text"),
-                ("skips", _("Times skipped")),
-            ),
+            cols(("label", _("Stage skipped"), "text"), ("skips", _("Times skipped"))),
             s["skips"]["stages"],
         ),
         Table(
