@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from django.utils.decorators import method_decorator
+from django.utils.text import format_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -30,7 +31,8 @@ RATE = " A share from 0 to 1; null when there is nothing to divide by."
 
 
 def _rate(help_text: str) -> serializers.FloatField:
-    return Num(allow_null=True, help_text=help_text + RATE)
+    # Lazy both ways: the definitions translate when the schema is read.
+    return Num(allow_null=True, help_text=format_lazy("{}{}", help_text, RATE))
 
 
 def ints(names: str) -> dict[str, serializers.IntegerField]:

@@ -117,7 +117,7 @@ class MonthFacts(models.Model):
         TEAM = 1
         ALL = 2
 
-    month = models.DateField(help_text="The first day of the (local) month.")
+    month = models.DateField(help_text=_("The first day of the (local) month."))
     grain = models.PositiveSmallIntegerField(choices=Grain, default=Grain.CASE)
     team = _dimension("teams.Team")
     category = _dimension("complaints.Category")

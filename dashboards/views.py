@@ -87,7 +87,7 @@ def export(request: HttpRequest, name: str) -> HttpResponse:
 
 def _filter(request: HttpRequest):
     if not may_see_dashboard(request.user):
-        raise PermissionDenied("The dashboard is for team leads and managers.")
+        raise PermissionDenied(_("The dashboard is for team leads and managers."))
     try:
         return filter_parse(user=request.user, params=request.GET)
     except FilterInvalid as exc:

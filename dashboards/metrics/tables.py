@@ -2,7 +2,8 @@
 
 A table is a name (its CSV file), a title, the figure's definition, columns
 (key, label and kind, which says how to format a cell) and rows of raw
-values. Rows may carry an inbox link (`link`) to the cases behind them. A
+values. Titles and labels are lazy translations: the page and the CSV show
+them in the reader's language. Rows may carry an inbox link (`link`) to the cases behind them. A
 table may name a chart (`chart`: its type and the columns it draws); the
 chart is built from the table's own rows, so the two cannot disagree.
 """
@@ -11,12 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from complaints.money import money_text
 
 from .definitions import DEFINITIONS as D
 from .filters import MetricsFilter
 
-Column = tuple[str, str, str]  # key, label, kind: int|pct|hours|num|text|money|date
+Text = str | Promise  # a lazy translation until it is shown
+Column = tuple[str, Text, str]  # key, label, kind: int|pct|hours|num|text|money|date
 # Chart colours, each with its own line style, so colour never carries meaning alone.
 PALETTE = [("#1565c0", []), ("#ef6c00", [6, 4]), ("#546e7a", [2, 3])]
 
@@ -24,22 +29,22 @@ PALETTE = [("#1565c0", []), ("#ef6c00", [6, 4]), ("#546e7a", [2, 3])]
 @dataclass
 class Table:
     name: str
-    title: str
-    definition: str
+    title: Text
+    definition: Text
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     chart: tuple[str, ...] = ()  # ("line"|"bar"|"hbar", column keys drawn)
-    section: str = ""
+    section: Text = ""
 
     def header(self) -> list[str]:
-        return [label for _, label, _ in self.columns]
+        return [str(label) for _key, label, _kind in self.columns]
 
     def values(self) -> list[list[Any]]:
-        return [[row.get(key) for key, _, _ in self.columns] for row in self.rows]
+        return [[row.get(key) for key, *_ in self.columns] for row in self.rows]
 
     def cells(self) -> list[tuple[str, str, list[tuple[str, bool]]]]:
         """Rows formatted for the page: (row header, its link, [(text, numeric)])."""
-        (first, kind), *rest = [(key, kind) for key, _, kind in self.columns]
+        (first, kind), *rest = [(key, kind) for key, _label, kind in self.columns]
         return [
             (
                 fmt(row.get(first), kind),
@@ -55,8 +60,8 @@ class Table:
     def chart_spec(self) -> dict[str, Any]:
         """The Chart.js data of this table's chart (drawn by static/dashboard.js)."""
         kind, *keys = self.chart
-        labels = dict((key, label) for key, label, _ in self.columns)
-        (first, _, first_kind) = self.columns[0]
+        labels = {key: str(label) for key, label, _kind in self.columns}
+        (first, _label, first_kind) = self.columns[0]
         return {
             "id": self.name,
             "type": "bar" if kind == "hbar" else kind,
@@ -75,11 +80,9 @@ class Table:
         }
 
 
-def cols(spec: str) -> list[Column]:
-    """Columns from "key|Label|kind, …" (kind defaults to int)."""
-    return [
-        (*(part.strip() for part in c.split("|")), "int")[:3] for c in spec.split(",")
-    ]
+def cols(*specs: tuple[str, Text] | Column) -> list[Column]:
+    """Columns from (key, label) or (key, label, kind) (kind defaults to int)."""
+    return [(*spec, "int")[:3] for spec in specs]
 
 
 def fmt(value: Any, kind: str, *, currency: str | None = None) -> str:
@@ -114,13 +117,23 @@ def inbox_link(flt: MetricsFilter, **extra: Any) -> str:
 
 
 RANKING = cols(
-    "name|Name|text, cases|Cases, previous|Previous period, change|Change, "
-    "cumulative_share|Cumulative share|pct"
+    ("name", _("Name"), "text"),
+    ("cases", _("Cases")),
+    ("previous", _("Previous period")),
+    ("change", _("Change")),
+    ("cumulative_share", _("Cumulative share"), "pct"),
 )
-CLOCKS = {"first_response": "First response", "resolution": "Resolution"}
-TIMES = "cases|Cases timed, median_hours|Median (business h)|hours, " + (
-    "p90_hours|90th percentile (business h)|hours"
+CLOCKS = {"first_response": _("First response"), "resolution": _("Resolution")}
+TIMES = cols(
+    ("cases", _("Cases timed")),
+    ("median_hours", _("Median (business h)"), "hours"),
+    ("p90_hours", _("90th percentile (business h)"), "hours"),
 )
+STARTING = {
+    "day": _("Day starting"),
+    "week": _("Week starting"),
+    "month": _("Month starting"),
+}
 NAMES = (
     "volume funnel stages sla escalations offers satisfaction categories "
     "root_causes agents skips repeat at_risk apology recovery rescored goodwill "
@@ -137,20 +150,26 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
     return [
         Table(
             "volume",
-            "Opened, closed and backlog",
+            _("Opened, closed and backlog"),
             f"{D['opened']} {D['closed']} {D['backlog']}",
             cols(
-                f"start|{s['bucket'].title()} starting|date, opened|Opened, "
-                "closed|Closed, backlog|Backlog at end"
+                ("start", STARTING[s["bucket"]], "date"),
+                ("opened", _("Opened")),
+                ("closed", _("Closed")),
+                ("backlog", _("Backlog at end")),
             ),
             s["series"],
             ("line", "opened", "closed", "backlog"),
         ),
         Table(
             "funnel",
-            "Stage funnel",
+            _("Stage funnel"),
             D["funnel"],
-            cols("label|Stage|text, cases|Cases, share|Share|pct"),
+            cols(
+                ("label", _("Stage"), "text"),
+                ("cases", _("Cases")),
+                ("share", _("Share"), "pct"),
+            ),
             [
                 {**row, "share": round(row["cases"] / opened, 4) if opened else None}
                 for row in s["funnel"]
@@ -159,22 +178,27 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "stages",
-            "Open cases by stage and where they stall",
+            _("Open cases by stage and where they stall"),
             D["stalls"],
             cols(
-                "label|Stage|text, open|Open now, stalled|Stalled 7+ days, "
-                "oldest_days|Oldest (days since filed)"
+                ("label", _("Stage"), "text"),
+                ("open", _("Open now")),
+                ("stalled", _("Stalled 7+ days")),
+                ("oldest_days", _("Oldest (days since filed)")),
             ),
             [{**r, "link": inbox_link(flt, stage=r["stage"])} for r in s["stages"]],
             ("bar", "open", "stalled"),
         ),
         Table(
             "sla",
-            "SLA compliance and business-hours times",
-            " ".join(D[k] for k in (*sla, "time_to_resolution")),
+            _("SLA compliance and business-hours times"),
+            " ".join(str(D[k]) for k in (*sla, "time_to_resolution")),
             cols(
-                "label|Clock|text, met_on_time|Met on time, missed|Missed, "
-                f"compliance|Compliance|pct, {TIMES}"
+                ("label", _("Clock"), "text"),
+                ("met_on_time", _("Met on time")),
+                ("missed", _("Missed")),
+                ("compliance", _("Compliance"), "pct"),
+                *TIMES,
             ),
             [
                 {"label": label, **s["sla"][kind], **s["times"][kind]}
@@ -183,9 +207,9 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "escalations",
-            "Escalations by level",
+            _("Escalations by level"),
             D["escalations"],
-            cols("label|Level|text, escalations|Escalations"),
+            cols(("label", _("Level"), "text"), ("escalations", _("Escalations"))),
             [
                 {**row, "link": inbox_link(flt, queue="escalated")}
                 for row in s["escalations"]
@@ -193,13 +217,17 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "offers",
-            "Offers by kind",
+            _("Offers by kind"),
             D["offers"],
             cols(
-                "label|Kind|text, count|Offers, acceptance_rate|Accepted|pct, "
-                "needed_approval_share|Above policy|pct, currency|Currency|text, "
-                "total|Total offered|money, average|Average|money, "
-                "granted_total|Total granted|money"
+                ("label", _("Kind"), "text"),
+                ("count", _("Offers")),
+                ("acceptance_rate", _("Accepted"), "pct"),
+                ("needed_approval_share", _("Above policy"), "pct"),
+                ("currency", _("Currency"), "text"),
+                ("total", _("Total offered"), "money"),
+                ("average", _("Average"), "money"),
+                ("granted_total", _("Total granted"), "money"),
             ),
             [
                 {**kind, **money}
@@ -209,15 +237,15 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "satisfaction",
-            "Satisfaction scores",
+            _("Satisfaction scores"),
             D["satisfaction"],
-            cols("score|Score, followups|Follow-ups"),
+            cols(("score", _("Score")), ("followups", _("Follow-ups"))),
             s["satisfaction"]["distribution"],
             ("bar", "followups"),
         ),
         Table(
             "categories",
-            "Top categories",
+            _("Top categories"),
             D["categories"],
             RANKING,
             [
@@ -228,41 +256,49 @@ def figure_tables(s: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "root_causes",
-            "Top root causes",
+            _("Top root causes"),
             D["root_causes"],
             RANKING,
             s["root_causes"],
         ),
         Table(
             "agents",
-            "Per agent",
+            _("Per agent"),
             D["agents"],
             cols(
-                "username|Agent|text, open|Open now, filed|Filed (period), "
-                "closed|Closed (period), sla_compliance|First-response SLA|pct, "
-                "csat_average|Average satisfaction|num"
+                ("username", _("Agent"), "text"),
+                ("open", _("Open now")),
+                ("filed", _("Filed (period)")),
+                ("closed", _("Closed (period)")),
+                ("sla_compliance", _("First-response SLA"), "pct"),
+                ("csat_average", _("Average satisfaction"), "num"),
             ),
             s["agents"],
         ),
         Table(
             "skips",
-            "Skipped steps",
+            _("Skipped steps"),
             D["skips"],
-            cols("label|Stage skipped|text, skips|Times skipped"),
+            cols(("label", _("Stage skipped"), "text"), ("skips", _("Times skipped"))),
             s["skips"]["stages"],
         ),
         Table(
             "repeat",
-            "Repeat complainants",
+            _("Repeat complainants"),
             D["repeat_complainants"],
-            cols("name|Customer|text, cases|Cases"),
+            cols(("name", _("Customer"), "text"), ("cases", _("Cases"))),
             [_customer(row) for row in customers["repeat_top"]],
         ),
         Table(
             "at_risk",
-            "Customers at risk",
+            _("Customers at risk"),
             D["at_risk"],
-            cols("name|Customer|text, cases|Cases, open|Open, escalated|Escalated"),
+            cols(
+                ("name", _("Customer"), "text"),
+                ("cases", _("Cases")),
+                ("open", _("Open")),
+                ("escalated", _("Escalated")),
+            ),
             [_customer(row) for row in customers["at_risk_top"]],
         ),
         *recovery_tables(s["recovery"]),
@@ -276,20 +312,25 @@ def recovery_tables(r: dict[str, Any]) -> list[Table]:
     tables = [
         Table(
             "apology",
-            "Time to the first apology",
+            _("Time to the first apology"),
             D["first_apology"],
-            cols(f"label|Measure|text, {TIMES}"),
-            [{"label": "First apology", **r["first_apology"]}],
+            cols(("label", _("Measure"), "text"), *TIMES),
+            [{"label": _("First apology"), **r["first_apology"]}],
         ),
         Table(
             "recovery",
-            "First-offer acceptance and 90-day recurrence",
+            _("First-offer acceptance and 90-day recurrence"),
             f"{D['first_offer']} {D['recurrence']}",
-            cols("label|Figure|text, part|Yes, whole|Of, rate|Share|pct"),
+            cols(
+                ("label", _("Figure"), "text"),
+                ("part", _("Yes")),
+                ("whole", _("Of")),
+                ("rate", _("Share"), "pct"),
+            ),
             [
-                {"label": "First offer accepted", "part": offer["accepted"]}
+                {"label": _("First offer accepted"), "part": offer["accepted"]}
                 | {"whole": offer["cases"], "rate": offer["rate"]},
-                {"label": "Customer filed again within 90 days"}
+                {"label": _("Customer filed again within 90 days")}
                 | {"part": again["again"], "whole": again["customers"]}
                 | {"rate": again["rate"]},
             ],
@@ -297,45 +338,55 @@ def recovery_tables(r: dict[str, Any]) -> list[Table]:
         ),
         Table(
             "rescored",
-            "Satisfaction before and after",
+            _("Satisfaction before and after"),
             D["rescored"],
-            cols("label|Score|text, score|Average (1–5)|num, cases|Cases"),
+            cols(
+                ("label", _("Score"), "text"),
+                ("score", _("Average (1–5)"), "num"),
+                ("cases", _("Cases")),
+            ),
             [
                 {"label": label, "score": rescored[key], "cases": rescored["cases"]}
-                for key, label in (("before", "Before"), ("after", "After"))
+                for key, label in (("before", _("Before")), ("after", _("After")))
             ],
             ("bar", "score"),
         ),
         Table(
             "goodwill",
-            "Goodwill spent per root cause",
+            _("Goodwill spent per root cause"),
             D["goodwill"],
             cols(
-                "root_cause|Root cause|text, currency|Currency|text, "
-                "offers|Offers fulfilled, total|Goodwill spent|money"
+                ("root_cause", _("Root cause"), "text"),
+                ("currency", _("Currency"), "text"),
+                ("offers", _("Offers fulfilled")),
+                ("total", _("Goodwill spent"), "money"),
             ),
             r["goodwill"],
             ("hbar", "total"),
         ),
         Table(
             "iceberg",
-            "Complaints per problem (the iceberg)",
+            _("Complaints per problem (the iceberg)"),
             D["iceberg"],
             cols(
-                "problems|Problems, cases|Complaints linked, "
-                "per_problem|Complaints per problem|num"
+                ("problems", _("Problems")),
+                ("cases", _("Complaints linked")),
+                ("per_problem", _("Complaints per problem"), "num"),
             ),
             [r["iceberg"]],
         ),
         Table(
             "incidents",
-            "Incidents: reach and who was told first",
+            _("Incidents: reach and who was told first"),
             D["incidents"],
             cols(
-                "title|Incident|text, opened|Opened|date, cases|Cases linked, "
-                "customers|Customers linked, told|Customers told, "
-                "filed_after_told|Cases filed after told, "
-                "filed_before_told|Cases filed before or never told"
+                ("title", _("Incident"), "text"),
+                ("opened", _("Opened"), "date"),
+                ("cases", _("Cases linked")),
+                ("customers", _("Customers linked")),
+                ("told", _("Customers told")),
+                ("filed_after_told", _("Cases filed after told")),
+                ("filed_before_told", _("Cases filed before or never told")),
             ),
             [
                 {**row, "link": f"/recovery/incidents/{row['incident_id']}/"}
@@ -344,7 +395,7 @@ def recovery_tables(r: dict[str, Any]) -> list[Table]:
         ),
     ]
     for table in tables:
-        table.section = "Service recovery"
+        table.section = _("Service recovery")
     return tables
 
 

@@ -156,11 +156,8 @@ def test_every_visible_word_of_a_template_is_marked_for_translation(path):
 # ValidationErrors), flash and admin messages (and the `success=` / `saved=`
 # words views hand to them), form labels and help texts and admin action
 # titles reach people as written, so their words must be marked.
-# API interfaces (`api/`, `<app>/api*.py`) answer integrators in English;
-# dashboards/ is translated on its own (issue 12 item 8) and joins this scan
-# once it is.
+# API interfaces (`api/`, `<app>/api*.py`) answer integrators in English.
 PY_SKIP = {".venv", ".git", "var", "tests", "bench", "docs", "migrations", "api"}
-PY_SKIP_APPS = {"dashboards"}
 MARKERS = {
     "_",
     "gettext",
@@ -180,7 +177,6 @@ def _python_sources() -> list[Path]:
         path
         for path in sorted(ROOT.rglob("*.py"))
         if not set(path.relative_to(ROOT).parts) & PY_SKIP
-        and path.relative_to(ROOT).parts[0] not in PY_SKIP_APPS
         and not path.name.startswith("api")
     ]
 

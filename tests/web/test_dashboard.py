@@ -99,6 +99,27 @@ def test_the_page_shows_figures_definitions_charts_and_drill_down_links(
     assert "=HYPERLINK" not in html
 
 
+def test_in_german_the_tables_their_labels_and_definitions_are_german(manager, cases):
+    client = client_for(manager)
+    german = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+    response = client.get("/dashboard/", {"period": "90d"}, **german)
+    html = response.content.decode()
+    assert ">Phasentrichter</h2>" in html  # the "Stage funnel" table's title
+    assert ">Kumulierter Anteil</th>" in html  # the "Cumulative share" column
+    assert "Im Zeitraum eingereichte Fälle." in html  # a definition
+    assert "Erstes Angebot angenommen" in html  # a row label
+    for english in ("Stage funnel", "Cumulative share", "Cases filed in the period."):
+        assert english not in html
+    volume = next(c for c in response.context["charts"] if c["id"] == "volume")
+    assert volume["datasets"][2]["label"] == "Rückstand am Ende"  # the chart too
+    rows = rows_of(client.get("/dashboard/export/funnel.csv", **german))
+    assert list(rows[0]) == ["Phase", "Fälle", "Anteil"]
+    refused = client_for(StaffFactory(role="agent")).get("/dashboard/", **german)
+    assert (
+        "Das Dashboard ist für Teamleitungen und Manager." in refused.content.decode()
+    )
+
+
 def test_the_case_export_streams_exactly_the_filtered_cases(manager, cases, team):
     client = client_for(manager)
     response = client.get(
