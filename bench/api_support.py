@@ -24,6 +24,9 @@ SECRET = secrets.token_urlsafe(50)
 def bench_env() -> dict[str, str]:
     """Production-like settings (DEBUG off) on the throwaway database."""
     env = dict(os.environ)
+    # Production runs with Redis (the process memos' invalidation, throttles):
+    # without it every create re-reads what the memos hold.
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/12")
     env.update(
         DATABASE_URL=f"{SERVER}/{BENCH_DB}",
         DEBUG="0",
