@@ -5,6 +5,10 @@ from math import ceil
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
+# Capped, there is no page total to clamp a page number to: beyond this many
+# pages a number is past the end (and never an OFFSET past the database's).
+MAX_PAGES = 10_000
+
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` + 1 rows; beyond `cap`, pages by next/previous only.
@@ -45,6 +49,8 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGES:
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number) -> Page:

@@ -83,3 +83,15 @@ def test_a_capped_search_reads_a_fixed_number_of_queries(
     _teapots(make_case, 9)
     assert _queries(agent_client, "/?queue=all&q=teapot") == few
     assert _queries(agent_client, "/?queue=all&q=teapot&page=2") == later
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "100001", "-3", "x"])
+def test_a_page_number_far_past_the_cap_is_answered_not_a_500(
+    agent_client, make_case, small_cap, number
+):
+    # Past the cap there is no page total to clamp to: an absurd page number
+    # must not reach the database as an OFFSET beyond its range.
+    _teapots(make_case, 7)
+    response = agent_client.get(f"/?queue=all&q=teapot&page={number}")
+    assert response.status_code == 200
+    assert "more than 3 cases" in response.content.decode()
