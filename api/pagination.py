@@ -7,6 +7,8 @@ not DRF's 404.
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
+from config.numbers import whole_number
+
 
 class DefaultCursorPagination(CursorPagination):
     ordering = ("-created_at", "-id")
@@ -31,7 +33,7 @@ class DefaultCursorPagination(CursorPagination):
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+        if raw is not None and not (whole_number(raw) or 0) > 0:
             raise ValidationError(
                 {self.page_size_query_param: ["A positive whole number."]}
             )

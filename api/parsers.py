@@ -14,6 +14,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 from complaints.bounds import MAX_DEPTH, nesting_depth
+from config.numbers import whole_number
 
 from .errors import PayloadTooLarge
 
@@ -25,7 +26,7 @@ class BoundedJSONParser(JSONParser):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 1_048_576
         request = (parser_context or {}).get("request")
         length = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if length and length.isdigit() and int(length) > limit:
+        if (whole_number(length) or 0) > limit:
             raise PayloadTooLarge()
         body = stream.read(limit + 1)
         if len(body) > limit:

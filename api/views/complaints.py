@@ -22,6 +22,7 @@ from attachments.services import attachment_add, max_bytes
 from complaints import lifecycle, services
 from complaints.actors import Actor
 from complaints.selectors import cases_visible_to, related_known
+from config.numbers import whole_number
 from followups.services import followup_schedule
 from regimes.selectors import letters_brief
 
@@ -352,7 +353,7 @@ class ComplaintViewSet(ApiViewSet):
     @attachments.mapping.post
     def attachments_add(self, request, reference: str):
         length = request.META.get("CONTENT_LENGTH") or ""
-        if length.isdigit() and int(length) > max_bytes() + UPLOAD_SLACK:
+        if (whole_number(length) or 0) > max_bytes() + UPLOAD_SLACK:
             raise PayloadTooLarge(f"The file is over {max_bytes()} bytes.")
         case = self.get_object()
         data = self.valid(AttachmentIn)

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
+from config.numbers import whole_number
 
 from ..models import CaseFacts, MonthFacts
 from . import figures as fig
@@ -233,7 +234,7 @@ def ranking_figures(
     names = {
         str(pk): (slug, name)
         for pk, slug, name in model.objects.filter(
-            pk__in=[int(i) for i in ids if i.isdigit()]
+            pk__in=[whole_number(i) for i in ids if whole_number(i) is not None]
         ).values_list("pk", "slug", "name")
     }
     rows = sorted(

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from config.numbers import whole_number
+
 from .base import ID_MAX, TEXT, BoundedForm
 
 
@@ -38,7 +40,7 @@ class BulkForm(BoundedForm):
         picked = []
         for value in self.data.getlist("case")[: BULK_MAX + 1]:
             reference, _, version = str(value).rpartition(":")
-            if not reference or not version.isdigit() or len(version) > 9:
+            if not reference or whole_number(version, max_digits=9) is None:
                 raise forms.ValidationError(
                     gettext_lazy("The page is out of date; reload it.")
                 )
@@ -49,7 +51,8 @@ class BulkForm(BoundedForm):
 
     def clean_assignee(self) -> str:
         value = self.cleaned_data["assignee"].strip()
-        if value in ("", "me", "none") or (value.isdigit() and int(value) <= ID_MAX):
+        number = whole_number(value)
+        if value in ("", "me", "none") or (number is not None and number <= ID_MAX):
             return value
         raise forms.ValidationError(gettext_lazy("Choose someone from the list."))
 

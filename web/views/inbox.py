@@ -14,6 +14,7 @@ from complaints.exceptions import DomainError, StaleVersion
 from complaints.models import Category, Priority, Stage
 from complaints.search_index import without_jit
 from complaints.selectors import assignable_users_by_team, cases_visible_to
+from config.numbers import whole_number
 from notifications.selectors import notifications_for, unread_count
 from sla.services import case_calendar_id
 from teams.models import Team
@@ -47,7 +48,7 @@ def parse_filters(
 ) -> InboxFilters:
     def as_int(name: str) -> int | None:
         value = query.get(name, "")
-        return int(value) if value.isdigit() and len(value) < 12 else None
+        return whole_number(value, max_digits=11)
 
     queue = query.get("queue", default_queue)
     return InboxFilters(

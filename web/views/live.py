@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from complaints.selectors import case_for_user
+from config.numbers import whole_number
 
 from ..selectors.inbox import inbox_counts_cached
 from ..selectors.live import (
@@ -61,7 +62,8 @@ def inbox_live(request: HttpRequest) -> HttpResponse:
 
 def _number(request: HttpRequest, name: str) -> int:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and int(value) < BOUND else 0
+    number = whole_number(value)
+    return number if number is not None and number < BOUND else 0
 
 
 @login_required

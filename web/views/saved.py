@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from complaints.exceptions import DomainError
+from config.numbers import whole_number
 from teams.models import Team
 from teams.selectors import team_ids_of
 
@@ -25,8 +26,8 @@ def saved_view_save(request: HttpRequest) -> HttpResponse:
     )
     team_id = request.POST.get("team", "")
     team = None
-    if team_id.isdigit() and int(team_id) in team_ids_of(request.user):
-        team = Team.objects.get(pk=int(team_id))
+    if (pk := whole_number(team_id)) is not None and pk in team_ids_of(request.user):
+        team = Team.objects.get(pk=pk)
     try:
         view = saved_view_create(
             user=request.user,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from complaints.bounds import text_problem
 from complaints.search import RANK_WINDOW, search_hits, search_text
+from config.numbers import whole_number
 
 PAGE_SIZE = 25
 MAX_PAGE = RANK_WINDOW // PAGE_SIZE
@@ -21,7 +22,7 @@ def search(request: HttpRequest) -> HttpResponse:
     error = text_problem(raw, None)
     text = "" if error else search_text(raw)
     raw_page = request.GET.get("page", "1")
-    page = min(int(raw_page), MAX_PAGE) if raw_page.isdigit() and raw_page != "0" else 1
+    page = min(whole_number(raw_page) or 1, MAX_PAGE)
     hits: list = []
     if text:
         # One more than a page tells whether there is a next page.
