@@ -25,7 +25,8 @@ from .metrics.filters import (
     may_see_dashboard,
     scoped_cases,
 )
-from .metrics.tables import TABLE_NAMES, figure_tables, inbox_link
+from .metrics.table import inbox_link
+from .metrics.tables import TABLE_NAMES, figure_tables
 
 LINKS = {"open": "all", "overdue": "overdue", "escalated": "escalated"}
 

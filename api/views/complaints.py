@@ -38,12 +38,10 @@ from ..serializers.attachments import (
     AttachmentIn,
     AttachmentSerializer,
 )
+from ..serializers.case_inputs import CasePatchIn, ComplaintIn, TransitionIn
 from ..serializers.cases import (
     CaseDetailSerializer,
-    CasePatchIn,
     CaseSerializer,
-    ComplaintIn,
-    TransitionIn,
     case_detail_data,
 )
 from ..serializers.common import ProblemSerializer

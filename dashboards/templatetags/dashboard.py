@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django import template
 
-from dashboards.metrics.tables import fmt
+from dashboards.metrics.table import fmt
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from complaints import lifecycle
 from complaints.actors import Actor
 from complaints.models import MessageKind, OfferLimit, Visibility
 from complaints.services import message_post
-from dashboards.metrics.tables import Table
+from dashboards.metrics.table import Table
 from portal import links
 
 pytestmark = pytest.mark.django_db
