@@ -95,15 +95,20 @@ def start_gunicorn(workers: int = 5, *, plain: bool = False) -> subprocess.Popen
         cwd=ROOT,
         env=bench_env(),
     )
-    deadline = time.monotonic() + 120  # a busy machine boots workers slowly
+    return wait_up(process, f"http://127.0.0.1:{PORT}/healthz", "gunicorn")
+
+
+def wait_up(process: subprocess.Popen, url: str, what: str) -> subprocess.Popen:
+    """Wait until `url` answers (a busy machine boots workers slowly)."""
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+            urllib.request.urlopen(url, timeout=1)
             return process
         except OSError:
             time.sleep(0.3)
     process.terminate()
-    raise SystemExit("gunicorn did not come up")
+    raise SystemExit(f"{what} did not come up")
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -18,9 +18,9 @@ Its database is `redress_helpdesk_bench` on the same PostgreSQL server.
 import json
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
+
+from api_support import wait_up
 
 HELPDESK_VERSION = "2.6.1"
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,12 +199,4 @@ def start(secret: str, workers: int) -> subprocess.Popen:
         cwd=SITE,
         env=site_env(secret),
     )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bare/", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise SystemExit("the helpdesk gunicorn did not come up")
+    return wait_up(process, f"http://127.0.0.1:{PORT}/bare/", "the helpdesk gunicorn")

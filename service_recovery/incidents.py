@@ -82,18 +82,16 @@ def incident_link_cases(
         ignore_conflicts=True,
     )
     link_customer_ids(incident, {c.customer_id for c in cases}, now)
-    record_events(
-        [
-            (
-                case,
-                EventKind.INCIDENT_LINKED,
-                {"incident_id": incident.pk, "title": incident.title},
-            )
-            for case in new
-        ],
-        by=by,
-    )
+    _record_on_cases(incident, new, EventKind.INCIDENT_LINKED, by=by)
     return len(new)
+
+
+def _record_on_cases(
+    incident: Incident, cases: Iterable[Case], kind: str, *, by
+) -> None:
+    """One timeline event of `kind` on each of `cases`, naming the incident."""
+    payload = {"incident_id": incident.pk, "title": incident.title}
+    record_events([(case, kind, payload) for case in cases], by=by)
 
 
 @transaction.atomic
@@ -197,17 +195,7 @@ def incident_close(
         incident.closing_message = closing_message
         incident.save(update_fields=["closed_at", "closed_by", "closing_message"])
         cases = list(incident.cases.all())
-        record_events(
-            [
-                (
-                    case,
-                    EventKind.INCIDENT_CLOSED,
-                    {"incident_id": incident.pk, "title": incident.title},
-                )
-                for case in cases
-            ],
-            by=actor,
-        )
+        _record_on_cases(incident, cases, EventKind.INCIDENT_CLOSED, by=actor)
         ids = _closing_notices(incident, now) if closing_message else []
         outbox_enqueue_on_commit(ids)
     return len(ids)
