@@ -14,6 +14,8 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from api.services import complaint_file_from_api
 from complaints import lifecycle
 from complaints.actors import Actor, By
@@ -300,7 +302,9 @@ def _schedule(case: Case, plan: FollowUpSpec, n: int, into: dict, by: By) -> Non
     resolved = Case.objects.get(pk=case.pk).resolved_at
     into[n] = followup_schedule(
         case=case,
-        due_at=resolved + timedelta(days=plan.after_days),
+        # Days after the resolution, but never before this step: a case
+        # resolved on a Friday evening has its step on Monday morning.
+        due_at=max(resolved + timedelta(days=plan.after_days), timezone.now()),
         channel=plan.channel,
         note="Check the customer is truly happy with the outcome.",
         by=by,
