@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "teams.locale.StaffLanguageMiddleware",
     "api.lean.Messages",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # Pages only: keyed API calls answer JSON (api.lean).
+    "api.lean.ContentSecurityPolicy",
     "api.lean.Htmx",
     "axes.middleware.AxesMiddleware",
 ]
