@@ -72,7 +72,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     def _lookup(key: str) -> ApiClient | None:
         """The live client of `key`: memoised, else found by its prefix and
         checked against its SHA-512 (one query). Only valid keys are kept."""
-        digest = hashlib.sha256(key.encode()).hexdigest()
+        digest = key_digest(key)
         return verified_keys.get(
             digest, lambda: _lookup_stored(key), keep=lambda c: c is not None
         )
@@ -87,6 +87,22 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         ):
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
             client.last_used_at = now
+
+
+def key_digest(key: str) -> str:
+    """What `verified_keys` keeps a key's client under."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def header_key(request) -> str | None:
+    """The key of an `Authorization: Token <key>` header, when well formed."""
+    header = authentication.get_authorization_header(request).split()
+    if len(header) != 2 or header[0].lower() != b"token":
+        return None
+    try:
+        return header[1].decode()
+    except UnicodeError:
+        return None
 
 
 def _lookup_stored(key: str) -> ApiClient | None:

@@ -2,9 +2,10 @@
 
 A request under /api/ carrying `Authorization: Token …` is authenticated by
 DRF against the key (`api.authentication`); it has no session cookie to load,
-no flash messages and no htmx headers. (CSRF and axes middleware stay: the
-deploy checks look for their own classes; DRF's views are CSRF-exempt, so
-the CSRF middleware does little here.) Each class here wraps one and
+no flash messages and no htmx headers, and its JSON answer is no page whose
+scripts a Content-Security-Policy would govern. (CSRF, clickjacking and
+axes middleware stay: the deploy checks look for their own classes; DRF's
+views are CSRF-exempt, so the CSRF middleware does little here.) Each class here wraps one and
 passes those requests straight on, saving their work on the hottest path;
 every other request (pages, session API calls from the browser) goes
 through them as before. `request.user` is the anonymous user until DRF
@@ -13,6 +14,7 @@ authenticates the key.
 Listed in `MIDDLEWARE` (config.settings) in place of the wrapped classes.
 """
 
+from csp.middleware import CSPMiddleware
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.middleware import MessageMiddleware
@@ -60,3 +62,4 @@ Sessions = unless_keyed_api_call(SessionMiddleware)
 Authentication = unless_keyed_api_call(AuthenticationMiddleware, anonymous=True)
 Messages = unless_keyed_api_call(MessageMiddleware)
 Htmx = unless_keyed_api_call(HtmxMiddleware)
+ContentSecurityPolicy = unless_keyed_api_call(CSPMiddleware)

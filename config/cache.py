@@ -49,6 +49,14 @@ def redis_client():
     return inner.get_client(write=True)
 
 
+def cache_loads(raw: bytes | None):
+    """A value read raw from the default cache's Redis (None stays None), as
+    the cache's own `get` would decode it."""
+    from django.core.cache import cache
+
+    return None if raw is None else cache._cache._serializer.loads(raw)
+
+
 def counter_bump(key: str) -> None:
     """Add one to the counter `key` in the default cache, creating it at 1
     (kept until evicted): one INCR on Redis, where Django's `incr` first asks

@@ -62,6 +62,20 @@ def generation() -> str | None:
     return token
 
 
+def generation_seen(token: str | None) -> None:
+    """Take `token`, read from the shared cache together with other commands
+    (`generation_key`), as this request's generation: `generation()` then
+    asks the cache no more during the request. Outside a request, or with
+    no token yet (`generation()` makes the first), nothing is kept."""
+    if token is not None and _shared() and getattr(_local, "in_request", False):
+        _local.token = token
+
+
+def generation_key() -> str:
+    """The token's key as the cache stores it (for a raw read: see config.cache)."""
+    return cache.make_and_validate_key(TOKEN_KEY)
+
+
 class Memo:
     """One named process cache of values loaded from the database."""
 
@@ -93,6 +107,11 @@ class Memo:
                 self._data = {}
             self._data[key] = value
         return value
+
+    def peek(self, key: Hashable) -> Any:
+        """What this process keeps for `key` (None), unchecked against the
+        generation: a guess, for work that a stale value cannot harm."""
+        return self._data.get(key)
 
     def clear(self) -> None:
         self._data = {}

@@ -10,14 +10,42 @@ inserted), and `saved` marks the rows stored once the statement has run.
 
 Values go through each field's `pre_save` and `get_db_prep_save`, as the ORM
 sends them; a timestamp set already (`auto_now`/`auto_now_add`) is kept, so
-rows written together can share one instant.
+rows written together can share one instant. Those two calls are identities
+for a plain value in one of Django's own text, integer or boolean fields
+(`PLAIN`): such a value is sent as it is, which spares a filing some two
+hundred calls.
 """
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import DateField, Field, Model
+
+_TEXT = frozenset({str, type(None)})
+_WHOLE = frozenset({int, type(None)})
+PLAIN: dict[type, frozenset[type]] = {
+    models.CharField: _TEXT,
+    models.TextField: _TEXT,
+    models.EmailField: _TEXT,
+    models.SlugField: _TEXT,
+    models.BooleanField: frozenset({bool, type(None)}),
+    **dict.fromkeys(
+        (
+            models.AutoField,
+            models.BigAutoField,
+            models.IntegerField,
+            models.BigIntegerField,
+            models.SmallIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
+        ),
+        _WHOLE,
+    ),
+}
+"""Django's own field classes (exactly: a subclass may convert) whose
+`pre_save` and `get_db_prep_save` return a value of these types unchanged."""
 
 
 def row_sql(
@@ -33,26 +61,31 @@ def row_sql(
     db = connections[DEFAULT_DB_ALIAS]
     bound = bound or {}
     columns, values, params = [], [], []
-    for field, column, stamped, db_type in _layout(type(row), db):
+    for field, column, stamped, db_type, plain in _layout(type(row), db):
         if field.primary_key and getattr(row, field.attname) is None:
             continue
         columns.append(column)
         if field.attname in bound:
             values.append(bound[field.attname])
             continue
-        value = getattr(row, field.attname) if stamped else None
+        values.append(f"CAST(%s AS {db_type})" if cast else "%s")
+        value = getattr(row, field.attname) if stamped or plain else None
+        if type(value) in plain:
+            params.append(value)
+            continue
         if value is None:
             value = field.pre_save(row, add=True)
         params.append(field.get_db_prep_save(value, db))
-        values.append(f"CAST(%s AS {db_type})" if cast else "%s")
     return columns, values, params
 
 
-_layouts: dict[type, list[tuple[Field, str, bool, str]]] = {}
+Layout = list[tuple[Field, str, bool, str, frozenset[type]]]
+_layouts: dict[type, Layout] = {}
 
 
-def _layout(model: type[Model], db) -> list[tuple[Field, str, bool, str]]:
-    """Per model, once: (field, quoted column, keeps a set timestamp, type)."""
+def _layout(model: type[Model], db) -> Layout:
+    """Per model, once: (field, quoted column, keeps a set timestamp, type,
+    the value types sent as they are)."""
     layout = _layouts.get(model)
     if layout is None:
         layout = _layouts[model] = [
@@ -61,11 +94,19 @@ def _layout(model: type[Model], db) -> list[tuple[Field, str, bool, str]]:
                 db.ops.quote_name(field.column),
                 isinstance(field, DateField) and (field.auto_now or field.auto_now_add),
                 field.db_type(db),
+                _plain(field),
             )
             for field in model._meta.concrete_fields
             if not getattr(field, "generated", False)
         ]
     return layout
+
+
+def _plain(field: Field) -> frozenset[type]:
+    """The value types `field` sends unchanged (none for most fields)."""
+    if type(field) is models.ForeignKey:
+        field = field.target_field
+    return PLAIN.get(type(field), frozenset())
 
 
 def insert_cte(

@@ -15,7 +15,7 @@ from ..parsers import BoundedJSONParser
 from ..permissions import HasScopeOrStaffRole
 from ..schema import ApiAutoSchema
 from ..serializers.common import built
-from ..throttling import AnonRateThrottle, ClientRateThrottle
+from ..throttling import AnonRateThrottle, ClientRateThrottle, count_ahead
 
 
 class ApiViewMixin:
@@ -26,6 +26,7 @@ class ApiViewMixin:
     required_scopes: dict[str, str] = {}
 
     def perform_authentication(self, request):
+        count_ahead(request)
         try:
             request.user  # noqa: B018 - evaluating it authenticates
         except exceptions.AuthenticationFailed:

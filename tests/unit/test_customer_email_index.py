@@ -39,3 +39,17 @@ def test_a_filing_matches_by_the_indexed_expression_and_ignores_case():
     assert (found.pk, created) == (known.pk, False)
     match = next(q["sql"] for q in captured.captured_queries if "LOWER" in q["sql"])
     assert "LOWER(email::text) = LOWER(" in match
+
+
+def test_the_first_customer_with_an_email_is_read_from_the_index_in_order():
+    # A filing takes the first customer by id with the email. Read in the
+    # index's own order, that is one index entry; an index of the email alone
+    # leaves a sort, or a walk along the primary key that filters every
+    # customer when the email is new (the planner's choice once its row
+    # estimate for the email grew: 30 ms a filing at 80,000 customers).
+    for n in range(3):
+        CustomerFactory(email=f"same{n % 2}@example.com")
+    first = same_email_as("SAME0@example.com").order_by("id")[:1]
+    shape = plan(first)
+    assert "customer_email_ci" in shape
+    assert "Sort" not in shape and "Filter" not in shape, shape

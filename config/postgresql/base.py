@@ -1,0 +1,35 @@
+"""Django's PostgreSQL backend, its connection health check asking the socket first.
+
+With `CONN_HEALTH_CHECKS` (config.settings: workers must survive a database
+restart), Django checks a kept connection before its first use in each
+request, and its check is a query: `SELECT 1`, one more round trip on every
+request (a filing's fifth). A connection that sits idle between requests has
+nothing to read: when the server ends it (a restart, an administrator's
+`pg_terminate_backend`, an idle timeout) it sends its goodbye and closes the
+socket, which then reads as ready. So an idle connection whose socket has
+nothing waiting is usable without asking; one with something waiting, in a
+transaction, or of unknown state gets Django's own check.
+"""
+
+import select
+
+from django.db.backends.postgresql import base
+
+IDLE = 0  # libpq's PQTRANS_IDLE (psycopg2 and psycopg 3 alike)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def is_usable(self) -> bool:
+        connection = self.connection
+        if connection is None or connection.closed:
+            return False
+        if connection.info.transaction_status == IDLE and not _waiting(connection):
+            return True
+        return super().is_usable()
+
+
+def _waiting(connection) -> bool:
+    """Whether the server has sent anything (or closed) since the last answer."""
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
+    return bool(poller.poll(0))
