@@ -65,9 +65,11 @@ LOADED = ("customers_customer", "complaints_case", "complaints_message")
 
 
 def _raw():
+    """A plain connection to the database Django is set up on (`--database`)."""
     import psycopg2
+    from django.db import connection
 
-    conn = psycopg2.connect(f"{SERVER}/{BENCH_DB}")
+    conn = psycopg2.connect(f"{SERVER}/{connection.settings_dict['NAME']}")
     with conn.cursor() as cursor:
         cursor.execute("SET work_mem = '256MB'")
         cursor.execute("SET maintenance_work_mem = '1GB'")
