@@ -25,6 +25,41 @@ def test_a_phone_is_found_whatever_its_spacing(make_case, agent, typed):
     assert found(agent, typed) == [case.reference]
 
 
+@pytest.mark.parametrize("typed", ["07700 900123", "0044 7700 900123", "0123"])
+def test_a_phone_is_found_as_dialled_at_home_or_abroad_or_by_its_last_digits(
+    make_case, agent, typed
+):
+    # Stored with its country code; dialled with the trunk "0" or "00" before
+    # it, the digits are matched without those leading zeros too.
+    case = make_case(customer=CustomerFactory(phone="+44 7700 900123"))
+    make_case(customer=CustomerFactory(phone="+44 7700 800456"))
+    assert found(agent, typed) == [case.reference]
+
+
+def test_a_phone_fragment_is_one_prefix_lookup_in_the_suffix_index():
+    from django.db import connection, transaction
+
+    from customers.models import Customer
+
+    customer = CustomerFactory(phone="+44 7700 900123")
+
+    def starting(*digits: str):
+        return Customer.objects.filter(
+            search.PhoneStarts(search.PhoneSuffixes("phone"), list(digits))
+        )
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = starting("7700901").explain()
+    # The digits' suffixes (4 or more) as lexemes: a prefix match in a GIN
+    # index, exact. The trigram index of the digits rechecked every phone
+    # sharing "770", "700", "009" (every phone of a country, at scale).
+    assert "customer_phone_suffixes" in plan
+    assert list(starting("7700901")) == []
+    assert list(starting("7700901", "0123")) == list(starting("4477")) == [customer]
+    assert list(starting("123")) == []  # fewer than 4 digits are not indexed
+
+
 def test_other_digits_or_a_wordy_number_do_not_match_the_phone(make_case, agent):
     make_case(customer=CustomerFactory(phone="+44 7700 900123"))
     assert found(agent, "7700 900 124") == []
