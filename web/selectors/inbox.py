@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case as When_,
 )
@@ -31,6 +32,8 @@ from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
+
+from ..paging import Concatenation
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -189,7 +192,16 @@ class InboxFilters:
     sort: str = "due"
 
 
-def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
+@dataclass(frozen=True)
+class InboxIds:
+    """One queue's case ids: `listed` in the list's order (slice it for a
+    page), `counted` the same cases unordered (count them)."""
+
+    listed: QuerySet | Concatenation
+    counted: QuerySet
+
+
+def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
     """The ids of one queue's cases, filtered, searched and sorted.
 
     Page these first, then load the page's rows with `inbox_rows`: sorting
@@ -208,12 +220,65 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
         cases = cases_matching(cases, filters.q, user=user)
+    counted = cases.order_by().values_list("pk", flat=True)
     sort = filters.sort if filters.sort in SORTS else "due"
+    if sort in WALKED and connection.vendor == "postgresql":
+        return InboxIds(listed=WALKED[sort](cases), counted=counted)
     if sort == "due":
         cases = cases.annotate(next_due_at=_next_due("due_at"))
     elif sort == "priority":
         cases = cases.annotate(priority_rank=_priority_rank())
-    return cases.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+    listed = cases.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+    return InboxIds(listed=listed, counted=counted)
+
+
+def by_next_due(cases: QuerySet[Case]) -> Concatenation:
+    """The ids of `cases` in the deadline order, read in that order (PostgreSQL).
+
+    The order of SORTS["due"]: the running deadline that falls due first,
+    then the cases with none, newest first. Sorting by a subquery computed per
+    case evaluates it for every case of the queue before the first row (a
+    common word in All open: 200,000 cases, a second at 1M); here the first
+    part walks the running deadlines by `due_at` (index `deadline_running_due`)
+    keeping each case's first, the second walks the cases newest first, and
+    a page stops both as soon as it is full.
+    """
+    clocked = cases.filter(
+        deadlines__due_at__isnull=False,  # an inner join: only cases with one
+        deadlines__met_at__isnull=True,
+        deadlines__cancelled_at__isnull=True,
+        deadlines__paused_at__isnull=True,
+    ).annotate(clock_due=F("deadlines__due_at"), clock=F("deadlines__id"))
+    earlier = _running().filter(
+        Q(due_at__lt=OuterRef("clock_due"))
+        | Q(due_at=OuterRef("clock_due"), pk__lt=OuterRef("clock"))
+    )
+    timed = clocked.filter(~Exists(earlier)).order_by("clock_due", "-created_at")
+    untimed = cases.filter(~Exists(_running())).order_by("-created_at")
+    return Concatenation(
+        timed.values_list("pk", flat=True), untimed.values_list("pk", flat=True)
+    )
+
+
+def by_priority(cases: QuerySet[Case]) -> Concatenation:
+    """The ids of `cases` in the priority order, read in that order (PostgreSQL).
+
+    The order of SORTS["priority"], as one part per rank (urgent, high,
+    normal, then the rest), each newest first along the index
+    `case_open_priority`: sorting by the rank's CASE expression sorted every
+    match of a common word (0.5 s at 1M cases).
+    """
+    ranked = sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)
+    parts = [cases.filter(priority=p) for p in ranked[:-1]]
+    parts.append(cases.exclude(priority__in=ranked[:-1]))  # rank 0: low, unknown
+    return Concatenation(
+        *(part.order_by("-created_at").values_list("pk", flat=True) for part in parts)
+    )
+
+
+# The orders read part by part (see `Concatenation`); the others are columns
+# the cases' indexes hold in order.
+WALKED = {"due": by_next_due, "priority": by_priority}
 
 
 def inbox_rows(ids: list[int]) -> list[Case]:
