@@ -172,15 +172,17 @@ def _customers_matching(text: str) -> list[int]:
     phone = Q(phone__icontains=text)
     if PHONE_LIKE.match(text) and (digits := _phone_fragments(text)):
         phone = Q(PhoneStarts(PhoneSuffixes("phone"), digits))
+    # Each way its own scan (UNION ALL): in one OR, every row a trigram index
+    # only may hold is rechecked against the whole OR (a phone's suffixes
+    # computed for 2,600 emails holding "333": 35 ms at 625,000 customers).
     # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
     # customers share ("gmail") stops early instead of reading them all.
-    return list(
-        Customer.objects.filter(
-            Q(email__icontains=text) | phone | Q(name__icontains=text)
-        )
-        .order_by()
-        .values_list("pk", flat=True)[:MAX_CUSTOMERS]
-    )
+    first, *others = [
+        Customer.objects.filter(way).order_by().values_list("pk", flat=True)
+        for way in (Q(email__icontains=text), phone, Q(name__icontains=text))
+    ]
+    found = first.union(*others, all=True)[:MAX_CUSTOMERS]
+    return list(dict.fromkeys(found))
 
 
 def _phone_fragments(text: str) -> list[str]:
