@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from complaints.models import OPEN_STAGES, Case, Priority
@@ -19,10 +20,11 @@ from sla.models import Deadline, DeadlineKind
 from web.paging import Concatenation
 from web.selectors.inbox import (
     SORTS,
+    ByNextDue,
     InboxFilters,
     _next_due,
     _priority_rank,
-    by_next_due,
+    _running,
     by_priority,
     inbox_case_ids,
 )
@@ -80,11 +82,17 @@ def clocked(make_case):
     return cases
 
 
-def test_the_deadline_order_is_the_sorted_one_page_by_page(clocked):
+@pytest.mark.parametrize("walked", [1, 3, 6, 1000])
+def test_the_deadline_order_is_the_sorted_one_page_by_page(
+    clocked, monkeypatch, walked
+):
+    # However many clocks a page walks before it sorts instead: 1 (only
+    # clocks due before the first: none), some, or all of them.
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
     assert expected[0] == clocked[3].pk and expected[1] == clocked[0].pk
-    listing = by_next_due(cases)
+    listing = ByNextDue(cases)
     for size in (1, 2, 4, 25):
         assert pages(listing, size, len(expected)) == expected
     assert listing.count() == len(expected)
@@ -130,7 +138,10 @@ def test_the_inbox_pages_through_the_deadline_order(agent_client, clocked, monke
 
 
 def explain(rows) -> str:
-    sql, params = rows.query.sql_with_params()
+    return explain_sql(*rows.query.sql_with_params())
+
+
+def explain_sql(sql: str, params=()) -> str:
     with transaction.atomic(), connection.cursor() as cursor:
         # The tables are tiny: ask the planner for the plan it has at scale,
         # where reading all and sorting is what costs (and the old order,
@@ -145,19 +156,44 @@ def full_sorts(plan: str) -> list[str]:
     return [line for line in plan.splitlines() if line.strip().startswith("->  Sort")]
 
 
-def test_a_page_walks_the_running_clocks_and_the_open_cases_in_order(clocked):
+def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
     cases = Case.objects.filter(stage__in=OPEN_STAGES)
-    plan = explain(by_next_due(cases)[0:26])
-    # Each part read along an index in its order, and limited: the clocks by
-    # due instant, the cases without one newest first (open cases only).
+    listing = ByNextDue(cases)
+    expected = sorted_ids(cases, "due")[0:2]
+    with CaptureQueriesContext(connection) as captured:
+        assert listing[0:2] == expected
+    walk = captured.captured_queries[-1]["sql"]
+    plan = explain_sql(walk)
+    # The clocks read along their index in due order, each case's earliest
+    # kept: no sort of the queue (the sorted query could only sort).
     assert "Index Only Scan using deadline_running_due" in plan, plan
+    assert not full_sorts(plan), plan
+    assert full_sorts(explain(listing.sorted()[0:2]))
+    # Past the clocks walked, the page is sorted: the same rows.
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 2)
+    expected = sorted_ids(cases, "due")[2:4]
+    with CaptureQueriesContext(connection) as captured:
+        assert listing[2:4] == expected
+    fallback = captured.captured_queries[-1]["sql"]
+    assert "ASC NULLS LAST" in fallback and fallback.endswith("LIMIT 2 OFFSET 2")
+
+
+def test_the_cases_without_a_running_clock_follow_newest_first_along_an_index():
+    cases = Case.objects.filter(stage__in=OPEN_STAGES)
+    untimed = cases.filter(~Exists(_running())).order_by("-created_at")
+    plan = explain(untimed.values_list("pk", flat=True)[0:26])
     assert "Scan Backward using case_open_created" in plan, plan
-    assert plan.count("Limit") == 3 and not full_sorts(plan), plan
+    assert not full_sorts(plan), plan
+
+
+def test_a_priority_page_reads_each_rank_along_an_index(clocked):
+    cases = Case.objects.filter(stage__in=OPEN_STAGES)
     plan = explain(by_priority(cases)[0:26])
     assert "case_open_priority" in plan and not full_sorts(plan), plan
-    # The sorted query it replaces could only sort.
-    by_subquery = cases.annotate(next_due_at=_next_due("due_at"))
-    assert full_sorts(explain(by_subquery.order_by(*SORTS["due"][1])[0:26]))
+    ranked = cases.annotate(priority_rank=_priority_rank())
+    assert full_sorts(explain(ranked.order_by(*SORTS["priority"][1])[0:26]))
 
 
 def test_a_concatenation_is_read_by_bounded_slices_only(make_case):
