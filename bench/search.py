@@ -1,7 +1,8 @@
 """Benchmark: global search at scale — p95 of the search page and the API's `q`.
 
     .venv/bin/python bench/search.py [--cases 200000] [--messages 1000000] [--reload]
-        [--load-only] [--save run.json] [--before earlier.json]
+        [--load-only] [--only search|inbox|sorts] [--deadlines] [--database name]
+        [--save run.json] [--before earlier.json]
 
 Bulk-loads (COPY, triggers off, plain indexes dropped and rebuilt after)
 customers and messages into the throwaway database `redress_search_bench`
@@ -18,7 +19,11 @@ manager (every case) and a team lead (one team of four, plus Triage), for a
 rare word, a common word, a reference fragment, an email fragment and a phone
 fragment; and the inbox with that text in its search box (`/?q=&queue=`:
 Mine, the default and empty for these users; All open; Recently closed),
-with its badge counts and its (capped) count. `--only search|inbox` times one side.
+with its badge counts and its (capped) count. `--only search|inbox` times one side;
+`--only sorts` times All open searched for a rare and a common word under each
+of the inbox's other orders. `--deadlines` first gives the open cases running
+SLA clocks (the loaded cases have none; the inbox's default order is by them):
+once, and on a copy (`--database`).
 Prints p50/p95 with the dataset size, core count and load average;
 `--save` writes the figures to a file, `--before` prints a saved run beside
 (run the older code with `--save`, then the newer with `--before`).
@@ -35,12 +40,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from search_load import BENCH_DB, RARE, SERVER, load  # noqa: E402
+from search_load import BENCH_DB, RARE, SERVER, add_deadlines, load  # noqa: E402
 
 RUNS, WARMUP = 20, 3
 # The inbox's search box searches one queue: its default (Mine: empty for the
 # bench's users, who are assigned nothing), every open case, recently closed.
 INBOX_QUEUES = ("mine", "all", "closed")
+# `--only sorts`: All open searched under the inbox's other orders (the default
+# is by deadline).
+OTHER_SORTS = ("newest", "oldest", "priority", "updated", "reference")
 
 
 def setup(*, fresh: bool) -> None:
@@ -128,15 +136,22 @@ def measure(n_cases: int, only: tuple[str, ...] = ("search", "inbox")) -> list[t
             if "search" in only:
                 results.append((username, kind, "page", timed(on_page)))
                 results.append((username, kind, "api", timed(on_api)))
-            if "inbox" not in only:
-                continue
-            for queue in INBOX_QUEUES:
+            for queue in INBOX_QUEUES if "inbox" in only else ():
 
                 def on_inbox(q=q, page=page, queue=queue):
                     answer = page.get("/", {"q": q, "queue": queue})
                     assert answer.status_code == 200, answer.status_code
 
                 results.append((username, kind, f"inbox {queue}", timed(on_inbox)))
+            if "sorts" not in only or kind not in ("rare word", "common word"):
+                continue
+            for sort in OTHER_SORTS:
+
+                def on_sorted(q=q, page=page, sort=sort):
+                    answer = page.get("/", {"q": q, "queue": "all", "sort": sort})
+                    assert answer.status_code == 200, answer.status_code
+
+                results.append((username, kind, f"all {sort}", timed(on_sorted)))
     return results
 
 
@@ -152,8 +167,14 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=("search", "inbox"),
-        help="time only the search page and API, or only the inbox",
+        choices=("search", "inbox", "sorts"),
+        help="time only the search page and API, only the inbox, or only All "
+        "open searched under the inbox's other sorts (not timed otherwise)",
+    )
+    parser.add_argument(
+        "--deadlines",
+        action="store_true",
+        help="give the open cases running SLA clocks first (once; on a copy)",
     )
     parser.add_argument("--save", help="write this run's figures to a JSON file")
     parser.add_argument("--before", help="a run saved earlier, printed beside")
@@ -165,11 +186,19 @@ def main() -> None:
     if args.reload or Case.objects.count() != args.cases:
         print(f"loading {args.cases} cases, {args.messages} messages", flush=True)
         print(f"loaded in {load(args.cases, args.messages):.0f} s", flush=True)
+    if args.deadlines:
+        print(f"running clocks added: {add_deadlines():,}", flush=True)
     if args.load_only:
         return
+    from sla.models import Deadline
+
     cases, messages = Case.objects.count(), Message.objects.count()
+    clocks = Deadline.objects.filter(
+        met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
+    ).count()
     print(
-        f"\n{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores; "
+        f"\n{cases:,} cases, {messages:,} messages, {clocks:,} running clocks, "
+        f"{os.cpu_count()} cores; "
         f"{RUNS} timed runs after {WARMUP} warm-ups; target p95 < 100 ms"
     )
     load_before = os.getloadavg()
@@ -197,7 +226,10 @@ def main() -> None:
         loads = " / ".join(
             " ".join(f"{x:.2f}" for x in la) for la in (load_before, load_after)
         )
-        header = f"{cases:,} cases, {messages:,} messages, {os.cpu_count()} cores"
+        header = (
+            f"{cases:,} cases, {messages:,} messages, {clocks:,} running clocks, "
+            f"{os.cpu_count()} cores"
+        )
         Path(args.save).write_text(
             json.dumps({"header": header, "load": loads, "rows": rows})
         )

@@ -65,9 +65,11 @@ LOADED = ("customers_customer", "complaints_case", "complaints_message")
 
 
 def _raw():
+    """A plain connection to the database Django is set up on (`--database`)."""
     import psycopg2
+    from django.db import connection
 
-    conn = psycopg2.connect(f"{SERVER}/{BENCH_DB}")
+    conn = psycopg2.connect(f"{SERVER}/{connection.settings_dict['NAME']}")
     with conn.cursor() as cursor:
         cursor.execute("SET work_mem = '256MB'")
         cursor.execute("SET maintenance_work_mem = '1GB'")
@@ -349,3 +351,39 @@ def verify(cursor, sample: int = 2000) -> None:
     print(f"  documents checked against the trigger: {checked}, differ: {differ}")
     if differ or not checked:
         raise SystemExit("set-based documents differ from the trigger's")
+
+
+# Running clocks on the open cases, as a deployment with SLA policies has
+# them (the loaded cases have none): first response met on 3 in 5, else due a
+# day after filing; resolution due 8 weeks after (spread by the hour), paused
+# on 1 in 10.
+DEADLINES_SQL = """
+INSERT INTO sla_deadline (case_id, kind, target_minutes, started_at, consumed,
+    due_at, warn_at, met_at, paused_at)
+SELECT id, 'first_response', 1440, created_at, interval '0',
+    created_at + interval '1 day', created_at + interval '18 hours',
+    CASE WHEN id % 5 < 3 THEN created_at + interval '2 hours' END, NULL
+FROM complaints_case WHERE stage <> 'closed'
+UNION ALL
+SELECT id, 'resolution', 80640, created_at, interval '0',
+    created_at + interval '56 days' + (id % 97) * interval '1 hour',
+    created_at + interval '42 days', NULL,
+    CASE WHEN id % 10 = 0 THEN created_at + interval '3 days' END
+FROM complaints_case WHERE stage <> 'closed'
+"""
+
+
+def add_deadlines() -> int:
+    """Give the open cases running clocks, once (`--deadlines`); how many made."""
+    conn = _raw()
+    conn.commit()  # (its settings)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM sla_deadline)")
+        if cursor.fetchone()[0]:
+            return 0
+        cursor.execute(DEADLINES_SQL)
+        made = cursor.rowcount
+        cursor.execute("VACUUM ANALYZE sla_deadline")
+    conn.close()
+    return made

@@ -24,6 +24,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connection
 from django.db.models import (
@@ -35,6 +36,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -44,7 +46,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, Concat, Left, Replace
+from django.db.models.functions import Coalesce, Concat, Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -168,30 +170,54 @@ def _customers_matching(text: str) -> list[int]:
     from customers.models import Customer
 
     phone = Q(phone__icontains=text)
-    digits = re.sub(r"\D", "", text)
-    if PHONE_LIKE.match(text) and len(digits) >= PHONE_DIGITS_MIN:
-        # The expression of complaints migration 0010's trigram index.
-        phone = Q(phone_digits__contains=digits)
+    if PHONE_LIKE.match(text) and (digits := _phone_fragments(text)):
+        phone = Q(PhoneStarts(PhoneSuffixes("phone"), digits))
+    # Each way its own scan (UNION ALL): in one OR, every row a trigram index
+    # only may hold is rechecked against the whole OR (a phone's suffixes
+    # computed for 2,600 emails holding "333": 35 ms at 625,000 customers).
     # Unordered: the first MAX_CUSTOMERS found, so a fragment that many
     # customers share ("gmail") stops early instead of reading them all.
-    return list(
-        Customer.objects.annotate(phone_digits=_phone_digits())
-        .filter(Q(email__icontains=text) | phone | Q(name__icontains=text))
-        .order_by()
-        .values_list("pk", flat=True)[:MAX_CUSTOMERS]
-    )
+    first, *others = [
+        Customer.objects.filter(way).order_by().values_list("pk", flat=True)
+        for way in (Q(email__icontains=text), phone, Q(name__icontains=text))
+    ]
+    found = first.union(*others, all=True)[:MAX_CUSTOMERS]
+    return list(dict.fromkeys(found))
 
 
-def _phone_digits() -> Func:
-    """The phone's digits only, as complaints migration 0010 indexes them."""
-    return Func(
-        Cast("phone", TextField()),
-        Value("\\D"),
-        Value(""),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
+def _phone_fragments(text: str) -> list[str]:
+    """The digits a phone-like `text` stands for: as typed and, typed with a
+    trunk or international prefix ("07700 900123", "0044 7700 …"), without
+    its leading zeros, as the number is stored after its country code. Only
+    runs of `PHONE_DIGITS_MIN` digits or more: fewer match too many phones."""
+    digits = re.sub(r"\D", "", text)
+    return [
+        d
+        for d in dict.fromkeys((digits, digits.lstrip("0")))
+        if len(d) >= PHONE_DIGITS_MIN
+    ]
+
+
+class PhoneSuffixes(Func):
+    """The suffixes of a phone's digits (4 or more), as lexemes: the
+    expression of complaints migration 0011's GIN index."""
+
+    function = "redress_phone_suffixes"
+    template = "%(function)s((%(expressions)s)::text)"
+    output_field = SearchVectorField()
+
+
+class PhoneStarts(Lookup):
+    """`suffixes @@ 'd1':* | 'd2':*`: one of the suffixes starts with one of
+    the digit runs (digits only, so quoted as they are)."""
+
+    lookup_name = "phone_starts"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        query = " | ".join(f"'{d}':*" for d in self.rhs if d.isascii() and d.isdigit())
+        return f"{lhs} @@ %s::tsquery", (*params, query)
 
 
 def _icontains_q(text: str, *, client: bool) -> Q:

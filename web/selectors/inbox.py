@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case as When_,
 )
@@ -31,6 +32,8 @@ from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
+
+from ..paging import Concatenation
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -96,13 +99,15 @@ PRIORITY_RANK = {
 }
 
 
+RUNNING = {
+    "met_at__isnull": True,
+    "cancelled_at__isnull": True,
+    "paused_at__isnull": True,
+}
+
+
 def _running(now: datetime | None = None) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(
-        case_id=OuterRef("pk"),
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        paused_at__isnull=True,
-    )
+    return Deadline.objects.filter(case_id=OuterRef("pk"), **RUNNING)
 
 
 def queue_q(key: str, *, user, now: datetime) -> Q:
@@ -189,7 +194,16 @@ class InboxFilters:
     sort: str = "due"
 
 
-def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
+@dataclass(frozen=True)
+class InboxIds:
+    """One queue's case ids: `listed` in the list's order (slice it for a
+    page), `counted` the same cases unordered (count them)."""
+
+    listed: "QuerySet | Concatenation | ByNextDue"
+    counted: QuerySet
+
+
+def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
     """The ids of one queue's cases, filtered, searched and sorted.
 
     Page these first, then load the page's rows with `inbox_rows`: sorting
@@ -208,12 +222,115 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> QuerySet:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
         cases = cases_matching(cases, filters.q, user=user)
+    counted = cases.order_by().values_list("pk", flat=True)
     sort = filters.sort if filters.sort in SORTS else "due"
+    # Walked along indexes of open cases and running clocks: not Recently
+    # closed (a week of closures, sorted in a few milliseconds).
+    if (
+        sort in WALKED
+        and filters.queue != "closed"
+        and connection.vendor == "postgresql"
+    ):
+        return InboxIds(listed=WALKED[sort](cases), counted=counted)
     if sort == "due":
         cases = cases.annotate(next_due_at=_next_due("due_at"))
     elif sort == "priority":
         cases = cases.annotate(priority_rank=_priority_rank())
-    return cases.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+    listed = cases.order_by(*SORTS[sort][1]).values_list("pk", flat=True)
+    return InboxIds(listed=listed, counted=counted)
+
+
+# Running clocks read in due order before a page of the deadline order gives
+# up walking them and sorts instead (see `ByNextDue`).
+CLOCKS_WALKED = 1000
+
+
+class ByNextDue:
+    """The ids of `cases` in the deadline order, walked where that pays (PostgreSQL).
+
+    The order of SORTS["due"]: the running deadline that falls due first,
+    then the cases with none, newest first. Sorted as one query, each case's
+    next deadline is looked up for every case of the queue before the first
+    row (a common word in All open: 200,000 cases, 0.8 s at 1M). So a page
+    first walks the `CLOCKS_WALKED` running clocks due first (index
+    `deadline_running_due`), keeping each case's earliest: when the page is
+    among them, that is the page (a busy queue: All open, Overdue, Triage).
+    When every running clock was walked, the cases with none follow, newest
+    first. Otherwise (the queue's clocks lie further on, or it has none
+    running: Due soon, Awaiting customer, Recently closed) the page is sorted
+    as before, the walk having cost a few milliseconds.
+    """
+
+    ordered = True
+
+    def __init__(self, cases: QuerySet[Case]):
+        self.cases = cases
+
+    def __getitem__(self, key: slice) -> list[int]:
+        if not isinstance(key, slice) or key.stop is None or key.step:
+            raise TypeError("read by slices with an end")
+        walked = self._walked(key.stop)
+        if walked is None:
+            return list(self.sorted()[key])
+        return walked[key]
+
+    def sorted(self) -> QuerySet:
+        """The order as one sorted query."""
+        due = self.cases.annotate(next_due_at=_next_due("due_at"))
+        return due.order_by(*SORTS["due"][1]).values_list("pk", flat=True)
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def _walked(self, top: int) -> list[int] | None:
+        """The first `top` ids, if the walk of the clocks due first finds them."""
+        clocks = Deadline.objects.filter(**RUNNING).order_by("due_at", "id")
+        after = list(
+            clocks.values_list("due_at", flat=True)[CLOCKS_WALKED - 1 : CLOCKS_WALKED]
+        )
+        # Only clocks due strictly before the last one walked: a case kept has
+        # its earliest there, and every case left out sorts after them all.
+        running = {f"deadlines__{k}": v for k, v in RUNNING.items()}
+        if after:
+            running["deadlines__due_at__lt"] = after[0]
+        else:  # an inner join all the same: only cases with a running clock
+            running["deadlines__due_at__isnull"] = False
+        clocked = self.cases.filter(**running).annotate(
+            clock_due=F("deadlines__due_at"), clock=F("deadlines__id")
+        )
+        earlier = _running().filter(
+            Q(due_at__lt=OuterRef("clock_due"))
+            | Q(due_at=OuterRef("clock_due"), pk__lt=OuterRef("clock"))
+        )
+        timed = clocked.filter(~Exists(earlier)).order_by("clock_due", "-created_at")
+        ids = list(timed.values_list("pk", flat=True)[:top])
+        if len(ids) == top:
+            return ids
+        if after:  # more clocks than walked: the rest of the page is further on
+            return None
+        untimed = self.cases.filter(~Exists(_running())).order_by("-created_at")
+        return ids + list(untimed.values_list("pk", flat=True)[: top - len(ids)])
+
+
+def by_priority(cases: QuerySet[Case]) -> Concatenation:
+    """The ids of `cases` in the priority order, read in that order (PostgreSQL).
+
+    The order of SORTS["priority"], as one part per rank (urgent, high,
+    normal, then the rest), each newest first along the index
+    `case_open_priority`: sorting by the rank's CASE expression sorted every
+    match of a common word (0.5 s at 1M cases).
+    """
+    ranked = sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)
+    parts = [cases.filter(priority=p) for p in ranked[:-1]]
+    parts.append(cases.exclude(priority__in=ranked[:-1]))  # rank 0: low, unknown
+    return Concatenation(
+        *(part.order_by("-created_at").values_list("pk", flat=True) for part in parts)
+    )
+
+
+# The orders read part by part (see `Concatenation`); the others are columns
+# the cases' indexes hold in order.
+WALKED = {"due": ByNextDue, "priority": by_priority}
 
 
 def inbox_rows(ids: list[int]) -> list[Case]:

@@ -103,15 +103,19 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
     if filters.q:
         # A common word matches most of a queue: count up to a cap, and plan
         # the count and the page without JIT (its estimate passes the bar).
-        paginator = CappedPaginator(ids, PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+        paginator = CappedPaginator(
+            ids.listed, PAGE_SIZE, cap=SEARCH_COUNT_CAP, counted=ids.counted
+        )
         with without_jit():
             page = paginator.get_page(request.GET.get("page"))
             listed = list(page.object_list)
     else:
-        paginator = Paginator(ids, PAGE_SIZE)
+        paginator = Paginator(ids.listed, PAGE_SIZE)
         if filters == InboxFilters(queue=filters.queue, sort=filters.sort):
             # Unfiltered, the queue's size is its (briefly cached) badge count.
             paginator.count = counts[filters.queue]
+        else:  # counted without the order (nor the deadline it sorts by)
+            paginator.count = ids.counted.count()
         page = paginator.get_page(request.GET.get("page"))
         listed = list(page.object_list)
     page.object_list = inbox_rows(listed)
