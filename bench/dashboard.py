@@ -47,7 +47,7 @@ SCENARIOS = [
     ("api", "manager", "/api/v1/metrics/summary/?period=90d"),
     ("api", "manager", "/api/v1/metrics/summary/?period=all"),
 ]
-SIZES = ["complaints_case", "dashboards_casefacts", "dashboards_monthfacts"]
+SIZES = ["complaints_case", "dashboards_casefacts", "dashboards_rollup"]
 
 
 def measure(client: Client, url: str, runs: int, warmups: int) -> dict:

@@ -43,7 +43,7 @@ from dashboards.facts import facts_rebuild  # noqa: E402
 
 TABLES = [
     "dashboards_casefacts",
-    "dashboards_monthfacts",
+    "dashboards_rollup",
     "dashboards_refreshmark",
     "followups_followup",
     "complaints_offer",

@@ -44,7 +44,7 @@ from .changes import (
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import months_adjust, months_roll, months_tally, months_touched
+from .months import days_touched, rollup_adjust, rollup_roll, rollup_tally
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -81,7 +81,7 @@ def facts_refresh(*, now: datetime | None = None) -> int:
         siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
         every = set(ids) | set(siblings.values_list("pk", flat=True))
         _compute(sorted(every), now)
-    months_roll(now=now)  # the months that ended since
+    rollup_roll(now=now)  # the days that ended since
     _mark(now, latest)
     return len(ids)
 
@@ -93,7 +93,7 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         facts_save(facts_made(ids[start : start + BATCH]))
-    months_roll(now=now, everything=True)
+    rollup_roll(now=now, everything=True)
     _mark(now, latest)
     return len(ids)
 
@@ -108,13 +108,13 @@ def _compute(ids: list[int], now: datetime) -> None:
         old = {row["case_id"]: row for row in rows.values(*names)}
         made = facts_made(ids[start : start + BATCH])
         new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
-        touched = months_touched(old, new, now)
+        touched = days_touched(old, new, now)
         # The counts of what did not change cancel out: only the cases with
-        # a month touched, over the span of those months.
+        # a day touched, over the span of those days.
         rows = rows.filter(case_id__in={pk for ids in touched.values() for pk in ids})
-        before = months_tally(rows, touched, now)
+        before = rollup_tally(rows, touched, now)
         facts_save(made)
-        months_adjust(before, months_tally(rows, touched, now))
+        rollup_adjust(before, rollup_tally(rows, touched, now))
 
 
 def facts_save(made: list[CaseFacts]) -> int:

@@ -99,37 +99,36 @@ class CaseFacts(models.Model):
         return f"facts of case {self.case_id}"
 
 
-class MonthFacts(models.Model):
-    """The additive period figures of one whole past month (`counts`: figure
-    name → count, zeros left out; a duration's histogram → bucket → cases).
+class Rollup(models.Model):
+    """The additive period figures of one whole past day, or of the days of a
+    month rolled so far (`counts`: figure name → count, zeros left out; a
+    duration's histogram → bucket → cases).
 
-    `grain` says what a row sums: `CASE` rows one team, category, priority
-    and channel; `TEAM` rows one team (the other dimensions blank); `ALL`
-    rows every case. A view reads the coarsest grain its filter allows.
-    Kept by `dashboards.months`: adjusted by the difference whenever a case
-    that counts in the month is rewritten, rolled whole after the month ends.
-    Long periods read their whole months here and only their edges from the
-    facts.
+    `grain` says what a row sums: `TEAM` rows one team's cases (or those of
+    no team), `ALL` rows every case. Kept by `dashboards.months`: a day is
+    rolled whole once it ends, then adjusted by the difference whenever a
+    case that counts in it is rewritten; a month row is the sum of its days.
+    A period reads its whole months and days here and only today from the
+    facts; a filter by category, priority or channel reads the facts alone.
     """
 
     class Grain(models.IntegerChoices):
-        CASE = 0
         TEAM = 1
         ALL = 2
 
-    month = models.DateField(help_text=_("The first day of the (local) month."))
-    grain = models.PositiveSmallIntegerField(choices=Grain, default=Grain.CASE)
+    start = models.DateField(help_text=_("The (local) day, or the month's first."))
+    month = models.BooleanField(default=False, help_text=_("A whole month's row."))
+    grain = models.PositiveSmallIntegerField(choices=Grain)
     team = _dimension("teams.Team")
-    category = _dimension("complaints.Category")
-    priority = models.CharField(max_length=10, blank=True)
-    channel = models.CharField(max_length=20, blank=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "month"], name="monthfacts_month")]
+        indexes = [
+            models.Index(fields=["grain", "month", "start"], name="rollup_start")
+        ]
 
     def __str__(self) -> str:
-        return f"figures of {self.month:%Y-%m}"
+        return f"figures of {self.start:%Y-%m-%d}"
 
 
 class RefreshMark(models.Model):
