@@ -36,6 +36,7 @@ from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_from, calendar_spec_by_id
 
 from .changes import (
+    ITEM_EVENTS,
     MARGIN,
     MARK,
     changed_case_ids,
@@ -44,7 +45,13 @@ from .changes import (
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import days_touched, rollup_adjust, rollup_roll, rollup_tally
+from .months import (
+    days_touched,
+    items_refresh,
+    rollup_adjust,
+    rollup_roll,
+    rollup_tally,
+)
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -64,6 +71,7 @@ CASE_FIELDS = (
     "sla_policy__calendar_id",
 )
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
+ITEM_DIMENSIONS = ("team_id", "root_cause_id", "assignee_id", "skipped_steps")
 
 
 def facts_refresh(*, now: datetime | None = None) -> int:
@@ -80,7 +88,8 @@ def facts_refresh(*, now: datetime | None = None) -> int:
         filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
         siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
         every = set(ids) | set(siblings.values_list("pk", flat=True))
-        _compute(sorted(every), now)
+        moved = _compute(sorted(every), now)
+        items_refresh(moved | set(changed_case_ids(mark, now, *ITEM_EVENTS)), now)
     rollup_roll(now=now)  # the days that ended since
     _mark(now, latest)
     return len(ids)
@@ -99,10 +108,13 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def _compute(ids: list[int], now: datetime) -> None:
-    """Rewrite the facts of `ids`, and add to the rollup of each month they
-    count in what their new rows count less what their old rows counted."""
+def _compute(ids: list[int], now: datetime) -> set[int]:
+    """Rewrite the facts of `ids`, and add to the rollup of each day they
+    count in what their new rows count less what their old rows counted;
+    return those whose items count elsewhere now (another team, root cause,
+    assignee or skip count)."""
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
+    moved = set()
     for start in range(0, len(ids), BATCH):
         rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
         old = {row["case_id"]: row for row in rows.values(*names)}
@@ -115,6 +127,12 @@ def _compute(ids: list[int], now: datetime) -> None:
         before = rollup_tally(rows, touched, now)
         facts_save(made)
         rollup_adjust(before, rollup_tally(rows, touched, now))
+        moved |= {
+            pk
+            for pk in new
+            if any(old.get(pk, {}).get(n) != new[pk][n] for n in ITEM_DIMENSIONS)
+        }
+    return moved
 
 
 def facts_save(made: list[CaseFacts]) -> int:

@@ -21,9 +21,13 @@ from datetime import date, datetime, timedelta
 from django.db.models import Min, QuerySet
 from django.utils import timezone
 
+from complaints.models import Event, Offer
+from followups.models import FollowUp
+
 from .changes import RefreshMark
 from .metrics.figures import MOMENTS, add, tally
 from .metrics.filters import MetricsFilter
+from .metrics.items import PREFIXES, item_tally
 from .models import CaseFacts, Rollup
 
 MARK = "months"
@@ -66,24 +70,41 @@ def days_touched(
 
 
 def rollup_tally(
-    facts: QuerySet[CaseFacts], days: Iterable[date], now: datetime
+    facts: QuerySet[CaseFacts], days: Iterable[date], now: datetime, *, items=False
 ) -> Tallies:
     """What `facts` count on each of `days`, per team and over all, by day
-    and by month."""
+    and by month; with `items`, what the offers, follow-ups and skips of
+    every case count on them instead (`metrics.items`)."""
     wanted = set(days)
     if not wanted:
         return {}
     span = MetricsFilter(start=min(wanted), end=max(wanted), visible_team_ids=None)
+    if items:
+        counted = item_tally(span, now, daily=True)
+    else:
+        counted = tally(facts, span, now, ("team_id",), daily=True)
     found: Tallies = defaultdict(dict)
-    for (day, team), counts in tally(
-        facts, span, now, ("team_id",), daily=True
-    ).items():
-        if day not in wanted:
-            continue
-        for start, month in ((day, False), (day.replace(day=1), True)):
-            add(found[(start, month, Grain.TEAM, team)], counts)
-            add(found[(start, month, Grain.ALL, None)], counts)
+    for (day, team), counts in counted.items():
+        if day in wanted:
+            for start, month in ((day, False), (day.replace(day=1), True)):
+                add(found[(start, month, Grain.TEAM, team)], counts)
+                add(found[(start, month, Grain.ALL, None)], counts)
     return found
+
+
+def rollup_replace(days: list[date], after: Tallies, *prefixes: str) -> None:
+    """Replace the counts of `days` (those under `prefixes`, if given) with
+    `after`, and their months' by the difference."""
+    before: Tallies = defaultdict(dict)
+    for row in Rollup.objects.filter(month=False, start__in=days):
+        counts = {
+            k: n
+            for k, n in row.counts.items()
+            if not prefixes or k.startswith(prefixes)
+        }
+        for start, month in ((row.start, False), (row.start.replace(day=1), True)):
+            add(before[(start, month, row.grain, row.team_id)], counts)
+    rollup_adjust(before, after)
 
 
 def rollup_adjust(before: Tallies, after: Tallies) -> None:
@@ -126,19 +147,28 @@ def rollup_roll(*, now: datetime, everything: bool = False) -> int:
         done.append(day)
         day += timedelta(days=1)
     # A day rolled before (the refresh adjusted it) is replaced whole.
-    old = Rollup.objects.filter(month=False, start__in=done)
-    before: Tallies = {}
-    for row in old:
-        add(
-            before.setdefault((row.start, False, row.grain, row.team_id), {}),
-            row.counts,
-        )
-        add(
-            before.setdefault(
-                (row.start.replace(day=1), True, row.grain, row.team_id), {}
-            ),
-            row.counts,
-        )
-    rollup_adjust(before, rollup_tally(CaseFacts.objects.all(), done, now))
+    after = rollup_tally(CaseFacts.objects.all(), done, now)
+    for key, counts in rollup_tally(
+        CaseFacts.objects.none(), done, now, items=True
+    ).items():
+        add(after.setdefault(key, {}), counts)
+    rollup_replace(done, after)
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)
+
+
+def items_refresh(case_ids: Iterable[int], now: datetime) -> None:
+    """Count again whole the item figures of every past day on which an offer,
+    a follow-up or a skip of `case_ids` counts."""
+    ids = list(case_ids)
+    moments = [
+        Offer.objects.filter(case_id__in=ids).values_list("created_at"),
+        FollowUp.objects.filter(case_id__in=ids).values_list("completed_at", "due_at"),
+        Event.objects.filter(
+            case_id__in=ids, kind="stage_changed", data__move="skip"
+        ).values_list("created_at"),
+    ]
+    days = sorted(days_of((row for rows in moments for row in rows), now))
+    if days:
+        after = rollup_tally(CaseFacts.objects.none(), days, now, items=True)
+        rollup_replace(days, after, *PREFIXES)

@@ -42,6 +42,7 @@ from .figures import (
     within,
 )
 from .filters import MetricsFilter, midnight
+from .items import item_tally
 
 AGENT = ("filed", "closed", "on_time", "missed")
 Units = tuple[list[date], list[date], MetricsFilter | None]
@@ -105,6 +106,7 @@ def scalars(
     months, days, edge = split(flt, as_of and min(as_of, now))
     exact = flt.days <= fig.EXACT or not (months or days)
     row = tally(facts, edge, now, histograms=not exact)[()] if edge else {}
+    add(row, item_tally(edge, now)[()] if edge else {})
     for counted in rolled(flt, months, days).values():
         add(row, counted)
     if not exact:
