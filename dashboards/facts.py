@@ -4,10 +4,10 @@ A row is always rewritten whole, from the case, its SLA clocks, escalation
 events, apologies, offers and follow-ups, so a refresh is idempotent and
 cannot drift. Which cases to rewrite comes from the change feed
 (`dashboards.changes`): every change to a case appends a timeline event; a
-newly filed case also rewrites its customer's other cases (whether they
-were followed by another within 90 days). The monthly rollup
-(`dashboards.months`) is rolled again for every month a rewritten row
-counted in, before or after. Beat refreshes every minute (`facts_refresh`)
+changed case also rewrites its customer's other cases (whether they were
+followed by another within 90 days, which was closed last). The rollup
+(`dashboards.months`) is adjusted for every day a rewritten row counted
+in, before or after. Beat refreshes every minute (`facts_refresh`)
 and rebuilds every row nightly (`facts_rebuild`: e.g. after a calendar
 changes the business hours). Page views never write.
 
@@ -37,7 +37,6 @@ from sla.services import calendar_id_from, calendar_spec_by_id
 
 from .changes import (
     ITEM_EVENTS,
-    MARGIN,
     MARK,
     changed_case_ids,
     facts_as_of,  # noqa: F401 (the facts' own reader)
@@ -85,8 +84,8 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     ids = []
     if latest != mark.event_id:  # else the facts are current as of now
         ids = list(changed_case_ids(mark, now))
-        filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
-        siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
+        changed = Case.objects.filter(pk__in=ids, customer_id__isnull=False)
+        siblings = Case.objects.filter(customer_id__in=changed.values("customer_id"))
         every = set(ids) | set(siblings.values_list("pk", flat=True))
         moved = _compute(sorted(every), now)
         items_refresh(moved | set(changed_case_ids(mark, now, *ITEM_EVENTS)), now)
@@ -183,12 +182,32 @@ def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
         )
     for calendar in {row["calendar_id"] for row in rows}:
         found[("calendar", calendar)] = calendar_spec_by_id(calendar)
-    customers = {row["customer_id"] for row in rows}
-    for customer, filed in Case.objects.filter(customer_id__in=customers).values_list(
-        "customer_id", "created_at"
+    customers = {row["customer_id"] for row in rows} - {None}
+    siblings = Case.objects.filter(customer_id__in=customers)
+    for customer, *case in siblings.values_list(
+        "customer_id", "pk", "created_at", "closed_at"
     ):
-        found.setdefault((customer, "filed"), []).append(filed)
+        found.setdefault((customer, "cases"), []).append(case)
     return [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
+
+
+def _refiled(closed: datetime | None, cases: list) -> bool:
+    """Whether another of the customer's `cases` was filed within 90 days
+    after `closed`."""
+    return closed is not None and any(
+        closed < other <= closed + RECUR for _, other, _ in cases
+    )
+
+
+def _latest(pk: int, cases: list, *, again: bool) -> bool:
+    """Whether case `pk` is the latest closed of its customer's `cases` (by
+    closing, then id; with `again`, of those followed by another filing)."""
+    closings = [
+        (closed, other)
+        for other, _, closed in cases
+        if closed is not None and (not again or _refiled(closed, cases))
+    ]
+    return bool(closings) and max(closings)[1] == pk
 
 
 def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
@@ -197,7 +216,7 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
     apology = found.get(pk)
     offer_at, offer_granted = found.get((pk, "offer"), (None, None))
     scores = found.get((pk, "csat"), [])
-    again = found.get((row["customer_id"], "filed"), [])
+    cases = found.get((row["customer_id"], "cases"), [])
     facts = CaseFacts(
         case_id=pk,
         **{name: row[name] for name in COPIED},
@@ -212,8 +231,9 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         first_apology_seconds=business_seconds(filed, apology, spec),
         first_offer_at=offer_at,
         first_offer_accepted=offer_granted,
-        refiled_90d=closed is not None
-        and any(closed < other <= closed + RECUR for other in again),
+        refiled_90d=_refiled(closed, cases),
+        customer_closed_last=_latest(pk, cases, again=False),
+        customer_again_last=_latest(pk, cases, again=True),
     )
     if len(scores) >= 2:
         facts.csat_before = scores[0][0]

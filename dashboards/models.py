@@ -72,6 +72,11 @@ class CaseFacts(models.Model):
     csat_after = models.PositiveSmallIntegerField(null=True, blank=True)
     csat_after_at = _moment()
     refiled_90d = models.BooleanField(default=False)
+    # The latest closed of the customer's cases (by closing, then id), and
+    # the latest of those followed by another: a period reaching now counts
+    # its distinct customers by them (metrics.figures.ADDING).
+    customer_closed_last = models.BooleanField(default=False)
+    customer_again_last = models.BooleanField(default=False)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
     first_response_seconds = models.IntegerField(null=True, blank=True)
@@ -82,11 +87,10 @@ class CaseFacts(models.Model):
 
     class Meta:
         verbose_name_plural = _("case facts")
-        # A period reads the cases filed before its end and active after its
-        # start: through the one or the other, whichever finds fewer.
+        # A period reads the cases active after its start (today's, and the
+        # exact percentiles of a short period: the rest is in the rollup).
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
-            models.Index(fields=["filed_at"], name="casefacts_filed"),
             # The open cases (the backlog), a few of all.
             models.Index(
                 fields=["filed_at"],

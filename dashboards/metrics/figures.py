@@ -93,6 +93,10 @@ def _adding() -> dict[str, Figure]:
         "skipped": (opened, Q(), "skipped_steps"),
         "escalations_1": ("escalated_1_at", Q(), "pk"),
         "escalations_2": ("escalated_2_at", Q(), "pk"),
+        # Distinct customers, over every case and a period reaching now only
+        # (`spread` counts them otherwise): each customer's latest closing.
+        "customers_closed": ("closed_at", Q(customer_closed_last=True), "pk"),
+        "customers_again": ("closed_at", Q(customer_again_last=True), "pk"),
     }
     for stage in STAGE_ORDER:
         found[f"reached_{stage}"] = (opened, reached_q(stage), "pk")
@@ -161,16 +165,19 @@ def timed_q(name: str, flt: MetricsFilter) -> Q:
     return within(moment, flt) & Q(**{f"{seconds}__isnull": False})
 
 
-def spread(flt: MetricsFilter, *, exact: bool = True) -> dict[str, Aggregate]:
-    """The scalar period figures that do not add up over time, by name (with
-    `exact`, the percentiles too; else they come from the histograms)."""
+def spread(
+    flt: MetricsFilter, *, exact: bool = True, customers: bool = True
+) -> dict[str, Aggregate]:
+    """The scalar period figures that do not add up over time, by name: with
+    `customers` the distinct customers, with `exact` the percentiles (else
+    they come from the histograms)."""
     closed = within("closed_at", flt) & Q(customer__isnull=False)
-    found: dict[str, Aggregate] = {
-        "customers_closed": Count("customer", distinct=True, filter=closed),
-        "customers_again": Count(
+    found: dict[str, Aggregate] = {}
+    if customers:
+        found["customers_closed"] = Count("customer", distinct=True, filter=closed)
+        found["customers_again"] = Count(
             "customer", distinct=True, filter=closed & Q(refiled_90d=True)
-        ),
-    }
+        )
     for name, (seconds, _) in DURATIONS.items() if exact else ():
         for label, fraction in PERCENTILES.items():
             found[f"{name}_{label}"] = Percentile(

@@ -113,8 +113,14 @@ def scalars(
         for name in DURATIONS:
             for label, fraction in PERCENTILES.items():
                 row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
-    found = active(facts, flt, open_too=False).aggregate(**spread(flt, exact=exact))
-    if as_of and flt.upper > max(as_of, now):  # nothing counted after it
+    # Each customer's latest closing counts them in a period reaching now
+    # over every case; else they are counted from the period's facts.
+    reaching = bool(as_of) and flt.upper > max(as_of, now)
+    dims = flt.team or flt.category or flt.priority or flt.channel
+    everyone = reaching and flt.visible_team_ids is None and not dims
+    some = spread(flt, exact=exact, customers=not everyone)
+    found = active(facts, flt, open_too=False).aggregate(**some) if some else {}
+    if reaching:  # nothing counted after the period: from the open now
         open_now = facts.filter(closed_at__isnull=True).count()
         opened, closed = row.get("opened", 0), row.get("closed", 0)
         found["backlog_at_start"] = open_now - opened + closed

@@ -182,7 +182,9 @@ def agent_scores(row: dict[str, int]) -> dict[int, float]:
     """Per assignee, the average score of their cases' follow-ups completed in
     the period."""
     return {
-        int(pk): n["csat_sum"] / n["n"] for (pk,), n in _grouped(row, "s").items() if n["n"]
+        int(pk): n["csat_sum"] / n["n"]
+        for (pk,), n in _grouped(row, "s").items()
+        if n["n"]
     }
 
 

@@ -65,6 +65,35 @@ def test_recurrence_is_the_share_of_customers_who_filed_again_within_90_days(
     assert recovery(manager)["recurrence"] == found
 
 
+def test_a_period_reaching_now_counts_each_customer_at_their_latest_closing(
+    manager, make_case
+):
+    # Over every case and up to now, a customer is counted by their latest
+    # closing (and latest closing followed by another filing), not by a
+    # distinct count over the period's cases: the same figures.
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    for when, customer in [(at(3, 5, 10), x), (at(3, 10, 10), y)]:
+        closed(when, customer, make_case)
+    closed(at(3, 20, 10), z, make_case)
+    closed(at(3, 25, 10), z, make_case)  # z filed again 5 days after closing
+    with at(5, 1, 10):  # x again, 57 days after the closing
+        make_case(customer=x)
+    with at(7, 1, 10):
+        facts_refresh()
+    to_now = {"from": "2026-03-01", "to": "2026-08-01"}
+    assert recovery(manager, **to_now)["recurrence"] == {
+        "customers": 3,
+        "again": 2,
+        "rate": 0.6667,
+    }
+    since = {"from": "2026-03-15", "to": "2026-08-01"}  # z's closings only
+    assert recovery(manager, **since)["recurrence"] == {
+        "customers": 1,
+        "again": 1,
+        "rate": 1.0,
+    }
+
+
 def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
     manager, agent, make_case
 ):
