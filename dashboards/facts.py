@@ -199,6 +199,16 @@ def _refiled(closed: datetime | None, cases: list) -> bool:
     )
 
 
+def _filings(pk: int, cases: list) -> dict[str, Any]:
+    """Whether case `pk` is its customer's second-latest filing (by filing,
+    then id), and if it is their latest, how many cases they filed."""
+    order = [other for _, other in sorted((filed, other) for other, filed, _ in cases)]
+    return {
+        "customer_penultimate": len(order) > 1 and order[-2] == pk,
+        "customer_cases": len(order) if order and order[-1] == pk else None,
+    }
+
+
 def _latest(pk: int, cases: list, *, again: bool) -> bool:
     """Whether case `pk` is the latest closed of its customer's `cases` (by
     closing, then id; with `again`, of those followed by another filing)."""
@@ -234,6 +244,7 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         refiled_90d=_refiled(closed, cases),
         customer_closed_last=_latest(pk, cases, again=False),
         customer_again_last=_latest(pk, cases, again=True),
+        **_filings(pk, cases),
     )
     if len(scores) >= 2:
         facts.csat_before = scores[0][0]

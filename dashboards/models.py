@@ -77,6 +77,10 @@ class CaseFacts(models.Model):
     # its distinct customers by them (metrics.figures.ADDING).
     customer_closed_last = models.BooleanField(default=False)
     customer_again_last = models.BooleanField(default=False)
+    # The customer's second-latest filing; on their latest, how many they
+    # filed (repeat complainants of a period reaching now, of all time).
+    customer_penultimate = models.BooleanField(default=False)
+    customer_cases = models.PositiveIntegerField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
     first_response_seconds = models.IntegerField(null=True, blank=True)
@@ -91,10 +95,16 @@ class CaseFacts(models.Model):
         # exact percentiles of a short period: the rest is in the rollup).
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
-            # The open cases (the backlog), a few of all.
+            # The customers with the most cases (repeat complainants).
             models.Index(
-                fields=["filed_at"],
-                name="casefacts_open",
+                fields=["-customer_cases", "customer"],
+                name="casefacts_repeat",
+                condition=models.Q(customer_cases__gte=2),
+            ),
+            # The open cases per team (the backlog), a few of all.
+            models.Index(
+                fields=["team"],
+                name="casefacts_open_team",
                 condition=models.Q(closed_at__isnull=True),
             ),
         ]

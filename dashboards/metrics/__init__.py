@@ -69,7 +69,13 @@ def metrics_summary(
         ),
         "offers": rows.offer_figures(row=row, flt=flt),
         **rows.satisfaction_figures(row=row),
-        "customers": rows.customer_figures(cases=cases, flt=flt),
+        "customers": rows.customer_figures(
+            cases=cases,
+            flt=flt,
+            repeaters=row["repeat_complainants"]
+            if fig.everyone(flt, now, as_of)
+            else None,
+        ),
         "categories": fig.ranking_figures(row, previous, Category, "c"),
         "root_causes": fig.ranking_figures(row, previous, RootCause, "r"),
         "agents": agent_figures(row=row, flt=flt, groups=groups),

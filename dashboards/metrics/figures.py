@@ -97,6 +97,9 @@ def _adding() -> dict[str, Figure]:
         # (`spread` counts them otherwise): each customer's latest closing.
         "customers_closed": ("closed_at", Q(customer_closed_last=True), "pk"),
         "customers_again": ("closed_at", Q(customer_again_last=True), "pk"),
+        # Customers with two or more filings in such a period: by the second-
+        # latest (`rows.customer_figures` counts them otherwise).
+        "repeat_complainants": (opened, Q(customer_penultimate=True), "pk"),
     }
     for stage in STAGE_ORDER:
         found[f"reached_{stage}"] = (opened, reached_q(stage), "pk")
@@ -194,16 +197,11 @@ def backlog(flt: MetricsFilter) -> dict[str, Aggregate]:
     return {"backlog_at_start": Count("pk", filter=open_at_start)}
 
 
-def active(
-    facts: QuerySet[CaseFacts], flt: MetricsFilter, *, open_too: bool = True
-) -> QuerySet[CaseFacts]:
-    """The facts of cases that can count in the period (see CaseFacts); with
-    `open_too`, every case open at its end (the backlog counts them)."""
+def active(facts: QuerySet[CaseFacts], flt: MetricsFilter) -> QuerySet[CaseFacts]:
+    """The facts of cases that can count in the period (see CaseFacts)."""
     found = Q()
     for lower, upper in flt.spans:
         found |= Q(filed_at__lt=upper, active_until__gte=lower)
-        if open_too:
-            found |= Q(filed_at__lt=upper, closed_at__isnull=True)
     return facts.filter(found)
 
 
@@ -229,7 +227,7 @@ def tally(
     """Everything the facts count in the period that adds up (ADDING and
     GROUPED), per `by` group; `daily`: per (local day, *`by`), one query
     per moment whatever the number of days."""
-    facts = active(facts, flt, open_too=False).order_by()
+    facts = active(facts, flt).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
     for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():

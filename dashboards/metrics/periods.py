@@ -115,11 +115,9 @@ def scalars(
                 row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
     # Each customer's latest closing counts them in a period reaching now
     # over every case; else they are counted from the period's facts.
-    reaching = bool(as_of) and flt.upper > max(as_of, now)
-    dims = flt.team or flt.category or flt.priority or flt.channel
-    everyone = reaching and flt.visible_team_ids is None and not dims
-    some = spread(flt, exact=exact, customers=not everyone)
-    found = active(facts, flt, open_too=False).aggregate(**some) if some else {}
+    reaching = bool(as_of) and flt.upper > max(as_of or now, now)
+    some = spread(flt, exact=exact, customers=not everyone(flt, now, as_of))
+    found = active(facts, flt).aggregate(**some) if some else {}
     if reaching:  # nothing counted after the period: from the open now
         open_now = facts.filter(closed_at__isnull=True).count()
         opened, closed = row.get("opened", 0), row.get("closed", 0)
@@ -127,6 +125,14 @@ def scalars(
     else:
         found |= facts.aggregate(**backlog(flt))
     return Counter(row | found)
+
+
+def everyone(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
+    """Whether the period reaches now (nothing counts after it) over every
+    case: its customers can be counted by their latest cases (see CaseFacts)."""
+    dims = flt.team or flt.category or flt.priority or flt.channel
+    reaching = as_of is not None and flt.upper > max(as_of, now)
+    return reaching and flt.visible_team_ids is None and not dims
 
 
 def previous_filings(
@@ -137,7 +143,7 @@ def previous_filings(
     months, days, edge = split(flt, as_of and min(as_of, now))
     row: dict[str, int] = {}
     if edge:
-        filed = active(facts, edge, open_too=False).filter(within("filed_at", edge))
+        filed = active(facts, edge).filter(within("filed_at", edge))
         for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
             add(row, {f"c:{got['category_id']}": got["n"]})
             add(row, {f"r:{got['root_cause_id']}": got["n"]})
@@ -231,7 +237,7 @@ def series_figures(
     found: dict[str, Counter] = {"opened": Counter(), "closed": Counter()}
     for name, moment in (("opened", "filed_at"), ("closed", "closed_at")):
         rows = (
-            active(facts, edge, open_too=False)
+            active(facts, edge)
             .filter(within(moment, edge))
             .annotate(day=TruncDay(moment, tzinfo=tz))
             .order_by()

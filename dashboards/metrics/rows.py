@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 
 from complaints.models import (
     OPEN_STAGES,
@@ -31,6 +31,7 @@ from followups.models import FollowUp, Outcome
 from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
+from ..models import CaseFacts
 from .figures import TOP, keyed, mean, share, within
 from .filters import MetricsFilter
 
@@ -195,16 +196,31 @@ def skip_figures(row: dict[str, int]) -> list[dict]:
     return [{"stage": s, "label": Stage(s).label, "skips": n} for s, n in ranked]
 
 
-def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any]:
-    """Repeat complainants of the period and customers at risk now."""
-    repeat = (
-        cases.filter(within("created_at", flt))
-        .order_by()
-        .values("customer_id")
-        .annotate(cases=Count("*"))
-        .filter(cases__gte=2)
-    )
-    repeat_top = list(repeat.order_by("-cases", "customer_id")[:TOP])
+def customer_figures(
+    *, cases: QuerySet[Case], flt: MetricsFilter, repeaters: int | None = None
+) -> dict[str, Any]:
+    """Repeat complainants of the period and customers at risk now. Given the
+    number of `repeaters` (over every case, a period reaching now), only the
+    top ten are looked for: of all time, by each customer's count of cases."""
+    if repeaters is not None and flt.preset == "all":
+        top = CaseFacts.objects.filter(customer_cases__gte=2).order_by(
+            "-customer_cases", "customer_id"
+        )
+        repeat_top = list(top.values("customer_id", cases=F("customer_cases"))[:TOP])
+    else:
+        repeat = (
+            cases.filter(within("created_at", flt))
+            .order_by()
+            .values("customer_id")
+            .annotate(cases=Count("*"))
+            .filter(cases__gte=2)
+            .order_by("-cases", "customer_id")
+        )
+        if repeaters is None:  # with the number of such customers, in one pass
+            repeat = repeat.annotate(total=Window(Count("*")))
+        repeat_top = list(repeat[:TOP])
+        for row in repeat_top:
+            repeaters = row.pop("total", repeaters)
     at_risk_count, at_risk_top = _at_risk(cases, flt)
     names = dict(
         Customer.objects.filter(
@@ -214,7 +230,7 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
     for row in repeat_top + at_risk_top:
         row["name"] = names.get(row["customer_id"], "")
     return {
-        "repeat_complainants": repeat.count(),
+        "repeat_complainants": repeaters or 0,
         "repeat_top": repeat_top,
         "at_risk": at_risk_count,
         "at_risk_top": at_risk_top,

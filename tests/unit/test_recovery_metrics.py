@@ -4,12 +4,13 @@ and the iceberg estimate (complaints per problem), each against a small
 hand-built set of cases with known answers (period: March 2026).
 """
 
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
 
-from complaints.models import Stage
+from complaints.models import Case, Stage
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
 from followups.services import followup_complete
@@ -92,6 +93,36 @@ def test_a_period_reaching_now_counts_each_customer_at_their_latest_closing(
         "again": 1,
         "rate": 1.0,
     }
+
+
+@pytest.mark.parametrize("period", [{"period": "all"}, {"period": "90d"}])
+def test_repeat_complainants_of_a_period_reaching_now_are_counted_by_their_filings(
+    manager, make_case, period
+):
+    # Over every case and up to now, by each customer's second-latest filing
+    # and (all time) their count of cases: the same as counting the period's.
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    for month, customers in [(1, [x, y, z]), (5, [x, y]), (6, [x]), (7, [z])]:
+        for customer in customers:
+            closed(at(month, 10, 10), customer, make_case)
+    with at(7, 20, 10):
+        facts_refresh()
+    flt = filter_parse(user=manager, params=period, today=date(2026, 8, 1))
+    found = metrics_summary(user=manager, flt=flt, now=NOW)["customers"]
+    filed = Counter(
+        customer
+        for customer, when in Case.objects.values_list("customer_id", "created_at")
+        if flt.lower <= when < flt.upper
+    )
+    repeat = sorted((-n, pk) for pk, n in filed.items() if n >= 2)
+    assert (
+        found["repeat_complainants"]
+        == len(repeat)
+        == (3 if "all" in period.values() else 1)
+    )
+    assert [(r["customer_id"], r["cases"]) for r in found["repeat_top"]] == [
+        (pk, -n) for n, pk in repeat
+    ]
 
 
 def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
