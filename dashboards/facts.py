@@ -26,11 +26,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from complaints.models import Case, Event, Message, Offer, OfferStatus
-from followups.models import FollowUp, FollowUpStatus
+from followups.models import FollowUp, FollowUpStatus, Outcome
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_from, calendar_spec_by_id
@@ -175,6 +175,9 @@ def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
     ).order_by("completed_at", "pk")
     for pk, csat, done in scored.values_list("case_id", "csat", "completed_at"):
         found.setdefault((pk, "csat"), []).append((csat, done))
+    unhappy = FollowUp.objects.filter(**of, outcome=Outcome.UNSATISFIED).order_by()
+    for pk, latest in unhappy.values_list("case_id").annotate(Max("completed_at")):
+        found[(pk, "unhappy")] = latest
     for row in rows:  # the calendars, each looked up once
         row["calendar_id"] = calendar_id_from(
             team_calendar_id=row["team__calendar_id"],
@@ -241,6 +244,7 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         first_apology_seconds=business_seconds(filed, apology, spec),
         first_offer_at=offer_at,
         first_offer_accepted=offer_granted,
+        unhappy_at=found.get((pk, "unhappy")),
         refiled_90d=_refiled(closed, cases),
         customer_closed_last=_latest(pk, cases, again=False),
         customer_again_last=_latest(pk, cases, again=True),

@@ -80,6 +80,8 @@ class CaseFacts(models.Model):
     # The customer's second-latest filing; on their latest, how many they
     # filed (repeat complainants of a period reaching now, of all time).
     customer_penultimate = models.BooleanField(default=False)
+    # When a follow-up of the case last ended unsatisfied (customers at risk).
+    unhappy_at = _moment()
     customer_cases = models.PositiveIntegerField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
@@ -100,6 +102,13 @@ class CaseFacts(models.Model):
                 fields=["-customer_cases", "customer"],
                 name="casefacts_repeat",
                 condition=models.Q(customer_cases__gte=2),
+            ),
+            # The customers unhappy since a day (a few cases of all).
+            models.Index(
+                fields=["unhappy_at"],
+                include=["customer", "team"],
+                name="casefacts_unhappy",
+                condition=models.Q(unhappy_at__isnull=False),
             ),
             # The open cases per team (the backlog), a few of all.
             models.Index(

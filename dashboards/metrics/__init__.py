@@ -72,6 +72,7 @@ def metrics_summary(
         "customers": rows.customer_figures(
             cases=cases,
             flt=flt,
+            reaching=fig.reaches_now(flt, now, as_of),
             repeaters=row["repeat_complainants"]
             if fig.everyone(flt, now, as_of)
             else None,

@@ -115,10 +115,9 @@ def scalars(
                 row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
     # Each customer's latest closing counts them in a period reaching now
     # over every case; else they are counted from the period's facts.
-    reaching = bool(as_of) and flt.upper > max(as_of or now, now)
     some = spread(flt, exact=exact, customers=not everyone(flt, now, as_of))
     found = active(facts, flt).aggregate(**some) if some else {}
-    if reaching:  # nothing counted after the period: from the open now
+    if reaches_now(flt, now, as_of):  # nothing counts after: from the open now
         open_now = facts.filter(closed_at__isnull=True).count()
         opened, closed = row.get("opened", 0), row.get("closed", 0)
         found["backlog_at_start"] = open_now - opened + closed
@@ -127,12 +126,16 @@ def scalars(
     return Counter(row | found)
 
 
+def reaches_now(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
+    """Whether the period reaches now: nothing in the facts counts after it."""
+    return as_of is not None and flt.upper > max(as_of, now)
+
+
 def everyone(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
-    """Whether the period reaches now (nothing counts after it) over every
-    case: its customers can be counted by their latest cases (see CaseFacts)."""
+    """Whether the period reaches now over every case: its customers can be
+    counted by their latest cases (see CaseFacts)."""
     dims = flt.team or flt.category or flt.priority or flt.channel
-    reaching = as_of is not None and flt.upper > max(as_of, now)
-    return reaching and flt.visible_team_ids is None and not dims
+    return reaches_now(flt, now, as_of) and flt.visible_team_ids is None and not dims
 
 
 def previous_filings(

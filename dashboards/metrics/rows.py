@@ -197,11 +197,16 @@ def skip_figures(row: dict[str, int]) -> list[dict]:
 
 
 def customer_figures(
-    *, cases: QuerySet[Case], flt: MetricsFilter, repeaters: int | None = None
+    *,
+    cases: QuerySet[Case],
+    flt: MetricsFilter,
+    reaching: bool = False,
+    repeaters: int | None = None,
 ) -> dict[str, Any]:
-    """Repeat complainants of the period and customers at risk now. Given the
-    number of `repeaters` (over every case, a period reaching now), only the
-    top ten are looked for: of all time, by each customer's count of cases."""
+    """Repeat complainants of the period and customers at risk now (a period
+    `reaching` now reads them from the facts). Given the number of
+    `repeaters` (over every case, a period reaching now), only the top ten
+    are looked for: of all time, by each customer's count of cases."""
     if repeaters is not None and flt.preset == "all":
         top = CaseFacts.objects.filter(customer_cases__gte=2).order_by(
             "-customer_cases", "customer_id"
@@ -221,7 +226,7 @@ def customer_figures(
         repeat_top = list(repeat[:TOP])
         for row in repeat_top:
             repeaters = row.pop("total", repeaters)
-    at_risk_count, at_risk_top = _at_risk(cases, flt)
+    at_risk_count, at_risk_top = _at_risk(cases, flt, reaching)
     names = dict(
         Customer.objects.filter(
             pk__in=[r["customer_id"] for r in repeat_top + at_risk_top]
@@ -237,13 +242,23 @@ def customer_figures(
     }
 
 
-def _at_risk(cases: QuerySet[Case], flt: MetricsFilter) -> tuple[int, list[dict]]:
+def _at_risk(
+    cases: QuerySet[Case], flt: MetricsFilter, reaching: bool
+) -> tuple[int, list[dict]]:
     """Customers with an open escalated or reopened case, or an unsatisfied
-    follow-up in the period; the top ones by open escalations, then cases."""
+    follow-up in the period (`reaching` now: a case's latest since its
+    start); the top ones by open escalations, then cases."""
     open_cases = cases.filter(stage__in=OPEN_STAGES)
-    unhappy = FollowUp.objects.filter(
-        flt.case_q("case__"), within("completed_at", flt), outcome=Outcome.UNSATISFIED
-    ).values_list("case__customer_id", flat=True)
+    if reaching:
+        unhappy = CaseFacts.objects.filter(
+            flt.case_q(), unhappy_at__gte=flt.lower
+        ).values_list("customer_id", flat=True)
+    else:
+        unhappy = FollowUp.objects.filter(
+            flt.case_q("case__"),
+            within("completed_at", flt),
+            outcome=Outcome.UNSATISFIED,
+        ).values_list("case__customer_id", flat=True)
     escalated = dict(
         open_cases.filter(Q(escalation_level__gt=0) | Q(reopen_count__gt=0))
         .order_by()

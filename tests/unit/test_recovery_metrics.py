@@ -8,8 +8,10 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 
+from complaints.lifecycle.stages import transition
 from complaints.models import Case, Stage
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
@@ -147,6 +149,53 @@ def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
     assert recovery(manager)["rescored"] == {"cases": 1, "before": 2.0, "after": 5.0}
     february = recovery(manager, **{"from": "2026-02-01", "to": "2026-02-28"})
     assert february["rescored"] == {"cases": 0, "before": None, "after": None}
+
+
+@pytest.mark.parametrize("since", ["2026-01-01", "2026-03-01", "2026-05-01"])
+def test_customers_at_risk_in_a_period_reaching_now_are_found_by_their_latest_unhappy_follow_up(
+    manager, agent, make_case, since
+):
+    # Unsatisfied follow-ups in February and in April on one case, in March
+    # on another, and an open escalated case: a period reaching now finds
+    # the unhappy customers by each case's latest unsatisfied follow-up.
+    unhappy = {}
+    for month in (2, 3):
+        with at(month, 10, 10):
+            case = make_case(Stage.FOLLOWING_UP)
+        with at(month, 12, 10):
+            followup_complete(
+                followup=case.followups.get(), outcome="unsatisfied", by=agent
+            )
+        unhappy[month] = case.customer_id
+    case = Case.objects.get(customer_id=unhappy[2])
+    with at(4, 1, 10):
+        for step in ("acknowledged", "resolving", "resolved", "following_up"):
+            case = CaseFactory._step(case, step, agent)
+    with at(4, 3, 10):
+        followup = case.followups.filter(status="scheduled").get()
+        followup_complete(followup=followup, outcome="unsatisfied", by=agent)
+    with at(4, 10, 10):  # closed again: no longer at risk for being open
+        for case in Case.objects.filter(customer_id__in=unhappy.values()):
+            transition(case, Stage.CLOSED, by=agent, close_reason="withdrawn")
+    with at(4, 20, 10):
+        facts_refresh()
+    period = {"from": since, "to": "2026-08-01"}
+    found = metrics_summary(
+        user=manager,
+        flt=filter_parse(user=manager, params=period, today=date(2026, 8, 1)),
+        now=NOW,
+    )["customers"]
+    expected = {
+        "2026-01-01": {unhappy[2], unhappy[3]},
+        "2026-03-01": {unhappy[2], unhappy[3]},  # the first in April again
+        "2026-05-01": set(),
+    }[since]
+    open_customers = Case.objects.filter(closed_at__isnull=True).filter(
+        Q(escalation_level__gt=0) | Q(reopen_count__gt=0)
+    )
+    at_risk_now = set(open_customers.values_list("customer_id", flat=True))
+    assert not at_risk_now & set(unhappy.values())  # at risk only as unhappy
+    assert found["at_risk"] == len(expected | at_risk_now)
 
 
 def test_the_iceberg_estimate_is_complaints_per_problem_opened_in_the_period(
