@@ -70,11 +70,17 @@ def days_touched(
 
 
 def rollup_tally(
-    facts: QuerySet[CaseFacts], days: Iterable[date], now: datetime, *, items=False
+    facts: QuerySet[CaseFacts],
+    days: Iterable[date],
+    now: datetime,
+    *,
+    items: bool = False,
+    keyed: bool = False,
 ) -> Tallies:
     """What `facts` count on each of `days`, per team and over all, by day
-    and by month; with `items`, what the offers, follow-ups and skips of
-    every case count on them instead (`metrics.items`)."""
+    and by month (`keyed`: a few facts chosen by key); with `items`, what
+    the offers, follow-ups and skips of every case count on them instead
+    (`metrics.items`)."""
     wanted = set(days)
     if not wanted:
         return {}
@@ -82,7 +88,7 @@ def rollup_tally(
     if items:
         counted = item_tally(span, now, daily=True)
     else:
-        counted = tally(facts, span, now, ("team_id",), daily=True)
+        counted = tally(facts, span, now, ("team_id",), daily=True, keyed=keyed)
     found: Tallies = defaultdict(dict)
     for (day, team), counts in counted.items():
         if day in wanted:
