@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument(
         "--facts-only",
         action="store_true",
-        help="read every period from the facts, not the monthly rollup (as before it)",
+        help="read every period from the facts, not the rollup (as before it)",
     )
     args = parser.parse_args()
     if args.facts_only:

@@ -3,9 +3,10 @@ GET /api/v1/metrics/summary/.
 
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
 - `figures`: the period figures declared once, ORM aggregates over `CaseFacts`;
-- `periods`: a period's figures from the facts and the monthly rollup;
-- `rows`: the figures about now, offers, follow-ups, skips and customers,
-  read from their own rows;
+- `periods`: a period's figures from the rollup and the facts;
+- `items`: the figures per offer, follow-up and skip;
+- `rows`: the figures about now and the customer counts, read from their
+  own rows, and the shapes of the item figures;
 - `tables` and `charts`: the same figures as titled tables and charts;
 - `incidents`: per incident, its cases and customers and who was told first;
 - `definitions`: what each figure means (page footnotes and API schema).

@@ -1,4 +1,4 @@
-"""A long period's percentiles come from the monthly rollup's histograms: each
+"""A long period's percentiles come from the rollup's histograms: each
 within `figures.ERROR` of the exact percentile (times the seconds plus one),
 as the exact `Percentile` aggregate computes it over the facts.
 """
