@@ -17,6 +17,7 @@ from complaints.models import Event, EventKind
 from .models import RefreshMark
 
 MARK = "facts"
+ROLLED = "months"  # the rollup's own mark (`dashboards.months`)
 # The events that change what a case's offers, follow-ups and skips count.
 ITEM_EVENTS = [
     kind
@@ -49,5 +50,8 @@ def changed_case_ids(mark: RefreshMark, now: datetime, *kinds: str) -> QuerySet:
 
 
 def facts_as_of() -> datetime | None:
-    """When the facts were last refreshed (None: never)."""
-    return RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()
+    """When the facts and the rollup were last refreshed (None: either never,
+    e.g. the rollup just after a migration reshaped it)."""
+    marks = RefreshMark.objects.filter(name__in=(MARK, ROLLED))
+    found = [at for (at,) in marks.values_list("at")]
+    return min(found) if len(found) == 2 else None

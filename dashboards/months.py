@@ -24,13 +24,13 @@ from django.utils import timezone
 from complaints.models import Event, Offer
 from followups.models import FollowUp
 
+from .changes import ROLLED as MARK
 from .changes import RefreshMark
 from .metrics.figures import MOMENTS, add, tally
 from .metrics.filters import MetricsFilter
 from .metrics.items import PREFIXES, item_tally
 from .models import CaseFacts, Rollup
 
-MARK = "months"
 Grain = Rollup.Grain
 Tallies = dict[tuple, dict[str, int]]  # (start, month, grain, team) → counts
 
