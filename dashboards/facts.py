@@ -27,10 +27,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from complaints.models import Case, Event, Message, Offer, OfferStatus
+from complaints.search_index import keys
 from followups.models import FollowUp, FollowUpStatus, Outcome
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Deadline, DeadlineKind
@@ -117,12 +118,6 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
     or moved to another customer."""
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
     moved, customers = set(), set()
-    if connection.vendor == "postgresql":
-        # The rows are read by key: a few thousand of a million. The planner
-        # would read every row in parallel instead (100-150 ms a query).
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
     for start in range(0, len(ids), BATCH):
         rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
         old = {row["case_id"]: row for row in rows.values(*names)}
@@ -135,7 +130,7 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
         touched = days_touched({pk: old[pk] for pk in new if pk in old}, new, now)
         # The counts of what did not change cancel out: only the cases with
         # a day touched, over the span of those days.
-        rows = rows.filter(case_id__in={pk for ids in touched.values() for pk in ids})
+        rows = _by_key({pk for ids in touched.values() for pk in ids})
         before = rollup_tally(rows, touched, now, keyed=True)
         facts_save(made)
         rollup_adjust(before, rollup_tally(rows, touched, now, keyed=True))
@@ -146,6 +141,14 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
             if any(before_.get(n) != after[n] for n in CUSTOMER_FIELDS):
                 customers |= {before_.get("customer_id"), after["customer_id"]}
     return moved, customers - {None}
+
+
+def _by_key(ids: set[int]) -> QuerySet[CaseFacts]:
+    """The facts of `ids`, read by key: on PostgreSQL as one array the planner
+    cannot weigh (it read every row in parallel for a thousand ids)."""
+    if connection.vendor == "postgresql":
+        return CaseFacts.objects.filter(keys(sorted(ids)))
+    return CaseFacts.objects.filter(case_id__in=ids)
 
 
 def facts_save(made: list[CaseFacts]) -> int:

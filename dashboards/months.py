@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from complaints.models import Event, Offer
@@ -118,9 +118,14 @@ def rollup_adjust(before: Tallies, after: Tallies) -> None:
     keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     if not keys:
         return
+    starts: dict[tuple, set[date]] = defaultdict(set)  # only the rows wanted
+    for start, _, grain, team in keys:
+        starts[(grain, team)].add(start)
+    wanted = Q()
+    for (grain, team), found in starts.items():
+        wanted |= Q(grain=grain, team_id=team, start__in=found)
     stored = {
-        (r.start, r.month, r.grain, r.team_id): r
-        for r in Rollup.objects.filter(start__in={key[0] for key in keys})
+        (r.start, r.month, r.grain, r.team_id): r for r in Rollup.objects.filter(wanted)
     }
     changed, made, gone = [], [], []
     for key in keys:
