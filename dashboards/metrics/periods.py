@@ -84,13 +84,13 @@ def rolled(
         flt.case_q(),
         Q(month=True, start__in=months) | Q(month=False, start__in=days),
     )
-    found: dict[tuple[date, bool], dict[str, int]] = defaultdict(dict)
+    found: dict[tuple[date, bool], Counter] = defaultdict(Counter)
     names = [f"counts__{key}" for key in keys] or ["counts"]
     for start, month, *counts in rows.values_list("start", "month", *names):
-        add(
-            found[(start, month)],
-            dict(zip(keys, counts, strict=True)) if keys else counts[0],
-        )
+        if keys:  # (a key a row lacks reads as None)
+            add(found[(start, month)], dict(zip(keys, counts, strict=True)))
+        else:
+            found[(start, month)].update(counts[0])
     return found
 
 
@@ -105,10 +105,10 @@ def scalars(
     up to `figures.EXACT` days exact, else from the histograms."""
     months, days, edge = split(flt, as_of and min(as_of, now))
     exact = flt.days <= fig.EXACT or not (months or days)
-    row = tally(facts, edge, now, histograms=not exact)[()] if edge else {}
-    add(row, item_tally(edge, now)[()] if edge else {})
+    row = Counter(tally(facts, edge, now, histograms=not exact)[()] if edge else {})
+    row.update(item_tally(edge, now)[()] if edge else {})
     for counted in rolled(flt, months, days).values():
-        add(row, counted)
+        row.update(counted)
     if not exact:
         for name in DURATIONS:
             for label, fraction in PERCENTILES.items():
@@ -123,7 +123,7 @@ def scalars(
         found["backlog_at_start"] = open_now - opened + closed
     else:
         found |= facts.aggregate(**backlog(flt))
-    return Counter(row | found)
+    return Counter({**row, **found})
 
 
 def reaches_now(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
