@@ -47,7 +47,7 @@ SCENARIOS = [
     ("api", "manager", "/api/v1/metrics/summary/?period=90d"),
     ("api", "manager", "/api/v1/metrics/summary/?period=all"),
 ]
-SIZES = ["complaints_case", "dashboards_casefacts", "dashboards_monthfacts"]
+SIZES = ["complaints_case", "dashboards_casefacts", "dashboards_rollup"]
 
 
 def measure(client: Client, url: str, runs: int, warmups: int) -> dict:
@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument(
         "--facts-only",
         action="store_true",
-        help="read every period from the facts, not the monthly rollup (as before it)",
+        help="read every period from the facts, not the rollup (as before it)",
     )
     args = parser.parse_args()
     if args.facts_only:

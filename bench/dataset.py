@@ -10,7 +10,7 @@ in realistic proportions (most old cases closed,
 recent ones spread over the stages; ~1.2 offers per resolved case, follow-ups
 on two thirds of them, ~9 events per case). Rows are generated in Python and
 streamed with psycopg2's `copy_expert`; due times are approximated from
-business-hour targets. Then the dashboard's facts and its monthly rollup are
+business-hour targets. Then the dashboard's facts and its day rollup are
 built from the loaded rows by `dashboards.facts.facts_rebuild` (as the
 nightly task does) and the database is vacuumed.
 """
@@ -43,7 +43,7 @@ from dashboards.facts import facts_rebuild  # noqa: E402
 
 TABLES = [
     "dashboards_casefacts",
-    "dashboards_monthfacts",
+    "dashboards_rollup",
     "dashboards_refreshmark",
     "followups_followup",
     "complaints_offer",

@@ -12,11 +12,18 @@ from datetime import datetime, timedelta
 
 from django.db.models import Max, Q, QuerySet
 
-from complaints.models import Event
+from complaints.models import Event, EventKind
 
 from .models import RefreshMark
 
 MARK = "facts"
+ROLLED = "months"  # the rollup's own mark (`dashboards.months`)
+# The events that change what a case's offers, follow-ups and skips count.
+ITEM_EVENTS = [
+    kind
+    for kind in EventKind.values
+    if kind.startswith(("offer_", "followup")) or kind == EventKind.STAGE_CHANGED
+]
 MARGIN = timedelta(minutes=10)
 LAG_IDS = 10_000
 
@@ -26,14 +33,16 @@ def latest_event_id() -> int:
     return Event.objects.aggregate(latest=Max("pk"))["latest"] or 0
 
 
-def changed_case_ids(mark: RefreshMark, now: datetime) -> QuerySet:
-    """The ids of the cases changed since `mark` (a values queryset)."""
+def changed_case_ids(mark: RefreshMark, now: datetime, *kinds: str) -> QuerySet:
+    """The ids of the cases changed since `mark` (a values queryset); only by
+    events of `kinds`, if given."""
     seen = mark.event_id or 0
     since = min(mark.at, now) - MARGIN
     return (
         Event.objects.filter(
             Q(pk__gt=seen) | Q(pk__gt=seen - LAG_IDS, created_at__gte=since)
         )
+        .filter(Q(kind__in=kinds) if kinds else Q())
         .order_by()
         .values_list("case_id", flat=True)
         .distinct()
@@ -41,5 +50,8 @@ def changed_case_ids(mark: RefreshMark, now: datetime) -> QuerySet:
 
 
 def facts_as_of() -> datetime | None:
-    """When the facts were last refreshed (None: never)."""
-    return RefreshMark.objects.filter(name=MARK).values_list("at", flat=True).first()
+    """When the facts and the rollup were last refreshed (None: either never,
+    e.g. the rollup just after a migration reshaped it)."""
+    marks = RefreshMark.objects.filter(name__in=(MARK, ROLLED))
+    found = [at for (at,) in marks.values_list("at")]
+    return min(found) if len(found) == 2 else None

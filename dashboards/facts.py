@@ -3,11 +3,12 @@
 A row is always rewritten whole, from the case, its SLA clocks, escalation
 events, apologies, offers and follow-ups, so a refresh is idempotent and
 cannot drift. Which cases to rewrite comes from the change feed
-(`dashboards.changes`): every change to a case appends a timeline event; a
-newly filed case also rewrites its customer's other cases (whether they
-were followed by another within 90 days). The monthly rollup
-(`dashboards.months`) is rolled again for every month a rewritten row
-counted in, before or after. Beat refreshes every minute (`facts_refresh`)
+(`dashboards.changes`): every change to a case appends a timeline event;
+only the rows that differ are written. A case filed, closed or moved to
+another customer also rewrites its customer's other cases (whether they
+were followed by another within 90 days, which was filed or closed last). The rollup
+(`dashboards.months`) is adjusted for every day a rewritten row counted
+in, before or after. Beat refreshes every minute (`facts_refresh`)
 and rebuilds every row nightly (`facts_rebuild`: e.g. after a calendar
 changes the business hours). Page views never write.
 
@@ -25,18 +26,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Min
+from django.db import connection, transaction
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 
 from complaints.models import Case, Event, Message, Offer, OfferStatus
-from followups.models import FollowUp, FollowUpStatus
+from complaints.search_index import keys
+from followups.models import FollowUp, FollowUpStatus, Outcome
 from sla.businesstime import BusinessCalendar, business_time_between
 from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_from, calendar_spec_by_id
 
 from .changes import (
-    MARGIN,
+    ITEM_EVENTS,
     MARK,
     changed_case_ids,
     facts_as_of,  # noqa: F401 (the facts' own reader)
@@ -44,7 +46,13 @@ from .changes import (
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
-from .months import months_adjust, months_roll, months_tally, months_touched
+from .months import (
+    days_touched,
+    items_refresh,
+    rollup_adjust,
+    rollup_roll,
+    rollup_tally,
+)
 
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
@@ -64,6 +72,8 @@ CASE_FIELDS = (
     "sla_policy__calendar_id",
 )
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
+ITEM_DIMENSIONS = ("team_id", "root_cause_id", "assignee_id", "skipped_steps")
+CUSTOMER_FIELDS = ("customer_id", "filed_at", "closed_at")
 
 
 def facts_refresh(*, now: datetime | None = None) -> int:
@@ -76,12 +86,13 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     latest = latest_event_id()
     ids = []
     if latest != mark.event_id:  # else the facts are current as of now
-        ids = list(changed_case_ids(mark, now))
-        filed = Case.objects.filter(pk__in=ids, created_at__gte=mark.at - MARGIN)
-        siblings = Case.objects.filter(customer_id__in=filed.values("customer_id"))
-        every = set(ids) | set(siblings.values_list("pk", flat=True))
-        _compute(sorted(every), now)
-    months_roll(now=now)  # the months that ended since
+        ids = sorted(changed_case_ids(mark, now))
+        moved, customers = _compute(ids, now)
+        # A filing or closing changes which of its customer's cases count them.
+        siblings = Case.objects.filter(customer_id__in=customers).exclude(pk__in=ids)
+        moved |= _compute(sorted(siblings.values_list("pk", flat=True)), now)[0]
+        items_refresh(moved | set(changed_case_ids(mark, now, *ITEM_EVENTS)), now)
+    rollup_roll(now=now)  # the days that ended since
     _mark(now, latest)
     return len(ids)
 
@@ -93,28 +104,51 @@ def facts_rebuild(*, now: datetime | None = None) -> int:
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         facts_save(facts_made(ids[start : start + BATCH]))
-    months_roll(now=now, everything=True)
+    rollup_roll(now=now, everything=True)
     _mark(now, latest)
     return len(ids)
 
 
 @transaction.atomic
-def _compute(ids: list[int], now: datetime) -> None:
-    """Rewrite the facts of `ids`, and add to the rollup of each month they
-    count in what their new rows count less what their old rows counted."""
+def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
+    """Rewrite the facts of `ids` that changed, and add to the rollup of each
+    day they count in what their new rows count less what their old rows
+    counted; return those whose items count elsewhere now (another team, root
+    cause, assignee or skip count), and the customers of those filed, closed
+    or moved to another customer."""
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
+    moved, customers = set(), set()
     for start in range(0, len(ids), BATCH):
         rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
         old = {row["case_id"]: row for row in rows.values(*names)}
-        made = facts_made(ids[start : start + BATCH])
+        made = [
+            facts
+            for facts in facts_made(ids[start : start + BATCH])
+            if old.get(facts.case_id) != {n: getattr(facts, n) for n in names}
+        ]
         new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
-        touched = months_touched(old, new, now)
+        touched = days_touched({pk: old[pk] for pk in new if pk in old}, new, now)
         # The counts of what did not change cancel out: only the cases with
-        # a month touched, over the span of those months.
-        rows = rows.filter(case_id__in={pk for ids in touched.values() for pk in ids})
-        before = months_tally(rows, touched, now)
+        # a day touched, over the span of those days.
+        rows = _by_key({pk for ids in touched.values() for pk in ids})
+        before = rollup_tally(rows, touched, now, keyed=True)
         facts_save(made)
-        months_adjust(before, months_tally(rows, touched, now))
+        rollup_adjust(before, rollup_tally(rows, touched, now, keyed=True))
+        for pk, after in new.items():
+            before_ = old.get(pk, {})
+            if any(before_.get(n) != after[n] for n in ITEM_DIMENSIONS):
+                moved.add(pk)
+            if any(before_.get(n) != after[n] for n in CUSTOMER_FIELDS):
+                customers |= {before_.get("customer_id"), after["customer_id"]}
+    return moved, customers - {None}
+
+
+def _by_key(ids: set[int]) -> QuerySet[CaseFacts]:
+    """The facts of `ids`, read by key: on PostgreSQL as one array the planner
+    cannot weigh (it read every row in parallel for a thousand ids)."""
+    if connection.vendor == "postgresql":
+        return CaseFacts.objects.filter(keys(sorted(ids)))
+    return CaseFacts.objects.filter(case_id__in=ids)
 
 
 def facts_save(made: list[CaseFacts]) -> int:
@@ -158,6 +192,9 @@ def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
     ).order_by("completed_at", "pk")
     for pk, csat, done in scored.values_list("case_id", "csat", "completed_at"):
         found.setdefault((pk, "csat"), []).append((csat, done))
+    unhappy = FollowUp.objects.filter(**of, outcome=Outcome.UNSATISFIED).order_by()
+    for pk, latest in unhappy.values_list("case_id").annotate(Max("completed_at")):
+        found[(pk, "unhappy")] = latest
     for row in rows:  # the calendars, each looked up once
         row["calendar_id"] = calendar_id_from(
             team_calendar_id=row["team__calendar_id"],
@@ -165,12 +202,42 @@ def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
         )
     for calendar in {row["calendar_id"] for row in rows}:
         found[("calendar", calendar)] = calendar_spec_by_id(calendar)
-    customers = {row["customer_id"] for row in rows}
-    for customer, filed in Case.objects.filter(customer_id__in=customers).values_list(
-        "customer_id", "created_at"
+    customers = {row["customer_id"] for row in rows} - {None}
+    siblings = Case.objects.filter(customer_id__in=customers)
+    for customer, *case in siblings.values_list(
+        "customer_id", "pk", "created_at", "closed_at"
     ):
-        found.setdefault((customer, "filed"), []).append(filed)
+        found.setdefault((customer, "cases"), []).append(case)
     return [_facts(row, clocks.get(row["pk"], {}), found) for row in rows]
+
+
+def _refiled(closed: datetime | None, cases: list) -> bool:
+    """Whether another of the customer's `cases` was filed within 90 days
+    after `closed`."""
+    return closed is not None and any(
+        closed < other <= closed + RECUR for _, other, _ in cases
+    )
+
+
+def _filings(pk: int, cases: list) -> dict[str, Any]:
+    """Whether case `pk` is its customer's second-latest filing (by filing,
+    then id), and if it is their latest, how many cases they filed."""
+    order = [other for _, other in sorted((filed, other) for other, filed, _ in cases)]
+    return {
+        "customer_penultimate": len(order) > 1 and order[-2] == pk,
+        "customer_cases": len(order) if order and order[-1] == pk else None,
+    }
+
+
+def _latest(pk: int, cases: list, *, again: bool) -> bool:
+    """Whether case `pk` is the latest closed of its customer's `cases` (by
+    closing, then id; with `again`, of those followed by another filing)."""
+    closings = [
+        (closed, other)
+        for other, _, closed in cases
+        if closed is not None and (not again or _refiled(closed, cases))
+    ]
+    return bool(closings) and max(closings)[1] == pk
 
 
 def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
@@ -179,7 +246,7 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
     apology = found.get(pk)
     offer_at, offer_granted = found.get((pk, "offer"), (None, None))
     scores = found.get((pk, "csat"), [])
-    again = found.get((row["customer_id"], "filed"), [])
+    cases = found.get((row["customer_id"], "cases"), [])
     facts = CaseFacts(
         case_id=pk,
         **{name: row[name] for name in COPIED},
@@ -194,8 +261,11 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         first_apology_seconds=business_seconds(filed, apology, spec),
         first_offer_at=offer_at,
         first_offer_accepted=offer_granted,
-        refiled_90d=closed is not None
-        and any(closed < other <= closed + RECUR for other in again),
+        unhappy_at=found.get((pk, "unhappy")),
+        refiled_90d=_refiled(closed, cases),
+        customer_closed_last=_latest(pk, cases, again=False),
+        customer_again_last=_latest(pk, cases, again=True),
+        **_filings(pk, cases),
     )
     if len(scores) >= 2:
         facts.csat_before = scores[0][0]

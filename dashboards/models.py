@@ -72,6 +72,17 @@ class CaseFacts(models.Model):
     csat_after = models.PositiveSmallIntegerField(null=True, blank=True)
     csat_after_at = _moment()
     refiled_90d = models.BooleanField(default=False)
+    # The latest closed of the customer's cases (by closing, then id), and
+    # the latest of those followed by another: a period reaching now counts
+    # its distinct customers by them (metrics.figures.ADDING).
+    customer_closed_last = models.BooleanField(default=False)
+    customer_again_last = models.BooleanField(default=False)
+    # The customer's second-latest filing; on their latest, how many they
+    # filed (repeat complainants of a period reaching now, of all time).
+    customer_penultimate = models.BooleanField(default=False)
+    # When a follow-up of the case last ended unsatisfied (customers at risk).
+    unhappy_at = _moment()
+    customer_cases = models.PositiveIntegerField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     skipped_steps = models.PositiveSmallIntegerField(default=0)
     first_response_seconds = models.IntegerField(null=True, blank=True)
@@ -82,15 +93,27 @@ class CaseFacts(models.Model):
 
     class Meta:
         verbose_name_plural = _("case facts")
-        # A period reads the cases filed before its end and active after its
-        # start: through the one or the other, whichever finds fewer.
+        # A period reads the cases active after its start (today's, and the
+        # exact percentiles of a short period: the rest is in the rollup).
         indexes = [
             models.Index(fields=["active_until"], name="casefacts_active"),
-            models.Index(fields=["filed_at"], name="casefacts_filed"),
-            # The open cases (the backlog), a few of all.
+            # The customers with the most cases (repeat complainants).
             models.Index(
-                fields=["filed_at"],
-                name="casefacts_open",
+                fields=["-customer_cases", "customer"],
+                name="casefacts_repeat",
+                condition=models.Q(customer_cases__gte=2),
+            ),
+            # The customers unhappy since a day (a few cases of all).
+            models.Index(
+                fields=["unhappy_at"],
+                include=["customer", "team"],
+                name="casefacts_unhappy",
+                condition=models.Q(unhappy_at__isnull=False),
+            ),
+            # The open cases per team (the backlog), a few of all.
+            models.Index(
+                fields=["team"],
+                name="casefacts_open_team",
                 condition=models.Q(closed_at__isnull=True),
             ),
         ]
@@ -99,37 +122,36 @@ class CaseFacts(models.Model):
         return f"facts of case {self.case_id}"
 
 
-class MonthFacts(models.Model):
-    """The additive period figures of one whole past month (`counts`: figure
-    name → count, zeros left out; a duration's histogram → bucket → cases).
+class Rollup(models.Model):
+    """The additive period figures of one whole past day, or of the days of a
+    month rolled so far (`counts`: figure name → count, zeros left out; a
+    duration's histogram → bucket → cases).
 
-    `grain` says what a row sums: `CASE` rows one team, category, priority
-    and channel; `TEAM` rows one team (the other dimensions blank); `ALL`
-    rows every case. A view reads the coarsest grain its filter allows.
-    Kept by `dashboards.months`: adjusted by the difference whenever a case
-    that counts in the month is rewritten, rolled whole after the month ends.
-    Long periods read their whole months here and only their edges from the
-    facts.
+    `grain` says what a row sums: `TEAM` rows one team's cases (or those of
+    no team), `ALL` rows every case. Kept by `dashboards.months`: a day is
+    rolled whole once it ends, then adjusted by the difference whenever a
+    case that counts in it is rewritten; a month row is the sum of its days.
+    A period reads its whole months and days here and only today from the
+    facts; a filter by category, priority or channel reads the facts alone.
     """
 
     class Grain(models.IntegerChoices):
-        CASE = 0
         TEAM = 1
         ALL = 2
 
-    month = models.DateField(help_text=_("The first day of the (local) month."))
-    grain = models.PositiveSmallIntegerField(choices=Grain, default=Grain.CASE)
+    start = models.DateField(help_text=_("The (local) day, or the month's first."))
+    month = models.BooleanField(default=False, help_text=_("A whole month's row."))
+    grain = models.PositiveSmallIntegerField(choices=Grain)
     team = _dimension("teams.Team")
-    category = _dimension("complaints.Category")
-    priority = models.CharField(max_length=10, blank=True)
-    channel = models.CharField(max_length=20, blank=True)
     counts = models.JSONField(default=dict)
 
     class Meta:
-        indexes = [models.Index(fields=["grain", "month"], name="monthfacts_month")]
+        indexes = [
+            models.Index(fields=["grain", "month", "start"], name="rollup_start")
+        ]
 
     def __str__(self) -> str:
-        return f"figures of {self.month:%Y-%m}"
+        return f"figures of {self.start:%Y-%m-%d}"
 
 
 class RefreshMark(models.Model):

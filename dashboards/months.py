@@ -1,68 +1,62 @@
-"""The monthly rollup: each whole past month's additive figures, from `CaseFacts`.
+"""The rollup: each past day's additive figures, and each month's, from `CaseFacts`.
 
-A `MonthFacts` row holds, for one local month, every period figure that adds
-up over months (`metrics.figures.tally`: the counts, the durations'
-histograms, the filings per root cause, the per-agent counts), evaluated
-over that month exactly as a period of that month would be; per team,
-category, priority and channel (grain CASE), per team, and over all cases.
+A `Rollup` row holds, for one local day (or the days of a month rolled so
+far), every period figure that adds up over time (`metrics.figures.tally`:
+the counts, the durations' histograms, the filings per category and root
+cause, the per-agent counts), evaluated over that day exactly as a period
+of that day would be; per team, and over all cases.
 
 Counts add up per case, so a rewritten case changes them by what its new
 row counts less what its old row counted: `facts.facts_refresh` tallies the
-changed cases' rows before and after, per month they count in, and adds the
-difference (`months_adjust`), whatever the size of the table. A month is
-rolled whole once after it ends (the deadlines that fell due in it are
-decided by then), and every month on a rebuild. The current month is never
-rolled: a period reads it, and any other part-month at its edges, from the
-facts themselves.
+changed cases' rows before and after, per day they count in, and adds the
+difference (`rollup_adjust`), whatever the size of the table. A day is
+rolled whole once after it ends, and every day on a rebuild; today is never
+rolled: a period reads it from the facts themselves.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
+from complaints.models import Event, Offer
+from followups.models import FollowUp
+
+from .changes import ROLLED as MARK
 from .changes import RefreshMark
 from .metrics.figures import MOMENTS, add, tally
 from .metrics.filters import MetricsFilter
-from .models import CaseFacts, MonthFacts
+from .metrics.items import PREFIXES, item_tally
+from .models import CaseFacts, Rollup
 
-MARK = "months"
-DIMS = ("team_id", "category_id", "priority", "channel")
-Grain = MonthFacts.Grain
-Tallies = dict[tuple, dict[str, int]]  # (month, grain, *DIMS) → counts
-
-
-def month_filter(month: date) -> MetricsFilter:
-    """The whole local month starting `month`, over every case."""
-    end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return MetricsFilter(start=month, end=end, visible_team_ids=None)
+Grain = Rollup.Grain
+Tallies = dict[tuple, dict[str, int]]  # (start, month, grain, team) → counts
 
 
-def this_month(now: datetime) -> date:
-    return timezone.localtime(now).date().replace(day=1)
+def today(now: datetime) -> date:
+    return timezone.localtime(now).date()
 
 
-def months_of(rows: Iterable[tuple], now: datetime) -> set[date]:
-    """The past months of every moment in `rows` (tuples of datetimes)."""
-    current = this_month(now)
+def days_of(rows: Iterable[Iterable], now: datetime) -> set[date]:
+    """The past days of every moment in `rows` (of datetimes)."""
     found = {
-        timezone.localtime(moment).date().replace(day=1)
+        timezone.localtime(moment).date()
         for row in rows
         for moment in row
         if moment is not None and moment.year < 9999
     }
-    return {month for month in found if month < current}
+    return {day for day in found if day < today(now)}
 
 
-def months_touched(
+def days_touched(
     old: dict[int, dict], new: dict[int, dict], now: datetime
 ) -> dict[date, list[int]]:
-    """Per past month, the cases whose counts in it may differ between their
-    `old` and `new` rows (by case). Each count is of one moment in the month,
-    so a case counts differently only in the months its changed moments left
-    or entered; or, if anything else changed, in every month it counts in."""
+    """Per past day, the cases whose counts in it may differ between their
+    `old` and `new` rows (by case). Each count is of one moment in the day,
+    so a case counts differently only on the days its changed moments left
+    or entered; or, if anything else changed, on every day it counts in."""
     found: dict[date, list[int]] = defaultdict(list)
     for pk in old.keys() | new.keys():
         before, after = old.get(pk, {}), new.get(pk, {})
@@ -70,48 +64,73 @@ def months_touched(
         changed.discard("active_until")  # the latest moment: not counted
         names = MOMENTS if changed - set(MOMENTS) else changed
         rows = [[row.get(name) for name in names] for row in (before, after)]
-        for month in months_of(rows, now):
-            found[month].append(pk)
+        for day in days_of(rows, now):
+            found[day].append(pk)
     return found
 
 
-def months_tally(
-    facts: QuerySet[CaseFacts], months: Iterable[date], now: datetime
+def rollup_tally(
+    facts: QuerySet[CaseFacts],
+    days: Iterable[date],
+    now: datetime,
+    *,
+    items: bool = False,
+    keyed: bool = False,
 ) -> Tallies:
-    """What `facts` count in each of `months`, at every grain."""
-    wanted = sorted(months)
+    """What `facts` count on each of `days`, per team and over all, by day
+    and by month (`keyed`: a few facts chosen by key); with `items`, what
+    the offers, follow-ups and skips of every case count on them instead
+    (`metrics.items`)."""
+    wanted = set(days)
     if not wanted:
         return {}
-    span = MetricsFilter(
-        start=wanted[0], end=month_filter(wanted[-1]).end, visible_team_ids=None
-    )
+    span = MetricsFilter(start=min(wanted), end=max(wanted), visible_team_ids=None)
+    if items:
+        counted = item_tally(span, now, daily=True)
+    else:
+        counted = tally(facts, span, now, ("team_id",), daily=True, keyed=keyed)
     found: Tallies = defaultdict(dict)
-    for (month, *dims), counts in tally(facts, span, now, DIMS, monthly=True).items():
-        if month not in wanted:
-            continue
-        for key in (
-            (month, Grain.CASE, *dims),
-            (month, Grain.TEAM, dims[0], None, "", ""),
-            (month, Grain.ALL, None, None, "", ""),
-        ):
-            add(found[key], counts)
+    for (day, team), counts in counted.items():
+        if day in wanted:
+            for start, month in ((day, False), (day.replace(day=1), True)):
+                add(found[(start, month, Grain.TEAM, team)], counts)
+                add(found[(start, month, Grain.ALL, None)], counts)
     return found
 
 
-def months_adjust(before: Tallies, after: Tallies) -> None:
+def rollup_replace(days: list[date], after: Tallies, *prefixes: str) -> None:
+    """Replace the counts of `days` (those under `prefixes`, if given) with
+    `after`, and their months' by the difference."""
+    before: Tallies = defaultdict(dict)
+    for row in Rollup.objects.filter(month=False, start__in=days):
+        counts = {
+            k: n
+            for k, n in row.counts.items()
+            if not prefixes or k.startswith(prefixes)
+        }
+        for start, month in ((row.start, False), (row.start.replace(day=1), True)):
+            add(before[(start, month, row.grain, row.team_id)], counts)
+    rollup_adjust(before, after)
+
+
+def rollup_adjust(before: Tallies, after: Tallies) -> None:
     """Add `after` less `before` to the stored rows (rows left empty go)."""
     keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     if not keys:
         return
-    months = {key[0] for key in keys}
+    starts: dict[tuple, set[date]] = defaultdict(set)  # only the rows wanted
+    for start, _, grain, team in keys:
+        starts[(grain, team)].add(start)
+    wanted = Q()
+    for (grain, team), found in starts.items():
+        wanted |= Q(grain=grain, team_id=team, start__in=found)
     stored = {
-        (r.month, r.grain, r.team_id, r.category_id, r.priority, r.channel): r
-        for r in MonthFacts.objects.filter(month__in=months)
+        (r.start, r.month, r.grain, r.team_id): r for r in Rollup.objects.filter(wanted)
     }
     changed, made, gone = [], [], []
     for key in keys:
-        row = stored.get(key) or MonthFacts(
-            month=key[0], grain=key[1], **dict(zip(DIMS, key[2:], strict=True))
+        row = stored.get(key) or Rollup(
+            start=key[0], month=key[1], grain=key[2], team_id=key[3]
         )
         add(row.counts, after.get(key, {}))
         add(row.counts, before.get(key, {}), sign=-1)
@@ -119,30 +138,48 @@ def months_adjust(before: Tallies, after: Tallies) -> None:
             made.append(row) if row.counts else None
         else:
             (changed if row.counts else gone).append(row)
-    MonthFacts.objects.bulk_update(changed, ["counts"], batch_size=500)
-    MonthFacts.objects.bulk_create(made, batch_size=500)
-    MonthFacts.objects.filter(pk__in=[r.pk for r in gone]).delete()
+    Rollup.objects.bulk_update(changed, ["counts"], batch_size=500)
+    Rollup.objects.bulk_create(made, batch_size=500)
+    Rollup.objects.filter(pk__in=[r.pk for r in gone]).delete()
 
 
-def months_roll(
-    *, now: datetime, months: Iterable[date] = (), everything: bool = False
-) -> int:
-    """Roll `months`, the months that ended since the last roll (every month
-    with facts if `everything` or never rolled), whole; return how many."""
-    current = this_month(now)
-    todo = set(months)
+def rollup_roll(*, now: datetime, everything: bool = False) -> int:
+    """Roll whole the days that ended since the last roll (every day from the
+    first filing if `everything` or never rolled); return how many."""
     mark = RefreshMark.objects.filter(name=MARK).first()
-    if everything or mark is None:  # every month from the first filing
-        MonthFacts.objects.all().delete()
+    if everything or mark is None:
+        Rollup.objects.all().delete()
         first = CaseFacts.objects.aggregate(first=Min("filed_at"))["first"]
-        month = this_month(first) if first else current
+        day = today(first) if first else today(now)
     else:
-        month = this_month(mark.at)
-    while month < current:
-        todo.add(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    done = sorted(m for m in todo if m < current)
-    MonthFacts.objects.filter(month__in=done).delete()
-    months_adjust({}, months_tally(CaseFacts.objects.all(), done, now))
+        day = today(mark.at)
+    done = []
+    while day < today(now):
+        done.append(day)
+        day += timedelta(days=1)
+    # A day rolled before (the refresh adjusted it) is replaced whole.
+    after = rollup_tally(CaseFacts.objects.all(), done, now)
+    for key, counts in rollup_tally(
+        CaseFacts.objects.none(), done, now, items=True
+    ).items():
+        add(after.setdefault(key, {}), counts)
+    rollup_replace(done, after)
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)
+
+
+def items_refresh(case_ids: Iterable[int], now: datetime) -> None:
+    """Count again whole the item figures of every past day on which an offer,
+    a follow-up or a skip of `case_ids` counts."""
+    ids = list(case_ids)
+    moments = [
+        Offer.objects.filter(case_id__in=ids).values_list("created_at"),
+        FollowUp.objects.filter(case_id__in=ids).values_list("completed_at", "due_at"),
+        Event.objects.filter(
+            case_id__in=ids, kind="stage_changed", data__move="skip"
+        ).values_list("created_at"),
+    ]
+    days = sorted(days_of((row for rows in moments for row in rows), now))
+    if days:
+        after = rollup_tally(CaseFacts.objects.none(), days, now, items=True)
+        rollup_replace(days, after, *PREFIXES)

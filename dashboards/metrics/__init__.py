@@ -3,9 +3,10 @@ GET /api/v1/metrics/summary/.
 
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
 - `figures`: the period figures declared once, ORM aggregates over `CaseFacts`;
-- `periods`: a period's figures from the facts and the monthly rollup;
-- `rows`: the figures about now, offers, follow-ups, skips and customers,
-  read from their own rows;
+- `periods`: a period's figures from the rollup and the facts;
+- `items`: the figures per offer, follow-up and skip;
+- `rows`: the figures about now and the customer counts, read from their
+  own rows, and the shapes of the item figures;
 - `tables` and `charts`: the same figures as titled tables and charts;
 - `incidents`: per incident, its cases and customers and who was told first;
 - `definitions`: what each figure means (page footnotes and API schema).
@@ -47,7 +48,7 @@ def metrics_summary(
     row = fig.scalars(facts, flt, now, as_of)
     previous = fig.previous_filings(facts, flt, now, as_of)
     period = fig.period_figures(row)
-    period["recovery"] |= rows.recovery_figures(flt=flt)
+    period["recovery"] |= rows.recovery_figures(row=row, flt=flt)
     period["recovery"]["incidents"] = incident_figures(user=user, flt=flt)
     return {
         "from": flt.start,
@@ -67,13 +68,20 @@ def metrics_summary(
             backlog_at_start=period["backlog_at_start"],
             as_of=as_of and min(as_of, now),
         ),
-        "offers": rows.offer_figures(flt=flt),
-        **rows.satisfaction_figures(flt=flt, now=now),
-        "customers": rows.customer_figures(cases=cases, flt=flt),
+        "offers": rows.offer_figures(row=row, flt=flt),
+        **rows.satisfaction_figures(row=row),
+        "customers": rows.customer_figures(
+            cases=cases,
+            flt=flt,
+            reaching=fig.reaches_now(flt, now, as_of),
+            repeaters=row["repeat_complainants"]
+            if fig.everyone(flt, now, as_of)
+            else None,
+        ),
         "categories": fig.ranking_figures(row, previous, Category, "c"),
         "root_causes": fig.ranking_figures(row, previous, RootCause, "r"),
         "agents": agent_figures(row=row, flt=flt, groups=groups),
-        "skips": {**period["skipping"], "stages": rows.skip_figures(cases, flt)},
+        "skips": {**period["skipping"], "stages": rows.skip_figures(row)},
     }
 
 
@@ -86,7 +94,7 @@ def agent_figures(
         if group["assignee_id"] is not None:
             load[group["assignee_id"]] += group["n"]
     period = fig.agent_period_figures(row)
-    scores = rows.agent_scores(flt=flt)
+    scores = rows.agent_scores(row)
     ids = set(load) | set(period) | set(scores)
     names = dict(
         get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")

@@ -5,8 +5,8 @@ that dates it and how it counts; `GROUPED` those that add up per category,
 root cause, agent or histogram bucket; `spread()` the rest (percentiles,
 distinct customers, the backlog at the start). `tally()` evaluates them as
 ORM aggregates over the facts active in a period, on PostgreSQL and SQLite
-alike: in one query per group for a period (`periods`), or per month in one
-query per moment for the monthly rollup (`dashboards.months`). A new figure
+alike: in one query per group for a period (`periods`), or per day in one
+query per moment for the rollup (`dashboards.months`). A new figure
 is one entry here (and its test).
 """
 
@@ -19,7 +19,7 @@ from functools import reduce
 from typing import Any
 
 from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Floor, Ln, TruncMonth
+from django.db.models.functions import Cast, Floor, Ln, TruncDay
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -35,7 +35,8 @@ DURATIONS = {
     "resolution": ("resolution_seconds", "resolved_at"),
     "first_apology": ("first_apology_seconds", "first_apology_at"),
 }
-LONG = 92  # days: longer periods read their whole months from the rollup
+LONG = 0  # days: longer periods read their whole past days from the rollup
+EXACT = 31  # days: the percentiles of longer periods come from the histograms
 PERCENTILES = {"median": 0.5, "p90": 0.9}
 # A long period's percentiles come from histograms of whole seconds with
 # BUCKETS buckets per doubling: each case counts at its bucket's middle, so
@@ -92,6 +93,13 @@ def _adding() -> dict[str, Figure]:
         "skipped": (opened, Q(), "skipped_steps"),
         "escalations_1": ("escalated_1_at", Q(), "pk"),
         "escalations_2": ("escalated_2_at", Q(), "pk"),
+        # Distinct customers, over every case and a period reaching now only
+        # (`spread` counts them otherwise): each customer's latest closing.
+        "customers_closed": ("closed_at", Q(customer_closed_last=True), "pk"),
+        "customers_again": ("closed_at", Q(customer_again_last=True), "pk"),
+        # Customers with two or more filings in such a period: by the second-
+        # latest (`rows.customer_figures` counts them otherwise).
+        "repeat_complainants": (opened, Q(customer_penultimate=True), "pk"),
     }
     for stage in STAGE_ORDER:
         found[f"reached_{stage}"] = (opened, reached_q(stage), "pk")
@@ -160,20 +168,19 @@ def timed_q(name: str, flt: MetricsFilter) -> Q:
     return within(moment, flt) & Q(**{f"{seconds}__isnull": False})
 
 
-def spread(flt: MetricsFilter, *, exact: bool = True) -> dict[str, Aggregate]:
-    """The scalar period figures that do not add up over time, by name (with
-    `exact`, the percentiles too; else they come from the histograms)."""
-    open_at_start = Q(filed_at__lt=flt.lower) & (
-        Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
-    )
+def spread(
+    flt: MetricsFilter, *, exact: bool = True, customers: bool = True
+) -> dict[str, Aggregate]:
+    """The scalar period figures that do not add up over time, by name: with
+    `customers` the distinct customers, with `exact` the percentiles (else
+    they come from the histograms)."""
     closed = within("closed_at", flt) & Q(customer__isnull=False)
-    found: dict[str, Aggregate] = {
-        "backlog_at_start": Count("pk", filter=open_at_start),
-        "customers_closed": Count("customer", distinct=True, filter=closed),
-        "customers_again": Count(
+    found: dict[str, Aggregate] = {}
+    if customers:
+        found["customers_closed"] = Count("customer", distinct=True, filter=closed)
+        found["customers_again"] = Count(
             "customer", distinct=True, filter=closed & Q(refiled_90d=True)
-        ),
-    }
+        )
     for name, (seconds, _) in DURATIONS.items() if exact else ():
         for label, fraction in PERCENTILES.items():
             found[f"{name}_{label}"] = Percentile(
@@ -182,16 +189,19 @@ def spread(flt: MetricsFilter, *, exact: bool = True) -> dict[str, Aggregate]:
     return found
 
 
-def active(
-    facts: QuerySet[CaseFacts], flt: MetricsFilter, *, open_too: bool = True
-) -> QuerySet[CaseFacts]:
-    """The facts of cases that can count in the period (see CaseFacts); with
-    `open_too`, every case open at its end (the backlog counts them)."""
+def backlog(flt: MetricsFilter) -> dict[str, Aggregate]:
+    """The cases open at the start of the period."""
+    open_at_start = Q(filed_at__lt=flt.lower) & (
+        Q(closed_at__isnull=True) | Q(closed_at__gte=flt.lower)
+    )
+    return {"backlog_at_start": Count("pk", filter=open_at_start)}
+
+
+def active(facts: QuerySet[CaseFacts], flt: MetricsFilter) -> QuerySet[CaseFacts]:
+    """The facts of cases that can count in the period (see CaseFacts)."""
     found = Q()
     for lower, upper in flt.spans:
         found |= Q(filed_at__lt=upper, active_until__gte=lower)
-        if open_too:
-            found |= Q(filed_at__lt=upper, closed_at__isnull=True)
     return facts.filter(found)
 
 
@@ -212,12 +222,14 @@ def tally(
     by: tuple[str, ...] = (),
     *,
     histograms: bool = True,
-    monthly: bool = False,
+    daily: bool = False,
+    keyed: bool = False,
 ) -> dict[tuple, dict[str, int]]:
     """Everything the facts count in the period that adds up (ADDING and
-    GROUPED), per `by` group; `monthly`: per (local month, *`by`), one query
-    per moment whatever the number of months."""
-    facts = active(facts, flt, open_too=False).order_by()
+    GROUPED), per `by` group; `daily`: per (local day, *`by`), one query
+    per moment whatever the number of days. `keyed` facts are a few chosen
+    by key: read by it, not by the period (the planner would)."""
+    facts = (facts if keyed else active(facts, flt)).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
     for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():
@@ -225,14 +237,14 @@ def tally(
             continue
         qs, fields = (facts, ()) if group is None else (facts.annotate(g=group), ("g",))
         moments = {m for m, _, _ in figures.values()}
-        for moment in moments if monthly else [None]:
+        for moment in moments if daily else [None]:
             some = {n: f for n, f in figures.items() if moment in (None, f[0])}
             if moment is None:  # only the cases with a moment in the period
                 found_q = [within(m, flt, now if m in DUE else None) for m in moments]
                 part, keys = qs.filter(reduce(operator.or_, found_q)), by
             else:
                 part = qs.filter(within(moment, flt, now if moment in DUE else None))
-                part, keys = part.annotate(m=TruncMonth(moment, tzinfo=tz)), ("m", *by)
+                part, keys = part.annotate(m=TruncDay(moment, tzinfo=tz)), ("m", *by)
             sums = aggregates(some, None if moment else flt, now)
             for key, row in grouped(part, keys, *fields, **sums):
                 if moment:

@@ -1,10 +1,11 @@
 """Reading the figures of a period, and shaping them as the summary shows them.
 
-A short period tallies the facts active in it (its percentiles exact); a
-long one (over `figures.LONG` days) reads its whole past months from the
-monthly rollup at the coarsest grain its filter allows, and only its edges
-from the facts (its percentiles from the histograms). The series, the
-rankings and the per-agent rows come from the same tallies.
+A period reads its whole past days and months from the rollup (at the
+coarsest grain its filter allows) and only the rest (today) from the facts;
+a filter by category, priority or channel reads the facts alone. The
+percentiles of a period of up to `figures.EXACT` days are exact (from the
+facts), longer ones come from the histograms. The series, the rankings and
+the per-agent rows come from the same tallies.
 """
 
 from collections import Counter, defaultdict
@@ -13,13 +14,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
+from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
 from config.numbers import whole_number
 
-from ..models import CaseFacts, MonthFacts
+from ..models import CaseFacts, Rollup
 from . import figures as fig
 from .figures import (
     CLOCKS,
@@ -29,6 +30,7 @@ from .figures import (
     _day,
     active,
     add,
+    backlog,
     grouped,
     histogram_percentile,
     hours,
@@ -40,27 +42,56 @@ from .figures import (
     within,
 )
 from .filters import MetricsFilter, midnight
+from .items import item_tally
 
 AGENT = ("filed", "closed", "on_time", "missed")
+Units = tuple[list[date], list[date], MetricsFilter | None]
 
 
-def whole_months(flt: MetricsFilter, as_of: datetime | None) -> list[date]:
-    """The whole months of a long period that ended before the rollup was last
-    rolled (`as_of`: as the facts were last refreshed)."""
-    if as_of is None:
-        return []
-    months, month = [], (flt.start - timedelta(days=1)).replace(day=1)
-    current = timezone.localtime(as_of).date().replace(day=1)
-    while flt.days > fig.LONG and (month := _next(month)) < current:
-        if month >= flt.start and _next(month) - timedelta(days=1) <= flt.end:
-            months.append(month)
-    return months
+def split(flt: MetricsFilter, as_of: datetime | None, *, months: bool = True) -> Units:
+    """The whole months (with `months`) and the other whole days of the period
+    that the rollup holds (those that ended before the facts were last
+    refreshed, `as_of`), and the rest of it, read from the facts (None if
+    nothing is left). A filter by category, priority or channel, or a period
+    of up to `figures.LONG` days, reads the facts alone."""
+    dims = flt.category or flt.priority or flt.channel
+    if as_of is None or flt.days <= fig.LONG or dims:
+        return [], [], flt
+    last = min(flt.end, timezone.localtime(as_of).date() - timedelta(days=1))
+    whole, days, day = [], [], flt.start
+    while day <= last:
+        if months and day.day == 1 and _next(day) - timedelta(days=1) <= last:
+            whole.append(day)
+            day = _next(day)
+        else:
+            days.append(day)
+            day += timedelta(days=1)
+    if day > flt.end:
+        return whole, days, None
+    return whole, days, replace(flt, ranges=((midnight(day), flt.upper),))
 
 
-def edges_of(flt: MetricsFilter, months: list[date]) -> MetricsFilter:
-    """The parts of the period outside its whole `months`."""
-    first, after = midnight(months[0]), midnight(_next(months[-1]))
-    return replace(flt, ranges=((flt.lower, first), (after, flt.upper)))
+def rolled(
+    flt: MetricsFilter, months: list[date], days: list[date], *keys: str
+) -> dict[tuple[date, bool], dict[str, int]]:
+    """The counts of each of `months` and `days` over the cases of the filter
+    (only `keys`, if given, read in the database), by (start, whole month)."""
+    if not (months or days):
+        return {}
+    teams = flt.team or flt.visible_team_ids is not None
+    rows = Rollup.objects.filter(
+        Q(grain=Rollup.Grain.TEAM if teams else Rollup.Grain.ALL),
+        flt.case_q(),
+        Q(month=True, start__in=months) | Q(month=False, start__in=days),
+    )
+    found: dict[tuple[date, bool], Counter] = defaultdict(Counter)
+    names = [f"counts__{key}" for key in keys] or ["counts"]
+    for start, month, *counts in rows.values_list("start", "month", *names):
+        if keys:  # (a key a row lacks reads as None)
+            add(found[(start, month)], dict(zip(keys, counts, strict=True)))
+        else:
+            found[(start, month)].update(counts[0])
+    return found
 
 
 def scalars(
@@ -69,36 +100,42 @@ def scalars(
     now: datetime,
     as_of: datetime | None,
 ) -> Counter:
-    """Every figure of `tally` and `spread` over the period: a short one from
-    the facts (its percentiles exact); a long one's whole past months from the
-    rollup, the rest from the facts (its percentiles from the histograms)."""
-    months = whole_months(flt, as_of and min(as_of, now))
-    if not months:
-        row = tally(facts, flt, now, histograms=False)[()]
-        return Counter(row | active(facts, flt).aggregate(**spread(flt)))
-    row = tally(facts, edges_of(flt, months), now)[()]
-    for counted in rolled(flt, months).values():
-        add(row, counted)
-    for name in DURATIONS:
-        for label, fraction in PERCENTILES.items():
-            row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
-    return Counter(row | active(facts, flt).aggregate(**spread(flt, exact=False)))
-
-
-def rolled(flt: MetricsFilter, months: list[date]) -> dict[date, dict[str, int]]:
-    """The counts of each of `months` over the cases of the filter, from the
-    coarsest grain the filter allows."""
-    if flt.category or flt.priority or flt.channel:
-        grain = MonthFacts.Grain.CASE
-    elif flt.team or flt.visible_team_ids is not None:
-        grain = MonthFacts.Grain.TEAM
+    """Every figure of `tally` and `spread` over the period: its whole days
+    from the rollup, the rest from the facts; the percentiles of a period of
+    up to `figures.EXACT` days exact, else from the histograms."""
+    months, days, edge = split(flt, as_of and min(as_of, now))
+    exact = flt.days <= fig.EXACT or not (months or days)
+    row = Counter(tally(facts, edge, now, histograms=not exact)[()] if edge else {})
+    row.update(item_tally(edge, now)[()] if edge else {})
+    for counted in rolled(flt, months, days).values():
+        row.update(counted)
+    if not exact:
+        for name in DURATIONS:
+            for label, fraction in PERCENTILES.items():
+                row[f"{name}_{label}"] = histogram_percentile(row, name, fraction)
+    # Each customer's latest closing counts them in a period reaching now
+    # over every case; else they are counted from the period's facts.
+    some = spread(flt, exact=exact, customers=not everyone(flt, now, as_of))
+    found = active(facts, flt).aggregate(**some) if some else {}
+    if reaches_now(flt, now, as_of):  # nothing counts after: from the open now
+        open_now = facts.filter(closed_at__isnull=True).count()
+        opened, closed = row.get("opened", 0), row.get("closed", 0)
+        found["backlog_at_start"] = open_now - opened + closed
     else:
-        grain = MonthFacts.Grain.ALL
-    rows = MonthFacts.objects.filter(Q(grain=grain), flt.case_q(), month__in=months)
-    found: dict[date, dict[str, int]] = defaultdict(dict)
-    for month, counts in rows.values_list("month", "counts"):
-        add(found[month], counts)
-    return found
+        found |= facts.aggregate(**backlog(flt))
+    return Counter({**row, **found})
+
+
+def reaches_now(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
+    """Whether the period reaches now: nothing in the facts counts after it."""
+    return as_of is not None and flt.upper > max(as_of, now)
+
+
+def everyone(flt: MetricsFilter, now: datetime, as_of: datetime | None) -> bool:
+    """Whether the period reaches now over every case: its customers can be
+    counted by their latest cases (see CaseFacts)."""
+    dims = flt.team or flt.category or flt.priority or flt.channel
+    return reaches_now(flt, now, as_of) and flt.visible_team_ids is None and not dims
 
 
 def previous_filings(
@@ -106,14 +143,14 @@ def previous_filings(
 ) -> dict[str, int]:
     """The filings per category and root cause of the period just before."""
     flt = flt.previous()
-    months = whole_months(flt, as_of and min(as_of, now))
-    part = edges_of(flt, months) if months else flt
-    filed = active(facts, part, open_too=False).filter(within("filed_at", part))
+    months, days, edge = split(flt, as_of and min(as_of, now))
     row: dict[str, int] = {}
-    for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
-        add(row, {f"c:{got['category_id']}": got["n"]})
-        add(row, {f"r:{got['root_cause_id']}": got["n"]})
-    for counted in rolled(flt, months).values() if months else ():
+    if edge:
+        filed = active(facts, edge).filter(within("filed_at", edge))
+        for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
+            add(row, {f"c:{got['category_id']}": got["n"]})
+            add(row, {f"r:{got['root_cause_id']}": got["n"]})
+    for counted in rolled(flt, months, days).values():
         add(row, {k: n for k, n in counted.items() if k[:2] in ("c:", "r:")})
     return row
 
@@ -191,26 +228,31 @@ def series_figures(
     as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Opened, closed and the backlog at the end of each day, week or month
-    (by month, whole past months from the rollup)."""
+    (whole days and months from the rollup, the rest from the facts)."""
     bucket = bucket_of(flt)
-    trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[bucket]
-    months = whole_months(flt, as_of) if bucket == "month" else []
-    within_facts = edges_of(flt, months) if months else flt
+    months, days, edge = split(flt, as_of, months=bucket == "month")
+    first = {
+        "day": lambda day: day,
+        "week": lambda day: day - timedelta(days=day.weekday()),
+        "month": lambda day: day.replace(day=1),
+    }[bucket]
     tz = timezone.get_current_timezone()
-    found = {"opened": Counter(), "closed": Counter()}
+    found: dict[str, Counter] = {"opened": Counter(), "closed": Counter()}
     for name, moment in (("opened", "filed_at"), ("closed", "closed_at")):
         rows = (
-            active(facts, within_facts, open_too=False)
-            .filter(within(moment, within_facts))
-            .annotate(bucket=trunc(moment, tzinfo=tz))
+            active(facts, edge)
+            .filter(within(moment, edge))
+            .annotate(day=TruncDay(moment, tzinfo=tz))
             .order_by()
-            .values("bucket")
+            .values("day")
             .annotate(n=Count("pk"))
+            if edge
+            else ()
         )
-        found[name].update({_day(r["bucket"]): r["n"] for r in rows})
-    for month, counted in rolled(flt, months).items() if months else ():
-        for name, tally_ in found.items():
-            tally_[month] += counted.get(name, 0)
+        found[name].update({first(_day(r["day"])): r["n"] for r in rows})
+    for (start, _), counted in rolled(flt, months, days, *found).items():
+        for name, tallied in found.items():
+            tallied[first(start)] += counted.get(name) or 0
     backlog, series = backlog_at_start, []
     for start in _buckets(flt, bucket):
         opened, closed = found["opened"][start], found["closed"][start]

@@ -1,12 +1,11 @@
-"""Figures read from the rows themselves rather than from `CaseFacts`.
+"""The figures about now, read from the rows themselves, and the shapes of
+the figures counted per offer, follow-up and skip (`items`).
 
 - about now (open cases by stage and assignee, overdue, pending approvals),
   through the indexes on open cases;
-- per offer and per follow-up (kinds, currencies, scores), through their
-  own timestamp indexes;
-- the stages skipped (the few skip events, a partial index), and the
-  customer counts (repeat complainants, customers at risk).
-Each figure is declared once, as an ORM aggregate.
+- offers, goodwill, satisfaction, agent scores and skipped stages, from the
+  period's counts (`items` declares them);
+- the customer counts (repeat complainants, customers at risk).
 """
 
 from collections import Counter
@@ -14,30 +13,30 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Window
 
 from complaints.models import (
     OPEN_STAGES,
     STAGE_ORDER,
     Case,
-    Event,
     Offer,
     OfferKind,
     OfferStatus,
+    RootCause,
     Stage,
 )
+from config.numbers import whole_number
 from customers.models import Customer
-from followups.models import FollowUp, FollowUpStatus, Outcome
+from followups.models import FollowUp, Outcome
 from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
-from .figures import TOP, mean, share, within
+from ..models import CaseFacts
+from .figures import TOP, keyed, mean, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
 CENT = Decimal("0.01")
-GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
-DECIDED = (*GRANTED, OfferStatus.DECLINED, OfferStatus.COUNTERED)
 
 
 def open_groups(*, cases: QuerySet[Case], now: datetime) -> list[dict[str, Any]]:
@@ -80,31 +79,14 @@ def overdue_count(*, cases: QuerySet[Case], now: datetime) -> int:
     return cases.filter(Q(stage__in=OPEN_STAGES), overdue_q(now)).count()
 
 
-def offer_figures(*, flt: MetricsFilter) -> dict[str, Any]:
+def offer_figures(*, row: dict[str, int], flt: MetricsFilter) -> dict[str, Any]:
     """Offers made in the period by kind (and currency), and approvals pending now."""
-    scoped = Offer.objects.filter(flt.case_q("case__"))
-    rows = (
-        scoped.filter(within("created_at", flt))
-        .order_by()
-        .values("kind", "currency")
-        .annotate(
-            n=Count("pk"),
-            granted=Count("pk", filter=Q(status__in=GRANTED)),
-            decided=Count("pk", filter=Q(status__in=DECIDED)),
-            approval=Count("pk", filter=Q(needed_approval=True)),
-            total=Sum("amount"),
-            granted_total=Sum("amount", filter=Q(status__in=GRANTED)),
-        )
-    )
     kinds: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        kind = kinds.setdefault(
-            row["kind"], dict.fromkeys(("n", "granted", "decided", "approval"), 0)
-        )
-        for name in ("n", "granted", "decided", "approval"):
-            kind[name] += row[name]
-        if row["total"] is not None:
-            kind.setdefault("amounts", []).append(_money(row))
+    for (name, currency), n in _grouped(row, "o").items():
+        kind = kinds.setdefault(name, Counter())
+        kind.update({k: v for k, v in n.items() if "cents" not in k})
+        if n["priced"]:
+            kind.setdefault("amounts", []).append(_money(currency, n))
     by_kind = [
         {
             "kind": name,
@@ -119,34 +101,41 @@ def offer_figures(*, flt: MetricsFilter) -> dict[str, Any]:
         }
         for name, k in sorted(kinds.items(), key=lambda kv: (-kv[1]["n"], kv[0]))
     ]
-    pending = scoped.filter(status=OfferStatus.PENDING_APPROVAL).count()
+    pending = Offer.objects.filter(
+        flt.case_q("case__"), status=OfferStatus.PENDING_APPROVAL
+    ).count()
     return {"by_kind": by_kind, "approvals_pending": pending}
 
 
-def _money(row: dict[str, Any]) -> dict[str, Any]:
-    total: Decimal = row["total"]
+def _grouped(row: dict[str, int], prefix: str) -> dict[tuple, Counter]:
+    """The counts under `prefix` by their group ("<prefix>:<group…>:<name>")."""
+    found: dict[tuple, Counter] = {}
+    for (*group, name), n in keyed(row, prefix).items():
+        found.setdefault(tuple(group), Counter())[name] = n
+    return found
+
+
+def _amount(cents: int) -> str:
+    return str((Decimal(cents) / 100).quantize(CENT))
+
+
+def _money(currency: str, n: Counter) -> dict[str, Any]:
     return {
-        "currency": row["currency"],
-        "offers": row["n"],
-        "total": str(total.quantize(CENT)),
-        "average": str((total / row["n"]).quantize(CENT)),
-        "granted_total": str((row["granted_total"] or Decimal(0)).quantize(CENT)),
+        "currency": currency,
+        "offers": n["n"],
+        "total": _amount(n["cents"]),
+        "average": str((Decimal(n["cents"]) / 100 / n["n"]).quantize(CENT)),
+        "granted_total": _amount(n["granted_cents"]),
     }
 
 
-def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
+def recovery_figures(*, row: dict[str, int], flt: MetricsFilter) -> dict[str, Any]:
     """Goodwill spent per root cause and currency; complaints per problem."""
-    goodwill = (
-        Offer.objects.filter(
-            flt.case_q("case__"),
-            within("created_at", flt),
-            status=OfferStatus.FULFILLED,
-            amount__isnull=False,
-        )
-        .order_by()
-        .values("case__root_cause__name", "currency")
-        .annotate(offers=Count("pk"), total=Sum("amount"))
-    )
+    names = dict(RootCause.objects.values_list("pk", "name"))
+    goodwill: dict[tuple, Counter] = {}
+    for (cause, currency), n in _grouped(row, "g").items():
+        name = names.get(whole_number(cause) or 0) or "(none recorded)"
+        goodwill.setdefault((name, currency), Counter()).update(n)
     links = ProblemCase.objects.filter(
         flt.case_q("case__"), within("problem__opened_at", flt)
     ).aggregate(cases=Count("pk"), problems=Count("problem", distinct=True))
@@ -154,12 +143,12 @@ def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
         "goodwill": sorted(
             (
                 {
-                    "root_cause": row["case__root_cause__name"] or "(none recorded)",
-                    "currency": row["currency"],
-                    "offers": row["offers"],
-                    "total": str(row["total"].quantize(CENT)),
+                    "root_cause": name,
+                    "currency": currency,
+                    "offers": n["n"],
+                    "total": _amount(n["cents"]),
                 }
-                for row in goodwill
+                for (name, currency), n in goodwill.items()
             ),
             key=lambda r: (r["currency"], -Decimal(r["total"]), r["root_cause"]),
         ),
@@ -167,93 +156,77 @@ def recovery_figures(*, flt: MetricsFilter) -> dict[str, Any]:
     }
 
 
-def satisfaction_figures(*, flt: MetricsFilter, now: datetime) -> dict[str, Any]:
+def satisfaction_figures(*, row: dict[str, int]) -> dict[str, Any]:
     """Scores of follow-ups completed in the period; completion of those due in it."""
-    done_in = Q(status=FollowUpStatus.DONE) & within("completed_at", flt)
-    due_in = within("due_at", flt) & ~Q(status=FollowUpStatus.CANCELLED)
-    scores = {f"csat_{n}": Count("pk", filter=done_in & Q(csat=n)) for n in range(1, 6)}
-    row = (
-        FollowUp.objects.filter(flt.case_q("case__"))
-        .filter(done_in | due_in)
-        .aggregate(
-            completed=Count("pk", filter=done_in),
-            scored=Count("pk", filter=done_in & Q(csat__isnull=False)),
-            average=Avg("csat", filter=done_in),
-            unsatisfied=Count("pk", filter=done_in & Q(outcome=Outcome.UNSATISFIED)),
-            due=Count("pk", filter=due_in),
-            done=Count("pk", filter=due_in & Q(status=FollowUpStatus.DONE)),
-            overdue=Count(
-                "pk",
-                filter=due_in & Q(status=FollowUpStatus.SCHEDULED, due_at__lt=now),
-            ),
-            **scores,
-        )
-    )
-    average = row["average"]
+    f = Counter({name: n for (name,), n in keyed(row, "f").items()})
     return {
         "satisfaction": {
-            "average": round(average, 2) if average is not None else None,
+            "average": mean(f["csat_sum"], f["scored"]),
             "distribution": [
-                {"score": n, "followups": row[f"csat_{n}"]} for n in range(1, 6)
+                {"score": n, "followups": f[f"csat_{n}"]} for n in range(1, 6)
             ],
-            "completed": row["completed"],
-            "scored": row["scored"],
-            "unsatisfied": row["unsatisfied"],
-            "response_rate": share(row["scored"], row["completed"]),
+            "completed": f["completed"],
+            "scored": f["scored"],
+            "unsatisfied": f["unsatisfied"],
+            "response_rate": share(f["scored"], f["completed"]),
         },
         "followups": {
-            "due": row["due"],
-            "done": row["done"],
-            "overdue": row["overdue"],
-            "completion_rate": share(row["done"], row["due"]),
+            "due": f["due"],
+            "done": f["done"],
+            "overdue": f["overdue"],
+            "completion_rate": share(f["done"], f["due"]),
         },
     }
 
 
-def agent_scores(*, flt: MetricsFilter) -> dict[int, float]:
+def agent_scores(row: dict[str, int]) -> dict[int, float]:
     """Per assignee, the average score of their cases' follow-ups completed in
     the period."""
-    return dict(
-        FollowUp.objects.filter(
-            flt.case_q("case__"),
-            within("completed_at", flt),
-            case__assignee__isnull=False,
-            status=FollowUpStatus.DONE,
-            csat__isnull=False,
-        )
-        .order_by()
-        .values_list("case__assignee")
-        .annotate(avg=Avg("csat"))
-    )
+    return {
+        int(pk): n["csat_sum"] / n["n"]
+        for (pk,), n in _grouped(row, "s").items()
+        if n["n"]
+    }
 
 
-def skip_figures(cases: QuerySet[Case], flt: MetricsFilter) -> list[dict]:
+def skip_figures(row: dict[str, int]) -> list[dict]:
     """Which stages the skips made in the period jumped over, most skipped first."""
-    # Skip events are few: a partial index (migration dashboards 0003) finds them.
-    lists = Event.objects.filter(
-        within("created_at", flt),
-        case_id__in=cases.filter(skipped_steps__gt=0).values("pk"),
-        kind="stage_changed",
-        data__move="skip",
-    ).values_list("data__skipped", flat=True)
-    counted: Counter = Counter()
-    for skipped in lists:
-        counted.update(s for s in skipped or () if s in STAGE_ORDER)
+    counted = {stage: n for (stage,), n in keyed(row, "k").items() if n}
     ranked = sorted(counted.items(), key=lambda kv: (-kv[1], STAGE_ORDER.index(kv[0])))
     return [{"stage": s, "label": Stage(s).label, "skips": n} for s, n in ranked]
 
 
-def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, Any]:
-    """Repeat complainants of the period and customers at risk now."""
-    repeat = (
-        cases.filter(within("created_at", flt))
-        .order_by()
-        .values("customer_id")
-        .annotate(cases=Count("*"))
-        .filter(cases__gte=2)
-    )
-    repeat_top = list(repeat.order_by("-cases", "customer_id")[:TOP])
-    at_risk_count, at_risk_top = _at_risk(cases, flt)
+def customer_figures(
+    *,
+    cases: QuerySet[Case],
+    flt: MetricsFilter,
+    reaching: bool = False,
+    repeaters: int | None = None,
+) -> dict[str, Any]:
+    """Repeat complainants of the period and customers at risk now (a period
+    `reaching` now reads them from the facts). Given the number of
+    `repeaters` (over every case, a period reaching now), only the top ten
+    are looked for: of all time, by each customer's count of cases."""
+    if repeaters is not None and flt.preset == "all":
+        top = CaseFacts.objects.filter(customer_cases__gte=2).order_by(
+            "-customer_cases", "customer_id"
+        )
+        repeat_top = list(top.values("customer_id", cases=F("customer_cases"))[:TOP])
+    else:
+        repeat = (
+            cases.filter(within("created_at", flt))
+            .order_by()
+            .values("customer_id")
+            .annotate(cases=Count("*"))
+            .filter(cases__gte=2)
+            .order_by("-cases", "customer_id")
+        )
+        if repeaters is None:  # with the number of such customers, in one pass
+            repeat = repeat.annotate(total=Window(Count("*")))
+        repeat_top = list(repeat[:TOP])
+        for row in repeat_top:
+            repeaters = row.pop("total", repeaters)
+    at_risk_count, at_risk_top = _at_risk(cases, flt, reaching)
     names = dict(
         Customer.objects.filter(
             pk__in=[r["customer_id"] for r in repeat_top + at_risk_top]
@@ -262,20 +235,30 @@ def customer_figures(*, cases: QuerySet[Case], flt: MetricsFilter) -> dict[str, 
     for row in repeat_top + at_risk_top:
         row["name"] = names.get(row["customer_id"], "")
     return {
-        "repeat_complainants": repeat.count(),
+        "repeat_complainants": repeaters or 0,
         "repeat_top": repeat_top,
         "at_risk": at_risk_count,
         "at_risk_top": at_risk_top,
     }
 
 
-def _at_risk(cases: QuerySet[Case], flt: MetricsFilter) -> tuple[int, list[dict]]:
+def _at_risk(
+    cases: QuerySet[Case], flt: MetricsFilter, reaching: bool
+) -> tuple[int, list[dict]]:
     """Customers with an open escalated or reopened case, or an unsatisfied
-    follow-up in the period; the top ones by open escalations, then cases."""
+    follow-up in the period (`reaching` now: a case's latest since its
+    start); the top ones by open escalations, then cases."""
     open_cases = cases.filter(stage__in=OPEN_STAGES)
-    unhappy = FollowUp.objects.filter(
-        flt.case_q("case__"), within("completed_at", flt), outcome=Outcome.UNSATISFIED
-    ).values_list("case__customer_id", flat=True)
+    if reaching:
+        unhappy = CaseFacts.objects.filter(
+            flt.case_q(), unhappy_at__gte=flt.lower
+        ).values_list("customer_id", flat=True)
+    else:
+        unhappy = FollowUp.objects.filter(
+            flt.case_q("case__"),
+            within("completed_at", flt),
+            outcome=Outcome.UNSATISFIED,
+        ).values_list("case__customer_id", flat=True)
     escalated = dict(
         open_cases.filter(Q(escalation_level__gt=0) | Q(reopen_count__gt=0))
         .order_by()

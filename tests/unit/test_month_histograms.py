@@ -1,4 +1,4 @@
-"""A long period's percentiles come from the monthly rollup's histograms: each
+"""A long period's percentiles come from the rollup's histograms: each
 within `figures.ERROR` of the exact percentile (times the seconds plus one),
 as the exact `Percentile` aggregate computes it over the facts.
 """
@@ -74,9 +74,9 @@ def test_a_long_periods_times_agree_with_the_exact_ones_within_the_error(
     with at(7, 1, 9, 1):
         facts_rebuild_months()
     flt = filter_parse(user=manager, params={"from": "2026-01-01", "to": "2026-06-30"})
-    assert periods.whole_months(flt, NOW) == [date(2026, m, 1) for m in range(1, 7)]
+    assert periods.split(flt, NOW)[0] == [date(2026, m, 1) for m in range(1, 7)]
     rolled = metrics_summary(user=manager, flt=flt, now=NOW)["times"]
-    monkeypatch.setattr(figures, "LONG", 10**6)
+    monkeypatch.setattr(figures, "LONG", 10**6)  # the facts alone
     direct = metrics_summary(user=manager, flt=flt, now=NOW)["times"]
     for clock, times in direct.items():
         assert rolled[clock]["cases"] == times["cases"] == 18
@@ -88,6 +88,6 @@ def test_a_long_periods_times_agree_with_the_exact_ones_within_the_error(
 def facts_rebuild_months() -> None:
     from django.utils import timezone
 
-    from dashboards.months import months_roll
+    from dashboards.months import rollup_roll
 
-    months_roll(now=timezone.now(), everything=True)
+    rollup_roll(now=timezone.now(), everything=True)

@@ -1,6 +1,6 @@
-"""The monthly rollup: a long period read from whole months plus edge days must
-give exactly the figures the facts give alone, after a rebuild and after
-incremental refreshes that change cases counted in past months.
+"""The rollup: a period read from whole months and days plus today must give
+exactly the figures the facts give alone, after a rebuild and after
+incremental refreshes that change cases counted in past days.
 """
 
 from datetime import UTC, date, datetime
@@ -10,7 +10,7 @@ import pytest
 from complaints.services import case_update
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import figures, filter_parse, metrics_summary, periods
-from dashboards.models import MonthFacts
+from dashboards.models import RefreshMark, Rollup
 from tests.unit.test_metrics_dataset import at
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,14 @@ def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
         made[(6, 18)] = make_case("following_up")
     with at(7, 1, 9):
         facts_rebuild()
-    assert MonthFacts.objects.filter(month=date(2026, 2, 1)).exists()
-    assert periods.whole_months(
+    assert Rollup.objects.filter(start=date(2026, 2, 1), month=True).exists()
+    months, days, edge = periods.split(
         filter_parse(user=manager, params=LONG), datetime(2026, 7, 1, 9, tzinfo=UTC)
-    ) == [date(2026, m, 1) for m in (2, 3, 4, 5)]
+    )
+    assert months == [date(2026, m, 1) for m in (2, 3, 4, 5)] and edge is None
+    assert days == [date(2026, 1, d) for d in range(10, 32)] + [
+        date(2026, 6, d) for d in range(1, 21)
+    ]
     for user in (manager, lead):
         rolled, direct = both(user, monkeypatch)
         assert rolled == direct
@@ -74,9 +78,7 @@ def test_whole_months_come_from_the_rollup_and_agree_with_the_facts(
 def rollup() -> list[tuple]:
     """Every stored month row, comparable."""
     return sorted(
-        MonthFacts.objects.values_list(
-            "month", "grain", "team_id", "category_id", "priority", "channel", "counts"
-        ),
+        Rollup.objects.values_list("start", "month", "grain", "team_id", "counts"),
         key=repr,
     )
 
@@ -107,20 +109,41 @@ def test_refreshing_by_differences_gives_the_rollup_a_full_roll_gives(
         adjusted = rollup()
         facts_rebuild()
     assert adjusted == rollup()
-    grains = set(MonthFacts.objects.values_list("grain", flat=True))
-    assert grains == set(MonthFacts.Grain.values)
+    grains = set(Rollup.objects.values_list("grain", flat=True))
+    assert grains == set(Rollup.Grain.values)
 
 
-def test_a_month_is_rolled_whole_once_it_ends(make_case, manager):
-    with at(4, 20, 10):
+def test_a_day_is_rolled_whole_once_it_ends(make_case, manager):
+    with at(4, 30, 10):
         make_case("closed")
-    with at(4, 25, 9):
+    with at(4, 30, 12):
         facts_rebuild()
-    assert not MonthFacts.objects.filter(month=date(2026, 4, 1)).exists()
+    assert not Rollup.objects.filter(start=date(2026, 4, 30)).exists()
     with at(5, 1, 0, 30):  # Europe/Berlin or UTC: May has begun either way
         facts_refresh()
     with at(5, 1, 0, 31):
         rolled = rollup()
         facts_rebuild()
     assert rolled == rollup()
-    assert MonthFacts.objects.filter(month=date(2026, 4, 1)).exists()
+    assert Rollup.objects.filter(start=date(2026, 4, 30), month=False).exists()
+    assert Rollup.objects.filter(start=date(2026, 4, 1), month=True).exists()
+
+
+def test_a_rollup_not_rolled_yet_is_not_read(make_case, manager):
+    # After a migration reshapes the rollup (its mark and rows gone), views
+    # read the facts alone until the next refresh rolls it again.
+    for month in (2, 3, 5):
+        with at(month, 10, 10):
+            make_case("closed")
+    with at(7, 1, 9):
+        facts_rebuild()
+    flt = filter_parse(user=manager, params=LONG, today=date(2026, 7, 15))
+    rolled = metrics_summary(user=manager, flt=flt, now=NOW)
+    assert rolled["as_of"] is not None and rolled["opened"] == 3
+    RefreshMark.objects.filter(name="months").delete()
+    Rollup.objects.all().delete()
+    direct = metrics_summary(user=manager, flt=flt, now=NOW)
+    assert direct["as_of"] is None
+    assert {k: v for k, v in direct.items() if k != "as_of"} == {
+        k: v for k, v in rolled.items() if k != "as_of"
+    }

@@ -4,12 +4,15 @@ and the iceberg estimate (complaints per problem), each against a small
 hand-built set of cases with known answers (period: March 2026).
 """
 
+from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 
-from complaints.models import Stage
+from complaints.lifecycle.stages import transition
+from complaints.models import Case, Stage
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
 from followups.services import followup_complete
@@ -65,6 +68,65 @@ def test_recurrence_is_the_share_of_customers_who_filed_again_within_90_days(
     assert recovery(manager)["recurrence"] == found
 
 
+def test_a_period_reaching_now_counts_each_customer_at_their_latest_closing(
+    manager, make_case
+):
+    # Over every case and up to now, a customer is counted by their latest
+    # closing (and latest closing followed by another filing), not by a
+    # distinct count over the period's cases: the same figures.
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    for when, customer in [(at(3, 5, 10), x), (at(3, 10, 10), y)]:
+        closed(when, customer, make_case)
+    closed(at(3, 20, 10), z, make_case)
+    closed(at(3, 25, 10), z, make_case)  # z filed again 5 days after closing
+    with at(5, 1, 10):  # x again, 57 days after the closing
+        make_case(customer=x)
+    with at(7, 1, 10):
+        facts_refresh()
+    to_now = {"from": "2026-03-01", "to": "2026-08-01"}
+    assert recovery(manager, **to_now)["recurrence"] == {
+        "customers": 3,
+        "again": 2,
+        "rate": 0.6667,
+    }
+    since = {"from": "2026-03-15", "to": "2026-08-01"}  # z's closings only
+    assert recovery(manager, **since)["recurrence"] == {
+        "customers": 1,
+        "again": 1,
+        "rate": 1.0,
+    }
+
+
+@pytest.mark.parametrize("period", [{"period": "all"}, {"period": "90d"}])
+def test_repeat_complainants_of_a_period_reaching_now_are_counted_by_their_filings(
+    manager, make_case, period
+):
+    # Over every case and up to now, by each customer's second-latest filing
+    # and (all time) their count of cases: the same as counting the period's.
+    x, y, z = CustomerFactory(), CustomerFactory(), CustomerFactory()
+    for month, customers in [(1, [x, y, z]), (5, [x, y]), (6, [x]), (7, [z])]:
+        for customer in customers:
+            closed(at(month, 10, 10), customer, make_case)
+    with at(7, 20, 10):
+        facts_refresh()
+    flt = filter_parse(user=manager, params=period, today=date(2026, 8, 1))
+    found = metrics_summary(user=manager, flt=flt, now=NOW)["customers"]
+    filed = Counter(
+        customer
+        for customer, when in Case.objects.values_list("customer_id", "created_at")
+        if flt.lower <= when < flt.upper
+    )
+    repeat = sorted((-n, pk) for pk, n in filed.items() if n >= 2)
+    assert (
+        found["repeat_complainants"]
+        == len(repeat)
+        == (3 if "all" in period.values() else 1)
+    )
+    assert [(r["customer_id"], r["cases"]) for r in found["repeat_top"]] == [
+        (pk, -n) for n, pk in repeat
+    ]
+
+
 def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
     manager, agent, make_case
 ):
@@ -87,6 +149,53 @@ def test_satisfaction_before_and_after_compares_a_cases_first_and_latest_score(
     assert recovery(manager)["rescored"] == {"cases": 1, "before": 2.0, "after": 5.0}
     february = recovery(manager, **{"from": "2026-02-01", "to": "2026-02-28"})
     assert february["rescored"] == {"cases": 0, "before": None, "after": None}
+
+
+@pytest.mark.parametrize("since", ["2026-01-01", "2026-03-01", "2026-05-01"])
+def test_customers_at_risk_in_a_period_reaching_now_are_found_by_their_latest_unhappy_follow_up(
+    manager, agent, make_case, since
+):
+    # Unsatisfied follow-ups in February and in April on one case, in March
+    # on another, and an open escalated case: a period reaching now finds
+    # the unhappy customers by each case's latest unsatisfied follow-up.
+    unhappy = {}
+    for month in (2, 3):
+        with at(month, 10, 10):
+            case = make_case(Stage.FOLLOWING_UP)
+        with at(month, 12, 10):
+            followup_complete(
+                followup=case.followups.get(), outcome="unsatisfied", by=agent
+            )
+        unhappy[month] = case.customer_id
+    case = Case.objects.get(customer_id=unhappy[2])
+    with at(4, 1, 10):
+        for step in ("acknowledged", "resolving", "resolved", "following_up"):
+            case = CaseFactory._step(case, step, agent)
+    with at(4, 3, 10):
+        followup = case.followups.filter(status="scheduled").get()
+        followup_complete(followup=followup, outcome="unsatisfied", by=agent)
+    with at(4, 10, 10):  # closed again: no longer at risk for being open
+        for case in Case.objects.filter(customer_id__in=unhappy.values()):
+            transition(case, Stage.CLOSED, by=agent, close_reason="withdrawn")
+    with at(4, 20, 10):
+        facts_refresh()
+    period = {"from": since, "to": "2026-08-01"}
+    found = metrics_summary(
+        user=manager,
+        flt=filter_parse(user=manager, params=period, today=date(2026, 8, 1)),
+        now=NOW,
+    )["customers"]
+    expected = {
+        "2026-01-01": {unhappy[2], unhappy[3]},
+        "2026-03-01": {unhappy[2], unhappy[3]},  # the first in April again
+        "2026-05-01": set(),
+    }[since]
+    open_customers = Case.objects.filter(closed_at__isnull=True).filter(
+        Q(escalation_level__gt=0) | Q(reopen_count__gt=0)
+    )
+    at_risk_now = set(open_customers.values_list("customer_id", flat=True))
+    assert not at_risk_now & set(unhappy.values())  # at risk only as unhappy
+    assert found["at_risk"] == len(expected | at_risk_now)
 
 
 def test_the_iceberg_estimate_is_complaints_per_problem_opened_in_the_period(
