@@ -34,6 +34,7 @@ from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
+from .inbox_few import ByNextDueAmong, among_ids, few_ids
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -203,13 +204,22 @@ class InboxIds:
     counted: QuerySet
 
 
-def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
+def inbox_case_ids(
+    *, user, filters: InboxFilters, now: datetime, size: int | None = None
+) -> InboxIds:
     """The ids of one queue's cases, filtered, searched and sorted.
 
     Page these first, then load the page's rows with `inbox_rows`: sorting
     thousands of bare ids is cheap, joining thousands of full rows is not.
+    In the deadline order a small queue is read by its ids (`inbox_few`);
+    `size` is the queue's (cached) count, if known.
     """
+    sort = filters.sort if filters.sort in SORTS else "due"
     cases = cases_visible_to(user).filter(queue_q(filters.queue, user=user, now=now))
+    few = None
+    if connection.vendor == "postgresql" and sort == "due":
+        few = few_ids(cases, size=size)
+        cases = cases if few is None else among_ids(list(few))
     if filters.stage in Stage.values:
         cases = cases.filter(stage=filters.stage)
     if filters.priority in Priority.values:
@@ -223,7 +233,8 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
     if filters.q:
         cases = cases_matching(cases, filters.q, user=user)
     counted = cases.order_by().values_list("pk", flat=True)
-    sort = filters.sort if filters.sort in SORTS else "due"
+    if few is not None:
+        return InboxIds(listed=ByNextDueAmong(cases, few), counted=counted)
     # Walked along indexes of open cases and running clocks: not Recently
     # closed (a week of closures, sorted in a few milliseconds).
     if (
