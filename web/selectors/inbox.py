@@ -34,7 +34,7 @@ from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
-from .inbox_few import ByNextDueAmong, among_ids, few_ids
+from .inbox_few import ByNextDueAmong, among_ids, few_ids, newest_first
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -231,7 +231,8 @@ def inbox_case_ids(
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
     if filters.q:
-        cases = cases_matching(cases, filters.q, user=user)
+        newest = None if few is None else newest_first(few)
+        cases = cases_matching(cases, filters.q, user=user, newest=newest)
     counted = cases.order_by().values_list("pk", flat=True)
     if few is not None:
         return InboxIds(listed=ByNextDueAmong(cases, few), counted=counted)

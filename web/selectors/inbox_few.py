@@ -7,18 +7,18 @@ walked every open case testing a common word first (0.5 s to count Due soon,
 1 s to sort it), or every case newest first to find the closed ones among
 them. So a queue of at most `FEW` cases is first read as its ids (one query
 on the queue's own index), and everything after reads those rows by key.
-In the deadline order the ids are ordered by their next running clock first
-(their clocks read by key), and the search is tested only on as many of them,
+In the deadline order the ids are ordered by their next running clock, read
+with them (by key, per case), and the search is tested only on as many of them,
 in that order, as the page needs.
 """
 
 from datetime import datetime
 from itertools import accumulate
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from complaints.models import Case
-from complaints.search_index import among, keys
+from complaints.search_index import keys
 from sla.models import Deadline
 
 # A queue of at most this many cases is read by its ids.
@@ -36,14 +36,25 @@ RUNNING = {
 
 def few_ids(
     queue: QuerySet[Case], *, size: int | None = None
-) -> dict[int, datetime] | None:
-    """The ids of `queue` with their creation times, if it has at most `FEW`
+) -> dict[int, tuple[datetime, datetime | None]] | None:
+    """The ids of `queue`, each with its creation and its next running
+    deadline (by key, along `deadline_running`), if it has at most `FEW`
     cases. `size`: its (cached) count if known, which spares a larger queue
     the attempt."""
     if size is not None and size > FEW:
         return None
-    rows = list(queue.order_by().values_list("pk", "created_at")[: FEW + 1])
-    return dict(rows) if len(rows) <= FEW else None
+    next_due = Deadline.objects.filter(case_id=OuterRef("pk"), **RUNNING)
+    rows = (
+        queue.order_by()
+        .annotate(next_due=Subquery(next_due.order_by("due_at").values("due_at")[:1]))
+        .values_list("pk", "created_at", "next_due")[: FEW + 1]
+    )
+    few = {pk: (created, due) for pk, created, due in rows}
+    return few if len(few) <= FEW else None
+
+
+def newest_first(few: dict[int, tuple[datetime, datetime | None]]) -> list[int]:
+    return sorted(few, key=lambda pk: few[pk][0], reverse=True)
 
 
 def among_ids(ids: list[int]) -> QuerySet[Case]:
@@ -53,31 +64,26 @@ def among_ids(ids: list[int]) -> QuerySet[Case]:
 
 
 class ByNextDueAmong:
-    """The ids of `cases` (all among `ids`) in the deadline order of
+    """The ids of `cases` (all among `few`) in the deadline order of
     SORTS["due"]: the running deadline due first, then the cases with none,
-    newest first. The order of `ids` is made from their clocks and creation
+    newest first. The order is made from their next clocks and creation
     times; `cases` (their search and filters) is tested on them in that order,
     a chunk at a time, until a slice is filled.
     """
 
     ordered = True
 
-    def __init__(self, cases: QuerySet[Case], created: dict[int, datetime]):
+    def __init__(self, cases: QuerySet[Case], few: dict):
         self.cases = cases
-        self.created = created
+        self.few = few
         self._order: list[int] | None = None
         self._tested = 0
         self._found: list[int] = []
 
     def order(self) -> list[int]:
         if self._order is None:
-            created = self.created
-            due: dict[int, datetime] = {}
-            clocks = Deadline.objects.filter(among("case_id", list(created)), **RUNNING)
-            for case_id, at in clocks.order_by().values_list("case_id", "due_at"):
-                if case_id not in due or at < due[case_id]:
-                    due[case_id] = at
-            newest = sorted(created, key=created.__getitem__, reverse=True)
+            newest = newest_first(self.few)
+            due = {pk: d for pk, (_, d) in self.few.items() if d is not None}
             timed = sorted((pk for pk in newest if pk in due), key=due.__getitem__)
             self._order = timed + [pk for pk in newest if pk not in due]
         return self._order
