@@ -103,11 +103,12 @@ def newest_matching(
     come from the GIN and trigram indexes only (bitmap scans, never the
     created_at walk), then newest first.
 
-    `newest`: ids that hold all of `cases`, newest first, if the caller has
-    them (a small inbox queue): the probe reads the first `PROBE` by key
-    rather than sorting every one of `cases` by its creation.
+    `newest`: the ids of `cases`, all of them and newest first, if the caller
+    holds them (a small inbox queue): the probe reads the first `PROBE` by key
+    rather than sorting every one of `cases` by its creation, and a match is
+    among `cases` if its id is in that list (one hashed array).
     """
-    probed = cases if newest is None else cases.filter(keys(newest[:PROBE]))
+    probed = cases if newest is None else Case.objects.filter(keys(newest[:PROBE]))
     rows = _rows(probed.order_by("-created_at", "-id"), hit=any_of(match))[:PROBE]
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -128,7 +129,8 @@ def newest_matching(
         # every match in the table, however few of them are among `cases`
         # (a common word in a small queue: 6 s at 1M cases).
         return recent, False
-    return _by_index_only(cases, match, limit=limit), False
+    among = None if newest is None else Among(F("pk"), newest)
+    return _by_index_only(cases, match, limit=limit, among=among), False
 
 
 # `rows` yields n_id, n_at (created) and n_hit; the newest `limit` hits.
@@ -146,7 +148,9 @@ def _rows(cases: QuerySet[Case], *, hit) -> QuerySet:
     ).values("n_id", "n_at", "n_hit")
 
 
-def _by_index_only(cases: QuerySet[Case], match: list[Q], *, limit: int) -> list[int]:
+def _by_index_only(
+    cases: QuerySet[Case], match: list[Q], *, limit: int, among=None
+) -> list[int]:
     """The newest `limit` of `cases` that match any of `match`, read by bitmap
     index scans of the alternatives only, in one round trip.
 
@@ -160,12 +164,12 @@ def _by_index_only(cases: QuerySet[Case], match: list[Q], *, limit: int) -> list
     SET LOCAL only holds inside a transaction (a request runs in autocommit),
     and lasts until it ends: it is sent with the query, and reset after only
     inside a caller's transaction, where it would otherwise outlive this query.
+    `among`: that question asked otherwise (`newest_matching`).
     """
-    among = (
-        Exists(cases.filter(pk=OuterRef("pk")))
-        if cases.query.has_filters()
-        else Value(True)
-    )
+    if among is None and cases.query.has_filters():
+        among = Exists(cases.filter(pk=OuterRef("pk")))
+    elif among is None:
+        among = Value(True)
     first, *others = [
         _rows(Case.objects.filter(q).order_by(), hit=among) for q in match
     ]

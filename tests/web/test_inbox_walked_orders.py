@@ -233,15 +233,17 @@ def small_queues(clocked, make_case):
 SMALL_QUEUES = ("due_soon", "awaiting", "closed")
 
 
+@pytest.mark.parametrize("probe", [1000, 2])  # 2: matches found by the indexes
 @pytest.mark.parametrize("q", ["teapot", "", "nothing matches this"])
 @pytest.mark.parametrize("queue", SMALL_QUEUES)
 def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
-    small_queues, manager, queue, q
+    small_queues, manager, queue, q, probe, monkeypatch
 ):
     from complaints.search import cases_matching
     from complaints.selectors import cases_visible_to
     from web.selectors.inbox import queue_q
 
+    monkeypatch.setattr("complaints.search_index.PROBE", probe)
     now = timezone.now()
     old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
     expected = sorted_ids(cases_matching(old, q, user=manager), "due")

@@ -216,10 +216,6 @@ def inbox_case_ids(
     """
     sort = filters.sort if filters.sort in SORTS else "due"
     cases = cases_visible_to(user).filter(queue_q(filters.queue, user=user, now=now))
-    few = None
-    if connection.vendor == "postgresql" and sort == "due":
-        few = few_ids(cases, size=size)
-        cases = cases if few is None else among_ids(list(few))
     if filters.stage in Stage.values:
         cases = cases.filter(stage=filters.stage)
     if filters.priority in Priority.values:
@@ -230,6 +226,10 @@ def inbox_case_ids(
         cases = cases.filter(team__slug=filters.team)
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
+    few = None
+    if connection.vendor == "postgresql" and sort == "due":
+        few = few_ids(cases, size=size)  # (filtered: `few` holds all of `cases`)
+        cases = cases if few is None else among_ids(list(few))
     if filters.q:
         newest = None if few is None else newest_first(few)
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
