@@ -51,7 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Case, Message, Visibility
-from .search_index import among, any_of, keys, newest_matching
+from .search_index import among, any_of, in_ids, keys, newest_matching
 from .selectors import cases_visible_to
 
 CONFIG = "english"
@@ -277,7 +277,7 @@ def cases_matching(
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
         return cases.filter(any_of(match))
-    return cases.filter(keys(ids))
+    return cases.filter(keys(ids) if newest is None else in_ids(ids))
 
 
 def _rank(text: str, *, client: bool):

@@ -24,6 +24,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import RawSQL
 
 from .models import Case
 
@@ -76,6 +77,14 @@ def among(column: str, ids: list[int]) -> Among:
 
 def keys(ids: list[int]) -> AmongKeys:
     return AmongKeys(F("pk"), ids)
+
+
+def in_ids(ids: list[int]) -> Q:
+    """`id IN (SELECT unnest(array))`: a set PostgreSQL reads by key, or
+    hashes where other ids lead. As `keys` beside another such list (a small
+    inbox queue's ids and a rare word's matches), each row was compared with
+    every id of the other in turn (20,000 by 2,000 ids: seconds)."""
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
 
 
 def any_of(match: list[Q]) -> Q:
