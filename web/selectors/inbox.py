@@ -22,12 +22,14 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from complaints.lifecycle.approvals import awaiting_approval_by_q
-from complaints.models import OPEN_STAGES, Case, Priority, Stage
+from complaints.models import OPEN_STAGES, Case, Offer, OfferStatus, Priority, Stage
 from complaints.search import cases_matching
+from complaints.search_index import in_ids
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
 from customers.selectors import vulnerable_customer_q
 from regimes.four_eyes import letters_awaiting_approval_by_q
+from regimes.models import ApprovalStatus, LetterApproval
 from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
@@ -121,8 +123,10 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
     if key == "triage":
         return open_ & Q(team__isnull=True)
     if key == "approvals":
-        return open_ & (
-            awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user)
+        return (
+            open_
+            & _held_for_approval()
+            & (awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user))
         )
     if key == "due_soon":
         soon = _running().filter(warn_at__lte=now, due_at__gt=now)
@@ -139,6 +143,16 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
         due = promises_due(user, before=now + PROMISES_AHEAD)
         return open_ & Q(Exists(due.filter(case_id=OuterRef("pk"))))
     return open_
+
+
+def _held_for_approval() -> Q:
+    """Cases holding an offer or a letter pending approval, read first (a few):
+    only a bound on Approvals, whose rule is the Qs above. Their OR of two
+    EXISTS was tested on every open case (0.3 s at 1M)."""
+    offers = Offer.objects.filter(status=OfferStatus.PENDING_APPROVAL)
+    letters = LetterApproval.objects.filter(status=ApprovalStatus.PENDING)
+    held = {*offers.values_list("case_id", flat=True)}
+    return in_ids([*held, *letters.values_list("case_id", flat=True)])
 
 
 COUNTS_TTL = 30  # seconds; the badges may lag others' changes by this much
