@@ -244,6 +244,7 @@ def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
     from web.selectors.inbox import queue_q
 
     monkeypatch.setattr("complaints.search_index.PROBE", probe)
+    monkeypatch.setattr("web.selectors.inbox_few.FIRST", 2)  # then the rest
     now = timezone.now()
     old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
     expected = sorted_ids(cases_matching(old, q, user=manager), "due")
