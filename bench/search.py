@@ -1,7 +1,7 @@
 """Benchmark: global search at scale — p95 of the search page and the API's `q`.
 
     .venv/bin/python bench/search.py [--cases 200000] [--messages 1000000] [--reload]
-        [--load-only] [--only search|inbox|sorts] [--deadlines] [--database name]
+        [--load-only] [--only search|inbox|sorts|queues] [--deadlines] [--database name]
         [--save run.json] [--before earlier.json]
 
 Bulk-loads (COPY, triggers off, plain indexes dropped and rebuilt after)
@@ -21,7 +21,9 @@ fragment; and the inbox with that text in its search box (`/?q=&queue=`:
 Mine, the default and empty for these users; All open; Recently closed),
 with its badge counts and its (capped) count. `--only search|inbox` times one side;
 `--only sorts` times All open searched for a rare and a common word under each
-of the inbox's other orders. `--deadlines` first gives the open cases running
+of the inbox's other orders; `--only queues` times every queue the user is
+offered (the lead's and the manager's) searched for a rare and a common word
+in its default order (by deadline). `--deadlines` first gives the open cases running
 SLA clocks (the loaded cases have none; the inbox's default order is by them):
 once, and on a copy (`--database`).
 Prints p50/p95 with the dataset size, core count and load average;
@@ -103,6 +105,7 @@ def measure(n_cases: int, only: tuple[str, ...] = ("search", "inbox")) -> list[t
 
     from api.services import api_client_create
     from teams.actors import Actor
+    from web.selectors.inbox import queues_for
 
     queries = {
         "rare word": RARE,
@@ -143,7 +146,16 @@ def measure(n_cases: int, only: tuple[str, ...] = ("search", "inbox")) -> list[t
                     assert answer.status_code == 200, answer.status_code
 
                 results.append((username, kind, f"inbox {queue}", timed(on_inbox)))
-            if "sorts" not in only or kind not in ("rare word", "common word"):
+            if kind not in ("rare word", "common word"):
+                continue
+            for queue in queues_for(user) if "queues" in only else ():
+
+                def on_queue(q=q, page=page, queue=queue.key):
+                    answer = page.get("/", {"q": q, "queue": queue})
+                    assert answer.status_code == 200, answer.status_code
+
+                results.append((username, kind, f"queue {queue.key}", timed(on_queue)))
+            if "sorts" not in only:
                 continue
             for sort in OTHER_SORTS:
 
@@ -167,9 +179,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--only",
-        choices=("search", "inbox", "sorts"),
-        help="time only the search page and API, only the inbox, or only All "
-        "open searched under the inbox's other sorts (not timed otherwise)",
+        choices=("search", "inbox", "sorts", "queues"),
+        help="time only the search page and API, only the inbox, only All "
+        "open searched under the inbox's other sorts, or only every queue in "
+        "its default order (the last two not timed otherwise)",
     )
     parser.add_argument(
         "--deadlines",
@@ -206,7 +219,7 @@ def main() -> None:
     if before:
         print(f"before: {before['header']}; load average {before['load']}")
     print("load average before: " + " ".join(f"{x:.2f}" for x in load_before))
-    head = f"{'who':14} {'query':16} {'path':12} {'p50 ms':>8} {'p95 ms':>8}"
+    head = f"{'who':14} {'query':16} {'path':16} {'p50 ms':>8} {'p95 ms':>8}"
     print(head + (f" {'before p50':>11} {'before p95':>11}" if before else ""))
     rows = [
         [who, kind, path, t["p50"], t["p95"]]
@@ -216,7 +229,7 @@ def main() -> None:
     ]
     earlier = {tuple(row[:3]): row[3:] for row in before["rows"]} if before else {}
     for who, kind, path, p50, p95 in rows:
-        line = f"{who:14} {kind:16} {path:12} {p50:8.1f} {p95:8.1f}"
+        line = f"{who:14} {kind:16} {path:16} {p50:8.1f} {p95:8.1f}"
         if (who, kind, path) in earlier:
             line += " {:11.1f} {:11.1f}".format(*earlier[who, kind, path])
         print(line)

@@ -51,7 +51,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Case, Message, Visibility
-from .search_index import among, any_of, keys, newest_matching
+from .search_index import among, any_of, in_ids, keys, newest_matching
 from .selectors import cases_visible_to
 
 CONFIG = "english"
@@ -248,11 +248,14 @@ def _icontains_q(text: str, *, client: bool) -> Q:
     )
 
 
-def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
+def cases_matching(
+    cases: QuerySet[Case], text: str, *, user, newest: list[int] | None = None
+) -> QuerySet[Case]:
     """Narrow `cases` (already scoped to `user`) to those matching `text`.
 
     The API's `q` filter calls this on its filtered list; it keeps the
-    caller's ordering. An empty or unusable `text` leaves `cases` as they are.
+    caller's ordering. An empty or unusable `text` leaves `cases` as they are
+    (`newest`: see `newest_matching`).
     """
     text = search_text(text)
     if not text:
@@ -268,11 +271,13 @@ def cases_matching(cases: QuerySet[Case], text: str, *, user) -> QuerySet[Case]:
         )
     match = _staff_match(text)
     # Only whether the text is common is needed of the newest cases.
-    ids, common = newest_matching(cases, match, limit=ID_LIMIT, deciding=True)
+    ids, common = newest_matching(
+        cases, match, limit=ID_LIMIT, deciding=True, newest=newest
+    )
     if common or len(ids) >= ID_LIMIT:
         # Common enough that the caller's newest-first walk soon fills a page.
         return cases.filter(any_of(match))
-    return cases.filter(keys(ids))
+    return cases.filter(keys(ids) if newest is None else in_ids(ids))
 
 
 def _rank(text: str, *, client: bool):
@@ -308,11 +313,8 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         )
     if client:
         # A client's own cases only: few, and its document is built on the fly.
-        window = list(
-            matches.order_by("-created_at", "-id").values_list("pk", flat=True)[
-                :RANK_WINDOW
-            ]
-        )
+        latest = matches.order_by("-created_at", "-id").values_list("pk", flat=True)
+        window = list(latest[:RANK_WINDOW])
     else:
         # The window's ids first; then ranking reads only those rows by key.
         window, _ = newest_matching(visible, _staff_match(text), limit=RANK_WINDOW)

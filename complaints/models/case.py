@@ -200,6 +200,13 @@ class Case(models.Model):
                 name="case_escalated",
                 condition=models.Q(escalation_level__gt=0),
             ),
+            # The inbox's Awaiting customer queue, read whole by its ids
+            # (web.selectors.inbox_few) and counted for its badge.
+            models.Index(
+                fields=["created_at", "id"],
+                name="case_open_awaiting",
+                condition=models.Q(stage__in=OPEN_STAGES, awaiting_customer=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

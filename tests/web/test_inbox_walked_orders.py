@@ -208,3 +208,87 @@ def test_a_concatenation_is_read_by_bounded_slices_only(make_case):
     for key in (0, slice(2, None), slice(0, 4, 2)):
         with pytest.raises(TypeError):
             both[key]
+
+
+@pytest.fixture
+def small_queues(clocked, make_case):
+    """The clocked cases spread over Due soon, Awaiting customer and Recently
+    closed, beside others in none of them."""
+    now = timezone.now()
+    soon = Deadline.objects.filter(case__in=clocked[:3], met_at__isnull=True)
+    soon.update(warn_at=now - timedelta(minutes=5))  # in their warning window
+    Case.objects.filter(pk__in=[c.pk for c in clocked[2:8]]).update(
+        awaiting_customer=True
+    )
+    for i, days in enumerate([1, 3, 6, 9]):  # the last one: closed too long ago
+        case = make_case(subject=f"Closed teapot {i}")
+        clock(case, DeadlineKind.RESOLUTION, 2 - i)  # (clocks stopped on closing)
+        Case.objects.filter(pk=case.pk).update(
+            stage="closed", closed_at=now - timedelta(days=days)
+        )
+    make_case(subject="Teapot, open, in no small queue")
+    return clocked
+
+
+SMALL_QUEUES = ("due_soon", "awaiting", "closed")
+
+
+@pytest.mark.parametrize("probe", [1000, 2])  # 2: matches found by the indexes
+@pytest.mark.parametrize("q", ["teapot", "", "nothing matches this"])
+@pytest.mark.parametrize("queue", SMALL_QUEUES)
+def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
+    small_queues, manager, queue, q, probe, monkeypatch
+):
+    from complaints.search import cases_matching
+    from complaints.selectors import cases_visible_to
+    from web.selectors.inbox import queue_q
+
+    monkeypatch.setattr("complaints.search_index.PROBE", probe)
+    monkeypatch.setattr("web.selectors.inbox_few.FIRST", 2)  # then the rest
+    now = timezone.now()
+    old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
+    expected = sorted_ids(cases_matching(old, q, user=manager), "due")
+    ids = inbox_case_ids(
+        user=manager, filters=InboxFilters(queue=queue, q=q, sort="due"), now=now
+    )
+    assert bool(expected) == (q != "nothing matches this")
+    for size in (1, 2, 25):
+        assert pages(ids.listed, size, len(expected)) == expected
+    assert ids.listed.count() == ids.counted.count() == len(expected)
+
+
+@pytest.mark.parametrize("queue", SMALL_QUEUES)
+def test_a_small_queue_is_searched_by_the_keys_of_its_cases(
+    small_queues, manager, queue
+):
+    # Planned with the queue's condition, PostgreSQL walked every open case
+    # testing a common word (1 s for Due soon at 1M cases): the queue's cases
+    # are read first, and every query that tests the text reads them by key.
+    from django.test.utils import CaptureQueriesContext
+
+    filters = InboxFilters(queue=queue, q="teapot", sort="due")
+    with CaptureQueriesContext(connection) as captured:
+        ids = inbox_case_ids(user=manager, filters=filters, now=timezone.now())
+        assert ids.listed[0:26] and ids.counted.order_by()[:501].count()
+    searching = [q["sql"] for q in captured.captured_queries if "@@" in q["sql"]]
+    assert searching
+    for sql in searching:
+        assert "IN (SELECT unnest(" in sql or "= ANY((SELECT ARRAY[" in sql, sql
+        assert "ORDER BY (SELECT" not in sql, sql  # no subquery per case sorted
+
+
+def test_a_queue_larger_than_few_is_not_read_by_its_ids(
+    small_queues, manager, monkeypatch
+):
+    from web.selectors.inbox_few import ByNextDueAmong
+
+    filters = InboxFilters(queue="due_soon", q="teapot", sort="due")
+    now = timezone.now()
+    ids = inbox_case_ids(user=manager, filters=filters, now=now)
+    assert isinstance(ids.listed, ByNextDueAmong)
+    monkeypatch.setattr("web.selectors.inbox_few.FEW", 2)
+    ids = inbox_case_ids(user=manager, filters=filters, now=now)
+    assert isinstance(ids.listed, ByNextDue)
+    monkeypatch.setattr("web.selectors.inbox_few.FEW", 100)
+    ids = inbox_case_ids(user=manager, filters=filters, now=now, size=101)
+    assert isinstance(ids.listed, ByNextDue)  # its count says it is not few

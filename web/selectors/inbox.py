@@ -22,18 +22,21 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from complaints.lifecycle.approvals import awaiting_approval_by_q
-from complaints.models import OPEN_STAGES, Case, Priority, Stage
+from complaints.models import OPEN_STAGES, Case, Offer, OfferStatus, Priority, Stage
 from complaints.search import cases_matching
+from complaints.search_index import in_ids
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
 from customers.selectors import vulnerable_customer_q
 from regimes.four_eyes import letters_awaiting_approval_by_q
+from regimes.models import ApprovalStatus, LetterApproval
 from service_recovery.selectors import promises_due
 from sla.models import Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
+from .inbox_few import ByNextDueAmong, among_ids, few_ids, newest_first
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -120,8 +123,10 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
     if key == "triage":
         return open_ & Q(team__isnull=True)
     if key == "approvals":
-        return open_ & (
-            awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user)
+        return (
+            open_
+            & _held_for_approval()
+            & (awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user))
         )
     if key == "due_soon":
         soon = _running().filter(warn_at__lte=now, due_at__gt=now)
@@ -138,6 +143,16 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
         due = promises_due(user, before=now + PROMISES_AHEAD)
         return open_ & Q(Exists(due.filter(case_id=OuterRef("pk"))))
     return open_
+
+
+def _held_for_approval() -> Q:
+    """Cases holding an offer or a letter pending approval, read first (a few):
+    only a bound on Approvals, whose rule is the Qs above. Their OR of two
+    EXISTS was tested on every open case (0.3 s at 1M)."""
+    offers = Offer.objects.filter(status=OfferStatus.PENDING_APPROVAL)
+    letters = LetterApproval.objects.filter(status=ApprovalStatus.PENDING)
+    held = {*offers.values_list("case_id", flat=True)}
+    return in_ids([*held, *letters.values_list("case_id", flat=True)])
 
 
 COUNTS_TTL = 30  # seconds; the badges may lag others' changes by this much
@@ -203,12 +218,17 @@ class InboxIds:
     counted: QuerySet
 
 
-def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
+def inbox_case_ids(
+    *, user, filters: InboxFilters, now: datetime, size: int | None = None
+) -> InboxIds:
     """The ids of one queue's cases, filtered, searched and sorted.
 
     Page these first, then load the page's rows with `inbox_rows`: sorting
     thousands of bare ids is cheap, joining thousands of full rows is not.
+    In the deadline order a small queue is read by its ids (`inbox_few`);
+    `size` is the queue's (cached) count, if known.
     """
+    sort = filters.sort if filters.sort in SORTS else "due"
     cases = cases_visible_to(user).filter(queue_q(filters.queue, user=user, now=now))
     if filters.stage in Stage.values:
         cases = cases.filter(stage=filters.stage)
@@ -220,10 +240,16 @@ def inbox_case_ids(*, user, filters: InboxFilters, now: datetime) -> InboxIds:
         cases = cases.filter(team__slug=filters.team)
     if filters.customer:
         cases = cases.filter(customer_id=filters.customer)
+    few = None
+    if connection.vendor == "postgresql" and sort == "due":
+        few = few_ids(cases, size=size)  # (filtered: `few` holds all of `cases`)
+        cases = cases if few is None else among_ids(list(few))
     if filters.q:
-        cases = cases_matching(cases, filters.q, user=user)
+        newest = None if few is None else newest_first(few)
+        cases = cases_matching(cases, filters.q, user=user, newest=newest)
     counted = cases.order_by().values_list("pk", flat=True)
-    sort = filters.sort if filters.sort in SORTS else "due"
+    if few is not None:
+        return InboxIds(listed=ByNextDueAmong(cases, few), counted=counted)
     # Walked along indexes of open cases and running clocks: not Recently
     # closed (a week of closures, sorted in a few milliseconds).
     if (

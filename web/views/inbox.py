@@ -99,7 +99,9 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
     if search_error:
         filters = InboxFilters(queue=filters.queue, sort=filters.sort)
     counts = inbox_counts_cached(user=request.user, now=now, stamp=stamp)
-    ids = inbox_case_ids(user=request.user, filters=filters, now=now)
+    ids = inbox_case_ids(
+        user=request.user, filters=filters, now=now, size=counts.get(filters.queue)
+    )
     if filters.q:
         # A common word matches most of a queue: count up to a cap, and plan
         # the count and the page without JIT (its estimate passes the bar).
