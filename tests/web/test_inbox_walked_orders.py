@@ -244,7 +244,6 @@ def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
     from web.selectors.inbox import queue_q
 
     monkeypatch.setattr("complaints.search_index.PROBE", probe)
-    monkeypatch.setattr("web.selectors.inbox_few.FIRST", 2)  # then the rest
     now = timezone.now()
     old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
     expected = sorted_ids(cases_matching(old, q, user=manager), "due")
@@ -292,3 +291,22 @@ def test_a_queue_larger_than_few_is_not_read_by_its_ids(
     monkeypatch.setattr("web.selectors.inbox_few.FEW", 100)
     ids = inbox_case_ids(user=manager, filters=filters, now=now, size=101)
     assert isinstance(ids.listed, ByNextDue)  # its count says it is not few
+
+
+@pytest.mark.parametrize("q", ["teapot", "teapot 2"])  # (common, rare at PROBE 2)
+@pytest.mark.parametrize("queue", SMALL_QUEUES)
+def test_a_searched_small_queue_tests_the_text_on_its_ids_once(
+    small_queues, manager, queue, q, monkeypatch
+):
+    # Tested a chunk of ids at a time, then counted apart, a rare word cost
+    # three queries over the queue's ids (Due soon at 1M: 40 ms of 125 ms).
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("complaints.search_index.PROBE", 2)
+    filters = InboxFilters(queue=queue, q=q, sort="due")
+    ids = inbox_case_ids(user=manager, filters=filters, now=timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        listed = [pk for at in range(0, 30, 2) for pk in ids.listed[at : at + 2]]
+        assert ids.listed.count() == len(listed) > 0
+    assert captured.captured_queries == []
+    assert sorted(ids.counted) == sorted(listed)

@@ -36,7 +36,13 @@ from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
-from .inbox_few import ByNextDueAmong, among_ids, few_ids, newest_first
+from .inbox_few import (
+    ByNextDueAmong,
+    among_ids,
+    few_ids,
+    newest_first,
+    searched_among,
+)
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -249,7 +255,12 @@ def inbox_case_ids(
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
     counted = cases.order_by().values_list("pk", flat=True)
     if few is not None:
-        return InboxIds(listed=ByNextDueAmong(cases, few), counted=counted)
+        # (unsearched, `cases` are the ids of `few`: none left to test)
+        listed = (
+            searched_among(cases, few) if filters.q else ByNextDueAmong(few, set(few))
+        )
+        counted = among_ids(list(listed.hits)).values_list("pk", flat=True)
+        return InboxIds(listed=listed, counted=counted)
     # Walked along indexes of open cases and running clocks: not Recently
     # closed (a week of closures, sorted in a few milliseconds).
     if (

@@ -8,8 +8,7 @@ walked every open case testing a common word first (0.5 s to count Due soon,
 them. So a queue of at most `FEW` cases is first read as its ids (one query
 on the queue's own index), and everything after reads those rows by key.
 In the deadline order the ids are ordered by their next running clock, read
-with them (by key, per case), and the search is tested only on as many of them,
-in that order, as the page needs.
+with them (by key, per case); a search is tested on all of them in one query.
 """
 
 from datetime import datetime
@@ -23,10 +22,6 @@ from sla.models import Deadline
 # A queue of at most this many cases is read by its ids (at 20,000, Awaiting
 # customer at 1M, a rare word cost 0.5 s among them: more than the old plan).
 FEW = 10_000
-# Ids tested against the search first: a common word fills a page from them;
-# otherwise the rest are tested in one query (a rare word's matches are few:
-# one query each per chunk cost 10-20 ms).
-FIRST = 100
 
 RUNNING = {
     "met_at__isnull": True,
@@ -64,45 +59,39 @@ def among_ids(ids: list[int]) -> QuerySet[Case]:
 
 
 class ByNextDueAmong:
-    """The ids of `cases` (all among `few`) in the deadline order of
-    SORTS["due"]: the running deadline due first, then the cases with none,
-    newest first. The order is made from their next clocks and creation
-    times; `cases` (their search and filters) is tested on them in that order,
-    a chunk at a time, until a slice is filled.
+    """The ids `hits` (all among `few`) in the deadline order of SORTS["due"]:
+    the running deadline due first, then the cases with none, newest first.
+    The order is made from their next clocks and creation times, in memory.
     """
 
     ordered = True
 
-    def __init__(self, cases: QuerySet[Case], few: dict):
-        self.cases = cases
+    def __init__(self, few: dict, hits: set[int]):
         self.few = few
-        self._order: list[int] | None = None
-        self._tested = 0
-        self._found: list[int] = []
+        self.hits = hits
+        self._listed: list[int] | None = None
 
-    def order(self) -> list[int]:
-        if self._order is None:
-            newest = newest_first(self.few)
-            due = {pk: d for pk, (_, d) in self.few.items() if d is not None}
-            timed = sorted((pk for pk in newest if pk in due), key=due.__getitem__)
-            self._order = timed + [pk for pk in newest if pk not in due]
-        return self._order
+    def listed(self) -> list[int]:
+        if self._listed is None:
+            newest = [pk for pk in newest_first(self.few) if pk in self.hits]
+            due = {pk: self.few[pk][1] for pk in newest}
+            timed = sorted((pk for pk in newest if due[pk]), key=due.__getitem__)
+            self._listed = timed + [pk for pk in newest if due[pk] is None]
+        return self._listed
 
     def __getitem__(self, key: slice) -> list[int]:
         if not isinstance(key, slice) or key.stop is None or key.step:
             raise TypeError("read by slices with an end")
-        order = self.order()
-        for bound in (min(FIRST, len(order)), len(order)):
-            if len(self._found) >= key.stop:
-                break
-            if bound <= self._tested:
-                continue
-            chunk = order[self._tested : bound]
-            tested = self.cases.filter(in_ids(chunk)).order_by()
-            hits = set(tested.values_list("pk", flat=True))
-            self._found += [pk for pk in chunk if pk in hits]
-            self._tested = bound
-        return self._found[key]
+        return self.listed()[key]
 
     def count(self) -> int:
-        return self.cases.count()
+        return len(self.hits)
+
+
+def searched_among(cases: QuerySet[Case], few: dict) -> ByNextDueAmong:
+    """`cases` (a search among the small queue `few`) in the deadline order:
+    the search tested on all the queue's ids in one query (at most `FEW`
+    rows, read by key). Tested a chunk of ids at a time in the order, then
+    counted apart, a rare word cost three queries over the queue's ids (40 ms
+    of Due soon's 125 ms at 1M)."""
+    return ByNextDueAmong(few, set(cases.order_by().values_list("pk", flat=True)))
