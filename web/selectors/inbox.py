@@ -36,13 +36,7 @@ from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
-from .inbox_few import (
-    ByNextDueAmong,
-    among_ids,
-    few_ids,
-    newest_first,
-    searched_among,
-)
+from .inbox_few import among_ids, few_ids, listed_among, newest_first
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -248,17 +242,14 @@ def inbox_case_ids(
         cases = cases.filter(customer_id=filters.customer)
     few = None
     if connection.vendor == "postgresql" and sort == "due":
-        few = few_ids(cases, size=size)  # (filtered: `few` holds all of `cases`)
+        few = few_ids(cases, size=size, along_index=filters.queue == "closed")
         cases = cases if few is None else among_ids(list(few))
     if filters.q:
         newest = None if few is None else newest_first(few)
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
     counted = cases.order_by().values_list("pk", flat=True)
     if few is not None:
-        # (unsearched, `cases` are the ids of `few`: none left to test)
-        listed = (
-            searched_among(cases, few) if filters.q else ByNextDueAmong(few, set(few))
-        )
+        listed = listed_among(cases, few, searched=bool(filters.q))
         counted = among_ids(list(listed.hits)).values_list("pk", flat=True)
         return InboxIds(listed=listed, counted=counted)
     # Walked along indexes of open cases and running clocks: not Recently
