@@ -233,11 +233,12 @@ def small_queues(clocked, make_case):
 SMALL_QUEUES = ("due_soon", "awaiting", "closed")
 
 
+@pytest.mark.parametrize("cap", [None, 1])  # 1: more matches than counted
 @pytest.mark.parametrize("probe", [1000, 2])  # 2: matches found by the indexes
 @pytest.mark.parametrize("q", ["teapot", "", "nothing matches this"])
 @pytest.mark.parametrize("queue", SMALL_QUEUES)
 def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
-    small_queues, manager, queue, q, probe, monkeypatch
+    small_queues, manager, queue, q, probe, cap, monkeypatch
 ):
     from complaints.search import cases_matching
     from complaints.selectors import cases_visible_to
@@ -247,13 +248,15 @@ def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
     now = timezone.now()
     old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
     expected = sorted_ids(cases_matching(old, q, user=manager), "due")
-    ids = inbox_case_ids(
-        user=manager, filters=InboxFilters(queue=queue, q=q, sort="due"), now=now
-    )
+    monkeypatch.setattr("web.selectors.inbox_few.FIRST", 2)  # then the rest
+    filters = InboxFilters(queue=queue, q=q, sort="due")
+    ids = inbox_case_ids(user=manager, filters=filters, now=now, cap=cap)
     assert bool(expected) == (q != "nothing matches this")
     for size in (1, 2, 25):
         assert pages(ids.listed, size, len(expected)) == expected
-    assert ids.listed.count() == ids.counted.count() == len(expected)
+    assert ids.listed.count() == len(expected)
+    counted = len(expected) if cap is None or not q else min(len(expected), cap + 1)
+    assert ids.counted.count() == counted
 
 
 @pytest.mark.parametrize("queue", SMALL_QUEUES)

@@ -25,6 +25,8 @@ from sla.models import Deadline
 # A queue of at most this many cases is read by its ids (at 20,000, Awaiting
 # customer at 1M, a rare word cost 0.5 s among them: more than the old plan).
 FEW = 10_000
+# Ids tested against a common word first: its matches fill a page from them.
+FIRST = 100
 
 RUNNING = {
     "met_at__isnull": True,
@@ -82,41 +84,75 @@ def among_ids(ids: list[int]) -> QuerySet[Case]:
 
 
 class ByNextDueAmong:
-    """The ids `hits` (all among `few`) in the deadline order of SORTS["due"]:
-    the running deadline due first, then the cases with none, newest first.
-    The order is made from their next clocks and creation times, in memory.
+    """The ids of `cases` (all among `few`) in the deadline order of
+    SORTS["due"]: the running deadline due first, then the cases with none,
+    newest first. The order is made from their next clocks and creation
+    times, in memory. With `hits` (the ids of `cases`, all of them) it is
+    read from them; otherwise `cases` (a common word) is tested on the order
+    a chunk at a time until a slice is filled: the first `FIRST` ids, then
+    the rest in one query.
     """
 
     ordered = True
 
-    def __init__(self, few: dict, hits: set[int]):
+    def __init__(self, cases: QuerySet[Case], few: dict, hits: set | None = None):
+        self.cases = cases
         self.few = few
         self.hits = hits
-        self._listed: list[int] | None = None
+        self._order: list[int] | None = None
+        self._tested = 0
+        self._found: list[int] = []
 
-    def listed(self) -> list[int]:
-        if self._listed is None:
-            newest = [pk for pk in newest_first(self.few) if pk in self.hits]
+    def order(self) -> list[int]:
+        if self._order is None:
+            newest = newest_first(self.few)
+            if self.hits is not None:
+                newest = [pk for pk in newest if pk in self.hits]
             due = {pk: self.few[pk][1] for pk in newest}
             timed = sorted((pk for pk in newest if due[pk]), key=due.__getitem__)
-            self._listed = timed + [pk for pk in newest if due[pk] is None]
-        return self._listed
+            self._order = timed + [pk for pk in newest if due[pk] is None]
+        return self._order
 
     def __getitem__(self, key: slice) -> list[int]:
         if not isinstance(key, slice) or key.stop is None or key.step:
             raise TypeError("read by slices with an end")
-        return self.listed()[key]
+        order = self.order()
+        if self.hits is not None:
+            return order[key]
+        for bound in (min(FIRST, len(order)), len(order)):
+            if len(self._found) >= key.stop:
+                break
+            if bound <= self._tested:
+                continue
+            chunk = order[self._tested : bound]
+            tested = self.cases.filter(in_ids(chunk)).order_by()
+            hits = set(tested.values_list("pk", flat=True))
+            self._found += [pk for pk in chunk if pk in hits]
+            self._tested = bound
+        return self._found[key]
 
     def count(self) -> int:
-        return len(self.hits)
+        return len(self.hits) if self.hits is not None else self.cases.count()
 
 
-def listed_among(cases: QuerySet[Case], few: dict, *, searched: bool) -> ByNextDueAmong:
-    """`cases` (among the small queue `few`) in the deadline order. Searched,
-    the text is tested on all the queue's ids in one query (at most `FEW`
-    rows, read by key): tested a chunk of ids at a time in the order, then
-    counted apart, a rare word cost three queries over the queue's ids (40 ms
-    of Due soon's 125 ms at 1M). Otherwise `cases` are the ids of `few`."""
+def listed_among(
+    cases: QuerySet[Case], few: dict, *, searched: bool, cap: int | None = None
+) -> tuple[ByNextDueAmong, QuerySet]:
+    """`cases` (among the small queue `few`) in the deadline order, and
+    counted. Unsearched, `cases` are the ids of `few`. Searched, the text is
+    tested on all the queue's ids in one query (read by key), stopping at
+    `cap` + 1 matches: tested a chunk of ids at a time, then counted apart, a
+    rare word cost three queries over the queue's ids (40 ms of Due soon's
+    125 ms at 1M). A text matching more (a common word) is read a chunk at a
+    time: its first ids fill a page; those `cap` + 1 are its count (capped).
+    """
     if not searched:
-        return ByNextDueAmong(few, set(few))
-    return ByNextDueAmong(few, set(cases.order_by().values_list("pk", flat=True)))
+        return ByNextDueAmong(cases, few, set(few)), among_ids(list(few)).values_list(
+            "pk", flat=True
+        )
+    limit = FEW + 1 if cap is None else cap + 1
+    hits = list(cases.order_by().values_list("pk", flat=True)[:limit])
+    counted = among_ids(hits).values_list("pk", flat=True)
+    if len(hits) < limit:  # all of them
+        return ByNextDueAmong(cases, few, set(hits)), counted
+    return ByNextDueAmong(cases, few), counted
