@@ -36,7 +36,7 @@ from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
-from .inbox_few import ByNextDueAmong, among_ids, few_ids, newest_first
+from .inbox_few import among_ids, few_ids, listed_among, newest_first
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -219,14 +219,20 @@ class InboxIds:
 
 
 def inbox_case_ids(
-    *, user, filters: InboxFilters, now: datetime, size: int | None = None
+    *,
+    user,
+    filters: InboxFilters,
+    now: datetime,
+    size: int | None = None,
+    cap: int | None = None,
 ) -> InboxIds:
     """The ids of one queue's cases, filtered, searched and sorted.
 
     Page these first, then load the page's rows with `inbox_rows`: sorting
     thousands of bare ids is cheap, joining thousands of full rows is not.
     In the deadline order a small queue is read by its ids (`inbox_few`);
-    `size` is the queue's (cached) count, if known.
+    `size` is the queue's (cached) count, if known; `cap`: a search's count
+    is needed only up to `cap` + 1 (`counted` may hold no more).
     """
     sort = filters.sort if filters.sort in SORTS else "due"
     cases = cases_visible_to(user).filter(queue_q(filters.queue, user=user, now=now))
@@ -242,14 +248,15 @@ def inbox_case_ids(
         cases = cases.filter(customer_id=filters.customer)
     few = None
     if connection.vendor == "postgresql" and sort == "due":
-        few = few_ids(cases, size=size)  # (filtered: `few` holds all of `cases`)
+        few = few_ids(cases, size=size, along_index=filters.queue == "closed")
         cases = cases if few is None else among_ids(list(few))
     if filters.q:
         newest = None if few is None else newest_first(few)
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
     counted = cases.order_by().values_list("pk", flat=True)
     if few is not None:
-        return InboxIds(listed=ByNextDueAmong(cases, few), counted=counted)
+        listed, counted = listed_among(cases, few, searched=bool(filters.q), cap=cap)
+        return InboxIds(listed=listed, counted=counted)
     # Walked along indexes of open cases and running clocks: not Recently
     # closed (a week of closures, sorted in a few milliseconds).
     if (

@@ -100,7 +100,11 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
         filters = InboxFilters(queue=filters.queue, sort=filters.sort)
     counts = inbox_counts_cached(user=request.user, now=now, stamp=stamp)
     ids = inbox_case_ids(
-        user=request.user, filters=filters, now=now, size=counts.get(filters.queue)
+        user=request.user,
+        filters=filters,
+        now=now,
+        size=counts.get(filters.queue),
+        cap=SEARCH_COUNT_CAP,
     )
     if filters.q:
         # A common word matches most of a queue: count up to a cap, and plan
