@@ -40,7 +40,7 @@ class RedressCollector:
 
         from complaints.models import Case, Stage
         from notifications.models import Outbox, OutboxStatus
-        from sla.models import Deadline
+        from sla.models import RUNNING, Deadline
 
         now = timezone.now()
         stages = GaugeMetricFamily(
@@ -57,9 +57,7 @@ class RedressCollector:
                 stages.add_metric([stage], counts.get(stage, 0))
         yield stages
 
-        running = Deadline.objects.filter(
-            met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True
-        )
+        running = Deadline.objects.filter(**RUNNING)
         deadlines = GaugeMetricFamily(
             "redress_deadlines", "Running SLA deadlines.", labels=["state"]
         )

@@ -139,6 +139,15 @@ class SlaPolicy(models.Model):
         return self.name
 
 
+# A clock is running while it is neither met, cancelled nor paused: the one
+# definition the due pass, the inbox's queues and orders, and the metrics read.
+RUNNING = {
+    "met_at__isnull": True,
+    "cancelled_at__isnull": True,
+    "paused_at__isnull": True,
+}
+
+
 class DeadlineKind(models.TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     RESOLUTION = "resolution", _("Resolution")
@@ -183,22 +192,14 @@ class Deadline(models.Model):
             models.Index(
                 fields=["case", "due_at"],
                 name="deadline_running",
-                condition=models.Q(
-                    met_at__isnull=True,
-                    cancelled_at__isnull=True,
-                    paused_at__isnull=True,
-                ),
+                condition=models.Q(**RUNNING),
             ),
             # The inbox's deadline sort walks running deadlines in due order
             # (web.selectors.inbox.by_next_due).
             models.Index(
                 fields=["due_at", "case", "id"],
                 name="deadline_running_due",
-                condition=models.Q(
-                    met_at__isnull=True,
-                    cancelled_at__isnull=True,
-                    paused_at__isnull=True,
-                ),
+                condition=models.Q(**RUNNING),
             ),
         ]
 

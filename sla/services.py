@@ -17,7 +17,7 @@ from .businesstime import (
     business_time_between,
     next_open,
 )
-from .models import Calendar, Deadline, DeadlineKind, Holiday, SlaPolicy
+from .models import RUNNING, Calendar, Deadline, DeadlineKind, Holiday, SlaPolicy
 
 
 def calendar_spec(calendar: Calendar | None) -> BusinessCalendar:
@@ -140,9 +140,7 @@ def deadlines_pause(*, case: Case, now: datetime | None = None) -> None:
     Deadline.objects.filter(
         case=case,
         kind=DeadlineKind.RESOLUTION,
-        met_at__isnull=True,
-        cancelled_at__isnull=True,
-        paused_at__isnull=True,
+        **RUNNING,
     ).update(paused_at=now, next_check_at=None)
 
 
