@@ -82,17 +82,20 @@ def clocked(make_case):
     return cases
 
 
+@pytest.mark.parametrize("size", [None, 10**6])
 @pytest.mark.parametrize("walked", [1, 3, 6, 1000])
 def test_the_deadline_order_is_the_sorted_one_page_by_page(
-    clocked, monkeypatch, walked
+    clocked, monkeypatch, walked, size
 ):
     # However many clocks a page walks before it sorts instead: 1 (only
-    # clocks due before the first: none), some, or all of them.
+    # clocks due before the first: none), some, or all of them; and, for a
+    # large queue (`size`), twice as many after (1 then 2, 3 then 6, ...).
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
+    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 2)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
     assert expected[0] == clocked[3].pk and expected[1] == clocked[0].pk
-    listing = ByNextDue(cases)
+    listing = ByNextDue(cases, size=size)
     for size in (1, 2, 4, 25):
         assert pages(listing, size, len(expected)) == expected
     assert listing.count() == len(expected)
@@ -178,6 +181,23 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
         assert listing[2:4] == expected
     fallback = captured.captured_queries[-1]["sql"]
     assert "ASC NULLS LAST" in fallback and fallback.endswith("LIMIT 2 OFFSET 2")
+
+
+@pytest.mark.parametrize("size, sorts", [(30_000, True), (30_001, False)])
+def test_a_large_queue_walks_further_clocks_before_it_sorts(
+    clocked, monkeypatch, size, sorts
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # The page's cases lie past the first clock walked, within the next two.
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 3)
+    cases = Case.objects.filter(stage__in=OPEN_STAGES)
+    expected = sorted_ids(cases, "due")[0:2]
+    with CaptureQueriesContext(connection) as captured:
+        assert ByNextDue(cases, size=size)[0:2] == expected
+    last = captured.captured_queries[-1]["sql"]
+    assert ("ASC NULLS LAST" in last) == sorts, last
 
 
 def test_the_cases_without_a_running_clock_follow_newest_first_along_an_index():
