@@ -92,6 +92,7 @@ def test_the_deadline_order_is_the_sorted_one_page_by_page(
     # large queue (`size`), twice as many after (1 then 2, 3 then 6, ...).
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
     monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 2)
+    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
     assert expected[0] == clocked[3].pk and expected[1] == clocked[0].pk
@@ -183,15 +184,20 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
     assert "ASC NULLS LAST" in fallback and fallback.endswith("LIMIT 2 OFFSET 2")
 
 
-@pytest.mark.parametrize("size, sorts", [(30_000, True), (30_001, False)])
+@pytest.mark.parametrize(
+    "size, many, sorts",
+    [(30_000, 1, True), (30_001, 1, False), (30_001, 1000, True)],
+)
 def test_a_large_queue_walks_further_clocks_before_it_sorts(
-    clocked, monkeypatch, size, sorts
+    clocked, monkeypatch, size, many, sorts
 ):
     from django.test.utils import CaptureQueriesContext
 
-    # The page's cases lie past the first clock walked, within the next two.
+    # The page's cases lie past the first clock walked, within the next two;
+    # further only in a queue of more than 30,000 cases, if `many` match.
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
     monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 3)
+    monkeypatch.setattr("web.selectors.inbox.MANY", many)
     cases = Case.objects.filter(stage__in=OPEN_STAGES)
     expected = sorted_ids(cases, "due")[0:2]
     with CaptureQueriesContext(connection) as captured:
