@@ -6,18 +6,12 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    Case as When_,
-)
-from django.db.models import (
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +31,8 @@ from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
 from .inbox_few import among_ids, few_ids, listed_among, newest_first
+from .inbox_priority import by_priority
+from .inbox_priority import priority_rank as _priority_rank
 
 RECENTLY_CLOSED = timedelta(days=7)
 PROMISES_AHEAD = timedelta(days=1)
@@ -93,12 +89,6 @@ SORTS: dict[str, tuple[str, tuple]] = {
     "priority": (_("Most urgent"), ("-priority_rank", "-created_at")),
     "updated": (_("Last updated"), ("-updated_at", "-id")),
     "reference": (_("Reference"), ("reference",)),
-}
-PRIORITY_RANK = {
-    Priority.LOW: 0,
-    Priority.NORMAL: 1,
-    Priority.HIGH: 2,
-    Priority.URGENT: 3,
 }
 
 
@@ -346,22 +336,6 @@ class ByNextDue:
         return ids + list(untimed.values_list("pk", flat=True)[: top - len(ids)]), True
 
 
-def by_priority(cases: QuerySet[Case]) -> Concatenation:
-    """The ids of `cases` in the priority order, read in that order (PostgreSQL).
-
-    The order of SORTS["priority"], as one part per rank (urgent, high,
-    normal, then the rest), each newest first along the index
-    `case_open_priority`: sorting by the rank's CASE expression sorted every
-    match of a common word (0.5 s at 1M cases).
-    """
-    ranked = sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__, reverse=True)
-    parts = [cases.filter(priority=p) for p in ranked[:-1]]
-    parts.append(cases.exclude(priority__in=ranked[:-1]))  # rank 0: low, unknown
-    return Concatenation(
-        *(part.order_by("-created_at").values_list("pk", flat=True) for part in parts)
-    )
-
-
 # The orders read part by part (see `Concatenation`); the others are columns
 # the cases' indexes hold in order.
 WALKED = {"due": ByNextDue, "priority": by_priority}
@@ -390,11 +364,3 @@ def with_list_columns(cases: QuerySet[Case]) -> QuerySet[Case]:
 def _next_due(column: str) -> Subquery:
     """A column of the case's running deadline that falls due first."""
     return Subquery(_running().order_by("due_at").values(column)[:1])
-
-
-def _priority_rank() -> When_:
-    return When_(
-        *(When(priority=p, then=Value(r)) for p, r in PRIORITY_RANK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
