@@ -356,3 +356,28 @@ def test_recently_closed_is_read_along_its_closing_time(small_queues, manager, q
     with connection.cursor() as cursor:  # reset inside the test's transaction
         cursor.execute("SHOW enable_bitmapscan")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize(
+    "with_a_clock, many, sorts", [(False, 2, False), (True, 2, True), (False, 9, True)]
+)
+def test_a_queue_without_running_clocks_lists_newest_first_unsorted(
+    clocked, monkeypatch, with_a_clock, many, sorts
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # Cases 4, 5, 7, 8: a paused clock, a cancelled one, none. Their queue
+    # with case 0 (a running clock) too must be sorted, however searched; so
+    # are fewer matches than `many` (sorted at once).
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox.MANY", many)
+    untimed = [clocked[i].pk for i in (4, 5, 7, 8)]
+    cases = Case.objects.filter(pk__in=untimed)
+    queue = Case.objects.filter(pk__in=untimed + [clocked[0].pk] * with_a_clock)
+    expected = sorted_ids(cases, "due")
+    listing = ByNextDue(cases, queue=queue)
+    for size in (1, 3, 25):
+        with CaptureQueriesContext(connection) as captured:
+            assert pages(listing, size, len(expected)) == expected
+        last = captured.captured_queries[-1]["sql"]
+        assert ("ASC NULLS LAST" in last) == sorts, last
