@@ -82,17 +82,21 @@ def clocked(make_case):
     return cases
 
 
+@pytest.mark.parametrize("size", [None, 10**6])
 @pytest.mark.parametrize("walked", [1, 3, 6, 1000])
 def test_the_deadline_order_is_the_sorted_one_page_by_page(
-    clocked, monkeypatch, walked
+    clocked, monkeypatch, walked, size
 ):
     # However many clocks a page walks before it sorts instead: 1 (only
-    # clocks due before the first: none), some, or all of them.
+    # clocks due before the first: none), some, or all of them; and, for a
+    # large queue (`size`), twice as many after (1 then 2, 3 then 6, ...).
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
+    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 2)
+    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
     assert expected[0] == clocked[3].pk and expected[1] == clocked[0].pk
-    listing = ByNextDue(cases)
+    listing = ByNextDue(cases, size=size)
     for size in (1, 2, 4, 25):
         assert pages(listing, size, len(expected)) == expected
     assert listing.count() == len(expected)
@@ -178,6 +182,28 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
         assert listing[2:4] == expected
     fallback = captured.captured_queries[-1]["sql"]
     assert "ASC NULLS LAST" in fallback and fallback.endswith("LIMIT 2 OFFSET 2")
+
+
+@pytest.mark.parametrize(
+    "size, many, sorts",
+    [(30_000, 1, True), (30_001, 1, False), (30_001, 1000, True)],
+)
+def test_a_large_queue_walks_further_clocks_before_it_sorts(
+    clocked, monkeypatch, size, many, sorts
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # The page's cases lie past the first clock walked, within the next two;
+    # further only in a queue of more than 30,000 cases, if `many` match.
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 3)
+    monkeypatch.setattr("web.selectors.inbox.MANY", many)
+    cases = Case.objects.filter(stage__in=OPEN_STAGES)
+    expected = sorted_ids(cases, "due")[0:2]
+    with CaptureQueriesContext(connection) as captured:
+        assert ByNextDue(cases, size=size)[0:2] == expected
+    last = captured.captured_queries[-1]["sql"]
+    assert ("ASC NULLS LAST" in last) == sorts, last
 
 
 def test_the_cases_without_a_running_clock_follow_newest_first_along_an_index():
@@ -330,3 +356,28 @@ def test_recently_closed_is_read_along_its_closing_time(small_queues, manager, q
     with connection.cursor() as cursor:  # reset inside the test's transaction
         cursor.execute("SHOW enable_bitmapscan")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize(
+    "with_a_clock, many, sorts", [(False, 2, False), (True, 2, True), (False, 9, True)]
+)
+def test_a_queue_without_running_clocks_lists_newest_first_unsorted(
+    clocked, monkeypatch, with_a_clock, many, sorts
+):
+    from django.test.utils import CaptureQueriesContext
+
+    # Cases 4, 5, 7, 8: a paused clock, a cancelled one, none. Their queue
+    # with case 0 (a running clock) too must be sorted, however searched; so
+    # are fewer matches than `many` (sorted at once).
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox.MANY", many)
+    untimed = [clocked[i].pk for i in (4, 5, 7, 8)]
+    cases = Case.objects.filter(pk__in=untimed)
+    queue = Case.objects.filter(pk__in=untimed + [clocked[0].pk] * with_a_clock)
+    expected = sorted_ids(cases, "due")
+    listing = ByNextDue(cases, queue=queue)
+    for size in (1, 3, 25):
+        with CaptureQueriesContext(connection) as captured:
+            assert pages(listing, size, len(expected)) == expected
+        last = captured.captured_queries[-1]["sql"]
+        assert ("ASC NULLS LAST" in last) == sorts, last
