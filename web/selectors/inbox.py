@@ -25,7 +25,7 @@ from customers.selectors import vulnerable_customer_q
 from regimes.four_eyes import letters_awaiting_approval_by_q
 from regimes.models import ApprovalStatus, LetterApproval
 from service_recovery.selectors import promises_due
-from sla.models import Deadline
+from sla.models import RUNNING, Deadline
 from sla.selectors import overdue_q
 from teams.selectors import is_lead_or_manager
 
@@ -89,13 +89,6 @@ SORTS: dict[str, tuple[str, tuple]] = {
     "priority": (_("Most urgent"), ("-priority_rank", "-created_at")),
     "updated": (_("Last updated"), ("-updated_at", "-id")),
     "reference": (_("Reference"), ("reference",)),
-}
-
-
-RUNNING = {
-    "met_at__isnull": True,
-    "cancelled_at__isnull": True,
-    "paused_at__isnull": True,
 }
 
 

@@ -20,19 +20,13 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from complaints.models import Case
 from complaints.search_index import in_ids
-from sla.models import Deadline
+from sla.models import RUNNING, Deadline
 
 # A queue of at most this many cases is read by its ids (at 20,000, Awaiting
 # customer at 1M, a rare word cost 0.5 s among them: more than the old plan).
 FEW = 10_000
 # Ids tested against a common word first: its matches fill a page from them.
 FIRST = 100
-
-RUNNING = {
-    "met_at__isnull": True,
-    "cancelled_at__isnull": True,
-    "paused_at__isnull": True,
-}
 
 
 def few_ids(
