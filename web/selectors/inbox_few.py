@@ -11,15 +11,12 @@ In the deadline order the ids are ordered by their next running clock, read
 with them (by key, per case); a search is tested on all of them in one query.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
-from django.db import connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from complaints.models import Case
-from complaints.search_index import in_ids
+from complaints.search_index import in_ids, planner_settings
 from sla.models import RUNNING, Deadline
 
 # A queue of at most this many cases is read by its ids (at 20,000, Awaiting
@@ -42,7 +39,7 @@ def few_ids(
     if size is not None and size > FEW:
         return None
     if along_index:
-        with _without_bitmaps():
+        with planner_settings(enable_bitmapscan="off"):
             return few_ids(queue, size=size)
     next_due = Deadline.objects.filter(case_id=OuterRef("pk"), **RUNNING)
     rows = (
@@ -52,20 +49,6 @@ def few_ids(
     )
     few = {pk: (created, due) for pk, created, due in rows}
     return few if len(few) <= FEW else None
-
-
-@contextmanager
-def _without_bitmaps() -> Iterator[None]:
-    """SET LOCAL holds inside a transaction only, and is reset after inside
-    a caller's (as `complaints.search_index.without_jit`)."""
-    outer = connection.in_atomic_block
-    with transaction.atomic(savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-        yield
-        if outer:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET enable_bitmapscan")
 
 
 def newest_first(few: dict[int, tuple[datetime, datetime | None]]) -> list[int]:
