@@ -5,7 +5,8 @@
   every run;
 - `cases`: the scripted complaints, in the method's words;
 - `walk`: plays each script through the real services and lifecycle at
-  back-dated moments (time-machine), so timelines and SLA clocks look lived-in.
+  back-dated moments (time-machine), so timelines and SLA clocks look lived-in;
+- `clock`: when each step happens (office hours, before now) and making it "now".
 
 Idempotent: a case whose script key is already in the database is left alone.
 """

@@ -1,6 +1,6 @@
 """The demo's threaded email conversation: a complaint with a photo, and replies.
 
-Played through the real paths, back-dated like the scripts (`walk.at`):
+Played through the real paths, back-dated like the scripts (`clock.at`):
 
 1. the customer's complaint arrives as an .eml with a PNG photo of the damage,
    taken in by `mail.services.inbound_email_ingest` (files a Triage case and
@@ -32,7 +32,7 @@ from mail.services import inbound_email_ingest
 from notifications.models import Outbox
 from teams.models import Team
 
-from .walk import at
+from .clock import at
 
 CUSTOMER = ("Priya Nair", "priya.nair@example.net")
 COMPLAINT_ID = "demo-lamp-1@mail.example.net"

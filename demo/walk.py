@@ -5,14 +5,10 @@ time-machine at back-dated instants, so every event, message, deadline and
 follow-up carries the time it would have had. Nothing here writes a stage.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from datetime import time as dtime
+from datetime import datetime, timedelta
 from typing import Any
-from unittest import mock
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -30,12 +26,10 @@ from complaints.services import (
 )
 from followups.services import followup_complete, followup_schedule
 
+from .clock import at, next_moment
 from .specs import CUSTOMERS, FollowUpSpec, OfferSpec, Spec
 
 ANYTIME = ("withdrawn", "duplicate", "relationship_ended")
-GAP = timedelta(hours=3)
-OFFICE = ZoneInfo("Europe/London")
-OPENS, CLOSES = 8, 19  # staff work a little beyond the SLA calendar's hours
 APOLOGY = (
     "{first}, I am truly sorry that {sorry}. That is not the experience you should "
     "have had with us, and thank you for taking the time to tell us. Will you "
@@ -75,56 +69,6 @@ def play(spec: Spec, ctx: Context, *, now: datetime) -> Case:
         if step.resolves:
             resolved_at = moment
     return Case.objects.get(pk=case.pk)
-
-
-def next_moment(
-    previous: datetime,
-    *,
-    now: datetime,
-    remaining: int,
-    floor: datetime | None = None,
-) -> datetime:
-    """When the next step happens: a little later, in office hours if there is room.
-
-    Each step takes at most a share of the time left, so the script ends
-    before `now` whatever the hour it is run at.
-    """
-    moment = previous + min(GAP, (now - previous) / (remaining + 1))
-    if floor is not None:
-        moment = max(moment, floor)
-    office = _office_hours(moment)
-    return office if office < now else moment
-
-
-def _office_hours(moment: datetime) -> datetime:
-    """The same moment if the office is open then, else the next opening."""
-    local = moment.astimezone(OFFICE)
-    if local.weekday() < 5 and OPENS <= local.hour < CLOSES:
-        return moment
-    day = local.date() if local.hour < OPENS else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    # Keep the minutes, so steps pushed to the morning do not all coincide.
-    opening = datetime.combine(day, dtime(OPENS, local.minute), tzinfo=OFFICE)
-    return opening.astimezone(UTC)
-
-
-@contextmanager
-def at(moment: datetime) -> Iterator[None]:
-    """Make "now" `moment` for the services.
-
-    time-machine (a test dependency, installed by `make demo`) stops every
-    clock; without it, patching Django's `timezone.now`, which all of Redress
-    reads, does the same job.
-    """
-    try:
-        import time_machine
-    except ImportError:
-        with mock.patch("django.utils.timezone.now", return_value=moment):
-            yield
-        return
-    with time_machine.travel(moment, tick=False):
-        yield
 
 
 def steps_for(spec: Spec, ctx: Context) -> list[Step]:

@@ -233,7 +233,7 @@ def test_the_demo_clock_stops_at_the_moment_with_or_without_time_machine(
 ):
     import sys
 
-    from demo.walk import at
+    from demo.clock import at
 
     if not with_time_machine:
         monkeypatch.setitem(sys.modules, "time_machine", None)  # import fails
@@ -245,7 +245,7 @@ def test_the_demo_clock_stops_at_the_moment_with_or_without_time_machine(
 
 
 def test_demo_steps_move_into_office_hours_when_there_is_room():
-    from demo.walk import next_moment
+    from demo.clock import next_moment
 
     saturday_night = datetime(2030, 3, 2, 22, 10, tzinfo=UTC)
     wednesday = datetime(2030, 3, 6, 12, 0, tzinfo=UTC)
@@ -266,7 +266,7 @@ def test_demo_steps_move_into_office_hours_when_there_is_room():
     steps=st.integers(min_value=1, max_value=30),
 )
 def test_demo_steps_always_move_forward_and_end_before_now(start, span, steps):
-    from demo.walk import next_moment
+    from demo.clock import next_moment
 
     now, moment = start + span, start
     for remaining in range(steps, 0, -1):
