@@ -388,3 +388,25 @@ def test_matches_minute_reference_for_short_durations(cal, start, duration):
     assert add_business_time(start, duration, cal) == reference_add(
         start, duration, cal
     )
+
+
+def test_calendars_of_one_zone_share_its_clock_but_not_their_holidays():
+    # The zone's midnights and openings are kept per zone and day (the due
+    # labels of a page resolved them thousands of times); the holidays are
+    # each calendar's own, so a week skipped whole for one is not for another.
+    from sla.businesstime import _resolved, _steady_week
+
+    _resolved.cache_clear()
+    _steady_week.cache_clear()
+    start, end = london(2025, 12, 1, 9), london(2026, 1, 12, 9)
+    plain = business_time_between(start, end, OFFICE)
+    assert _resolved.cache_info().hits > 0 and _steady_week.cache_info().currsize
+    christmas = BusinessCalendar(
+        OFFICE.tz, OFFICE.weekly, frozenset({date(2025, 12, 25), date(2025, 12, 26)})
+    )
+    assert business_time_between(start, end, christmas) == plain - 16 * H
+    assert business_time_between(start, end, OFFICE) == plain
+    # A wall time skipped by the spring jump, resolved cold and kept.
+    spring = BusinessCalendar("Europe/London", {6: [(time(1, 30), time(3))]})
+    cold = next_open(utc(2024, 3, 31, 0), spring)
+    assert cold == next_open(utc(2024, 3, 31, 0), spring) == utc(2024, 3, 31, 1)
