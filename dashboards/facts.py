@@ -38,11 +38,10 @@ from sla.models import Deadline, DeadlineKind
 from sla.services import calendar_id_from, calendar_spec_by_id
 
 from .changes import (
-    ITEM_EVENTS,
     MARK,
-    changed_case_ids,
     facts_as_of,  # noqa: F401 (the facts' own reader)
-    latest_event_id,
+    feed_mark,
+    feed_read,
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
@@ -83,29 +82,28 @@ def facts_refresh(*, now: datetime | None = None) -> int:
     mark = RefreshMark.objects.filter(name=MARK).first()
     if mark is None:
         return facts_rebuild(now=now)
-    latest = latest_event_id()
-    ids = []
-    if latest != mark.event_id:  # else the facts are current as of now
-        ids = sorted(changed_case_ids(mark, now))
+    feed = feed_read(mark)
+    ids = sorted(feed.cases)
+    if ids:  # else the facts are current as of now
         moved, customers = _compute(ids, now)
         # A filing or closing changes which of its customer's cases count them.
         siblings = Case.objects.filter(customer_id__in=customers).exclude(pk__in=ids)
         moved |= _compute(sorted(siblings.values_list("pk", flat=True)), now)[0]
-        items_refresh(moved | set(changed_case_ids(mark, now, *ITEM_EVENTS)), now)
+        items_refresh(moved | feed.items, now)
     rollup_roll(now=now)  # the days that ended since
-    _mark(now, latest)
+    feed_mark(feed, now)
     return len(ids)
 
 
 def facts_rebuild(*, now: datetime | None = None) -> int:
     """Rewrite the facts of every case, and the whole rollup; return how many."""
     now = now or timezone.now()
-    latest = latest_event_id()
+    feed = feed_read(None)
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         facts_save(facts_made(ids[start : start + BATCH]))
     rollup_roll(now=now, everything=True)
-    _mark(now, latest)
+    feed_mark(feed, now)
     return len(ids)
 
 
@@ -330,9 +328,3 @@ def _between(start: datetime, end: datetime, spec: BusinessCalendar) -> timedelt
 
 def _whole(value: timedelta) -> int:
     return max(0, int(value.total_seconds()))
-
-
-def _mark(now: datetime, latest: int) -> None:
-    RefreshMark.objects.update_or_create(
-        name=MARK, defaults={"at": now, "event_id": latest}
-    )

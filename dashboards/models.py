@@ -155,7 +155,7 @@ class Rollup(models.Model):
 
 
 class RefreshMark(models.Model):
-    """When a background refresh last ran, and the newest timeline event it saw.
+    """When a background refresh last ran, and which timeline events it saw.
 
     Kept in the database rather than the cache so it moves with the data (a
     restore or a fresh test database starts without a mark: rebuilt in full).
@@ -166,6 +166,8 @@ class RefreshMark(models.Model):
     event_id = models.BigIntegerField(
         null=True, blank=True, help_text=_("The newest timeline event seen then.")
     )
+    # The older ids not seen yet: [id, horizon] (`dashboards.changes`).
+    pending = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
