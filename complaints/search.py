@@ -144,7 +144,7 @@ def _client_fragments(text: str) -> Q:
     )
 
 
-def _staff_match(text: str) -> list[Q]:
+def staff_match(text: str) -> list[Q]:
     """What a staff search matches, as alternatives (any one of them will do).
 
     The document (GIN); then, for 3+ characters, a part of the reference and
@@ -269,7 +269,7 @@ def cases_matching(
         return cases.annotate(search_doc=_client_vector()).filter(
             Q(search_doc=_query(text)) | _client_fragments(text)
         )
-    match = _staff_match(text)
+    match = staff_match(text)
     # Only whether the text is common is needed of the newest cases.
     ids, common = newest_matching(
         cases, match, limit=ID_LIMIT, deciding=True, newest=newest
@@ -278,6 +278,17 @@ def cases_matching(
         # Common enough that the caller's newest-first walk soon fills a page.
         return cases.filter(any_of(match))
     return cases.filter(keys(ids) if newest is None else in_ids(ids))
+
+
+def staff_search(text: str, *, user) -> list[Q] | None:
+    """What `text` matches for `user` as alternatives (`staff_match`), for a
+    caller that tests them itself; None where `cases_matching` tests the text
+    otherwise (a service client, SQLite) or leaves the cases as they are (no
+    usable text)."""
+    text = search_text(text)
+    if not text or not _postgres() or _is_service_client(user):
+        return None
+    return staff_match(text)
 
 
 def _rank(text: str, *, client: bool):
@@ -317,7 +328,7 @@ def cases_search(*, user, text: str) -> QuerySet[Case]:
         window = list(latest[:RANK_WINDOW])
     else:
         # The window's ids first; then ranking reads only those rows by key.
-        window, _ = newest_matching(visible, _staff_match(text), limit=RANK_WINDOW)
+        window, _ = newest_matching(visible, staff_match(text), limit=RANK_WINDOW)
     return (
         Case.objects.filter(keys(window))
         .annotate(rank=_rank(text, client=client))

@@ -198,6 +198,15 @@ def _by_index_only(
     return ids
 
 
+def matching_by_index(match: list[Q], *, among_ids: list[int], limit: int) -> list[int]:
+    """The newest `limit` cases among `among_ids` that match any of `match`,
+    read from the text's indexes only (a rare text: see `_by_index_only`),
+    each tested against the ids as one hashed array."""
+    return _by_index_only(
+        Case.objects.none(), match, limit=limit, among=Among(F("pk"), among_ids)
+    )
+
+
 @contextmanager
 def planner_settings(**settings: str) -> Iterator[None]:
     """Run the queries inside under these planner settings (PostgreSQL).

@@ -178,7 +178,7 @@ def test_a_case_matched_every_way_at_once_is_listed_once(make_case, agent, monke
     # The document (the name's word), the reference and the customer's name.
     customer_edit(customer=customer, name=f"Ada {fragment}", by=Actor.system("tests"))
     make_case()
-    match = search._staff_match(fragment)
+    match = search.staff_match(fragment)
     assert len(match) == 3
     ids, common = search_index.newest_matching(Case.objects.all(), match, limit=10)
     assert (ids, common) == ([case.pk], False)

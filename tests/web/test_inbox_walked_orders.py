@@ -308,12 +308,12 @@ def test_a_small_queue_is_searched_by_the_keys_of_its_cases(
 def test_a_queue_larger_than_few_is_not_read_by_its_ids(
     small_queues, manager, monkeypatch
 ):
-    from web.selectors.inbox_few import ByNextDueAmong
+    from web.selectors.inbox_few import SearchedAmong
 
     filters = InboxFilters(queue="due_soon", q="teapot", sort="due")
     now = timezone.now()
     ids = inbox_case_ids(user=manager, filters=filters, now=now)
-    assert isinstance(ids.listed, ByNextDueAmong)
+    assert isinstance(ids.listed, SearchedAmong)
     monkeypatch.setattr("web.selectors.inbox_few.FEW", 2)
     ids = inbox_case_ids(user=manager, filters=filters, now=now)
     assert isinstance(ids.listed, ByNextDue)

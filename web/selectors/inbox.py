@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.lifecycle.approvals import awaiting_approval_by_q
 from complaints.models import OPEN_STAGES, Case, Offer, OfferStatus, Priority, Stage
-from complaints.search import cases_matching
+from complaints.search import cases_matching, staff_search
 from complaints.search_index import in_ids
 from complaints.selectors import cases_visible_to
 from customers.models import Customer
@@ -26,11 +26,17 @@ from regimes.four_eyes import letters_awaiting_approval_by_q
 from regimes.models import ApprovalStatus, LetterApproval
 from service_recovery.selectors import promises_due
 from sla.models import RUNNING, Deadline
-from sla.selectors import overdue_q
+from sla.selectors import due_soon_q, overdue_q
 from teams.selectors import is_lead_or_manager
 
 from ..paging import Concatenation
-from .inbox_few import among_ids, few_ids, listed_among, newest_first
+from .inbox_few import (
+    among_ids,
+    few_ids,
+    listed_among,
+    newest_first,
+    searched_among,
+)
 from .inbox_priority import by_priority
 from .inbox_priority import priority_rank as _priority_rank
 
@@ -112,8 +118,7 @@ def queue_q(key: str, *, user, now: datetime) -> Q:
             & (awaiting_approval_by_q(user) | letters_awaiting_approval_by_q(user))
         )
     if key == "due_soon":
-        soon = _running().filter(warn_at__lte=now, due_at__gt=now)
-        return open_ & Q(Exists(soon))
+        return open_ & due_soon_q(now)
     if key == "overdue":
         return open_ & overdue_q(now)
     if key == "escalated":
@@ -234,6 +239,10 @@ def inbox_case_ids(
         few = few_ids(cases, size=size, along_index=filters.queue == "closed")
         cases = cases if few is None else among_ids(list(few))
     queue = cases
+    match = staff_search(filters.q, user=user) if few is not None else None
+    if match is not None:  # a small queue walked in its order, chunk by chunk
+        listed, counted = searched_among(few, match, cap=cap)
+        return InboxIds(listed=listed, counted=counted)
     if filters.q:
         newest = None if few is None else newest_first(few)
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
