@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, F, Lookup, OuterRef, Q
 from django.utils import timezone
 
 from .models import RUNNING, Deadline
@@ -19,11 +20,29 @@ def due_soon_q(now: datetime | None = None) -> Q:
     """A filter for cases with a running deadline in its warning window: past
     its warning point, not yet due (the inbox's Due soon and its badge).
 
-    The clocks are read by key, along the running clocks' due times (index
-    `deadline_running_due`, from `now` on), and their cases looked up by id:
-    as an EXISTS per case, PostgreSQL hashed every running clock due after
-    `now` and joined it with every open case the user may see.
+    On PostgreSQL the clocks are read first, by due time (index
+    `deadline_running_due`, from `now` on: 25,000 entries at 1M cases), and
+    their cases then by key (`id = ANY(ARRAY(...))`). As a semi-join the
+    planner could build the whole set instead: listing the queue hashed the
+    window's clocks and walked every open case to meet them (200,000 at 1M,
+    in parallel; 50-110 ms).
     """
     now = now or timezone.now()
     soon = Deadline.objects.filter(due_at__gt=now, warn_at__lte=now, **RUNNING)
-    return Q(pk__in=soon.values("case_id"))
+    soon = soon.order_by()
+    if connection.vendor != "postgresql":
+        return Q(pk__in=soon.values("case_id"))
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return Q(AnyOf(F("pk"), ArraySubquery(soon.values("case_id"))))
+
+
+class AnyOf(Lookup):
+    """`column = ANY(array)`: an array computed once (an InitPlan), then read by key."""
+
+    lookup_name = "any_of"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)

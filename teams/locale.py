@@ -7,8 +7,10 @@ changed), so applying it costs no query per request.
 """
 
 from collections.abc import Callable
+from gettext import GNUTranslations
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -72,3 +74,34 @@ class StaffLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def drop_empty_fallbacks() -> None:
+    """Take the catalogs that hold no message out of each language's chain.
+
+    Django merges every app's catalog for a language into one, and chains
+    behind it the fallbacks gettext found beside them: for British English,
+    the `en` catalogs of admin, auth, contenttypes, sessions and humanize,
+    each holding only its header. A message British English leaves as it is
+    (most of them) was looked up in all seven, 25 µs each, and an inbox page
+    looks up some 900 (a third of its rendering). Dropping them changes no
+    answer: an empty catalog passes every lookup on to the next, and the
+    last answers with the message itself, as the one before it now does.
+    """
+    from django.utils.translation import trans_real
+
+    for code, _name in settings.LANGUAGES:
+        link = trans_real.translation(code)
+        while link is not None:
+            after = getattr(link, "_fallback", None)
+            while _holds_nothing(after):
+                after = after._fallback
+            link._fallback = after
+            link = after
+
+
+def _holds_nothing(catalog: object) -> bool:
+    return (
+        type(catalog) is GNUTranslations
+        and set(catalog._catalog) <= {""}  # (the header only)
+    )

@@ -17,12 +17,13 @@ from its indexes instead (`matching_by_index`).
 from datetime import datetime
 from math import ceil
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Min, Q, QuerySet
 
 from complaints.models import Case
 from complaints.search_index import (
     COMMON,
     PROBE,
+    among,
     any_of,
     in_ids,
     matching_by_index,
@@ -56,14 +57,31 @@ def few_ids(
     if along_index:
         with planner_settings(enable_bitmapscan="off"):
             return few_ids(queue, size=size)
-    next_due = Deadline.objects.filter(case_id=OuterRef("pk"), **RUNNING)
-    rows = (
-        queue.order_by()
-        .annotate(next_due=Subquery(next_due.order_by("due_at").values("due_at")[:1]))
-        .values_list("pk", "created_at", "next_due")[: FEW + 1]
+    rows = queue.order_by().values_list("pk", "created_at")[: FEW + 1]
+    created = dict(rows)
+    if len(created) > FEW:
+        return None
+    return {pk: (at, due) for pk, at, due in _with_next_due(created)}
+
+
+def _with_next_due(created: dict[int, datetime]):
+    """Each id of `created` with its creation and its next running deadline.
+
+    The running clocks of those cases, read by key (index `deadline_running`)
+    in one grouped query: as a subquery per case beside the queue's own
+    query, each case was looked up apart (6,960 for Due soon at 1M: 35 ms,
+    the grouped read 5).
+    """
+    if not created:
+        return ()
+    clocks = Deadline.objects.filter(among("case_id", list(created)), **RUNNING)
+    due = dict(
+        clocks.order_by()
+        .values("case_id")
+        .annotate(next_due=Min("due_at"))
+        .values_list("case_id", "next_due")
     )
-    few = {pk: (created, due) for pk, created, due in rows}
-    return few if len(few) <= FEW else None
+    return ((pk, at, due.get(pk)) for pk, at in created.items())
 
 
 def newest_first(few: dict[int, tuple[datetime, datetime | None]]) -> list[int]:
