@@ -48,6 +48,7 @@ from .models import CaseFacts, RefreshMark
 from .months import (
     days_touched,
     items_refresh,
+    moments_of,
     rollup_adjust,
     rollup_roll,
     rollup_tally,
@@ -125,13 +126,16 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
             if old.get(facts.case_id) != {n: getattr(facts, n) for n in names}
         ]
         new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
-        touched = days_touched({pk: old[pk] for pk in new if pk in old}, new, now)
+        kept = {pk: old[pk] for pk in new if pk in old}
+        touched = days_touched(kept, new, now)
         # The counts of what did not change cancel out: only the cases with
-        # a day touched, over the span of those days.
+        # a day touched, over the span of those days, by the moments moved.
         rows = _by_key({pk for ids in touched.values() for pk in ids})
-        before = rollup_tally(rows, touched, now, keyed=True)
+        moments = moments_of(touched, kept, new)
+        before = rollup_tally(rows, touched, now, keyed=True, moments=moments)
         facts_save(made)
-        rollup_adjust(before, rollup_tally(rows, touched, now, keyed=True))
+        after = rollup_tally(rows, touched, now, keyed=True, moments=moments)
+        rollup_adjust(before, after)
         for pk, after in new.items():
             before_ = old.get(pk, {})
             if any(before_.get(n) != after[n] for n in ITEM_DIMENSIONS):

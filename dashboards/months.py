@@ -26,7 +26,7 @@ from followups.models import FollowUp
 
 from .changes import ROLLED as MARK
 from .changes import RefreshMark
-from .metrics.figures import MOMENTS, add, tally
+from .metrics.figures import MOMENTS, READS, add, tally
 from .metrics.filters import MetricsFilter
 from .metrics.items import PREFIXES, item_tally
 from .models import CaseFacts, Rollup
@@ -54,18 +54,28 @@ def days_touched(
     old: dict[int, dict], new: dict[int, dict], now: datetime
 ) -> dict[date, list[int]]:
     """Per past day, the cases whose counts in it may differ between their
-    `old` and `new` rows (by case). Each count is of one moment in the day,
+    `old` and `new` rows (by case): each count is of one moment in the day,
     so a case counts differently only on the days its changed moments left
-    or entered; or, if anything else changed, on every day it counts in."""
+    or entered, and on the days of the moments of the figures that read its
+    other changed columns (`figures.READS`: a category dated by its filing)."""
     found: dict[date, list[int]] = defaultdict(list)
     for pk in old.keys() | new.keys():
         before, after = old.get(pk, {}), new.get(pk, {})
         changed = {k for k in before | after if before.get(k) != after.get(k)}
-        changed.discard("active_until")  # the latest moment: not counted
-        names = MOMENTS if changed - set(MOMENTS) else changed
+        names = set().union(*(READS.get(name, ()) for name in changed))
         rows = [[row.get(name) for name in names] for row in (before, after)]
         for day in days_of(rows, now):
             found[day].append(pk)
+    return found
+
+
+def moments_of(touched: dict[date, list[int]], old: dict, new: dict) -> set[str]:
+    """The moments whose figures the changes of `old` to `new` can move."""
+    found: set[str] = set()
+    for pk in {pk for ids in touched.values() for pk in ids}:
+        before, after = old.get(pk, {}), new.get(pk, {})
+        for name in {k for k in before | after if before.get(k) != after.get(k)}:
+            found |= READS.get(name, set())
     return found
 
 
@@ -76,11 +86,12 @@ def rollup_tally(
     *,
     items: bool = False,
     keyed: bool = False,
+    moments: Iterable[str] = MOMENTS,
 ) -> Tallies:
     """What `facts` count on each of `days`, per team and over all, by day
     and by month (`keyed`: a few facts chosen by key); with `items`, what
     the offers, follow-ups and skips of every case count on them instead
-    (`metrics.items`)."""
+    (`metrics.items`); only the figures dated by `moments`."""
     wanted = set(days)
     if not wanted:
         return {}
@@ -88,7 +99,9 @@ def rollup_tally(
     if items:
         counted = item_tally(span, now, daily=True)
     else:
-        counted = tally(facts, span, now, ("team_id",), daily=True, keyed=keyed)
+        counted = tally(
+            facts, span, now, ("team_id",), daily=True, keyed=keyed, moments=moments
+        )
     found: Tallies = defaultdict(dict)
     for (day, team), counts in counted.items():
         if day in wanted:

@@ -143,6 +143,40 @@ def _grouped() -> dict[str, tuple[Any, dict[str, Figure]]]:
 ADDING, GROUPED = _adding(), _grouped()
 
 
+def _columns(part: Any) -> set[str]:
+    """The fact columns a condition, field or group expression reads."""
+    if isinstance(part, Q):
+        return set().union(*(_columns(child) for child in part.children))
+    if isinstance(part, tuple):  # (lookup, value) of a Q; a value is read
+        value = part[1] if hasattr(part[1], "resolve_expression") else None
+        return {part[0].split("__")[0]} | _columns(value)
+    if isinstance(part, F):
+        return {part.name}
+    if isinstance(part, str):
+        return set() if part == "pk" else {part}
+    inner = getattr(part, "get_source_expressions", list)()
+    return set().union(*(_columns(child) for child in inner))
+
+
+def _reads() -> dict[str, set[str]]:
+    """Per fact column, the moments of the figures that read it: a case whose
+    column changed counts differently only on the days of those moments (and,
+    for a moment, on the days it left and entered). The team is the rollup's
+    grain: every moment. A column no figure adds up is read from the facts
+    alone (priority, channel, customer …): no day of the rollup."""
+    found: dict[str, set[str]] = defaultdict(set, team_id=set(MOMENTS))
+    for group, figures in [(None, ADDING), *GROUPED.values()]:
+        for moment, condition, what in figures.values():
+            for name in _columns(group) | _columns(condition) | _columns(what):
+                found[CaseFacts._meta.get_field(name).attname].add(moment)
+    for moment in MOMENTS:
+        found[moment].add(moment)
+    return dict(found)
+
+
+READS = _reads()
+
+
 DUE = {f"{prefix}_missed_at" for prefix in CLOCKS.values()}  # count once past
 
 
@@ -224,11 +258,13 @@ def tally(
     histograms: bool = True,
     daily: bool = False,
     keyed: bool = False,
+    moments: Iterable[str] = MOMENTS,
 ) -> dict[tuple, dict[str, int]]:
     """Everything the facts count in the period that adds up (ADDING and
     GROUPED), per `by` group; `daily`: per (local day, *`by`), one query
-    per moment whatever the number of days. `keyed` facts are a few chosen
-    by key: read by it, not by the period (the planner would)."""
+    per moment whatever the number of days, only of `moments`. `keyed`
+    facts are a few chosen by key: read by it, not by the period (the
+    planner would)."""
     facts = (facts if keyed else active(facts, flt)).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
@@ -236,11 +272,11 @@ def tally(
         if prefix in HISTOGRAMS.values() and not histograms:
             continue
         qs, fields = (facts, ()) if group is None else (facts.annotate(g=group), ("g",))
-        moments = {m for m, _, _ in figures.values()}
-        for moment in moments if daily else [None]:
+        dating = {m for m, _, _ in figures.values()}
+        for moment in dating & set(moments) if daily else [None]:
             some = {n: f for n, f in figures.items() if moment in (None, f[0])}
             if moment is None:  # only the cases with a moment in the period
-                found_q = [within(m, flt, now if m in DUE else None) for m in moments]
+                found_q = [within(m, flt, now if m in DUE else None) for m in dating]
                 part, keys = qs.filter(reduce(operator.or_, found_q)), by
             else:
                 part = qs.filter(within(moment, flt, now if moment in DUE else None))
