@@ -91,7 +91,7 @@ def test_the_deadline_order_is_the_sorted_one_page_by_page(
     # clocks due before the first: none), some, or all of them; and, for a
     # large queue (`size`), twice as many after (1 then 2, 3 then 6, ...).
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
-    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 2)
+    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", walked * 2)
     monkeypatch.setattr("web.selectors.inbox.MANY", 1)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
@@ -141,6 +141,15 @@ def test_the_inbox_pages_through_the_deadline_order(agent_client, clocked, monke
     )
 
 
+def last_read(captured) -> str:
+    """The last query that read rows (not a planner setting set or reset)."""
+    return next(
+        q["sql"]
+        for q in reversed(captured.captured_queries)
+        if q["sql"].startswith(("SELECT", "(SELECT", "WITH"))
+    )
+
+
 def explain(rows) -> str:
     return explain_sql(*rows.query.sql_with_params())
 
@@ -168,7 +177,11 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
     expected = sorted_ids(cases, "due")[0:2]
     with CaptureQueriesContext(connection) as captured:
         assert listing[0:2] == expected
-    walk = captured.captured_queries[-1]["sql"]
+    walk = next(
+        q["sql"]
+        for q in reversed(captured.captured_queries)
+        if q["sql"].startswith("SELECT") and 'JOIN "sla_deadline"' in q["sql"]
+    )
     plan = explain_sql(walk)
     # The clocks read along their index in due order, each case's earliest
     # kept: no sort of the queue (the sorted query could only sort).
@@ -180,7 +193,7 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
     expected = sorted_ids(cases, "due")[2:4]
     with CaptureQueriesContext(connection) as captured:
         assert listing[2:4] == expected
-    fallback = captured.captured_queries[-1]["sql"]
+    fallback = last_read(captured)
     assert "ASC NULLS LAST" in fallback and fallback.endswith("LIMIT 2 OFFSET 2")
 
 
@@ -196,13 +209,13 @@ def test_a_large_queue_walks_further_clocks_before_it_sorts(
     # The page's cases lie past the first clock walked, within the next two;
     # further only in a queue of more than 30,000 cases, if `many` match.
     monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
-    monkeypatch.setattr("web.selectors.inbox.WALK_GROWTH", 3)
+    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", 3)
     monkeypatch.setattr("web.selectors.inbox.MANY", many)
     cases = Case.objects.filter(stage__in=OPEN_STAGES)
     expected = sorted_ids(cases, "due")[0:2]
     with CaptureQueriesContext(connection) as captured:
         assert ByNextDue(cases, size=size)[0:2] == expected
-    last = captured.captured_queries[-1]["sql"]
+    last = last_read(captured)
     assert ("ASC NULLS LAST" in last) == sorts, last
 
 
@@ -379,5 +392,23 @@ def test_a_queue_without_running_clocks_lists_newest_first_unsorted(
     for size in (1, 3, 25):
         with CaptureQueriesContext(connection) as captured:
             assert pages(listing, size, len(expected)) == expected
-        last = captured.captured_queries[-1]["sql"]
+        last = last_read(captured)
         assert ("ASC NULLS LAST" in last) == sorts, last
+
+
+def test_a_walk_looks_its_cases_up_by_key_and_leaves_the_plan_as_it_was(clocked):
+    # A hash join read every case of the queue before the first clock; a
+    # parallel plan cost more to start than the walk itself.
+    from django.test.utils import CaptureQueriesContext
+
+    cases = Case.objects.filter(stage__in=OPEN_STAGES)
+    with CaptureQueriesContext(connection) as captured:
+        assert ByNextDue(cases)[0:2] == sorted_ids(cases, "due")[0:2]
+    sent = [q["sql"] for q in captured.captured_queries]
+    setting = next(sql for sql in sent if "enable_hashjoin = off" in sql)
+    assert "enable_mergejoin = off" in setting
+    assert "max_parallel_workers_per_gather = 0" in setting
+    with connection.cursor() as cursor:  # reset inside the test's transaction
+        for name in ("enable_hashjoin", "enable_mergejoin"):
+            cursor.execute(f"SHOW {name}")
+            assert cursor.fetchone()[0] == "on"
