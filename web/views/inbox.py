@@ -15,7 +15,7 @@ from complaints.models import Category, Priority, Stage
 from complaints.search_index import without_jit
 from complaints.selectors import assignable_users_by_team, cases_visible_to
 from config.numbers import whole_number
-from notifications.selectors import notifications_for, unread_count
+from notifications.selectors import notifications_for
 from sla.services import case_calendar_id
 from teams.models import Team
 from teams.selectors import is_lead_or_manager, role_of, team_ids_of
@@ -129,6 +129,8 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
     may_hand_on = is_lead_or_manager(request.user)
     if may_hand_on:
         attach_assignable(page.object_list)
+    # The bell's count and newest unread: the header, the panel and the ETag.
+    bell = bell_stamp(request.user)
     params = request.GET.copy()
     params.pop("page", None)
     unsorted = params.copy()
@@ -152,24 +154,29 @@ def inbox_context(request: HttpRequest) -> tuple[dict, int]:
         "is_staff_member": role_of(request.user) is not None,
         "may_assign_others": may_hand_on,
         "teams": list(Team.objects.all()) if may_hand_on else [],
-        "unread": unread_count(request.user),
+        "unread": bell[0],
         "notifications": list(
             notifications_for(request.user, unread_only=True)[:NOTIFICATIONS]
-        ),
-        "live_etag": inbox_etag(request, stamp=stamp, counts=counts),
+        )
+        if bell[0]
+        else [],
+        "live_etag": inbox_etag(request, stamp=stamp, counts=counts, bell=bell),
     }
     return context, 400 if search_error else 200
 
 
-def inbox_etag(request: HttpRequest, *, stamp: tuple, counts: dict) -> str:
-    """The inbox poll's ETag: the visible cases' stamp, the badges, the bell."""
+def inbox_etag(
+    request: HttpRequest, *, stamp: tuple, counts: dict, bell: tuple | None = None
+) -> str:
+    """The inbox poll's ETag: the visible cases' stamp, the badges, the bell
+    (`bell`: its `bell_stamp`, if read already)."""
     return etag_of(
         "inbox",
         request.user.pk,
         request.GET.urlencode(),
         stamp,
         sorted(counts.items()),
-        bell_stamp(request.user),
+        bell_stamp(request.user) if bell is None else bell,
     )
 
 
@@ -180,7 +187,10 @@ def _bulk_assignees(cases) -> list:
 
 
 def attach_assignable(cases) -> None:
-    """Give each row `assignable`: who may take that case (two queries in all)."""
+    """Give each row `assignable`: who may take that case (two queries in all;
+    none for no rows)."""
+    if not cases:
+        return
     offered = assignable_users_by_team({case.team_id for case in cases})
     for case in cases:
         case.assignable = offered[case.team_id]
