@@ -46,9 +46,9 @@ from .changes import (
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, RefreshMark
 from .months import (
+    columns_changed,
     days_touched,
     items_refresh,
-    moments_of,
     rollup_adjust,
     rollup_roll,
     rollup_tally,
@@ -129,12 +129,13 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
         kept = {pk: old[pk] for pk in new if pk in old}
         touched = days_touched(kept, new, now)
         # The counts of what did not change cancel out: only the cases with
-        # a day touched, over the span of those days, by the moments moved.
+        # a day touched, over the span of those days, by the figures that read
+        # a changed column.
         rows = _by_key({pk for ids in touched.values() for pk in ids})
-        moments = moments_of(touched, kept, new)
-        before = rollup_tally(rows, touched, now, keyed=True, moments=moments)
+        changed = columns_changed(touched, kept, new)
+        before = rollup_tally(rows, touched, now, keyed=True, changed=changed)
         facts_save(made)
-        after = rollup_tally(rows, touched, now, keyed=True, moments=moments)
+        after = rollup_tally(rows, touched, now, keyed=True, changed=changed)
         rollup_adjust(before, after)
         for pk, after in new.items():
             before_ = old.get(pk, {})

@@ -12,11 +12,53 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from complaints.models import Channel, Priority, Stage
 
-def _dimension(model: str) -> models.ForeignKey:
+
+class NarrowKey(models.ForeignKey):
+    """A key to a row whose ids fit in four bytes (teams, categories, staff,
+    customers: a few thousand, or millions at most), stored as an integer."""
+
+    def db_type(self, connection) -> str:
+        return models.IntegerField().db_type(connection)
+
+
+class NarrowCase(models.OneToOneField):
+    """The case a row belongs to, as a four-byte integer (as `NarrowKey`)."""
+
+    def db_type(self, connection) -> str:
+        return models.IntegerField().db_type(connection)
+
+
+class Code(models.SmallIntegerField):
+    """One of a few text values (a priority, channel or stage), stored as two
+    bytes: its place in `codes`, which only ever grows at its end. Lookups and
+    rows read and write the text."""
+
+    def __init__(self, *args, codes: tuple[str, ...] = (), **kwargs):
+        self.codes = tuple(codes)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        return name, path, args, {**kwargs, "codes": self.codes}
+
+    def get_prep_value(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        return self.codes.index(str(value))
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else self.codes[value]
+
+    def to_python(self, value):
+        return value if value is None or isinstance(value, str) else self.codes[value]
+
+
+def _dimension(model: str) -> NarrowKey:
     # No constraint: facts are derived data, rewritten from the case. No
     # index: periods are found by time (`active_until`), never by dimension.
-    return models.ForeignKey(
+    return NarrowKey(
         model,
         null=True,
         blank=True,
@@ -32,21 +74,16 @@ def _moment() -> models.DateTimeField:
 
 
 class CaseFacts(models.Model):
-    case = models.OneToOneField(
-        "complaints.Case",
-        primary_key=True,
-        on_delete=models.CASCADE,
-        related_name="facts",
-    )
-    team = _dimension("teams.Team")
-    category = _dimension("complaints.Category")
-    root_cause = _dimension("complaints.RootCause")
-    assignee = _dimension(settings.AUTH_USER_MODEL)
-    # Plain values (Priority, Channel, Stage), copied from the case.
-    priority = models.CharField(max_length=10)
-    channel = models.CharField(max_length=20)
-    stage = models.CharField(max_length=20)
+    """What the period figures count about one case (see the module).
+
+    The columns go widest first (eight-byte times, four-byte keys and
+    counts, two-byte codes, then flags), so a row carries no padding.
+    """
+
     filed_at = models.DateTimeField()
+    # The latest of the moments below, so a period reads only the cases
+    # active in it: filed before its end and open, or active after its start.
+    active_until = models.DateTimeField()
     first_response_at = _moment()
     resolved_at = _moment()
     closed_at = _moment()
@@ -60,36 +97,49 @@ class CaseFacts(models.Model):
     # When the case first reached escalation level 1 and 2 (levels only rise).
     escalated_1_at = _moment()
     escalated_2_at = _moment()
-    # Service recovery: the first apology, the first offer and its fate, the
-    # scores of the first and the latest of two or more scored follow-ups,
-    # and whether the customer filed again within 90 days of the closing.
-    customer = _dimension("customers.Customer")
+    # Service recovery: the first apology, the first offer, the latest of two
+    # or more scored follow-ups, and when a follow-up last ended unsatisfied
+    # (customers at risk).
     first_apology_at = _moment()
-    first_apology_seconds = models.IntegerField(null=True, blank=True)
     first_offer_at = _moment()
-    first_offer_accepted = models.BooleanField(null=True, blank=True)
+    csat_after_at = _moment()
+    unhappy_at = _moment()
+    case = NarrowCase(
+        "complaints.Case",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="facts",
+    )
+    team = _dimension("teams.Team")
+    category = _dimension("complaints.Category")
+    root_cause = _dimension("complaints.RootCause")
+    assignee = _dimension(settings.AUTH_USER_MODEL)
+    customer = _dimension("customers.Customer")
+    first_response_seconds = models.IntegerField(null=True, blank=True)
+    resolution_seconds = models.IntegerField(null=True, blank=True)
+    first_apology_seconds = models.IntegerField(null=True, blank=True)
+    # On the customer's latest filing, how many they filed (repeat
+    # complainants of a period reaching now, of all time).
+    customer_cases = models.PositiveIntegerField(null=True, blank=True)
+    # Plain values (Priority, Channel, Stage), copied from the case.
+    priority = Code(codes=tuple(Priority.values))
+    channel = Code(codes=tuple(Channel.values))
+    stage = Code(codes=tuple(Stage.values))
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    skipped_steps = models.PositiveSmallIntegerField(default=0)
+    # The scores of the first and the latest of two or more scored follow-ups.
     csat_before = models.PositiveSmallIntegerField(null=True, blank=True)
     csat_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    csat_after_at = _moment()
+    first_offer_accepted = models.BooleanField(null=True, blank=True)
+    # Whether the customer filed again within 90 days of the closing.
     refiled_90d = models.BooleanField(default=False)
     # The latest closed of the customer's cases (by closing, then id), and
     # the latest of those followed by another: a period reaching now counts
     # its distinct customers by them (metrics.figures.ADDING).
     customer_closed_last = models.BooleanField(default=False)
     customer_again_last = models.BooleanField(default=False)
-    # The customer's second-latest filing; on their latest, how many they
-    # filed (repeat complainants of a period reaching now, of all time).
+    # The customer's second-latest filing (repeat complainants).
     customer_penultimate = models.BooleanField(default=False)
-    # When a follow-up of the case last ended unsatisfied (customers at risk).
-    unhappy_at = _moment()
-    customer_cases = models.PositiveIntegerField(null=True, blank=True)
-    reopen_count = models.PositiveSmallIntegerField(default=0)
-    skipped_steps = models.PositiveSmallIntegerField(default=0)
-    first_response_seconds = models.IntegerField(null=True, blank=True)
-    resolution_seconds = models.IntegerField(null=True, blank=True)
-    # The latest of the moments above, so a period reads only the cases
-    # active in it: filed before its end and open, or active after its start.
-    active_until = models.DateTimeField()
 
     class Meta:
         verbose_name_plural = _("case facts")

@@ -14,10 +14,12 @@ rolled whole once after it ends, and every day on a rebuild; today is never
 rolled: a period reads it from the facts themselves.
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
@@ -26,7 +28,7 @@ from followups.models import FollowUp
 
 from .changes import ROLLED as MARK
 from .changes import RefreshMark
-from .metrics.figures import MOMENTS, READS, add, tally
+from .metrics.figures import READS, add, tally
 from .metrics.filters import MetricsFilter
 from .metrics.items import PREFIXES, item_tally
 from .models import CaseFacts, Rollup
@@ -69,13 +71,12 @@ def days_touched(
     return found
 
 
-def moments_of(touched: dict[date, list[int]], old: dict, new: dict) -> set[str]:
-    """The moments whose figures the changes of `old` to `new` can move."""
+def columns_changed(touched: dict[date, list[int]], old: dict, new: dict) -> set[str]:
+    """The columns that differ between `old` and `new` of the cases touched."""
     found: set[str] = set()
     for pk in {pk for ids in touched.values() for pk in ids}:
         before, after = old.get(pk, {}), new.get(pk, {})
-        for name in {k for k in before | after if before.get(k) != after.get(k)}:
-            found |= READS.get(name, set())
+        found |= {k for k in before | after if before.get(k) != after.get(k)}
     return found
 
 
@@ -86,12 +87,12 @@ def rollup_tally(
     *,
     items: bool = False,
     keyed: bool = False,
-    moments: Iterable[str] = MOMENTS,
+    changed: set[str] | None = None,
 ) -> Tallies:
     """What `facts` count on each of `days`, per team and over all, by day
     and by month (`keyed`: a few facts chosen by key); with `items`, what
     the offers, follow-ups and skips of every case count on them instead
-    (`metrics.items`); only the figures dated by `moments`."""
+    (`metrics.items`); only the figures that read a `changed` column."""
     wanted = set(days)
     if not wanted:
         return {}
@@ -100,7 +101,7 @@ def rollup_tally(
         counted = item_tally(span, now, daily=True)
     else:
         counted = tally(
-            facts, span, now, ("team_id",), daily=True, keyed=keyed, moments=moments
+            facts, span, now, ("team_id",), daily=True, keyed=keyed, changed=changed
         )
     found: Tallies = defaultdict(dict)
     for (day, team), counts in counted.items():
@@ -128,11 +129,65 @@ def rollup_replace(days: list[date], after: Tallies, *prefixes: str) -> None:
 
 def rollup_adjust(before: Tallies, after: Tallies) -> None:
     """Add `after` less `before` to the stored rows (rows left empty go)."""
-    keys = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-    if not keys:
+    deltas: Tallies = {}
+    for key in before.keys() | after.keys():
+        delta = dict(after.get(key, {}))
+        add(delta, before.get(key, {}), sign=-1)
+        if delta:
+            deltas[key] = delta
+    if not deltas:
         return
+    if connection.vendor == "postgresql":
+        _merge(deltas)
+    else:
+        _adjust_rows(deltas)
+
+
+# Each row and its difference in one statement: only the keys that differ
+# are read and written in the stored JSON (a row keeps thousands).
+MERGE = """
+WITH d (start, month, grain, team_id, counts) AS (
+    SELECT * FROM unnest(%s::date[], %s::boolean[], %s::smallint[],
+                         %s::integer[], %s::jsonb[])
+), s AS MATERIALIZED (
+    SELECT d.*, r.id, coalesce(r.counts, '{}') || '{}' AS stored
+    FROM d LEFT JOIN dashboards_rollup r
+        ON r.grain = d.grain AND r.month = d.month AND r.start = d.start
+        AND r.team_id IS NOT DISTINCT FROM d.team_id
+), sums AS (
+    SELECT s.id, s.start, s.month, s.grain, s.team_id, s.stored, e.key,
+        coalesce((s.stored->>e.key)::bigint, 0) + e.value::bigint AS n
+    FROM s, jsonb_each_text(s.counts) e
+), m AS (
+    SELECT id, start, month, grain, team_id,
+        (stored || jsonb_object_agg(key, n))
+        - coalesce(array_agg(key) FILTER (WHERE n = 0), '{}') AS counts
+    FROM sums GROUP BY id, start, month, grain, team_id, stored
+), changed AS (
+    UPDATE dashboards_rollup r SET counts = m.counts FROM m
+    WHERE r.id = m.id AND m.counts <> '{}'
+), emptied AS (
+    DELETE FROM dashboards_rollup r USING m WHERE r.id = m.id AND m.counts = '{}'
+)
+INSERT INTO dashboards_rollup (start, month, grain, team_id, counts)
+SELECT start, month, grain, team_id, counts FROM m
+WHERE id IS NULL AND counts <> '{}'
+"""
+
+
+def _merge(deltas: Tallies) -> None:
+    """Add `deltas` to the stored rows on PostgreSQL, in one statement."""
+    keys = sorted(deltas, key=repr)
+    columns = [list(column) for column in zip(*keys, strict=True)]
+    counts = [json.dumps(deltas[key]) for key in keys]
+    with connection.cursor() as cursor:
+        cursor.execute(MERGE, [*columns, counts])
+
+
+def _adjust_rows(deltas: Tallies) -> None:
+    """Add `deltas` to the stored rows, read and written whole (SQLite)."""
     starts: dict[tuple, set[date]] = defaultdict(set)  # only the rows wanted
-    for start, _, grain, team in keys:
+    for start, _, grain, team in deltas:
         starts[(grain, team)].add(start)
     wanted = Q()
     for (grain, team), found in starts.items():
@@ -141,12 +196,11 @@ def rollup_adjust(before: Tallies, after: Tallies) -> None:
         (r.start, r.month, r.grain, r.team_id): r for r in Rollup.objects.filter(wanted)
     }
     changed, made, gone = [], [], []
-    for key in keys:
+    for key, delta in deltas.items():
         row = stored.get(key) or Rollup(
             start=key[0], month=key[1], grain=key[2], team_id=key[3]
         )
-        add(row.counts, after.get(key, {}))
-        add(row.counts, before.get(key, {}), sign=-1)
+        add(row.counts, delta)
         if row.pk is None:
             made.append(row) if row.counts else None
         else:

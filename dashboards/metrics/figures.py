@@ -158,22 +158,36 @@ def _columns(part: Any) -> set[str]:
     return set().union(*(_columns(child) for child in inner))
 
 
+def _figure_reads() -> dict[tuple[str, str], set[str]]:
+    """Per figure (prefix, name), the fact columns it reads: its moment, its
+    condition, what it adds, its group, and the team (the rollup's grain)."""
+    found = {}
+    for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():
+        for name, (moment, condition, what) in figures.items():
+            names = _columns(group) | _columns(condition) | _columns(what)
+            found[(prefix, name)] = {
+                moment,
+                "team_id",
+                *(CaseFacts._meta.get_field(n).attname for n in names),
+            }
+    return found
+
+
 def _reads() -> dict[str, set[str]]:
     """Per fact column, the moments of the figures that read it: a case whose
     column changed counts differently only on the days of those moments (and,
     for a moment, on the days it left and entered). The team is the rollup's
     grain: every moment. A column no figure adds up is read from the facts
     alone (priority, channel, customer …): no day of the rollup."""
-    found: dict[str, set[str]] = defaultdict(set, team_id=set(MOMENTS))
-    for group, figures in [(None, ADDING), *GROUPED.values()]:
-        for moment, condition, what in figures.values():
-            for name in _columns(group) | _columns(condition) | _columns(what):
-                found[CaseFacts._meta.get_field(name).attname].add(moment)
-    for moment in MOMENTS:
-        found[moment].add(moment)
+    found: dict[str, set[str]] = defaultdict(set)
+    for (prefix, name), columns in FIGURE_READS.items():
+        group = GROUPED[prefix][1] if prefix else ADDING
+        for column in columns:
+            found[column].add(group[name][0])
     return dict(found)
 
 
+FIGURE_READS = _figure_reads()
 READS = _reads()
 
 
@@ -258,13 +272,13 @@ def tally(
     histograms: bool = True,
     daily: bool = False,
     keyed: bool = False,
-    moments: Iterable[str] = MOMENTS,
+    changed: set[str] | None = None,
 ) -> dict[tuple, dict[str, int]]:
     """Everything the facts count in the period that adds up (ADDING and
     GROUPED), per `by` group; `daily`: per (local day, *`by`), one query
-    per moment whatever the number of days, only of `moments`. `keyed`
-    facts are a few chosen by key: read by it, not by the period (the
-    planner would)."""
+    per moment whatever the number of days. `keyed` facts are a few chosen
+    by key: read by it, not by the period (the planner would). With
+    `changed` (columns), only the figures that read one of them."""
     facts = (facts if keyed else active(facts, flt)).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
@@ -272,8 +286,14 @@ def tally(
         if prefix in HISTOGRAMS.values() and not histograms:
             continue
         qs, fields = (facts, ()) if group is None else (facts.annotate(g=group), ("g",))
+        if changed is not None:
+            figures = {
+                name: figure
+                for name, figure in figures.items()
+                if FIGURE_READS[(prefix, name)] & changed
+            }
         dating = {m for m, _, _ in figures.values()}
-        for moment in dating & set(moments) if daily else [None]:
+        for moment in dating if daily else [None]:
             some = {n: f for n, f in figures.items() if moment in (None, f[0])}
             if moment is None:  # only the cases with a moment in the period
                 found_q = [within(m, flt, now if m in DUE else None) for m in dating]

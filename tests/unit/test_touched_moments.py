@@ -41,7 +41,7 @@ def spied(monkeypatch):
     tally = facts.rollup_tally
 
     def spy(rows, days, now, **kwargs):
-        calls.append((set(days), set(kwargs.get("moments", MOMENTS))))
+        calls.append((set(days), kwargs.get("changed")))
         return tally(rows, days, now, **kwargs)
 
     monkeypatch.setattr(facts, "rollup_tally", spy)
@@ -72,7 +72,8 @@ def test_a_case_moved_to_another_category_is_recounted_on_its_filing_day_only(
         refreshed = rollup()
         facts_rebuild()
     assert refreshed == rollup()
-    assert spied == [({date(2026, 1, 5)}, {"filed_at"})] * 2  # before, after
+    # Before and after: the filing day, and only the figures by category.
+    assert spied == [({date(2026, 1, 5)}, {"category_id"})] * 2
     january = Rollup.objects.get(
         start=date(2026, 1, 1), month=True, grain=Rollup.Grain.ALL
     )
