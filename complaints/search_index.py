@@ -49,8 +49,8 @@ class Among(Lookup):
     `pk__in=ids` makes one parameter per id, which Django compiles one by one
     (a window of 500 ids, a fragment's 1,000 customers) on every query. A
     literal array is also hashed where it is tested row by row (the probe),
-    once it is `bigint[]` like the column (psycopg2 sends `ARRAY[1, 2]`, an
-    integer array: compared one by one, 8 ms per 1,000 rows).
+    once it is `bigint[]` like the column (an integer array was compared one
+    by one: 8 ms per 1,000 rows). Sent as one literal (`id_array`).
     """
 
     lookup_name = "among"
@@ -59,7 +59,7 @@ class Among(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, params = self.process_lhs(compiler, connection)
-        return self.template.format(lhs=lhs), (*params, list(self.rhs))
+        return self.template.format(lhs=lhs), (*params, id_array(self.rhs))
 
 
 class AmongKeys(Among):
@@ -86,7 +86,17 @@ def in_ids(ids: list[int]) -> Q:
     every id of the other in turn (20,000 by 2,000 ids: seconds)."""
     if connection.vendor != "postgresql":
         return Q(pk__in=list(ids))
-    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (list(ids),)))
+    return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (id_array(ids),)))
+
+
+def id_array(ids) -> str:
+    """`ids` as one PostgreSQL array literal (`{1,2,3}`), cast where it is used.
+
+    psycopg2 adapts a list element by element into `ARRAY[1, 2, ...]`: 8 ms
+    for a small queue's 7,000 ids, sent for every query that reads them by
+    key; the literal is built in 1 ms and parsed by the server at once.
+    """
+    return "{" + ",".join(str(int(pk)) for pk in ids) + "}"
 
 
 def any_of(match: list[Q]) -> Q:

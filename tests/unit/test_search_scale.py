@@ -209,3 +209,23 @@ def test_a_queue_smaller_than_the_probe_is_searched_by_the_probe_alone(
         by_index,
         False,
     )
+
+
+def test_ids_are_sent_as_one_array_literal_and_read_the_same_rows(make_case):
+    from django.db.models import F
+
+    made = [make_case().pk for _ in range(3)]
+    assert search_index.id_array([3, 1, 2]) == "{3,1,2}"
+    assert search_index.id_array([]) == "{}"
+    with pytest.raises((TypeError, ValueError)):
+        search_index.id_array(["1}; SELECT 1 --"])
+    wanted = [made[2], made[0], 10**12]  # (one that no case has)
+    for q in (
+        search_index.in_ids(wanted),
+        Q(search_index.keys(wanted)),
+        Q(search_index.Among(F("pk"), wanted)),
+    ):
+        assert sorted(Case.objects.filter(q).values_list("pk", flat=True)) == sorted(
+            made[::2]
+        )
+    assert not Case.objects.filter(search_index.in_ids([])).exists()

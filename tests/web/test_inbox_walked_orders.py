@@ -314,7 +314,7 @@ def test_a_small_queue_is_searched_by_the_keys_of_its_cases(
     searching = [q["sql"] for q in captured.captured_queries if "@@" in q["sql"]]
     assert searching
     for sql in searching:
-        assert "IN (SELECT unnest(" in sql or "= ANY((SELECT ARRAY[" in sql, sql
+        assert "IN (SELECT unnest(" in sql or "= ANY((SELECT '{" in sql, sql
         assert "ORDER BY (SELECT" not in sql, sql  # no subquery per case sorted
 
 
