@@ -412,3 +412,29 @@ def test_a_walk_looks_its_cases_up_by_key_and_leaves_the_plan_as_it_was(clocked)
         for name in ("enable_hashjoin", "enable_mergejoin"):
             cursor.execute(f"SHOW {name}")
             assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize("bound_hours", [None, -100, -3, 0, 1, 3, 100])
+@pytest.mark.parametrize("size", [None, 10**6])
+def test_a_kept_walk_bound_of_any_age_gives_the_same_pages(
+    clocked, monkeypatch, bound_hours, size
+):
+    # The n-th clock's due time is kept a minute; clocks met, paused or filed
+    # since then move it. Whatever it says (before every clock, among them,
+    # after all, or "fewer clocks than that"), a page is the sorted one.
+    from django.core.cache import cache
+
+    from web.selectors.inbox import walk_bound
+
+    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
+    kept = (
+        [] if bound_hours is None else [timezone.now() + timedelta(hours=bound_hours)]
+    )
+    for walked in (1, 3, 1000, 100_000):
+        cache.set(f"web:inbox:walk-bound:{walked}", kept, 60)
+        assert walk_bound(walked) == kept
+    cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
+    expected = sorted_ids(cases, "due")
+    listing = ByNextDue(cases, size=size)
+    for page_size in (1, 2, 4, 25):
+        assert pages(listing, page_size, len(expected)) == expected
