@@ -172,6 +172,9 @@ class CaseFacts(models.Model):
         return f"facts of case {self.case_id}"
 
 
+GROUPS = ("c:", "r:")  # the keys `Rollup.groups` holds
+
+
 class Rollup(models.Model):
     """The additive period figures of one whole past day, or of the days of a
     month rolled so far (`counts`: figure name → count, zeros left out; a
@@ -194,6 +197,10 @@ class Rollup(models.Model):
     grain = models.PositiveSmallIntegerField(choices=Grain)
     team = _dimension("teams.Team")
     counts = models.JSONField(default=dict)
+    # The filings per category and root cause ("c:…", "r:…"), apart from the
+    # rest: a case moved to another category rewrites only them, not the
+    # thousands of counts beside them.
+    groups = models.JSONField(default=dict)
 
     class Meta:
         indexes = [
@@ -202,6 +209,21 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"figures of {self.start:%Y-%m-%d}"
+
+    @staticmethod
+    def column_of(key: str) -> str:
+        """The column that holds the count `key`."""
+        return "groups" if key.startswith(GROUPS) else "counts"
+
+    @staticmethod
+    def split(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+        """`counts` as (the counts, the groups) columns hold them."""
+        groups = {k: n for k, n in counts.items() if k.startswith(GROUPS)}
+        return {k: n for k, n in counts.items() if k not in groups}, groups
+
+    def tallied(self) -> dict[str, int]:
+        """Every count of the row."""
+        return {**self.counts, **self.groups}
 
 
 class RefreshMark(models.Model):

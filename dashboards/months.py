@@ -119,7 +119,7 @@ def rollup_replace(days: list[date], after: Tallies, *prefixes: str) -> None:
     for row in Rollup.objects.filter(month=False, start__in=days):
         counts = {
             k: n
-            for k, n in row.counts.items()
+            for k, n in row.tallied().items()
             if not prefixes or k.startswith(prefixes)
         }
         for start, month in ((row.start, False), (row.start.replace(day=1), True)):
@@ -143,45 +143,54 @@ def rollup_adjust(before: Tallies, after: Tallies) -> None:
         _adjust_rows(deltas)
 
 
-# Each row and its difference in one statement: only the keys that differ
-# are read and written in the stored JSON (a row keeps thousands).
-MERGE = """
-WITH d (start, month, grain, team_id, counts) AS (
+def _merged(stored: str, delta: str) -> str:
+    """SQL: the JSON counts `stored` plus `delta`, zeros left out; only the
+    keys of `delta` are read and written."""
+    n = f"coalesce(({stored}->>key)::bigint, 0) + value::bigint"
+    return f"""(coalesce({stored}, '{{}}') || coalesce((
+        SELECT jsonb_object_agg(key, {n}) FROM jsonb_each_text({delta})), '{{}}'))
+        - coalesce((SELECT array_agg(key) FROM jsonb_each_text({delta})
+                    WHERE {n} = 0), '{{}}')"""  # noqa: S608 - constants only
+
+
+# Each row and its differences in one statement. A column without one is
+# left as it is stored (not read or rewritten: a category's move rewrites
+# only the small `groups`). A row's counts are empty only when its groups are.
+MERGE = f"""
+WITH d (start, month, grain, team_id, counts, groups) AS (
     SELECT * FROM unnest(%s::date[], %s::boolean[], %s::smallint[],
-                         %s::integer[], %s::jsonb[])
-), s AS MATERIALIZED (
-    SELECT d.*, r.id, coalesce(r.counts, '{}') || '{}' AS stored
+                         %s::integer[], %s::jsonb[], %s::jsonb[])
+), m AS (
+    SELECT d.start, d.month, d.grain, d.team_id, r.id,
+        CASE WHEN d.counts <> '{{}}' THEN {_merged("r.counts", "d.counts")} END
+        AS counts,
+        CASE WHEN d.groups <> '{{}}' THEN {_merged("r.groups", "d.groups")} END
+        AS groups
     FROM d LEFT JOIN dashboards_rollup r
         ON r.grain = d.grain AND r.month = d.month AND r.start = d.start
         AND r.team_id IS NOT DISTINCT FROM d.team_id
-), sums AS (
-    SELECT s.id, s.start, s.month, s.grain, s.team_id, s.stored, e.key,
-        coalesce((s.stored->>e.key)::bigint, 0) + e.value::bigint AS n
-    FROM s, jsonb_each_text(s.counts) e
-), m AS (
-    SELECT id, start, month, grain, team_id,
-        (stored || jsonb_object_agg(key, n))
-        - coalesce(array_agg(key) FILTER (WHERE n = 0), '{}') AS counts
-    FROM sums GROUP BY id, start, month, grain, team_id, stored
 ), changed AS (
-    UPDATE dashboards_rollup r SET counts = m.counts FROM m
-    WHERE r.id = m.id AND m.counts <> '{}'
+    UPDATE dashboards_rollup r
+    SET counts = coalesce(m.counts, r.counts), groups = coalesce(m.groups, r.groups)
+    FROM m WHERE r.id = m.id AND m.counts IS DISTINCT FROM '{{}}'
 ), emptied AS (
-    DELETE FROM dashboards_rollup r USING m WHERE r.id = m.id AND m.counts = '{}'
+    DELETE FROM dashboards_rollup r USING m WHERE r.id = m.id AND m.counts = '{{}}'
 )
-INSERT INTO dashboards_rollup (start, month, grain, team_id, counts)
-SELECT start, month, grain, team_id, counts FROM m
-WHERE id IS NULL AND counts <> '{}'
-"""
+INSERT INTO dashboards_rollup (start, month, grain, team_id, counts, groups)
+SELECT start, month, grain, team_id, coalesce(counts, '{{}}'), coalesce(groups, '{{}}')
+FROM m WHERE id IS NULL AND counts IS DISTINCT FROM '{{}}'
+"""  # noqa: S608 - constants only
 
 
 def _merge(deltas: Tallies) -> None:
     """Add `deltas` to the stored rows on PostgreSQL, in one statement."""
     keys = sorted(deltas, key=repr)
     columns = [list(column) for column in zip(*keys, strict=True)]
-    counts = [json.dumps(deltas[key]) for key in keys]
+    parts = [Rollup.split(deltas[key]) for key in keys]
+    counts = [json.dumps(counted) for counted, _ in parts]
+    groups = [json.dumps(grouped) for _, grouped in parts]
     with connection.cursor() as cursor:
-        cursor.execute(MERGE, [*columns, counts])
+        cursor.execute(MERGE, [*columns, counts, groups])
 
 
 def _adjust_rows(deltas: Tallies) -> None:
@@ -200,12 +209,14 @@ def _adjust_rows(deltas: Tallies) -> None:
         row = stored.get(key) or Rollup(
             start=key[0], month=key[1], grain=key[2], team_id=key[3]
         )
-        add(row.counts, delta)
+        tallied = row.tallied()
+        add(tallied, delta)
+        row.counts, row.groups = Rollup.split(tallied)
         if row.pk is None:
-            made.append(row) if row.counts else None
+            made.append(row) if tallied else None
         else:
-            (changed if row.counts else gone).append(row)
-    Rollup.objects.bulk_update(changed, ["counts"], batch_size=500)
+            (changed if tallied else gone).append(row)
+    Rollup.objects.bulk_update(changed, ["counts", "groups"], batch_size=500)
     Rollup.objects.bulk_create(made, batch_size=500)
     Rollup.objects.filter(pk__in=[r.pk for r in gone]).delete()
 

@@ -72,10 +72,15 @@ def split(flt: MetricsFilter, as_of: datetime | None, *, months: bool = True) ->
 
 
 def rolled(
-    flt: MetricsFilter, months: list[date], days: list[date], *keys: str
+    flt: MetricsFilter,
+    months: list[date],
+    days: list[date],
+    *keys: str,
+    groups: bool = False,
 ) -> dict[tuple[date, bool], dict[str, int]]:
     """The counts of each of `months` and `days` over the cases of the filter
-    (only `keys`, if given, read in the database), by (start, whole month)."""
+    (only `keys`, if given, read in the database; with `groups`, only the
+    filings per category and root cause), by (start, whole month)."""
     if not (months or days):
         return {}
     teams = flt.team or flt.visible_team_ids is not None
@@ -85,12 +90,15 @@ def rolled(
         Q(month=True, start__in=months) | Q(month=False, start__in=days),
     )
     found: dict[tuple[date, bool], Counter] = defaultdict(Counter)
-    names = [f"counts__{key}" for key in keys] or ["counts"]
+    names = [f"{Rollup.column_of(key)}__{key}" for key in keys] or (
+        ["groups"] if groups else ["counts", "groups"]
+    )
     for start, month, *counts in rows.values_list("start", "month", *names):
         if keys:  # (a key a row lacks reads as None)
             add(found[(start, month)], dict(zip(keys, counts, strict=True)))
         else:
-            found[(start, month)].update(counts[0])
+            for column in counts:
+                found[(start, month)].update(column)
     return found
 
 
@@ -150,8 +158,8 @@ def previous_filings(
         for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
             add(row, {f"c:{got['category_id']}": got["n"]})
             add(row, {f"r:{got['root_cause_id']}": got["n"]})
-    for counted in rolled(flt, months, days).values():
-        add(row, {k: n for k, n in counted.items() if k[:2] in ("c:", "r:")})
+    for counted in rolled(flt, months, days, groups=True).values():
+        add(row, counted)
     return row
 
 

@@ -77,7 +77,7 @@ def test_a_case_moved_to_another_category_is_recounted_on_its_filing_day_only(
     january = Rollup.objects.get(
         start=date(2026, 1, 1), month=True, grain=Rollup.Grain.ALL
     )
-    assert january.counts[f"c:{moved.pk}"] == 1
+    assert january.groups[f"c:{moved.pk}"] == 1  # (the filings by category)
 
 
 def test_a_new_priority_recounts_no_past_day(make_case, manager, spied):
