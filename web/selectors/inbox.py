@@ -237,12 +237,12 @@ def inbox_case_ids(
     few = None
     if connection.vendor == "postgresql" and sort == "due":
         few = few_ids(cases, size=size, along_index=filters.queue == "closed")
-        cases = cases if few is None else among_ids(list(few))
-    queue = cases
     match = staff_search(filters.q, user=user) if few is not None else None
     if match is not None:  # a small queue walked in its order, chunk by chunk
         listed, counted = searched_among(few, match, cap=cap)
         return InboxIds(listed=listed, counted=counted)
+    cases = cases if few is None else among_ids(list(few))
+    queue = cases
     if filters.q:
         newest = None if few is None else newest_first(few)
         cases = cases_matching(cases, filters.q, user=user, newest=newest)
