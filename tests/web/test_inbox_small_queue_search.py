@@ -202,3 +202,34 @@ def test_a_common_word_stops_walking_when_the_page_and_count_are_full(
     # The first two ids (both match: a page of two and a count of 1 + 1).
     assert len(searched) == 1, searched
     assert pages(ids.listed, 3, len(expected)) == expected  # walked on as asked
+
+
+@pytest.mark.parametrize("who", ["agent", "lead", "manager"])
+@pytest.mark.parametrize("queue", ["all", "unassigned", "triage", "overdue", *QUEUES])
+def test_a_queue_walked_by_its_clocks_lists_what_the_plain_query_lists(
+    queues, request, who, queue, monkeypatch
+):
+    # Read as a large queue (never by its ids), its walks cut short: 1 clock,
+    # then 3, with a bound kept from before; searched or not.
+    from django.core.cache import cache
+
+    user = request.getfixturevalue(who)
+    if queue == "triage" and who == "agent":
+        pytest.skip("Triage is not offered to agents")
+    monkeypatch.setattr("web.selectors.inbox_few.FEW", 0)
+    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", 3)
+    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
+    now = timezone.now()
+    for q in ("teapot", "", "teapot 7"):
+        expected = plain(user, queue, q, now)
+        for kept in (None, [now + timedelta(hours=2)]):
+            cache.clear()
+            if kept is not None:
+                cache.set("web:inbox:walk-bound:3", kept, 60)
+            filters = InboxFilters(queue=queue, q=q, sort="due")
+            ids = inbox_case_ids(user=user, filters=filters, now=now, size=10**6)
+            assert not isinstance(ids.listed, SearchedAmong)
+            for size in (1, 2, 25):
+                assert pages(ids.listed, size, len(expected)) == expected
+            assert sorted(ids.counted) == sorted(expected)
