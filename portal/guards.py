@@ -9,6 +9,7 @@ If the cache is unreachable, both guards let the request through: a
 complaint that gets through matters more than a spam one that does too.
 """
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -52,7 +53,7 @@ def submission_claim(*, nonce: str) -> str | None:
     """
     if not nonce:
         return None
-    key = f"portal:nonce:{nonce}"
+    key = _nonce_key(nonce)
     try:
         if cache.add(key, PENDING, timeout=NONCE_TTL):
             return None
@@ -64,12 +65,19 @@ def submission_claim(*, nonce: str) -> str | None:
 
 def submission_done(*, nonce: str, result: str) -> None:
     """Remember what the first submit of `nonce` produced."""
-    _quietly(cache.set, f"portal:nonce:{nonce}", result, timeout=NONCE_TTL)
+    _quietly(cache.set, _nonce_key(nonce), result, timeout=NONCE_TTL)
 
 
 def submission_release(*, nonce: str) -> None:
     """Forget a claim whose submit failed, so that a retry is a first submit."""
-    _quietly(cache.delete, f"portal:nonce:{nonce}")
+    _quietly(cache.delete, _nonce_key(nonce))
+
+
+def _nonce_key(nonce: str) -> str:
+    """The cache key of a nonce: its digest, since the client writes the nonce
+    (any characters; memcached refuses spaces and control characters)."""
+    digest = hashlib.sha256(nonce.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"portal:nonce:{digest}"
 
 
 def _quietly(call, *args, **kwargs) -> None:
