@@ -1,9 +1,9 @@
 """Narrower facts: the table rebuilt with four-byte keys, two-byte codes for
 the priority, channel and stage, and its columns widest first (no padding).
 
-On PostgreSQL the rows are copied over in key order (each code its place in
-the field's `codes`), and the indexes built after the copy; elsewhere (SQLite) the next
-refresh rebuilds the facts and the rollup.
+On PostgreSQL the rows are copied over in order of activity (each code its
+place in the field's `codes`), and the indexes built after the copy;
+elsewhere (SQLite) the next refresh rebuilds the facts and the rollup.
 """
 
 import django.db.models.deletion
@@ -75,18 +75,24 @@ def copy_out(apps, schema_editor):
         schema_editor.execute(
             "CREATE TABLE dashboards_casefacts_copy AS SELECT "
             + ", ".join(_column(name) for name in COLUMNS)
-            + " FROM dashboards_casefacts ORDER BY case_id"
+            + " FROM dashboards_casefacts"
         )
 
 
 def copy_in(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
+        # In order of activity, so a period's facts sit in few pages; the key
+        # built after the copy, sorted, so its pages are full.
+        for statement in (
+            "ALTER TABLE dashboards_casefacts DROP CONSTRAINT dashboards_casefacts_pkey",
             "INSERT INTO dashboards_casefacts"
-            " SELECT * FROM dashboards_casefacts_copy ORDER BY case_id"
-        )
-        schema_editor.execute("DROP TABLE dashboards_casefacts_copy")
-        schema_editor.execute("ANALYZE dashboards_casefacts")
+            " SELECT * FROM dashboards_casefacts_copy ORDER BY active_until, case_id",
+            "ALTER TABLE dashboards_casefacts"
+            " ADD CONSTRAINT dashboards_casefacts_pkey PRIMARY KEY (case_id)",
+            "DROP TABLE dashboards_casefacts_copy",
+            "ANALYZE dashboards_casefacts",
+        ):
+            schema_editor.execute(statement)
     else:
         marks = apps.get_model("dashboards", "RefreshMark").objects
         marks.filter(name__in=["facts", "months"]).delete()
