@@ -109,11 +109,14 @@ def feed_read(mark: RefreshMark | None) -> Feed:
 
 
 def _gaps(seen: int, ids: set[int]) -> list[int]:
-    """The ids after `seen` and below the newest of `ids` that are not in it."""
+    """The ids after `seen` and below the newest of `ids` that are not in it;
+    of a longer run only its last LAG_IDS: no transactions hold more ids at
+    once, so the rest of such a run is a jump of the sequence (setval, a
+    restore), and ids taken just after the jump may still be in flight."""
     newer = sorted(pk for pk in ids if pk > seen)
     found, last = [], seen
     for pk in newer:
-        found.extend(range(last + 1, pk))
+        found.extend(range(max(last + 1, pk - LAG_IDS), pk))
         last = pk
     return found
 

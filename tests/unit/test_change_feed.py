@@ -122,3 +122,22 @@ def test_events_that_change_no_fact_are_not_followed(make_case, manager):
 def test_every_idle_kind_is_a_kind():
     assert IDLE.issubset(EventKind.values)
     assert EventKind.CASE_EDITED not in IDLE and EventKind.ESCALATED not in IDLE
+
+
+@pytest.mark.postgres
+def test_a_jump_of_the_id_sequence_keeps_no_pending_ids(make_case, manager):
+    # A jump (setval, a restore) leaves a run of ids no transaction holds:
+    # beyond its last LAG_IDS they cannot be ids in flight, and keeping them
+    # would grow the mark by millions.
+    case = make_case("acknowledged")
+    facts_refresh()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('complaints_event', 'id'),"
+            " (SELECT max(id) FROM complaints_event) + %s)",
+            [changes.LAG_IDS * 100],
+        )
+    case_update(case=case, by=manager, priority="low")
+    assert facts_refresh() == 1
+    assert 0 < len(pending()) <= changes.LAG_IDS
+    assert CaseFacts.objects.get(pk=case.pk).priority == "low"
