@@ -42,6 +42,29 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """End the test database's other sessions before it is dropped.
+
+    A connection opened during the browser tests outlived them: at the end
+    only the main thread was left, yet a second session was still open, idle
+    since the last test's query (Django keys its connections by context, and
+    Playwright's sync API switches contexts), and the test database could not
+    be dropped ("being accessed by other users"). Every test is over when
+    this runs.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Cached inbox counts must not leak between tests (ids can repeat)."""
