@@ -23,14 +23,15 @@ from complaints.search_index import any_of
 from complaints.selectors import cases_visible_to
 from sla.models import RUNNING, Deadline, DeadlineKind
 from sla.selectors import due_soon_q
+from tests.web.inbox_support import clock, pages
 from web.selectors.inbox import (
     SORTS,
     InboxFilters,
-    _next_due,
     inbox_case_ids,
     inbox_counts,
     queue_q,
 )
+from web.selectors.inbox_due import next_due
 from web.selectors.inbox_few import SearchedAmong
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -43,21 +44,9 @@ def _clock(
 ) -> None:
     """A clock due `hours` after `now`, in its warning window unless not `warned`."""
     now = now or timezone.now()
-    due = now + timedelta(hours=hours)
-    Deadline.objects.update_or_create(
-        case=case,
-        kind=kind,
-        defaults={
-            "target_minutes": 60,
-            "started_at": now - timedelta(hours=1),
-            "due_at": due,
-            "warn_at": now - timedelta(minutes=1) if warned else due,
-            "met_at": None,
-            "paused_at": None,
-            "cancelled_at": None,
-            **state,
-        },
-    )
+    warn = now - timedelta(minutes=1) if warned else now + timedelta(hours=hours)
+    started = now - timedelta(hours=1)
+    clock(case, kind, hours, now=now, started_at=started, warn_at=warn, **state)
 
 
 @pytest.fixture
@@ -104,12 +93,8 @@ def plain(user, queue: str, q: str, now) -> list[int]:
     cases = cases_visible_to(user).filter(queue_q(queue, user=user, now=now))
     if q:
         cases = cases.filter(any_of(staff_match(q)))
-    ordered = cases.annotate(next_due_at=_next_due("due_at")).order_by(*SORTS["due"][1])
+    ordered = cases.annotate(next_due_at=next_due("due_at")).order_by(*SORTS["due"][1])
     return list(ordered.values_list("pk", flat=True))
-
-
-def pages(listing, size: int, total: int) -> list[int]:
-    return [pk for at in range(0, total + size, size) for pk in listing[at : at + size]]
 
 
 QUEUES = ("due_soon", "awaiting", "closed")
@@ -222,9 +207,9 @@ def test_a_queue_walked_by_its_clocks_lists_what_the_plain_query_lists(
 
     user = request.getfixturevalue(who)
     monkeypatch.setattr("web.selectors.inbox_few.FEW", 0)
-    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
-    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", 3)
-    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.WALK_LONGEST", 3)
+    monkeypatch.setattr("web.selectors.inbox_due.MANY", 1)
     now = timezone.now()
     for q in ("teapot", "", "teapot 7"):
         expected = plain(user, queue, q, now)

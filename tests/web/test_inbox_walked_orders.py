@@ -11,75 +11,30 @@ the sorted query gives, page by page.
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists
 from django.utils import timezone
 
 from complaints.models import OPEN_STAGES, Case, Priority
-from sla.models import Deadline, DeadlineKind
+from tests.web.inbox_support import (
+    explain,
+    explain_sql,
+    full_sorts,
+    last_read,
+    pages,
+    sorted_ids,
+)
 from web.paging import Concatenation
 from web.selectors.inbox import (
     SORTS,
-    ByNextDue,
     InboxFilters,
-    _next_due,
     _priority_rank,
-    _running,
     by_priority,
     inbox_case_ids,
 )
+from web.selectors.inbox_due import ByNextDue, running
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
-
-
-def sorted_ids(cases, sort: str) -> list[int]:
-    """The order as one sorted query gives it (what the inbox did before)."""
-    annotated = cases.annotate(
-        next_due_at=_next_due("due_at"), priority_rank=_priority_rank()
-    )
-    return list(annotated.order_by(*SORTS[sort][1]).values_list("pk", flat=True))
-
-
-def pages(listing, size: int, total: int) -> list[int]:
-    return [pk for at in range(0, total + size, size) for pk in listing[at : at + size]]
-
-
-def clock(case, kind: str, hours: float, **state) -> None:
-    at = timezone.now() + timedelta(hours=hours)
-    Deadline.objects.update_or_create(
-        case=case,
-        kind=kind,
-        defaults={
-            "target_minutes": 60,
-            "started_at": timezone.now(),
-            "due_at": at,
-            "warn_at": at,
-            "met_at": None,
-            "paused_at": None,
-            "cancelled_at": None,
-            **state,
-        },
-    )
-
-
-@pytest.fixture
-def clocked(make_case):
-    """Cases with every kind of clock: two running, met, paused, cancelled, none."""
-    Deadline.objects.all().delete()
-    cases = [make_case(subject=f"Teapot {i}") for i in range(9)]
-    first, resolution = DeadlineKind.FIRST_RESPONSE, DeadlineKind.RESOLUTION
-    clock(cases[0], first, 5)
-    clock(cases[0], resolution, 1)  # its first running one: in an hour
-    clock(cases[1], first, -4, met_at=timezone.now())  # met: not its next
-    clock(cases[1], resolution, 3)
-    clock(cases[2], resolution, 3)  # the same instant: newest first
-    clock(cases[3], resolution, -2)  # overdue: first of all
-    clock(cases[4], resolution, 2, paused_at=timezone.now())  # none running
-    clock(cases[5], resolution, 2, cancelled_at=timezone.now())
-    clock(cases[6], first, 3)
-    clock(cases[6], resolution, 3)  # two at the same instant: listed once
-    # cases 7 and 8: no clock at all
-    return cases
 
 
 @pytest.mark.parametrize("size", [None, 10**6])
@@ -90,9 +45,9 @@ def test_the_deadline_order_is_the_sorted_one_page_by_page(
     # However many clocks a page walks before it sorts instead: 1 (only
     # clocks due before the first: none), some, or all of them; and, for a
     # large queue (`size`), twice as many after (1 then 2, 3 then 6, ...).
-    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", walked)
-    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", walked * 2)
-    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.CLOCKS_WALKED", walked)
+    monkeypatch.setattr("web.selectors.inbox_due.WALK_LONGEST", walked * 2)
+    monkeypatch.setattr("web.selectors.inbox_due.MANY", 1)
     cases = Case.objects.filter(pk__in=[c.pk for c in clocked])
     expected = sorted_ids(cases, "due")
     assert expected[0] == clocked[3].pk and expected[1] == clocked[0].pk
@@ -141,34 +96,6 @@ def test_the_inbox_pages_through_the_deadline_order(agent_client, clocked, monke
     )
 
 
-def last_read(captured) -> str:
-    """The last query that read rows (not a planner setting set or reset)."""
-    return next(
-        q["sql"]
-        for q in reversed(captured.captured_queries)
-        if q["sql"].startswith(("SELECT", "(SELECT", "WITH"))
-    )
-
-
-def explain(rows) -> str:
-    return explain_sql(*rows.query.sql_with_params())
-
-
-def explain_sql(sql: str, params=()) -> str:
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The tables are tiny: ask the planner for the plan it has at scale,
-        # where reading all and sorting is what costs (and the old order,
-        # by a subquery or a CASE, could only be sorted).
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
-def full_sorts(plan: str) -> list[str]:
-    return [line for line in plan.splitlines() if line.strip().startswith("->  Sort")]
-
-
 def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch):
     from django.test.utils import CaptureQueriesContext
 
@@ -189,7 +116,7 @@ def test_a_page_walks_the_running_clocks_due_first_or_sorts(clocked, monkeypatch
     assert not full_sorts(plan), plan
     assert full_sorts(explain(listing.sorted()[0:2]))
     # Past the clocks walked, the page is sorted: the same rows.
-    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 2)
+    monkeypatch.setattr("web.selectors.inbox_due.CLOCKS_WALKED", 2)
     expected = sorted_ids(cases, "due")[2:4]
     with CaptureQueriesContext(connection) as captured:
         assert listing[2:4] == expected
@@ -208,9 +135,9 @@ def test_a_large_queue_walks_further_clocks_before_it_sorts(
 
     # The page's cases lie past the first clock walked, within the next two;
     # further only in a queue of more than 30,000 cases, if `many` match.
-    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
-    monkeypatch.setattr("web.selectors.inbox.WALK_LONGEST", 3)
-    monkeypatch.setattr("web.selectors.inbox.MANY", many)
+    monkeypatch.setattr("web.selectors.inbox_due.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.WALK_LONGEST", 3)
+    monkeypatch.setattr("web.selectors.inbox_due.MANY", many)
     cases = Case.objects.filter(stage__in=OPEN_STAGES)
     expected = sorted_ids(cases, "due")[0:2]
     with CaptureQueriesContext(connection) as captured:
@@ -221,7 +148,7 @@ def test_a_large_queue_walks_further_clocks_before_it_sorts(
 
 def test_the_cases_without_a_running_clock_follow_newest_first_along_an_index():
     cases = Case.objects.filter(stage__in=OPEN_STAGES)
-    untimed = cases.filter(~Exists(_running())).order_by("-created_at")
+    untimed = cases.filter(~Exists(running())).order_by("-created_at")
     plan = explain(untimed.values_list("pk", flat=True)[0:26])
     assert "Scan Backward using case_open_created" in plan, plan
     assert not full_sorts(plan), plan
@@ -249,128 +176,6 @@ def test_a_concatenation_is_read_by_bounded_slices_only(make_case):
             both[key]
 
 
-@pytest.fixture
-def small_queues(clocked, make_case):
-    """The clocked cases spread over Due soon, Awaiting customer and Recently
-    closed, beside others in none of them."""
-    now = timezone.now()
-    soon = Deadline.objects.filter(case__in=clocked[:3], met_at__isnull=True)
-    soon.update(warn_at=now - timedelta(minutes=5))  # in their warning window
-    Case.objects.filter(pk__in=[c.pk for c in clocked[2:8]]).update(
-        awaiting_customer=True
-    )
-    for i, days in enumerate([1, 3, 6, 9]):  # the last one: closed too long ago
-        case = make_case(subject=f"Closed teapot {i}")
-        clock(case, DeadlineKind.RESOLUTION, 2 - i)  # (clocks stopped on closing)
-        Case.objects.filter(pk=case.pk).update(
-            stage="closed", closed_at=now - timedelta(days=days)
-        )
-    make_case(subject="Teapot, open, in no small queue")
-    return clocked
-
-
-SMALL_QUEUES = ("due_soon", "awaiting", "closed")
-
-
-@pytest.mark.parametrize("cap", [None, 1])  # 1: more matches than counted
-@pytest.mark.parametrize("probe", [1000, 2])  # 2: matches found by the indexes
-@pytest.mark.parametrize("q", ["teapot", "", "nothing matches this"])
-@pytest.mark.parametrize("queue", SMALL_QUEUES)
-def test_a_small_queue_in_the_deadline_order_is_the_sorted_one_page_by_page(
-    small_queues, manager, queue, q, probe, cap, monkeypatch
-):
-    from complaints.search import cases_matching
-    from complaints.selectors import cases_visible_to
-    from web.selectors.inbox import queue_q
-
-    monkeypatch.setattr("complaints.search_index.PROBE", probe)
-    now = timezone.now()
-    old = cases_visible_to(manager).filter(queue_q(queue, user=manager, now=now))
-    expected = sorted_ids(cases_matching(old, q, user=manager), "due")
-    monkeypatch.setattr("web.selectors.inbox_few.FIRST", 2)  # then the rest
-    filters = InboxFilters(queue=queue, q=q, sort="due")
-    ids = inbox_case_ids(user=manager, filters=filters, now=now, cap=cap)
-    assert bool(expected) == (q != "nothing matches this")
-    for size in (1, 2, 25):
-        assert pages(ids.listed, size, len(expected)) == expected
-    assert ids.listed.count() == len(expected)
-    counted = len(expected) if cap is None or not q else min(len(expected), cap + 1)
-    assert ids.counted.count() == counted
-
-
-@pytest.mark.parametrize("queue", SMALL_QUEUES)
-def test_a_small_queue_is_searched_by_the_keys_of_its_cases(
-    small_queues, manager, queue
-):
-    # Planned with the queue's condition, PostgreSQL walked every open case
-    # testing a common word (1 s for Due soon at 1M cases): the queue's cases
-    # are read first, and every query that tests the text reads them by key.
-    from django.test.utils import CaptureQueriesContext
-
-    filters = InboxFilters(queue=queue, q="teapot", sort="due")
-    with CaptureQueriesContext(connection) as captured:
-        ids = inbox_case_ids(user=manager, filters=filters, now=timezone.now())
-        assert ids.listed[0:26] and ids.counted.order_by()[:501].count()
-    searching = [q["sql"] for q in captured.captured_queries if "@@" in q["sql"]]
-    assert searching
-    for sql in searching:
-        assert "IN (SELECT unnest(" in sql or "= ANY((SELECT '{" in sql, sql
-        assert "ORDER BY (SELECT" not in sql, sql  # no subquery per case sorted
-
-
-def test_a_queue_larger_than_few_is_not_read_by_its_ids(
-    small_queues, manager, monkeypatch
-):
-    from web.selectors.inbox_few import SearchedAmong
-
-    filters = InboxFilters(queue="due_soon", q="teapot", sort="due")
-    now = timezone.now()
-    ids = inbox_case_ids(user=manager, filters=filters, now=now)
-    assert isinstance(ids.listed, SearchedAmong)
-    monkeypatch.setattr("web.selectors.inbox_few.FEW", 2)
-    ids = inbox_case_ids(user=manager, filters=filters, now=now)
-    assert isinstance(ids.listed, ByNextDue)
-    monkeypatch.setattr("web.selectors.inbox_few.FEW", 100)
-    ids = inbox_case_ids(user=manager, filters=filters, now=now, size=101)
-    assert isinstance(ids.listed, ByNextDue)  # its count says it is not few
-
-
-@pytest.mark.parametrize("q", ["teapot", "teapot 2"])  # (common, rare at PROBE 2)
-@pytest.mark.parametrize("queue", SMALL_QUEUES)
-def test_a_searched_small_queue_tests_the_text_on_its_ids_once(
-    small_queues, manager, queue, q, monkeypatch
-):
-    # Tested a chunk of ids at a time, then counted apart, a rare word cost
-    # three queries over the queue's ids (Due soon at 1M: 40 ms of 125 ms).
-    from django.test.utils import CaptureQueriesContext
-
-    monkeypatch.setattr("complaints.search_index.PROBE", 2)
-    filters = InboxFilters(queue=queue, q=q, sort="due")
-    ids = inbox_case_ids(user=manager, filters=filters, now=timezone.now())
-    with CaptureQueriesContext(connection) as captured:
-        listed = [pk for at in range(0, 30, 2) for pk in ids.listed[at : at + 2]]
-        assert ids.listed.count() == len(listed) > 0
-    assert captured.captured_queries == []
-    assert sorted(ids.counted) == sorted(listed)
-
-
-@pytest.mark.parametrize("queue", SMALL_QUEUES)
-def test_recently_closed_is_read_along_its_closing_time(small_queues, manager, queue):
-    # Its week of closures ANDed as a bitmap with a lead's teams and Triage
-    # (400,000 entries at 1M) cost 45 ms; along the index, 8 ms. Only there:
-    # Due soon's clocks are found faster by bitmaps.
-    from django.test.utils import CaptureQueriesContext
-
-    filters = InboxFilters(queue=queue, sort="due")
-    with CaptureQueriesContext(connection) as captured:
-        inbox_case_ids(user=manager, filters=filters, now=timezone.now())
-    sent = [q["sql"] for q in captured.captured_queries]
-    assert ("SET LOCAL enable_bitmapscan = off" in sent) == (queue == "closed")
-    with connection.cursor() as cursor:  # reset inside the test's transaction
-        cursor.execute("SHOW enable_bitmapscan")
-        assert cursor.fetchone()[0] == "on"
-
-
 @pytest.mark.parametrize(
     "with_a_clock, many, sorts", [(False, 2, False), (True, 2, True), (False, 9, True)]
 )
@@ -382,8 +187,8 @@ def test_a_queue_without_running_clocks_lists_newest_first_unsorted(
     # Cases 4, 5, 7, 8: a paused clock, a cancelled one, none. Their queue
     # with case 0 (a running clock) too must be sorted, however searched; so
     # are fewer matches than `many` (sorted at once).
-    monkeypatch.setattr("web.selectors.inbox.CLOCKS_WALKED", 1)
-    monkeypatch.setattr("web.selectors.inbox.MANY", many)
+    monkeypatch.setattr("web.selectors.inbox_due.CLOCKS_WALKED", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.MANY", many)
     untimed = [clocked[i].pk for i in (4, 5, 7, 8)]
     cases = Case.objects.filter(pk__in=untimed)
     queue = Case.objects.filter(pk__in=untimed + [clocked[0].pk] * with_a_clock)
@@ -424,9 +229,9 @@ def test_a_kept_walk_bound_of_any_age_gives_the_same_pages(
     # after all, or "fewer clocks than that"), a page is the sorted one.
     from django.core.cache import cache
 
-    from web.selectors.inbox import walk_bound
+    from web.selectors.inbox_due import walk_bound
 
-    monkeypatch.setattr("web.selectors.inbox.MANY", 1)
+    monkeypatch.setattr("web.selectors.inbox_due.MANY", 1)
     kept = (
         [] if bound_hours is None else [timezone.now() + timedelta(hours=bound_hours)]
     )
