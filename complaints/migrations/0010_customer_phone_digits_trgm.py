@@ -2,7 +2,7 @@
 
 "7700900123", "07700 900 123" and "+44 (7700) 900-123" share their digits: search
 matches a phone-like fragment on `regexp_replace(phone, '\\D', '', 'g')`, which
-this index serves (`complaints.search.PHONE_DIGITS`). PostgreSQL only; SQLite
+this index serves (`complaints.search_customers`). PostgreSQL only; SQLite
 search matches `icontains`.
 """
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db.models import Q
 
-from complaints import search, search_index
+from complaints import search, search_customers, search_index
 from complaints.models import Case
 from complaints.search import cases_search, search_hits
 from complaints.services import message_post
@@ -45,7 +45,9 @@ def test_a_phone_fragment_is_one_prefix_lookup_in_the_suffix_index():
 
     def starting(*digits: str):
         return Customer.objects.filter(
-            search.PhoneStarts(search.PhoneSuffixes("phone"), list(digits))
+            search_customers.PhoneStarts(
+                search_customers.PhoneSuffixes("phone"), list(digits)
+            )
         )
 
     with transaction.atomic(), connection.cursor() as cursor:
@@ -67,7 +69,10 @@ def test_each_way_a_fragment_names_a_customer_rechecks_only_its_own_condition():
     named = CustomerFactory(email="ann1234@example.com", phone="+44 7700 900999")
     dialled = CustomerFactory(phone="+44 7700 901234")
     with CaptureQueriesContext(connection) as captured:
-        assert sorted(search._customers_matching("1234")) == [named.pk, dialled.pk]
+        assert sorted(search_customers.customers_matching("1234")) == [
+            named.pk,
+            dialled.pk,
+        ]
     (sql,) = [q["sql"] for q in captured.captured_queries]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -116,7 +121,7 @@ def test_a_page_beyond_the_hits_reads_no_rows(
 
 
 def test_a_fragment_shared_by_many_customers_is_bounded(make_case, agent, monkeypatch):
-    monkeypatch.setattr(search, "MAX_CUSTOMERS", 2)
+    monkeypatch.setattr(search_customers, "MAX_CUSTOMERS", 2)
     cases = [
         make_case(customer=CustomerFactory(name=f"Zebedee Quoxhamer{i}"))
         for i in range(3)
