@@ -6,7 +6,6 @@ keeps the ids it did not see and folds such an event in when it appears,
 and forgets an id once every transaction that could commit it has ended.
 """
 
-import psycopg2
 import pytest
 from django.db import connection
 
@@ -18,6 +17,7 @@ from dashboards import changes
 from dashboards.changes import IDLE
 from dashboards.facts import facts_refresh
 from dashboards.models import CaseFacts, RefreshMark
+from tests.connections import other_connection
 
 CONCURRENT = pytest.mark.django_db(transaction=True)
 EDITED = """
@@ -25,18 +25,6 @@ EDITED = """
     INSERT INTO complaints_event (case_id, actor_label, kind, data, created_at)
     VALUES (%(case)s, 'elsewhere', 'case_edited', '{}', now()) RETURNING id
 """
-
-
-def other_connection():
-    """A second connection to the test database, in a transaction of its own."""
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
 
 
 def pending() -> list:

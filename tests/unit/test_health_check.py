@@ -7,22 +7,12 @@ server ended is found unusable and replaced.
 
 import time
 
-import psycopg2
 import pytest
 from django.db import connection
 
+from tests.connections import other_connection
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def other_connection():
-    settings = connection.settings_dict
-    return psycopg2.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-    )
 
 
 def last_query_of(pid: int) -> str:
