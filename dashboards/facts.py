@@ -44,7 +44,7 @@ from .changes import (
     feed_read,
 )
 from .metrics.figures import MOMENTS
-from .models import CaseFacts, RefreshMark
+from .models import CaseFacts, Moment, RefreshMark
 from .months import (
     columns_changed,
     days_touched,
@@ -74,6 +74,7 @@ CASE_FIELDS = (
 GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 ITEM_DIMENSIONS = ("team_id", "root_cause_id", "assignee_id", "skipped_steps")
 CUSTOMER_FIELDS = ("customer_id", "filed_at", "closed_at")
+MOMENT_FIELDS = [f for f in CaseFacts._meta.fields if isinstance(f, Moment)]
 
 
 def facts_refresh(*, now: datetime | None = None) -> int:
@@ -277,6 +278,8 @@ def _facts(row: dict, clocks: dict[str, dict], found: dict) -> CaseFacts:
         on_time, missed = decided(clocks.get(kind))
         setattr(facts, f"{prefix}_on_time_at", on_time)
         setattr(facts, f"{prefix}_missed_at", missed)
+    for field in MOMENT_FIELDS:  # as stored: to the minute
+        setattr(facts, field.attname, field.to_python(getattr(facts, field.attname)))
     moments = [getattr(facts, name) for name in MOMENTS]
     facts.active_until = max(m for m in moments if m)
     return facts

@@ -8,8 +8,11 @@ the case whenever the case changes; `dashboards.metrics` reads the rows
 with one ORM aggregate per figure. `RefreshMark` records the last refresh.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import DateTimeField, Func
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Channel, Priority, Stage
@@ -55,6 +58,56 @@ class Code(models.SmallIntegerField):
         return value if value is None or isinstance(value, str) else self.codes[value]
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+# The minutes a Moment holds: from the year 1 (a far date before is read as
+# that) to 2**31 - 1 (the year 6053; a deadline further off stays in the
+# future, and no period reaches either).
+FIRST_MINUTE = (datetime(1, 1, 2, tzinfo=UTC) - EPOCH) // MINUTE
+LAST_MINUTE = 2**31 - 1
+
+
+class Moment(models.IntegerField):
+    """A moment to the minute in four bytes: whole minutes since 1970 (UTC),
+    rounded down. Rows and lookups read and write datetimes; a period's
+    bounds are whole minutes (local midnights), so it counts a moment
+    exactly as the datetime would, and "once past" (a missed deadline)
+    counts from the minute after it fell due."""
+
+    @staticmethod
+    def minutes(value: datetime) -> int:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return min(max((value - EPOCH) // MINUTE, FIRST_MINUTE), LAST_MINUTE)
+
+    @staticmethod
+    def of(minutes: int) -> datetime:
+        return EPOCH + minutes * MINUTE
+
+    def get_prep_value(self, value):
+        if value is None or isinstance(value, int):
+            return value
+        return self.minutes(value)
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else self.of(value)
+
+    def to_python(self, value):
+        """A datetime (or minutes) as the moment stored: whole minutes, UTC."""
+        return None if value is None else self.of(self.get_prep_value(value))
+
+
+class AsDateTime(Func):
+    """A Moment column as a timestamp (to truncate it to days)."""
+
+    output_field = DateTimeField()
+    template = "(TIMESTAMPTZ 'epoch' + %(expressions)s * INTERVAL '1 minute')"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        template = "datetime(%(expressions)s * 60, 'unixepoch')"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def _dimension(model: str) -> NarrowKey:
     # No constraint: facts are derived data, rewritten from the case. No
     # index: periods are found by time (`active_until`), never by dimension.
@@ -69,21 +122,21 @@ def _dimension(model: str) -> NarrowKey:
     )
 
 
-def _moment() -> models.DateTimeField:
-    return models.DateTimeField(null=True, blank=True)
+def _moment() -> Moment:
+    return Moment(null=True, blank=True)
 
 
 class CaseFacts(models.Model):
     """What the period figures count about one case (see the module).
 
-    The columns go widest first (eight-byte times, four-byte keys and
-    counts, two-byte codes, then flags), so a row carries no padding.
+    The columns go widest first (four-byte moments, keys and counts,
+    two-byte codes, then flags), so a row carries no padding.
     """
 
-    filed_at = models.DateTimeField()
+    filed_at = Moment()
     # The latest of the moments below, so a period reads only the cases
     # active in it: filed before its end and open, or active after its start.
-    active_until = models.DateTimeField()
+    active_until = Moment()
     first_response_at = _moment()
     resolved_at = _moment()
     closed_at = _moment()

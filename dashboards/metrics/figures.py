@@ -25,7 +25,7 @@ from django.utils import timezone
 from complaints.models import STAGE_ORDER, Stage
 
 from ..apps import Percentile
-from ..models import CaseFacts
+from ..models import AsDateTime, CaseFacts
 from .filters import MetricsFilter
 
 TOP = 10
@@ -281,7 +281,6 @@ def tally(
     `changed` (columns), only the figures that read one of them."""
     facts = (facts if keyed else active(facts, flt)).order_by()
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
-    tz = timezone.get_current_timezone()
     for prefix, (group, figures) in {"": (None, ADDING), **GROUPED}.items():
         if prefix in HISTOGRAMS.values() and not histograms:
             continue
@@ -300,7 +299,7 @@ def tally(
                 part, keys = qs.filter(reduce(operator.or_, found_q)), by
             else:
                 part = qs.filter(within(moment, flt, now if moment in DUE else None))
-                part, keys = part.annotate(m=TruncDay(moment, tzinfo=tz)), ("m", *by)
+                part, keys = part.annotate(m=local_day(moment)), ("m", *by)
             sums = aggregates(some, None if moment else flt, now)
             for key, row in grouped(part, keys, *fields, **sums):
                 if moment:
@@ -358,6 +357,11 @@ def histogram_percentile(row: dict[str, int], name: str, fraction: float) -> Any
         seen += n
     low, high = values[math.floor(position)], values[math.ceil(position)]
     return low + (high - low) * (position - math.floor(position))
+
+
+def local_day(moment: str) -> TruncDay:
+    """The local day of the moment column `moment` of the facts."""
+    return TruncDay(AsDateTime(moment), tzinfo=timezone.get_current_timezone())
 
 
 def _day(value: Any) -> date:

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Model, Q, QuerySet
-from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -33,6 +32,7 @@ from .figures import (
     backlog,
     grouped,
     histogram_percentile,
+    local_day,
     hours,
     keyed,
     mean,
@@ -244,13 +244,12 @@ def series_figures(
         "week": lambda day: day - timedelta(days=day.weekday()),
         "month": lambda day: day.replace(day=1),
     }[bucket]
-    tz = timezone.get_current_timezone()
     found: dict[str, Counter] = {"opened": Counter(), "closed": Counter()}
     for name, moment in (("opened", "filed_at"), ("closed", "closed_at")):
         rows = (
             active(facts, edge)
             .filter(within(moment, edge))
-            .annotate(day=TruncDay(moment, tzinfo=tz))
+            .annotate(day=local_day(moment))
             .order_by()
             .values("day")
             .annotate(n=Count("pk"))

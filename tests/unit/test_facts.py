@@ -43,7 +43,7 @@ def demo(db):
 
 def snapshot() -> list[tuple]:
     names = [f.attname for f in CaseFacts._meta.concrete_fields]
-    return sorted(CaseFacts.objects.values_list(*names))
+    return list(CaseFacts.objects.order_by("pk").values_list(*names))
 
 
 def summaries(user) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The facts table is narrow: four-byte keys, two-byte codes, widest first.
+"""The facts table is narrow: four-byte moments and keys, two-byte codes,
+widest first.
 
 The priority, channel and stage are stored as their place in the field's
 codes, and read, written and filtered as their text.
@@ -15,7 +16,7 @@ WIDTHS = {"timestamp with time zone": 8, "integer": 4, "smallint": 2, "boolean":
 
 
 @pytest.mark.postgres
-def test_keys_take_four_bytes_codes_two_and_the_widest_columns_come_first():
+def test_moments_and_keys_take_four_bytes_codes_two_widest_first():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT column_name, data_type FROM information_schema.columns"
@@ -25,6 +26,8 @@ def test_keys_take_four_bytes_codes_two_and_the_widest_columns_come_first():
     types = dict(columns)
     for key in ("case_id", "team_id", "category_id", "assignee_id", "customer_id"):
         assert types[key] == "integer"
+    for moment in ("filed_at", "active_until", "closed_at", "unhappy_at"):
+        assert types[moment] == "integer"
     for code in ("priority", "channel", "stage"):
         assert types[code] == "smallint"
     widths = [WIDTHS[kind] for _, kind in columns]
