@@ -21,8 +21,11 @@ FIRST, LAST = dashboards.models.FIRST_MINUTE, dashboards.models.LAST_MINUTE
 
 
 def _minutes(name: str) -> str:
+    """SQL: `name` in whole minutes, held in range (NULL stays NULL: least
+    and greatest would pass over it)."""
     minutes = f"floor(extract(epoch FROM {name}) / 60)"
-    return f"least(greatest({minutes}, {FIRST}), {LAST})::integer"
+    held = f"least(greatest({minutes}, {FIRST}), {LAST})::integer"
+    return f"CASE WHEN {name} IS NULL THEN NULL ELSE {held} END"
 
 
 class MomentsToMinutes(migrations.operations.base.Operation):
