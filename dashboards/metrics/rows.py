@@ -247,46 +247,46 @@ def _at_risk(
 ) -> tuple[int, list[dict]]:
     """Customers with an open escalated or reopened case, or an unsatisfied
     follow-up in the period (`reaching` now: a case's latest since its
-    start); the top ones by open escalations, then cases."""
-    open_cases = cases.filter(stage__in=OPEN_STAGES)
+    start); the top ones by open escalations, then cases. Counted and
+    ranked in the database, however many customers are at risk."""
+    open_q = Q(stage__in=OPEN_STAGES)
+    escalated_q = open_q & Q(escalation_level__gt=0)
     if reaching:
-        unhappy = CaseFacts.objects.filter(
-            flt.case_q(), unhappy_at__gte=flt.lower
-        ).values_list("customer_id", flat=True)
+        unhappy = CaseFacts.objects.filter(flt.case_q(), unhappy_at__gte=flt.lower)
+        unhappy = unhappy.values("customer_id")
     else:
         unhappy = FollowUp.objects.filter(
             flt.case_q("case__"),
             within("completed_at", flt),
             outcome=Outcome.UNSATISFIED,
-        ).values_list("case__customer_id", flat=True)
-    escalated = dict(
-        open_cases.filter(Q(escalation_level__gt=0) | Q(reopen_count__gt=0))
-        .order_by()
-        .values_list("customer_id")
-        .annotate(n=Count("pk", filter=Q(escalation_level__gt=0)))
-    )
-    ids = set(escalated) | set(unhappy)
+        ).values("case__customer_id")
+    risky = cases.filter(open_q & (Q(escalation_level__gt=0) | Q(reopen_count__gt=0)))
+    at_risk = risky.order_by().values("customer_id").union(unhappy.order_by())
     # Only customers tied with or above the tenth-most-escalated can make the
-    # top, so only theirs need counting across every case.
-    ranked = sorted((escalated.get(pk, 0) for pk in ids), reverse=True)
-    floor = ranked[TOP - 1] if len(ranked) >= TOP else 0
-    candidates = [pk for pk in ids if escalated.get(pk, 0) >= floor]
-    totals, opened = (
-        dict(
-            qs.filter(customer_id__in=candidates)
-            .order_by()
-            .values_list("customer_id")
-            .annotate(n=Count("*"))
-        )
-        for qs in (cases, open_cases)
+    # top: when ten have an open escalation, only theirs need counting.
+    per_customer = (
+        cases.filter(escalated_q)
+        .order_by()
+        .values("customer_id")
+        .annotate(n=Count("pk"))
     )
-    top = sorted(candidates, key=lambda pk: (-escalated.get(pk, 0), -totals[pk], pk))
-    return len(ids), [
-        {
-            "customer_id": pk,
-            "cases": totals[pk],
-            "open": opened.get(pk, 0),
-            "escalated": escalated.get(pk, 0),
-        }
-        for pk in top[:TOP]
-    ]
+    tenth = list(per_customer.order_by("-n").values_list("n", flat=True)[TOP - 1 : TOP])
+    floor = tenth[0] if tenth else 0
+    # (Their ids as a list: the planner cannot foresee how few they are.)
+    candidates = (
+        list(per_customer.filter(n__gte=floor).values_list("customer_id", flat=True))
+        if floor
+        else at_risk
+    )
+    top = (
+        cases.filter(customer_id__in=candidates)
+        .order_by()
+        .values("customer_id")
+        .annotate(
+            cases=Count("pk"),
+            open=Count("pk", filter=open_q),
+            escalated=Count("pk", filter=escalated_q),
+        )
+        .order_by("-escalated", "-cases", "customer_id")
+    )
+    return at_risk.count(), list(top[:TOP])
