@@ -2,8 +2,9 @@
 
 On PostgreSQL the table is rewritten once, every moment converted in place
 (rounded down to its minute, and held within the range a `Moment` keeps);
-elsewhere (SQLite) each column is altered as Django alters one, and the
-next rebuild writes them afresh. Then the table is vacuumed, as 0022 did.
+elsewhere (SQLite) the facts and the refresh marks are emptied and each
+column altered as Django alters one: the next refresh, finding no mark,
+rebuilds every row and the rollup. Then the table is vacuumed, as 0022 did.
 """
 
 from django.db import migrations
@@ -17,7 +18,8 @@ MOMENTS = (
     *("csat_after_at", "unhappy_at"),
 )
 NULLABLE = set(MOMENTS) - {"filed_at", "active_until"}
-FIRST, LAST = dashboards.models.FIRST_MINUTE, dashboards.models.LAST_MINUTE
+# The minutes a Moment holds (dashboards.models, as of this migration).
+FIRST, LAST = -1035591840, 2**31 - 1
 
 
 def _minutes(name: str) -> str:
@@ -72,6 +74,9 @@ class MomentsToMinutes(migrations.operations.base.Operation):
             )
             schema_editor.execute(f"ALTER TABLE dashboards_casefacts {columns}")
             return
+        if forwards:  # (SQLite would keep the old text in the new columns)
+            schema_editor.execute("DELETE FROM dashboards_casefacts")
+            schema_editor.execute("DELETE FROM dashboards_refreshmark")
         state = before.clone()
         for field in self.fields:
             old = state.clone()

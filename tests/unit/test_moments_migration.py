@@ -6,13 +6,14 @@ last of them; going back gives the moments to the minute.
 """
 
 from datetime import UTC, datetime
+from importlib import import_module
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from dashboards.facts import facts_refresh
-from dashboards.models import LAST_MINUTE, CaseFacts, Moment
+from dashboards.models import FIRST_MINUTE, LAST_MINUTE, CaseFacts, Moment
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
@@ -69,3 +70,8 @@ def test_a_moment_is_stored_to_the_minute_and_read_as_it():
     assert field.get_prep_value(Moment.of(123)) == 123
     assert field.to_python(datetime(1, 1, 1, tzinfo=UTC)).year == 1
     assert field.to_python(None) is None
+
+
+def test_the_migration_holds_moments_in_the_fields_range():
+    migration = import_module("dashboards.migrations.0023_moments_in_minutes")
+    assert (migration.FIRST, migration.LAST) == (FIRST_MINUTE, LAST_MINUTE)
