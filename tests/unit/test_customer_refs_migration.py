@@ -5,34 +5,20 @@ one did; otherwise it stays a staff ref (no client), which no client matches.
 """
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from api.services import api_client_create
 from complaints.actors import Actor
 from customers.models import CustomerRef
 from tests.factories import CaseFactory, CustomerFactory
+from tests.migrating import latest_schema, migrate  # noqa: F401
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("latest_schema"),
+]
 
 BEFORE = [("customers", "0001_initial")]
 AFTER = [("customers", "0002_external_refs_per_client")]
-
-
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_latest_schema():
-    # Going back to customers 0001 unapplies everything built on it (the
-    # search document among others): later tests on this database need it all.
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_old_refs_go_to_their_only_client_or_stay_staff_refs():

@@ -10,12 +10,10 @@ from importlib import import_module
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from dashboards.facts import facts_refresh
 from dashboards.models import FIRST_MINUTE, LAST_MINUTE, CaseFacts, Moment
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
+from tests.migrating import latest_schema, migrate  # noqa: F401
 
 BEFORE = [("dashboards", "0022_vacuum_rebuilt")]
 AFTER = [("dashboards", "0023_moments_in_minutes")]
@@ -23,20 +21,9 @@ FILED = datetime(2026, 3, 4, 10, 15, 59, 999999, tzinfo=UTC)
 FAR = datetime(9999, 12, 31, tzinfo=UTC)
 
 
-def migrate(targets) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
-@pytest.fixture(autouse=True)
-def _back_to_the_latest_schema():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.usefixtures("latest_schema")
 def test_moments_become_minutes_and_empty_ones_stay_empty(make_case):
     case = make_case("acknowledged")
     facts_refresh()
