@@ -75,6 +75,7 @@ GRANTED = (OfferStatus.ACCEPTED, OfferStatus.FULFILLED)
 ITEM_DIMENSIONS = ("team_id", "root_cause_id", "assignee_id", "skipped_steps")
 CUSTOMER_FIELDS = ("customer_id", "filed_at", "closed_at")
 MOMENT_FIELDS = [f for f in CaseFacts._meta.fields if isinstance(f, Moment)]
+NAMES = [f.attname for f in CaseFacts._meta.concrete_fields]
 
 
 def facts_refresh(*, now: datetime | None = None) -> int:
@@ -98,12 +99,14 @@ def facts_refresh(*, now: datetime | None = None) -> int:
 
 
 def facts_rebuild(*, now: datetime | None = None) -> int:
-    """Rewrite the facts of every case, and the whole rollup; return how many."""
+    """Compute the facts of every case and the whole rollup again, writing
+    only the rows that differ (a night with nothing changed writes nothing);
+    return how many cases."""
     now = now or timezone.now()
     feed = feed_read(None)
     ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        facts_save(facts_made(ids[start : start + BATCH]))
+        facts_save(_differing(ids[start : start + BATCH])[1])
     rollup_roll(now=now, everything=True)
     feed_mark(feed, now)
     return len(ids)
@@ -116,17 +119,10 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
     counted; return those whose items count elsewhere now (another team, root
     cause, assignee or skip count), and the customers of those filed, closed
     or moved to another customer."""
-    names = [f.attname for f in CaseFacts._meta.concrete_fields]
     moved, customers = set(), set()
     for start in range(0, len(ids), BATCH):
-        rows = CaseFacts.objects.filter(case_id__in=ids[start : start + BATCH])
-        old = {row["case_id"]: row for row in rows.values(*names)}
-        made = [
-            facts
-            for facts in facts_made(ids[start : start + BATCH])
-            if old.get(facts.case_id) != {n: getattr(facts, n) for n in names}
-        ]
-        new = {f.case_id: {n: getattr(f, n) for n in names} for f in made}
+        old, made = _differing(ids[start : start + BATCH])
+        new = {f.case_id: _values(f) for f in made}
         kept = {pk: old[pk] for pk in new if pk in old}
         touched = days_touched(kept, new, now)
         # The counts of what did not change cancel out: only the cases with
@@ -145,6 +141,18 @@ def _compute(ids: list[int], now: datetime) -> tuple[set[int], set[int]]:
             if any(before_.get(n) != after[n] for n in CUSTOMER_FIELDS):
                 customers |= {before_.get("customer_id"), after["customer_id"]}
     return moved, customers - {None}
+
+
+def _values(facts: CaseFacts) -> dict[str, Any]:
+    return {name: getattr(facts, name) for name in NAMES}
+
+
+def _differing(ids: list[int]) -> tuple[dict[int, dict], list[CaseFacts]]:
+    """The stored facts of `ids` (by case), and those computed anew that
+    differ from them."""
+    rows = CaseFacts.objects.filter(case_id__in=ids).values(*NAMES)
+    old = {row["case_id"]: row for row in rows}
+    return old, [f for f in facts_made(ids) if old.get(f.case_id) != _values(f)]
 
 
 def _by_key(ids: set[int]) -> QuerySet[CaseFacts]:

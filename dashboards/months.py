@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
@@ -226,24 +226,64 @@ def rollup_roll(*, now: datetime, everything: bool = False) -> int:
     first filing if `everything` or never rolled); return how many."""
     mark = RefreshMark.objects.filter(name=MARK).first()
     if everything or mark is None:
-        Rollup.objects.all().delete()
-        first = CaseFacts.objects.aggregate(first=Min("filed_at"))["first"]
-        day = today(first) if first else today(now)
-    else:
-        day = today(mark.at)
-    done = []
+        return _reroll(now)
+    day, done = today(mark.at), []
     while day < today(now):
         done.append(day)
         day += timedelta(days=1)
     # A day rolled before (the refresh adjusted it) is replaced whole.
-    after = rollup_tally(CaseFacts.objects.all(), done, now)
-    for key, counts in rollup_tally(
-        CaseFacts.objects.none(), done, now, items=True
-    ).items():
-        add(after.setdefault(key, {}), counts)
-    rollup_replace(done, after)
+    rollup_replace(done, _rolled(done, now))
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)
+
+
+def _rolled(days: list[date], now: datetime) -> Tallies:
+    """What every case, offer, follow-up and skip counts on `days`."""
+    after = rollup_tally(CaseFacts.objects.all(), days, now)
+    for key, counts in rollup_tally(
+        CaseFacts.objects.none(), days, now, items=True
+    ).items():
+        add(after.setdefault(key, {}), counts)
+    return after
+
+
+def _reroll(now: datetime) -> int:
+    """Roll every day from the first filing again and hold it against what
+    is stored, a month at a time: only the rows that differ are written (a
+    rebuild of unchanged data writes nothing), a row of no day rolled is
+    deleted, and a page read meanwhile finds every row as it was or as it is
+    now (not an empty rollup)."""
+    first = CaseFacts.objects.aggregate(first=Min("filed_at"))["first"]
+    day, end, months = today(first) if first else today(now), today(now), {}
+    while day < end:
+        months.setdefault(day.replace(day=1), []).append(day)
+        day += timedelta(days=1)
+    after: dict[date, Tallies] = defaultdict(dict)  # by month
+    for key, counts in _rolled([d for ds in months.values() for d in ds], now).items():
+        after[key[0].replace(day=1)][key] = counts
+    for start, days in months.items():
+        stored = Rollup.objects.filter(
+            Q(month=True, start=start) | Q(month=False, start__in=days)
+        )
+        with transaction.atomic():
+            rollup_adjust(_by_key(stored), after.pop(start, {}))
+    # The rows of no day rolled: before the first filing, from today on.
+    first_day = min((d for days in months.values() for d in days), default=end)
+    stray = Rollup.objects.filter(
+        Q(start__gte=end)
+        | Q(month=False, start__lt=first_day)
+        | Q(month=True, start__lt=first_day.replace(day=1))
+    )
+    if not months:
+        stray = Rollup.objects.all()
+    rollup_adjust(_by_key(stray), {})
+    RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
+    return sum(len(days) for days in months.values())
+
+
+def _by_key(rows: QuerySet[Rollup]) -> Tallies:
+    """The stored `rows` by (start, month, grain, team)."""
+    return {(r.start, r.month, r.grain, r.team_id): r.tallied() for r in rows}
 
 
 def items_refresh(case_ids: Iterable[int], now: datetime) -> None:
