@@ -81,3 +81,19 @@ def test_the_rebuild_puts_drifted_rows_right_and_deletes_stray_ones(demo):
     assert all_time(demo) == figures
     # Only what was wrong was written: one fact, and the rollup in a few statements.
     assert 1 <= len(writes(queries.captured_queries)) <= 6
+
+
+def test_a_page_read_during_the_rebuild_counts_every_past_day(demo, monkeypatch):
+    import dashboards.months as months
+
+    figures, seen = all_time(demo), []
+    tally = months.rollup_tally
+
+    def reading_meanwhile(*args, **kwargs):
+        if not seen:  # as a page would, while the rebuild counts
+            seen.append(all_time(demo))
+        return tally(*args, **kwargs)
+
+    monkeypatch.setattr(months, "rollup_tally", reading_meanwhile)
+    facts_rebuild()
+    assert seen == [figures]
