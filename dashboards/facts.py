@@ -178,7 +178,10 @@ def facts_save(made: list[CaseFacts]) -> int:
 
 def facts_made(case_ids: Iterable[int]) -> list[CaseFacts]:
     """The facts of the given cases, computed (not saved)."""
-    rows = list(Case.objects.filter(pk__in=list(case_ids)).values(*CASE_FIELDS))
+    # In the order of their keys, so a batch is written in that order: new
+    # rows then fill the primary key's pages (out of order, about 70 %).
+    cases = Case.objects.filter(pk__in=list(case_ids)).order_by("pk")
+    rows = list(cases.values(*CASE_FIELDS))
     ids = [row["pk"] for row in rows]
     of = {"case_id__in": ids}
     clocks: dict[int, dict[str, dict]] = {}
