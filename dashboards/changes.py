@@ -18,6 +18,8 @@ Only the kinds that can change a fact are followed: `IDLE` lists those that
 change nothing a fact reads (reminders, warnings, attachments, holds …).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -60,6 +62,8 @@ IDLE = frozenset(
 # thousand other events.
 LAG_IDS = 10_000
 MARGIN = timedelta(minutes=10)  # (the margin of the time-based feed before)
+# The advisory lock of the one writer of the facts and the rollup.
+WRITER = 0x64617368  # "dash"
 
 
 @dataclass
@@ -70,6 +74,34 @@ class Feed:
     items: set[int] = field(default_factory=set)  # by an item event
     event_id: int = 0
     pending: list[list] = field(default_factory=list)
+
+
+@contextmanager
+def one_writer(*, wait: bool) -> Iterator[bool]:
+    """Whether this process is the one writer of the facts and the rollup:
+    with `wait`, once any other has finished; else at once or not at all.
+
+    A writer adds to the rollup what its cases count after less what they
+    counted before: two at once could add the same difference twice. On
+    PostgreSQL a session advisory lock (released with the connection if
+    the process dies); SQLite writes one transaction at a time.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [WRITER])
+            mine = True
+        else:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [WRITER])
+            (mine,) = cursor.fetchone()
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITER])
 
 
 def latest_event_id() -> int:

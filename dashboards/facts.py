@@ -42,6 +42,7 @@ from .changes import (
     facts_as_of,  # noqa: F401 (the facts' own reader)
     feed_mark,
     feed_read,
+    one_writer,
 )
 from .metrics.figures import MOMENTS
 from .models import CaseFacts, Moment, RefreshMark
@@ -80,8 +81,14 @@ NAMES = [f.attname for f in CaseFacts._meta.concrete_fields]
 
 def facts_refresh(*, now: datetime | None = None) -> int:
     """Rewrite the facts of the cases changed since the last refresh; return how
-    many. Without a mark (a new or restored database) every case is rebuilt."""
-    now = now or timezone.now()
+    many. Without a mark (a new or restored database) every case is rebuilt.
+    While another refresh or the rebuild is at work, nothing: the changes
+    stay in the feed for the next."""
+    with one_writer(wait=False) as mine:
+        return _refresh(now or timezone.now()) if mine else 0
+
+
+def _refresh(now: datetime) -> int:
     mark = RefreshMark.objects.filter(name=MARK).first()
     if mark is None:
         return facts_rebuild(now=now)
@@ -101,15 +108,16 @@ def facts_refresh(*, now: datetime | None = None) -> int:
 def facts_rebuild(*, now: datetime | None = None) -> int:
     """Compute the facts of every case and the whole rollup again, writing
     only the rows that differ (a night with nothing changed writes nothing);
-    return how many cases."""
-    now = now or timezone.now()
-    feed = feed_read(None)
-    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), BATCH):
-        facts_save(_differing(ids[start : start + BATCH])[1])
-    rollup_roll(now=now, everything=True)
-    feed_mark(feed, now)
-    return len(ids)
+    return how many cases. Waits for a refresh at work to finish."""
+    with one_writer(wait=True):
+        now = now or timezone.now()
+        feed = feed_read(None)
+        ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            facts_save(_differing(ids[start : start + BATCH])[1])
+        rollup_roll(now=now, everything=True)
+        feed_mark(feed, now)
+        return len(ids)
 
 
 @transaction.atomic

@@ -1,0 +1,123 @@
+"""One writer of the dashboards at a time.
+
+Beat refreshes the facts every minute and rebuilds them nightly; at a million
+cases the rebuild takes minutes, and a refresh after a large change can
+outlast its minute, so two can run at once. Each adds to the rollup what its
+cases count after less what they counted before: two that tallied the same
+"before" added the same difference twice. A refresh that finds another
+writer at work now leaves the changes to the next one; the rebuild waits.
+"""
+
+import threading
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+
+import dashboards.facts as facts
+from complaints.models import Case, Category, Priority, Stage
+from complaints.services import case_escalate, case_update
+from dashboards.facts import facts_rebuild, facts_refresh
+from dashboards.metrics import filter_parse, metrics_summary
+from dashboards.models import CaseFacts, RefreshMark, Rollup
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def rollup() -> list[tuple]:
+    rows = Rollup.objects.order_by("start", "month", "grain", "team_id")
+    return [(r.start, r.month, r.grain, r.team_id, r.tallied()) for r in rows]
+
+
+def figures(user) -> dict:
+    flt = filter_parse(user=user, params={"period": "all"})
+    return {
+        k: v for k, v in metrics_summary(user=user, flt=flt).items() if k != "as_of"
+    }
+
+
+def change(manager) -> None:
+    for case in Case.objects.filter(stage=Stage.ACKNOWLEDGED)[:3]:
+        other = Category.objects.exclude(pk=case.category_id).first()
+        case_update(case=case, by=manager, category=other, priority=Priority.URGENT)
+    for case in Case.objects.filter(stage=Stage.RESOLVING, escalation_level=0)[:2]:
+        case_escalate(case=case, level=1, by=manager)
+
+
+def in_a_thread(target) -> tuple[threading.Thread, list]:
+    errors: list = []
+
+    def run():
+        try:
+            target()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    return threading.Thread(target=run), errors
+
+
+def test_a_refresh_while_another_counts_changes_nothing_twice(monkeypatch):
+    call_command("seed_demo", stdout=StringIO())
+    manager = get_user_model().objects.get(username="manager")
+    facts_refresh()
+    change(manager)
+    tallied, go = threading.Event(), threading.Event()
+    tally = facts.rollup_tally
+
+    def pausing(*args, **kwargs):  # the first refresh stops after "before"
+        found = tally(*args, **kwargs)
+        if threading.current_thread() is first and not tallied.is_set():
+            tallied.set()
+            go.wait(30)
+        return found
+
+    monkeypatch.setattr(facts, "rollup_tally", pausing)
+    first, errors = in_a_thread(facts_refresh)
+    first.start()
+    assert tallied.wait(30)
+    facts_refresh()  # the second, meanwhile
+    go.set()
+    first.join(60)
+    assert not first.is_alive() and errors == []
+    facts_refresh()  # (whatever the second left)
+    counted, shown = rollup(), figures(manager)
+    CaseFacts.objects.all().delete()
+    Rollup.objects.all().delete()
+    RefreshMark.objects.all().delete()
+    facts_rebuild()
+    assert rollup() == counted
+    assert figures(manager) == shown
+
+
+def test_the_rebuild_waits_for_a_refresh_at_work(monkeypatch):
+    call_command("seed_demo", stdout=StringIO())
+    manager = get_user_model().objects.get(username="manager")
+    facts_refresh()
+    change(manager)
+    started, go, order = threading.Event(), threading.Event(), []
+    made = facts.facts_made
+
+    def pausing(ids):
+        if threading.current_thread() is refresh and not started.is_set():
+            started.set()
+            go.wait(30)
+            order.append("refresh")
+        return made(ids)
+
+    monkeypatch.setattr(facts, "facts_made", pausing)
+    refresh, errors = in_a_thread(facts_refresh)
+    refresh.start()
+    assert started.wait(30)
+    rebuild, rebuild_errors = in_a_thread(lambda: order.append(facts_rebuild()))
+    rebuild.start()
+    rebuild.join(2)
+    assert rebuild.is_alive()  # waiting, not rebuilding beside the refresh
+    go.set()
+    refresh.join(60)
+    rebuild.join(60)
+    assert errors == rebuild_errors == []
+    assert order == ["refresh", Case.objects.count()]
