@@ -79,12 +79,12 @@ MOMENT_FIELDS = [f for f in CaseFacts._meta.fields if isinstance(f, Moment)]
 NAMES = [f.attname for f in CaseFacts._meta.concrete_fields]
 
 
-def facts_refresh(*, now: datetime | None = None) -> int:
+def facts_refresh(*, now: datetime | None = None, wait: bool = False) -> int:
     """Rewrite the facts of the cases changed since the last refresh; return how
     many. Without a mark (a new or restored database) every case is rebuilt.
-    While another refresh or the rebuild is at work, nothing: the changes
-    stay in the feed for the next."""
-    with one_writer(wait=False) as mine:
+    While another refresh or the rebuild is at work, nothing (the changes
+    stay in the feed for the next), or with `wait` once it has finished."""
+    with one_writer(wait=wait) as mine:
         return _refresh(now or timezone.now()) if mine else 0
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 import dashboards.facts as facts
 from complaints.models import Case, Category, Priority, Stage
 from complaints.services import case_escalate, case_update
+from dashboards.changes import WRITER
 from dashboards.facts import facts_rebuild, facts_refresh
 from dashboards.metrics import filter_parse, metrics_summary
 from dashboards.models import CaseFacts, RefreshMark, Rollup
@@ -121,3 +122,39 @@ def test_the_rebuild_waits_for_a_refresh_at_work(monkeypatch):
     rebuild.join(60)
     assert errors == rebuild_errors == []
     assert order == ["refresh", Case.objects.count()]
+
+
+def test_a_refresh_finding_another_writer_leaves_its_changes_the_command_waits():
+    call_command("seed_demo", stdout=StringIO())
+    manager = get_user_model().objects.get(username="manager")
+    facts_refresh()
+    change(manager)
+    held, release = threading.Event(), threading.Event()
+
+    def another_writer():  # as a refresh at work in another process would
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [WRITER])
+            held.set()
+            release.wait(30)
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [WRITER])
+
+    writer, errors = in_a_thread(another_writer)
+    writer.start()
+    assert held.wait(30)
+    before = list(CaseFacts.objects.order_by("pk").values_list())
+    assert facts_refresh() == 0  # at once, and nothing written
+    assert list(CaseFacts.objects.order_by("pk").values_list()) == before
+    out = StringIO()
+    command, command_errors = in_a_thread(
+        lambda: call_command("refresh_dashboard", stdout=out)
+    )
+    command.start()
+    command.join(2)
+    assert command.is_alive()  # waiting for the other writer
+    release.set()
+    command.join(60)
+    writer.join(30)
+    assert errors == command_errors == []
+    # The changes left in the feed: the command found them.
+    assert "refreshed the facts of 0 cases" not in out.getvalue()
+    assert list(CaseFacts.objects.order_by("pk").values_list()) != before
