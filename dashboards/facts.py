@@ -22,6 +22,7 @@ A duration is measured over at most MAX_SPAN (dates up to year 9999 are
 stored, but no clock runs for centuries).
 """
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,6 +56,7 @@ from .months import (
     rollup_tally,
 )
 
+logger = logging.getLogger(__name__)
 BATCH = 2000
 MAX_SPAN = timedelta(days=366 * 20)
 RECUR = timedelta(days=90)
@@ -85,7 +87,12 @@ def facts_refresh(*, now: datetime | None = None, wait: bool = False) -> int:
     While another refresh or the rebuild is at work, nothing (the changes
     stay in the feed for the next), or with `wait` once it has finished."""
     with one_writer(wait=wait) as mine:
-        return _refresh(now or timezone.now()) if mine else 0
+        if not mine:
+            logger.info(
+                "dashboard refresh skipped: another refresh or the rebuild is at work"
+            )
+            return 0
+        return _refresh(now or timezone.now())
 
 
 def _refresh(now: datetime) -> int:
