@@ -227,14 +227,16 @@ def rollup_roll(*, now: datetime, everything: bool = False) -> int:
     mark = RefreshMark.objects.filter(name=MARK).first()
     if everything or mark is None:
         return _reroll(now)
-    day, done = today(mark.at), []
-    while day < today(now):
-        done.append(day)
-        day += timedelta(days=1)
+    done = _days(today(mark.at), today(now))
     # A day rolled before (the refresh adjusted it) is replaced whole.
     rollup_replace(done, _rolled(done, now))
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
     return len(done)
+
+
+def _days(first: date, end: date) -> list[date]:
+    """Every day from `first` up to (not including) `end`."""
+    return [first + timedelta(days=n) for n in range((end - first).days)]
 
 
 def _rolled(days: list[date], now: datetime) -> Tallies:
@@ -254,35 +256,29 @@ def _reroll(now: datetime) -> int:
     deleted, and a page read meanwhile finds every row as it was or as it is
     now (not an empty rollup)."""
     first = CaseFacts.objects.aggregate(first=Min("filed_at"))["first"]
-    day, end, months = today(first) if first else today(now), today(now), {}
-    while day < end:
-        months.setdefault(day.replace(day=1), []).append(day)
-        day += timedelta(days=1)
+    done = _days(today(first), today(now)) if first else []
+    months: dict[date, list[date]] = defaultdict(list)
+    for day in done:
+        months[day.replace(day=1)].append(day)
     after: dict[date, Tallies] = defaultdict(dict)  # by month
-    for key, counts in _rolled([d for ds in months.values() for d in ds], now).items():
+    for key, counts in _rolled(done, now).items():
         after[key[0].replace(day=1)][key] = counts
     for start, days in months.items():
-        stored = Rollup.objects.filter(
+        rows = Rollup.objects.filter(
             Q(month=True, start=start) | Q(month=False, start__in=days)
         )
         with transaction.atomic():
-            rollup_adjust(_by_key(stored), after.pop(start, {}))
-    # The rows of no day rolled: before the first filing, from today on.
-    first_day = min((d for days in months.values() for d in days), default=end)
-    stray = Rollup.objects.filter(
-        Q(start__gte=end)
-        | Q(month=False, start__lt=first_day)
-        | Q(month=True, start__lt=first_day.replace(day=1))
+            rollup_adjust(_stored(rows), after[start])
+    stray = Rollup.objects.exclude(
+        Q(month=True, start__in=list(months)) | Q(month=False, start__in=done)
     )
-    if not months:
-        stray = Rollup.objects.all()
-    rollup_adjust(_by_key(stray), {})
+    rollup_adjust(_stored(stray), {})
     RefreshMark.objects.update_or_create(name=MARK, defaults={"at": now})
-    return sum(len(days) for days in months.values())
+    return len(done)
 
 
-def _by_key(rows: QuerySet[Rollup]) -> Tallies:
-    """The stored `rows` by (start, month, grain, team)."""
+def _stored(rows: QuerySet[Rollup]) -> Tallies:
+    """The counts of `rows` by (start, month, grain, team)."""
     return {(r.start, r.month, r.grain, r.team_id): r.tallied() for r in rows}
 
 
