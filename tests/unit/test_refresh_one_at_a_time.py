@@ -21,22 +21,10 @@ from complaints.models import Case, Category, Priority, Stage
 from complaints.services import case_escalate, case_update
 from dashboards.changes import WRITER
 from dashboards.facts import facts_rebuild, facts_refresh
-from dashboards.metrics import filter_parse, metrics_summary
 from dashboards.models import CaseFacts, RefreshMark, Rollup
+from tests.dashboard_state import all_time, rollup_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def rollup() -> list[tuple]:
-    rows = Rollup.objects.order_by("start", "month", "grain", "team_id")
-    return [(r.start, r.month, r.grain, r.team_id, r.tallied()) for r in rows]
-
-
-def figures(user) -> dict:
-    flt = filter_parse(user=user, params={"period": "all"})
-    return {
-        k: v for k, v in metrics_summary(user=user, flt=flt).items() if k != "as_of"
-    }
 
 
 def change(manager) -> None:
@@ -85,13 +73,13 @@ def test_a_refresh_while_another_counts_changes_nothing_twice(monkeypatch):
     first.join(60)
     assert not first.is_alive() and errors == []
     facts_refresh()  # (whatever the second left)
-    counted, shown = rollup(), figures(manager)
+    counted, shown = rollup_rows(), all_time(manager)
     CaseFacts.objects.all().delete()
     Rollup.objects.all().delete()
     RefreshMark.objects.all().delete()
     facts_rebuild()
-    assert rollup() == counted
-    assert figures(manager) == shown
+    assert rollup_rows() == counted
+    assert all_time(manager) == shown
 
 
 def test_the_rebuild_waits_for_a_refresh_at_work(monkeypatch):
