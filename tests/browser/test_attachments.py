@@ -72,8 +72,10 @@ def test_a_photo_sent_with_the_complaint_shows_as_a_thumbnail_to_the_agent(
     staff.goto(f"/cases/{case.reference}/")
     thumb = staff.locator(f'img[src="/attachments/{attachment.pk}/thumbnail/"]')
     thumb.wait_for()
-    # The image really loaded (CSP allows it, the guarded view answered a PNG).
-    width = thumb.evaluate("img => img.complete ? img.naturalWidth : 0")
+    # The image really loaded (CSP allows it, the guarded view answered a PNG):
+    # once the browser is done with it, loaded or broken (a broken one is 0 wide).
+    staff.wait_for_function("img => img.complete", arg=thumb.element_handle())
+    width = thumb.evaluate("img => img.naturalWidth")
     assert 0 < width <= 240
     with staff.expect_download() as download:
         staff.get_by_role("link", name="broken-kettle.jpg").click()
