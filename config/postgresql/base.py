@@ -13,12 +13,31 @@ transaction, or of unknown state gets Django's own check.
 
 import select
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
+from django.db.models.expressions import Col
+
+INTEGERS = {"smallint", "integer", "bigint"}
 
 IDLE = 0  # libpq's PQTRANS_IDLE (psycopg2 and psycopg 3 alike)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def prepare_join_on_clause(self, lhs_table, lhs_field, rhs_table, rhs_field):
+        """Integer keys of two widths (a four-byte key of the dashboards' facts
+        against a case's eight-byte one) join as they are: PostgreSQL compares
+        integers across widths through either side's index, which Django's
+        cast of one side would hide (a scan of the whole table instead)."""
+        db_types = {f.db_type(self.connection) for f in (lhs_field, rhs_field)}
+        if db_types <= INTEGERS:
+            return Col(lhs_table, lhs_field), Col(rhs_table, rhs_field)
+        return super().prepare_join_on_clause(
+            lhs_table, lhs_field, rhs_table, rhs_field
+        )
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def is_usable(self) -> bool:
         connection = self.connection
         if connection is None or connection.closed:

@@ -32,7 +32,7 @@ from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
 from ..models import CaseFacts
-from .figures import TOP, keyed, mean, share, within
+from .figures import TOP, active, keyed, mean, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
@@ -203,18 +203,20 @@ def customer_figures(
     reaching: bool = False,
     repeaters: int | None = None,
 ) -> dict[str, Any]:
-    """Repeat complainants of the period and customers at risk now (a period
-    `reaching` now reads them from the facts). Given the number of
-    `repeaters` (over every case, a period reaching now), only the top ten
-    are looked for: of all time, by each customer's count of cases."""
+    """Repeat complainants of the period (counted from the facts' filings,
+    as every period figure) and customers at risk now (a period `reaching`
+    now reads them from the facts). Given the number of `repeaters` (over
+    every case, a period reaching now), only the top ten are looked for: of
+    all time, by each customer's count of cases."""
     if repeaters is not None and flt.preset == "all":
         top = CaseFacts.objects.filter(customer_cases__gte=2).order_by(
             "-customer_cases", "customer_id"
         )
         repeat_top = list(top.values("customer_id", cases=F("customer_cases"))[:TOP])
     else:
+        filed = active(CaseFacts.objects.filter(flt.case_q()), flt)
         repeat = (
-            cases.filter(within("created_at", flt))
+            filed.filter(within("filed_at", flt))
             .order_by()
             .values("customer_id")
             .annotate(cases=Count("*"))

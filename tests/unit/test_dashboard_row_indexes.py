@@ -1,8 +1,10 @@
-"""The figures counted per offer and follow-up can be answered from the
-covering indexes alone (migration dashboards 0013): every column of the
-period's offers or follow-ups, and of their cases, that the figure's query
-reads is carried by one index, for today's figures and the rollup's days. A figure that starts reading a column its index does
-not carry (and so visits every row again) fails here.
+"""The figures counted per offer and follow-up read their own rows from one
+covering index each (migration dashboards 0013) and their case's dimensions
+from the case's facts (migration dashboards 0024), for today's figures and
+the rollup's days: every column of the period's offers or follow-ups that a
+figure's query reads is carried by its index, and of the case row only its
+key (the join to the facts). A figure that starts reading a column its
+index does not carry, or the case row itself, fails here.
 """
 
 import re
@@ -13,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints.models import Offer
 from dashboards.metrics import filter_parse
 from dashboards.metrics.items import item_tally
 
@@ -56,6 +59,17 @@ def test_the_period_rows_and_their_cases_are_read_from_one_index_each(
             # follow-ups due are found by their own index).
             if f'FROM "{table}"' in sql and '"due_at" >=' not in sql:
                 assert read(sql, table) and read(sql, table) <= carried(index)
-                assert read(sql, "complaints_case") <= carried("dash_case_dims")
+                assert read(sql, "complaints_case") <= {"id"}  # the key, to the facts
+                assert ")::" not in sql  # the keys joined as they are (no cast)
                 checked += 1
     assert checked == 4  # offers, goodwill, follow-ups done, agent scores
+
+
+@pytest.mark.postgres
+def test_the_facts_join_a_case_by_key_without_a_cast():
+    """A case's eight-byte key meets its facts' four-byte one as it is: a cast
+    of either side hides that side's index (config.postgresql)."""
+    sql = str(Offer.objects.filter(case__facts__team_id=1).values("pk").query)
+    joined = re.search(r'INNER JOIN "dashboards_casefacts" ON \((.*?)\) WHERE', sql)
+    assert joined, sql
+    assert joined[1] == '"complaints_case"."id" = "dashboards_casefacts"."case_id"'
