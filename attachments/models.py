@@ -36,7 +36,9 @@ SERVABLE = (ScanStatus.CLEAN, ScanStatus.NOT_SCANNED)
 class Attachment(models.Model):
     """A file on a case; the bytes live in the attachment storage under `storage_name`."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="attachments", db_index=False
+    )
     message = models.ForeignKey(
         Message,
         null=True,

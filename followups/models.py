@@ -24,7 +24,10 @@ class Outcome(models.TextChoices):
 
 class FollowUp(models.Model):
     case = models.ForeignKey(
-        "complaints.Case", on_delete=models.CASCADE, related_name="followups"
+        "complaints.Case",
+        on_delete=models.CASCADE,
+        related_name="followups",
+        db_index=False,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -32,6 +35,7 @@ class FollowUp(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="followups",
+        db_index=False,
     )
     due_at = models.DateTimeField()
     channel = models.CharField(max_length=10, choices=FollowUpChannel.choices)

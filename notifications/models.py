@@ -43,6 +43,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="notifications",
+        db_index=False,
     )
     case = models.ForeignKey(
         "complaints.Case",

@@ -24,7 +24,7 @@ class RetentionRule(models.Model):
     A regime without any rule keeps cases `DEFAULT_RETENTION_DAYS`.
     """
 
-    regime = models.SlugField(max_length=20)
+    regime = models.SlugField(max_length=20, db_index=False)
     category_slug = models.SlugField(
         max_length=100,
         blank=True,

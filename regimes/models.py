@@ -45,7 +45,7 @@ class Regime(models.Model):
     `return_bands`: the time bands of the periodic return, clocks' shape.
     """
 
-    code = models.SlugField(max_length=20)
+    code = models.SlugField(max_length=20, db_index=False)
     name = models.CharField(max_length=200)
     effective_from = models.DateField()
     country = models.CharField(
@@ -154,7 +154,10 @@ class StatutoryDeadline(models.Model):
     """A statutory clock of a case: it runs from receipt and never pauses."""
 
     case = models.ForeignKey(
-        "complaints.Case", on_delete=models.CASCADE, related_name="statutory_deadlines"
+        "complaints.Case",
+        on_delete=models.CASCADE,
+        related_name="statutory_deadlines",
+        db_index=False,
     )
     regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=40)
@@ -209,7 +212,10 @@ class Letter(models.Model):
     """A letter as sent to the customer: text, PDF and hash never change."""
 
     case = models.ForeignKey(
-        "complaints.Case", on_delete=models.PROTECT, related_name="letters"
+        "complaints.Case",
+        on_delete=models.PROTECT,
+        related_name="letters",
+        db_index=False,
     )
     regime = models.ForeignKey(Regime, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=30, choices=LetterKind.choices)

@@ -81,7 +81,9 @@ class Problem(models.Model):
 class ProblemCase(models.Model):
     """One case linked to a problem."""
 
-    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="links")
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="links", db_index=False
+    )
     case = models.ForeignKey(
         "complaints.Case", on_delete=models.CASCADE, related_name="problem_links"
     )
@@ -224,7 +226,7 @@ class Incident(models.Model):
 
 class IncidentCase(models.Model):
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="case_links"
+        Incident, on_delete=models.CASCADE, related_name="case_links", db_index=False
     )
     case = models.ForeignKey(
         "complaints.Case", on_delete=models.CASCADE, related_name="incident_links"
@@ -246,7 +248,10 @@ class IncidentCustomer(models.Model):
     """An affected customer: linked directly, or through one of their cases."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="customer_links"
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="customer_links",
+        db_index=False,
     )
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="+"
@@ -272,7 +277,7 @@ class IncidentNotice(models.Model):
     """
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="notices"
+        Incident, on_delete=models.CASCADE, related_name="notices", db_index=False
     )
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="+"

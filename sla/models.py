@@ -63,7 +63,7 @@ class WorkingHours(models.Model):
 
 class Holiday(models.Model):
     calendar = models.ForeignKey(
-        Calendar, on_delete=models.CASCADE, related_name="holidays"
+        Calendar, on_delete=models.CASCADE, related_name="holidays", db_index=False
     )
     date = models.DateField()
     name = models.CharField(max_length=100, blank=True)
@@ -157,7 +157,10 @@ class Deadline(models.Model):
     """One SLA clock of a case; `next_check_at` is when the due pass must look again."""
 
     case = models.ForeignKey(
-        "complaints.Case", on_delete=models.CASCADE, related_name="deadlines"
+        "complaints.Case",
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        db_index=False,
     )
     kind = models.CharField(max_length=20, choices=DeadlineKind.choices)
     target_minutes = models.PositiveIntegerField()

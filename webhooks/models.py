@@ -39,6 +39,7 @@ class WebhookSubscription(models.Model):
         "api.ApiClient",
         on_delete=models.CASCADE,
         related_name="webhook_subscriptions",
+        db_index=False,
     )
     url = models.URLField(max_length=2000)
     events = models.JSONField(default=list)
@@ -82,7 +83,10 @@ class WebhookDelivery(models.Model):
     """One event to deliver to one subscription: the outbox row."""
 
     subscription = models.ForeignKey(
-        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookSubscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        db_index=False,
     )
     event_id = models.CharField(max_length=64, help_text=_("The webhook-id header."))
     event_type = models.CharField(max_length=40, choices=EventType.choices)
@@ -128,7 +132,10 @@ class WebhookAttempt(models.Model):
     """One HTTP try of a delivery: what the receiver answered, or the error."""
 
     delivery = models.ForeignKey(
-        WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log"
+        WebhookDelivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        db_index=False,
     )
     number = models.PositiveSmallIntegerField()
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -67,7 +67,10 @@ class Case(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="cases"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     subject = models.CharField(max_length=200)
     description = models.TextField()
@@ -86,6 +89,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -93,6 +97,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     stage = models.CharField(
         max_length=20, choices=Stage.choices, default=Stage.NEW, editable=False
@@ -237,7 +242,9 @@ class MessageKind(models.TextChoices):
 
 
 class Message(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -59,7 +59,9 @@ class OfferLimit(models.Model):
 
 
 class Offer(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="offers")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="offers", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=OfferKind.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(max_length=3, blank=True)

@@ -116,7 +116,9 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One append-only line of a case's timeline (enforced by a database trigger)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
