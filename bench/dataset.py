@@ -253,8 +253,15 @@ def indexes_on(ddl: list[str]) -> None:
                 cursor.execute(statement)
 
 
-def load(n_cases: int, seed: int) -> dict:
+def load(n_cases: int, seed: int, in_order: bool = False) -> dict:
     rng = random.Random(seed)
+    # The same spread of ages, sorted so that keys follow filing times.
+    drawn = random.Random(seed + 1)
+    ages = (
+        sorted((drawn.random() ** 0.9 for _ in range(n_cases)), reverse=True)
+        if in_order
+        else None
+    )
     started = clock.perf_counter()
     wipe()
     ref = reference_data(rng)
@@ -268,7 +275,7 @@ def load(n_cases: int, seed: int) -> dict:
     for pk in range(1, n_customers + 1):
         copier.add("customers_customer", tables.customer(pk, now, rng))
     copier.flush("customers_customer")
-    maker = CaseMaker(ref=ref, now=now, rng=rng, n_customers=n_customers)
+    maker = CaseMaker(ref=ref, now=now, rng=rng, n_customers=n_customers, ages=ages)
     for pk in range(1, n_cases + 1):
         for table, row in maker.case(pk):
             copier.add(table, row)
@@ -320,12 +327,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--in-filing-order",
+        action="store_true",
+        help="keys follow filing times, as a live database files cases "
+        "(default: filing times drawn at random per key)",
+    )
     args = parser.parse_args()
     print(
         f"loading {args.cases} cases into {connection.settings_dict['NAME']} "
         f"on {os.cpu_count()} cores"
     )
-    result = load(args.cases, args.seed)
+    result = load(args.cases, args.seed, args.in_filing_order)
     print(json.dumps(result["counts"], indent=1))
     print(
         f"loaded in {result['seconds']:.0f} s "

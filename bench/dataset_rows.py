@@ -32,9 +32,18 @@ class CaseMaker:
     """Makes the rows of one case: the case, deadlines, offers, follow-ups, events."""
 
     def __init__(
-        self, *, ref: dict, now: datetime, rng: random.Random, n_customers: int
+        self,
+        *,
+        ref: dict,
+        now: datetime,
+        rng: random.Random,
+        n_customers: int,
+        ages: list[float] | None = None,
     ):
         self.ref, self.rng, self.n_customers = ref, rng, n_customers
+        # Each case's age as a share of the span, by key (oldest first: cases
+        # stored in filing order, as a live database files them); else drawn.
+        self.ages = ages
         self.now = now.timestamp()
         self.now_iso = now.isoformat()
         self.last_reference: dict[int, int] = {}
@@ -42,7 +51,8 @@ class CaseMaker:
 
     def case(self, pk: int):
         rng = self.rng
-        created = self.now - rng.random() ** 0.9 * SPAN_DAYS * DAY
+        age = self.ages[pk - 1] if self.ages else rng.random() ** 0.9
+        created = self.now - age * SPAN_DAYS * DAY
         age = self.now - created
         stage = self._stage(age / DAY)
         priority = pick(rng, PRIORITIES)
