@@ -161,6 +161,12 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # Workers and beat must survive a database restart on their own; the check
 # of an idle connection reads its socket, not the server (config.postgresql).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The planner's cost of reading a page out of order. PostgreSQL's default (4)
+# is a spinning disk's; on SSDs or a database held in memory it makes the
+# planner walk a table's rows where an index alone answers (the dashboards'
+# figures about open cases: 550 ms against 225 at a million cases stored in
+# filing order). Empty: leave the server's setting.
+RANDOM_PAGE_COST = env.str("DB_RANDOM_PAGE_COST", default="1.1")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "config.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -177,6 +183,18 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         DATABASES["replica"]["ENGINE"] = "config.postgresql"
     # Tests read the primary through this alias: no second test database.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "config.postgresql" and RANDOM_PAGE_COST:
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = " ".join(
+            filter(
+                None,
+                [
+                    _options.get("options"),
+                    f"-c random_page_cost={float(RANDOM_PAGE_COST)}",
+                ],
+            )
+        )
 DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
