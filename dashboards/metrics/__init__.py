@@ -72,6 +72,7 @@ def metrics_summary(
         **rows.satisfaction_figures(row=row),
         "customers": rows.customer_figures(
             cases=cases,
+            facts=facts,
             flt=flt,
             reaching=fig.reaches_now(flt, now, as_of),
             repeaters=row["repeat_complainants"]

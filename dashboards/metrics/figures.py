@@ -253,6 +253,13 @@ def active(facts: QuerySet[CaseFacts], flt: MetricsFilter) -> QuerySet[CaseFacts
     return facts.filter(found)
 
 
+def dated(
+    facts: QuerySet[CaseFacts], flt: MetricsFilter, moment: str
+) -> QuerySet[CaseFacts]:
+    """The facts whose `moment` falls in the period (found by activity)."""
+    return active(facts, flt).filter(within(moment, flt))
+
+
 def add(into: dict[str, int], counts: dict[str, int], sign: int = 1) -> None:
     """Add `counts` (times `sign`) into `into`, leaving out zeros."""
     for key, n in counts.items():

@@ -30,6 +30,7 @@ from .figures import (
     active,
     add,
     backlog,
+    dated,
     grouped,
     histogram_percentile,
     hours,
@@ -39,7 +40,6 @@ from .figures import (
     share,
     spread,
     tally,
-    within,
 )
 from .filters import MetricsFilter, midnight
 from .items import item_tally
@@ -154,7 +154,7 @@ def previous_filings(
     months, days, edge = split(flt, as_of and min(as_of, now))
     row: dict[str, int] = {}
     if edge:
-        filed = active(facts, edge).filter(within("filed_at", edge))
+        filed = dated(facts, edge, "filed_at")
         for _, got in grouped(filed, (), "category_id", "root_cause_id", n=Count("pk")):
             add(row, {f"c:{got['category_id']}": got["n"]})
             add(row, {f"r:{got['root_cause_id']}": got["n"]})
@@ -247,8 +247,7 @@ def series_figures(
     found: dict[str, Counter] = {"opened": Counter(), "closed": Counter()}
     for name, moment in (("opened", "filed_at"), ("closed", "closed_at")):
         rows = (
-            active(facts, edge)
-            .filter(within(moment, edge))
+            dated(facts, edge, moment)
             .annotate(day=local_day(moment))
             .order_by()
             .values("day")

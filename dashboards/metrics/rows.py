@@ -32,7 +32,7 @@ from service_recovery.models import ProblemCase
 from sla.selectors import overdue_q
 
 from ..models import CaseFacts
-from .figures import TOP, active, keyed, mean, share, within
+from .figures import TOP, dated, keyed, mean, share, within
 from .filters import MetricsFilter
 
 STALL_DAYS = 7
@@ -199,6 +199,7 @@ def skip_figures(row: dict[str, int]) -> list[dict]:
 def customer_figures(
     *,
     cases: QuerySet[Case],
+    facts: QuerySet[CaseFacts],
     flt: MetricsFilter,
     reaching: bool = False,
     repeaters: int | None = None,
@@ -214,9 +215,8 @@ def customer_figures(
         )
         repeat_top = list(top.values("customer_id", cases=F("customer_cases"))[:TOP])
     else:
-        filed = active(CaseFacts.objects.filter(flt.case_q()), flt)
         repeat = (
-            filed.filter(within("filed_at", flt))
+            dated(facts, flt, "filed_at")
             .order_by()
             .values("customer_id")
             .annotate(cases=Count("*"))
