@@ -186,15 +186,8 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 for _database in DATABASES.values():
     if _database["ENGINE"] == "config.postgresql" and RANDOM_PAGE_COST:
         _options = _database.setdefault("OPTIONS", {})
-        _options["options"] = " ".join(
-            filter(
-                None,
-                [
-                    _options.get("options"),
-                    f"-c random_page_cost={float(RANDOM_PAGE_COST)}",
-                ],
-            )
-        )
+        _cost = f"-c random_page_cost={float(RANDOM_PAGE_COST)}"
+        _options["options"] = f"{_options.get('options', '')} {_cost}".strip()
 DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
