@@ -292,7 +292,7 @@ def load(n_cases: int, seed: int, in_order: bool = False) -> dict:
     print(f"  facts of {built} cases in {facts:.0f} s; vacuuming", flush=True)
     with connection.cursor() as cursor:
         # Sets the visibility map, as autovacuum would on a live database, so
-        # the planner can use the covering indexes for index-only scans.
+        # the planner can answer from the indexes alone (index-only scans).
         cursor.execute("VACUUM ANALYZE")
     return {
         "counts": copier.counts,
