@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 
@@ -41,108 +41,110 @@ def _cents(total: Any) -> int:
     return int(round((total or 0) * 100))
 
 
-def _offers(flt: MetricsFilter, now: datetime) -> tuple[QuerySet, tuple, dict]:
-    granted = Q(status__in=GRANTED)
-    return (
-        Offer.objects.filter(within("created_at", flt)),
-        ("kind", "currency"),
-        {
-            "n": Count("pk"),
-            "granted": Count("pk", filter=granted),
-            "decided": Count("pk", filter=Q(status__in=DECIDED)),
-            "approval": Count("pk", filter=Q(needed_approval=True)),
-            "priced": Count("pk", filter=PRICED),
-            "cents": Sum("amount"),
-            "granted_cents": Sum("amount", filter=granted),
-        },
-    )
+# Where each item figure's rows come from: the rows, dated by their moment.
+SOURCES = {
+    "offers": (lambda: Offer.objects.all(), "created_at"),
+    "done": (lambda: FollowUp.objects.filter(DONE), "completed_at"),
+    "due": (
+        lambda: FollowUp.objects.exclude(status=FollowUpStatus.CANCELLED),
+        "due_at",
+    ),
+}
 
 
-def _goodwill(flt: MetricsFilter, now: datetime) -> tuple[QuerySet, tuple, dict]:
-    fulfilled = Offer.objects.filter(
-        within("created_at", flt), PRICED, status=OfferStatus.FULFILLED
-    )
-    return (
-        fulfilled,
-        (f"{CASE}root_cause_id", "currency"),
-        {
-            "n": Count("pk"),
-            "cents": Sum("amount"),
-        },
-    )
-
-
-def _done(flt: MetricsFilter, now: datetime) -> tuple[QuerySet, tuple, dict]:
+def _figures(now: datetime) -> list[tuple[str, str, tuple[str, ...], dict]]:
+    """Each item figure: (its prefix, its rows' source, what it is grouped
+    by, what it counts). The figures of one source are tallied in one query,
+    grouped by all their groups (they add up over the finer groups)."""
+    granted, fulfilled = Q(status__in=GRANTED), Q(status=OfferStatus.FULFILLED)
     scored = Q(csat__isnull=False)
-    return (
-        FollowUp.objects.filter(DONE, within("completed_at", flt)),
-        (),
-        {
-            "completed": Count("pk"),
-            "scored": Count("pk", filter=scored),
-            "csat_sum": Sum("csat", default=0),
-            "unsatisfied": Count("pk", filter=Q(outcome=Outcome.UNSATISFIED)),
-            **{f"csat_{n}": Count("pk", filter=Q(csat=n)) for n in range(1, 6)},
-        },
-    )
-
-
-def _due(flt: MetricsFilter, now: datetime) -> tuple[QuerySet, tuple, dict]:
     waiting = Q(status=FollowUpStatus.SCHEDULED, due_at__lt=now)
-    return (
-        FollowUp.objects.filter(within("due_at", flt)).exclude(
-            status=FollowUpStatus.CANCELLED
+    return [
+        (
+            "o",
+            "offers",
+            ("kind", "currency"),
+            {
+                "n": Count("pk"),
+                "granted": Count("pk", filter=granted),
+                "decided": Count("pk", filter=Q(status__in=DECIDED)),
+                "approval": Count("pk", filter=Q(needed_approval=True)),
+                "priced": Count("pk", filter=PRICED),
+                "cents": Sum("amount"),
+                "granted_cents": Sum("amount", filter=granted),
+            },
         ),
-        (),
-        {
-            "due": Count("pk"),
-            "done": Count("pk", filter=DONE),
-            "overdue": Count("pk", filter=waiting),
-        },
-    )
-
-
-def _scores(flt: MetricsFilter, now: datetime) -> tuple[QuerySet, tuple, dict]:
-    scored = FollowUp.objects.filter(
-        DONE,
-        within("completed_at", flt),
-        csat__isnull=False,
-        **{f"{CASE}assignee__isnull": False},
-    )
-    return scored, (f"{CASE}assignee_id",), {"n": Count("pk"), "csat_sum": Sum("csat")}
-
-
-# (prefix, the rows with what they are grouped by and count, their moment)
-FIGURES = [
-    ("o", _offers, "created_at"),
-    ("g", _goodwill, "created_at"),
-    ("f", _done, "completed_at"),
-    ("f", _due, "due_at"),
-    ("s", _scores, "completed_at"),
-]
+        (  # goodwill: the offers fulfilled, by their case's root cause
+            "g",
+            "offers",
+            (f"{CASE}root_cause_id", "currency"),
+            {
+                "n": Count("pk", filter=fulfilled & PRICED),
+                "cents": Sum("amount", filter=fulfilled & PRICED),
+            },
+        ),
+        (
+            "f",
+            "done",
+            (),
+            {
+                "completed": Count("pk"),
+                "scored": Count("pk", filter=scored),
+                "csat_sum": Sum("csat", filter=scored),
+                "unsatisfied": Count("pk", filter=Q(outcome=Outcome.UNSATISFIED)),
+                **{f"csat_{n}": Count("pk", filter=Q(csat=n)) for n in range(1, 6)},
+            },
+        ),
+        (  # the scores of each agent's cases
+            "s",
+            "done",
+            (f"{CASE}assignee_id",),
+            {
+                "n": Count(
+                    "pk", filter=scored & Q(**{f"{CASE}assignee__isnull": False})
+                ),
+                "csat_sum": Sum("csat", filter=Q(**{f"{CASE}assignee__isnull": False})),
+            },
+        ),
+        (
+            "f",
+            "due",
+            (),
+            {
+                "due": Count("pk"),
+                "done": Count("pk", filter=DONE),
+                "overdue": Count("pk", filter=waiting),
+            },
+        ),
+    ]
 
 
 def item_tally(
     flt: MetricsFilter, now: datetime, *, daily: bool = False
 ) -> dict[tuple, dict[str, int]]:
     """Every item figure of the cases of `flt` in its period: one row of
-    counts, or with `daily` one per (local day, team)."""
+    counts, or with `daily` one per (local day, team); one query per source."""
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
-    for prefix, figure, moment in FIGURES:
-        rows, fields, counted = figure(flt, now)
-        rows = rows.filter(flt.case_q(CASE)).order_by()
+    figures = _figures(now)
+    for source, (rows_of, moment) in SOURCES.items():
+        mine = [(i, f) for i, f in enumerate(figures) if f[1] == source]
+        rows = rows_of().filter(within(moment, flt), flt.case_q(CASE)).order_by()
         keys: tuple[str, ...] = ()
         if daily:
             rows = rows.annotate(d=TruncDay(moment, tzinfo=tz))
             keys = ("d", f"{CASE}team_id")
-        if not (keys or fields):
-            _named(prefix, (), rows.aggregate(**counted), found[()])
-            continue
-        for row in rows.values(*keys, *fields).annotate(**counted):
+        fields = list(dict.fromkeys(g for _, f in mine for g in f[2]))
+        counted = {f"{n}_{i}": c for i, f in mine for n, c in f[3].items()}
+        if keys or fields:
+            found_rows = rows.values(*keys, *fields).annotate(**counted)
+        else:
+            found_rows = [rows.aggregate(**counted)]
+        for row in found_rows:
             key = (_day(row["d"]), row[f"{CASE}team_id"]) if daily else ()
-            counts = {name: row[name] for name in counted}
-            _named(prefix, [row[f] for f in fields], counts, found[key])
+            for i, (prefix, _, group, counts) in mine:
+                named = {n: row[f"{n}_{i}"] for n in counts}
+                _named(prefix, [row[g] for g in group], named, found[key])
     for key, counts in _skips(flt, daily):
         add(found[key], counts)
     return found
