@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import Rank
 
 from complaints.models import (
     OPEN_STAGES,
@@ -265,21 +266,20 @@ def _at_risk(
     risky = cases.filter(open_q & (Q(escalation_level__gt=0) | Q(reopen_count__gt=0)))
     at_risk = risky.order_by().values("customer_id").union(unhappy.order_by())
     # Only customers tied with or above the tenth-most-escalated can make the
-    # top: when ten have an open escalation, only theirs need counting.
-    per_customer = (
+    # top (ranked tenth or better): when ten have an open escalation, only
+    # theirs need counting, found in one pass.
+    ranked = (
         cases.filter(escalated_q)
         .order_by()
         .values("customer_id")
         .annotate(n=Count("pk"))
+        .annotate(rank=Window(Rank(), order_by=F("n").desc()))
+        .filter(rank__lte=TOP)
     )
-    tenth = list(per_customer.order_by("-n").values_list("n", flat=True)[TOP - 1 : TOP])
-    floor = tenth[0] if tenth else 0
     # (Their ids as a list: the planner cannot foresee how few they are.)
-    candidates = (
-        list(per_customer.filter(n__gte=floor).values_list("customer_id", flat=True))
-        if floor
-        else at_risk
-    )
+    candidates = [row["customer_id"] for row in ranked]
+    if len(candidates) < TOP:
+        candidates = at_risk
     top = (
         cases.filter(customer_id__in=candidates)
         .order_by()
