@@ -14,9 +14,9 @@ are counted in cents.
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Aggregate, Count, Q, Sum
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 
@@ -52,18 +52,28 @@ SOURCES = {
 }
 
 
-def _figures(now: datetime) -> list[tuple[str, str, tuple[str, ...], dict]]:
-    """Each item figure: (its prefix, its rows' source, what it is grouped
-    by, what it counts). The figures of one source are tallied in one query,
-    grouped by all their groups (they add up over the finer groups)."""
+class Item(NamedTuple):
+    """One item figure: its key prefix, its rows' source (`SOURCES`), what
+    it is grouped by, which of the rows it counts, and what it counts."""
+
+    prefix: str
+    source: str
+    group: tuple[str, ...]
+    where: Q
+    counts: dict[str, Aggregate]
+
+
+def _figures(now: datetime) -> list[Item]:
+    """Every item figure (`Item`)."""
     granted, fulfilled = Q(status__in=GRANTED), Q(status=OfferStatus.FULFILLED)
     scored = Q(csat__isnull=False)
     waiting = Q(status=FollowUpStatus.SCHEDULED, due_at__lt=now)
     return [
-        (
+        Item(
             "o",
             "offers",
             ("kind", "currency"),
+            Q(),
             {
                 "n": Count("pk"),
                 "granted": Count("pk", filter=granted),
@@ -74,19 +84,18 @@ def _figures(now: datetime) -> list[tuple[str, str, tuple[str, ...], dict]]:
                 "granted_cents": Sum("amount", filter=granted),
             },
         ),
-        (  # goodwill: the offers fulfilled, by their case's root cause
+        Item(  # goodwill: the offers fulfilled, by their case's root cause
             "g",
             "offers",
             (f"{CASE}root_cause_id", "currency"),
-            {
-                "n": Count("pk", filter=fulfilled & PRICED),
-                "cents": Sum("amount", filter=fulfilled & PRICED),
-            },
+            fulfilled & PRICED,
+            {"n": Count("pk"), "cents": Sum("amount")},
         ),
-        (
+        Item(
             "f",
             "done",
             (),
+            Q(),
             {
                 "completed": Count("pk"),
                 "scored": Count("pk", filter=scored),
@@ -95,21 +104,18 @@ def _figures(now: datetime) -> list[tuple[str, str, tuple[str, ...], dict]]:
                 **{f"csat_{n}": Count("pk", filter=Q(csat=n)) for n in range(1, 6)},
             },
         ),
-        (  # the scores of each agent's cases
+        Item(  # the scores of each agent's cases
             "s",
             "done",
             (f"{CASE}assignee_id",),
-            {
-                "n": Count(
-                    "pk", filter=scored & Q(**{f"{CASE}assignee__isnull": False})
-                ),
-                "csat_sum": Sum("csat", filter=Q(**{f"{CASE}assignee__isnull": False})),
-            },
+            scored & Q(**{f"{CASE}assignee__isnull": False}),
+            {"n": Count("pk"), "csat_sum": Sum("csat")},
         ),
-        (
+        Item(
             "f",
             "due",
             (),
+            Q(),
             {
                 "due": Count("pk"),
                 "done": Count("pk", filter=DONE),
@@ -119,32 +125,52 @@ def _figures(now: datetime) -> list[tuple[str, str, tuple[str, ...], dict]]:
     ]
 
 
+def _counting(where: Q, aggregate: Aggregate) -> Aggregate:
+    """`aggregate` over only the rows `where` holds for."""
+    if not where:
+        return aggregate
+    found = aggregate.copy()
+    found.filter = where & aggregate.filter if aggregate.filter else where
+    return found
+
+
 def item_tally(
     flt: MetricsFilter, now: datetime, *, daily: bool = False
 ) -> dict[tuple, dict[str, int]]:
     """Every item figure of the cases of `flt` in its period: one row of
-    counts, or with `daily` one per (local day, team); one query per source."""
+    counts (one query per source), or with `daily` one per (local day, team)
+    (one query per figure: grouped by day and team too, the finer groups of
+    a source's figures together would multiply the rows read)."""
     found: dict[tuple, dict[str, int]] = defaultdict(dict)
     tz = timezone.get_current_timezone()
     figures = _figures(now)
     for source, (rows_of, moment) in SOURCES.items():
-        mine = [(i, f) for i, f in enumerate(figures) if f[1] == source]
+        mine = [(i, f) for i, f in enumerate(figures) if f.source == source]
         rows = rows_of().filter(within(moment, flt), flt.case_q(CASE)).order_by()
         keys: tuple[str, ...] = ()
         if daily:
             rows = rows.annotate(d=TruncDay(moment, tzinfo=tz))
             keys = ("d", f"{CASE}team_id")
-        fields = list(dict.fromkeys(g for _, f in mine for g in f[2]))
-        counted = {f"{n}_{i}": c for i, f in mine for n, c in f[3].items()}
-        if keys or fields:
-            found_rows = rows.values(*keys, *fields).annotate(**counted)
-        else:
-            found_rows = [rows.aggregate(**counted)]
-        for row in found_rows:
-            key = (_day(row["d"]), row[f"{CASE}team_id"]) if daily else ()
-            for i, (prefix, _, group, counts) in mine:
-                named = {n: row[f"{n}_{i}"] for n in counts}
-                _named(prefix, [row[g] for g in group], named, found[key])
+        for some in [[one] for one in mine] if daily else [mine]:
+            if len(some) == 1:  # alone, a figure reads only the rows it counts
+                [(i, figure)] = some
+                part = rows.filter(figure.where)
+                counted = {f"{n}_{i}": c for n, c in figure.counts.items()}
+            else:  # together, each count is of the rows its figure counts
+                part, counted = rows, {}
+                for i, figure in some:
+                    for n, c in figure.counts.items():
+                        counted[f"{n}_{i}"] = _counting(figure.where, c)
+            fields = list(dict.fromkeys(g for _, f in some for g in f.group))
+            if keys or fields:
+                found_rows = part.values(*keys, *fields).annotate(**counted)
+            else:
+                found_rows = [part.aggregate(**counted)]
+            for row in found_rows:
+                key = (_day(row["d"]), row[f"{CASE}team_id"]) if daily else ()
+                for i, f in some:
+                    named = {n: row[f"{n}_{i}"] for n in f.counts}
+                    _named(f.prefix, [row[g] for g in f.group], named, found[key])
     for key, counts in _skips(flt, daily):
         add(found[key], counts)
     return found
