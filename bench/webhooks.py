@@ -38,6 +38,7 @@ def bench_env(redis_url: str) -> dict[str, str]:
         REDIS_URL=redis_url,
         DEBUG="0",
         SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost",  # required with DEBUG off
         WEBHOOK_ALLOW_PRIVATE="1",  # the receiver listens on 127.0.0.1
         WEBHOOK_TIMEOUT="2",
         DJANGO_SETTINGS_MODULE="config.settings",
