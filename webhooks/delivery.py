@@ -117,9 +117,9 @@ def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
                 next_attempt_at__lte=now,
                 subscription__status=SubscriptionStatus.ACTIVE,
                 subscription__client__revoked=False,
-            )
-            .first()
+            )[:1]
         )
+        delivery = next(iter(delivery), None)
         if delivery is None:
             return None
         subscription = delivery.subscription
@@ -198,15 +198,22 @@ def _session() -> requests.Session:
     return session
 
 
+# What recording an attempt changes on its delivery.
+RECORDED = (
+    *("attempts", "status", "delivered_at", "next_attempt_at", "queued_until"),
+    "last_error",
+)
+
+
 def _record(delivery_id: int, outcome: Outcome, now: datetime) -> str:
     retry_in: timedelta | None = None
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("subscription")
-            .filter(pk=delivery_id)
-            .first()
+            .filter(pk=delivery_id)[:1]
         )
+        delivery = next(iter(delivery), None)
         if delivery is None:  # its subscription was deleted meanwhile
             return "skipped"
         delivery.attempts += 1
@@ -224,7 +231,7 @@ def _record(delivery_id: int, outcome: Outcome, now: datetime) -> str:
             result = _delivered(delivery, now)
         else:
             result, retry_in = _failed(delivery, outcome, now)
-        delivery.save()
+        delivery.save(update_fields=RECORDED)
     if retry_in is not None and retry_in <= SOON:
         from .tasks import deliveries_enqueue
 
