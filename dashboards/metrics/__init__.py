@@ -4,6 +4,7 @@ GET /api/v1/metrics/summary/.
 - `filters`: the filter (period, team, category, priority, channel) and scoping;
 - `figures`: the period figures declared once, ORM aggregates over `CaseFacts`;
 - `periods`: a period's figures from the rollup and the facts;
+- `histograms`: the durations' histograms, a long period's percentiles;
 - `items`: the figures per offer, follow-up and skip;
 - `rows`: the figures about now and the customer counts, read from their
   own rows, and the shapes of the item figures;

@@ -10,7 +10,6 @@ query per moment for the rollup (`dashboards.months`). A new figure
 is one entry here (and its test).
 """
 
-import math
 import operator
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,8 +17,8 @@ from datetime import date, datetime
 from functools import reduce
 from typing import Any
 
-from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Floor, Ln, TruncDay
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDay
 from django.utils import timezone
 
 from complaints.models import STAGE_ORDER, Stage
@@ -27,6 +26,7 @@ from complaints.models import STAGE_ORDER, Stage
 from ..apps import Percentile
 from ..models import AsDateTime, CaseFacts
 from .filters import MetricsFilter
+from .histograms import HISTOGRAMS, bucket_expression
 
 TOP = 10
 CLOCKS = {"first_response": "fr", "resolution": "res"}
@@ -38,13 +38,6 @@ DURATIONS = {
 LONG = 0  # days: longer periods read their whole past days from the rollup
 EXACT = 31  # days: the percentiles of longer periods come from the histograms
 PERCENTILES = {"median": 0.5, "p90": 0.9}
-# A long period's percentiles come from histograms of whole seconds with
-# BUCKETS buckets per doubling: each case counts at its bucket's middle, so
-# the figure is within ERROR of the exact one (times the seconds plus one).
-BUCKETS = 32
-ERROR = (2 ** (1 / BUCKETS) - 1) / 2
-SLACK = 1e-9  # so that a power of two is not rounded into the bucket below
-HISTOGRAMS = {"first_response": "hf", "resolution": "hr", "first_apology": "ha"}
 # The moments that date the figures: a case counts in the months they fall in.
 MOMENTS = (
     *("filed_at", "first_response_at", "resolved_at", "closed_at"),
@@ -132,11 +125,8 @@ def _grouped() -> dict[str, tuple[Any, dict[str, Figure]]]:
         ),
     }
     for name, (seconds, moment) in DURATIONS.items():
-        # bucket_of(seconds), in floating point on every database
-        scaled = Ln(F(seconds) + 1.0) * (BUCKETS / math.log(2)) + SLACK
-        bucket = Cast(Floor(scaled), IntegerField())
         timed = (moment, Q(**{f"{seconds}__isnull": False}), "pk")
-        found[HISTOGRAMS[name]] = (bucket, {"": timed})
+        found[HISTOGRAMS[name]] = (bucket_expression(seconds), {"": timed})
     return found
 
 
@@ -331,39 +321,6 @@ def grouped(
     for row in qs.order_by().values(*by, *fields).annotate(**aggregates):
         key = tuple(row[name] for name in by)
         yield key, {k: v for k, v in row.items() if k in fields or k not in by}
-
-
-def bucket_of(seconds: int) -> int:
-    """The histogram bucket of a duration: log2(seconds + 1) times BUCKETS,
-    rounded down."""
-    return math.floor(math.log(seconds + 1) * (BUCKETS / math.log(2)) + SLACK)
-
-
-def bucket_value(bucket: int) -> float:
-    """The middle of the whole seconds in histogram `bucket`: those whose
-    log2(seconds + 1) times BUCKETS rounds down to it."""
-    low, high = (math.ceil(2 ** (b / BUCKETS) - 1) for b in (bucket, bucket + 1))
-    return (low + high - 1) / 2
-
-
-def histogram_percentile(row: dict[str, int], name: str, fraction: float) -> Any:
-    """The continuous percentile of duration `name` from its histogram in `row`,
-    each case at its bucket's middle: within ERROR of the exact one."""
-    found = sorted(
-        (int(bucket), n) for (bucket,), n in keyed(row, HISTOGRAMS[name]).items()
-    )
-    total = sum(n for _, n in found)
-    if not total:
-        return None
-    position = (total - 1) * fraction
-    wanted, values, seen = {math.floor(position), math.ceil(position)}, {}, 0
-    for bucket, n in found:
-        for rank in wanted:
-            if seen <= rank < seen + n:
-                values[rank] = bucket_value(bucket)
-        seen += n
-    low, high = values[math.floor(position)], values[math.ceil(position)]
-    return low + (high - low) * (position - math.floor(position))
 
 
 def local_day(moment: str) -> TruncDay:

@@ -32,7 +32,6 @@ from .figures import (
     backlog,
     dated,
     grouped,
-    histogram_percentile,
     hours,
     keyed,
     local_day,
@@ -42,6 +41,7 @@ from .figures import (
     tally,
 )
 from .filters import MetricsFilter, midnight
+from .histograms import histogram_percentile
 from .items import item_tally
 
 AGENT = ("filed", "closed", "on_time", "missed")

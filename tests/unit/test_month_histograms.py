@@ -1,5 +1,5 @@
 """A long period's percentiles come from the rollup's histograms: each
-within `figures.ERROR` of the exact percentile (times the seconds plus one),
+within `histograms.ERROR` of the exact percentile (times the seconds plus one),
 as the exact `Percentile` aggregate computes it over the facts.
 """
 
@@ -10,7 +10,13 @@ import pytest
 
 from dashboards.apps import _Percentile
 from dashboards.facts import facts_rebuild
-from dashboards.metrics import figures, filter_parse, metrics_summary, periods
+from dashboards.metrics import (
+    figures,
+    filter_parse,
+    histograms,
+    metrics_summary,
+    periods,
+)
 from dashboards.models import CaseFacts
 from tests.unit.test_metrics_dataset import at
 
@@ -27,7 +33,7 @@ def exact(values: list[int], fraction: float) -> float:
 def histogram(values: list[int]) -> dict[str, int]:
     row: dict[str, int] = {}
     for value in values:
-        figures.add(row, {f"hr:{figures.bucket_of(value)}": 1})
+        figures.add(row, {f"hr:{histograms.bucket_of(value)}": 1})
     return row
 
 
@@ -38,19 +44,19 @@ def test_a_histogram_percentile_is_within_the_stated_error(seed):
     row = histogram(values)
     for fraction in (0.5, 0.9):
         want = exact(values, fraction)
-        got = figures.histogram_percentile(row, "resolution", fraction)
-        assert abs(got - want) <= figures.ERROR * (want + 1) + 1e-9
+        got = histograms.histogram_percentile(row, "resolution", fraction)
+        assert abs(got - want) <= histograms.ERROR * (want + 1) + 1e-9
 
 
 def test_small_durations_are_counted_exactly():
     values = [0, 1, 2, 3, 5, 8, 13, 21]
     row = histogram(values)
-    assert figures.histogram_percentile(row, "resolution", 0.5) == exact(values, 0.5)
-    assert figures.bucket_value(0) == 0
-    assert [figures.bucket_of(2**k - 1) for k in range(1, 30)] == [
-        figures.BUCKETS * k for k in range(1, 30)
+    assert histograms.histogram_percentile(row, "resolution", 0.5) == exact(values, 0.5)
+    assert histograms.bucket_value(0) == 0
+    assert [histograms.bucket_of(2**k - 1) for k in range(1, 30)] == [
+        histograms.BUCKETS * k for k in range(1, 30)
     ]
-    assert figures.histogram_percentile({}, "resolution", 0.5) is None
+    assert histograms.histogram_percentile({}, "resolution", 0.5) is None
 
 
 @pytest.mark.django_db
@@ -81,7 +87,7 @@ def test_a_long_periods_times_agree_with_the_exact_ones_within_the_error(
     for clock, times in direct.items():
         assert rolled[clock]["cases"] == times["cases"] == 18
         for key in ("median_hours", "p90_hours"):
-            error = figures.ERROR * (times[key] + 1 / 3600) + 0.01  # and rounding
+            error = histograms.ERROR * (times[key] + 1 / 3600) + 0.01  # and rounding
             assert abs(rolled[clock][key] - times[key]) <= error
 
 
