@@ -117,9 +117,9 @@ def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
                 next_attempt_at__lte=now,
                 subscription__status=SubscriptionStatus.ACTIVE,
                 subscription__client__revoked=False,
-            )[:1]
+            )
+            .first()
         )
-        delivery = next(iter(delivery), None)
         if delivery is None:
             return None
         subscription = delivery.subscription
@@ -211,9 +211,9 @@ def _record(delivery_id: int, outcome: Outcome, now: datetime) -> str:
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("subscription")
-            .filter(pk=delivery_id)[:1]
+            .filter(pk=delivery_id)
+            .first()
         )
-        delivery = next(iter(delivery), None)
         if delivery is None:  # its subscription was deleted meanwhile
             return "skipped"
         delivery.attempts += 1

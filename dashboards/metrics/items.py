@@ -54,13 +54,13 @@ SOURCES = {
 
 class Item(NamedTuple):
     """One item figure: its key prefix, its rows' source (`SOURCES`), what
-    it is grouped by, which of the rows it counts, and what it counts."""
+    it is grouped by, what it counts, and which of the rows (all by default)."""
 
     prefix: str
     source: str
     group: tuple[str, ...]
-    where: Q
     counts: dict[str, Aggregate]
+    where: Q = Q()
 
 
 def _figures(now: datetime) -> list[Item]:
@@ -73,7 +73,6 @@ def _figures(now: datetime) -> list[Item]:
             "o",
             "offers",
             ("kind", "currency"),
-            Q(),
             {
                 "n": Count("pk"),
                 "granted": Count("pk", filter=granted),
@@ -88,14 +87,13 @@ def _figures(now: datetime) -> list[Item]:
             "g",
             "offers",
             (f"{CASE}root_cause_id", "currency"),
-            fulfilled & PRICED,
             {"n": Count("pk"), "cents": Sum("amount")},
+            fulfilled & PRICED,
         ),
         Item(
             "f",
             "done",
             (),
-            Q(),
             {
                 "completed": Count("pk"),
                 "scored": Count("pk", filter=scored),
@@ -108,14 +106,13 @@ def _figures(now: datetime) -> list[Item]:
             "s",
             "done",
             (f"{CASE}assignee_id",),
-            scored & Q(**{f"{CASE}assignee__isnull": False}),
             {"n": Count("pk"), "csat_sum": Sum("csat")},
+            scored & Q(**{f"{CASE}assignee__isnull": False}),
         ),
         Item(
             "f",
             "due",
             (),
-            Q(),
             {
                 "due": Count("pk"),
                 "done": Count("pk", filter=DONE),
