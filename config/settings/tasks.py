@@ -32,6 +32,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Connections are kept across tasks as across requests (config.celery).
+CELERY_DB_REUSE_MAX = 10**9
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A web request that queues work must not hang on a broker that is down.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

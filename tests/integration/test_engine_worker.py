@@ -188,6 +188,31 @@ def test_database_connections_killed_mid_run_worker_and_beat_recover(stack, setu
     )
 
 
+def database_sessions() -> int:
+    """How many connections the test database has taken since its start."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(stack, setup):
+    """Celery's Django fixup closed every connection before and after each task
+    (unless CELERY_DB_REUSE_MAX is set): each task connected anew, which cost
+    a webhook delivery about as much as its work (config.celery)."""
+    case = CaseFactory.file(team=setup[0])
+    ids = queued_emails(case, 30, "conn")
+    stack.worker("w1")
+    worker_ready(stack, "w1")
+    before = database_sessions()
+    publish(stack.redis_url, ids, chunk=1)  # thirty tasks
+    wait_until(all_sent(30), 60, what="30 emails sent")
+    time.sleep(1.5)  # sessions are counted when a backend reports its stats
+    assert database_sessions() - before <= 3
+
+
 def test_broker_down_never_blocks_or_fails_queueing_work(stack, setup):
     case = CaseFactory.file(team=setup[0])
     script = (
