@@ -2,7 +2,8 @@
 
 The worker and beat are subprocesses, so the data they must see is committed
 (`transactional_db`), and they connect to pytest's test database by name.
-Fault tests get a private `redis-server` on a port of 6391-6399.
+Each test gets a `redis-server` of its own (fault tests on a port of 6391-6399,
+which they kill and restart).
 """
 
 import contextlib
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -144,22 +146,31 @@ class Stack:
             self.kill(proc, signal.SIGTERM if proc.poll() is None else signal.SIGKILL)
 
 
-def redis_flush(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture
 def stack(transactional_db, tmp_path):
-    """Processes against the shared Redis (this engineer's DB number, flushed)."""
+    """Processes against a Redis server of this test's own.
+
+    Not the shared REDIS_URL: the tests running beside this one in the other
+    pytest process queue real tasks there (a transactional test's on-commit
+    hooks publish them), and this test's workers would take them and run them
+    against this test's database, while this test's flushes would drop theirs.
+    """
     if not SHARED_REDIS:
         pytest.skip("needs Redis: set REDIS_URL")
-    redis_flush(SHARED_REDIS)
-    running = Stack(tmp_path, SHARED_REDIS)
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server")
+    server = PrivateRedis(free_port(), tmp_path)
+    server.start()
+    running = Stack(tmp_path, server.url)
     yield running
     running.stop_all()
-    redis_flush(SHARED_REDIS)
+    server.kill()
 
 
 class PrivateRedis:
