@@ -44,6 +44,46 @@ def _missing(flag: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_found_once():
+    """Share WhiteNoise's list of static files between test clients.
+
+    Each test client builds the middleware chain anew on its first request,
+    and WhiteNoise walks every static file of every app there
+    (WHITENOISE_USE_FINDERS): some 40 ms per client, which the access matrix
+    alone paid nine thousand times. The files do not change during a run, so
+    the first middleware's findings serve the rest under the same settings.
+    """
+    from django.conf import settings as django_settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.__init__
+    found: dict[tuple, dict] = {}
+
+    def __init__(self, get_response=None, settings=django_settings):
+        key = (
+            settings.DEBUG,
+            str(settings.STATIC_ROOT),
+            settings.STATIC_URL,
+            repr(settings.STORAGES),
+            *(
+                repr(getattr(settings, name, None))
+                for name in dir(settings)
+                if name.startswith("WHITENOISE_")
+            ),
+        )
+        if key in found:
+            self.__dict__.update(found[key])
+            self.get_response = get_response
+            return
+        original(self, get_response, settings)
+        found[key] = {k: v for k, v in self.__dict__.items() if k != "get_response"}
+
+    WhiteNoiseMiddleware.__init__ = __init__
+    yield
+    WhiteNoiseMiddleware.__init__ = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_memos():
     """Start and end every test with empty process memos (`config.memo`): a row

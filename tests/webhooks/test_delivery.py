@@ -87,6 +87,34 @@ def test_a_receiver_failing_three_times_gets_four_attempts_and_one_delivery(
     assert subscription.failing_since is None  # the run of failures is over
 
 
+def test_a_successful_delivery_costs_two_statements(
+    make_client, subscribe, receivers, file_case, queued
+):
+    """The claim and the record are one statement each (no transaction, no
+    ORM compiling: most of a delivery's own time went there)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    receiver = receivers()
+    subscription, _ = subscribe(make_client(), receiver.url)
+    file_case(subscription.client)
+    delivery = only_delivery(subscription)
+    delivery.refresh_from_db()
+    with CaptureQueriesContext(connection) as statements:
+        assert delivery_attempt(delivery_id=delivery.pk) == "delivered"
+    assert len(statements) == 2, [q["sql"][:60] for q in statements]
+    assert len(receiver.received) == 1
+    delivery.refresh_from_db()
+    [logged] = delivery.attempt_log.all()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
+        DeliveryStatus.DELIVERED,
+        1,
+        None,
+    )
+    assert delivery.delivered_at == logged.created_at
+    assert (logged.number, logged.status_code, logged.succeeded) == (1, 200, True)
+
+
 def test_a_delivered_event_is_never_sent_again(
     make_client, subscribe, receivers, file_case, queued
 ):
