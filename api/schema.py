@@ -6,8 +6,11 @@ parameters; 404 on routes with an id; 413 and 415 where it takes a body; and
 the domain statuses a view lists in `problem_statuses` (409, 412, 422).
 """
 
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.response import Response
 
 PROBLEM = "application/problem+json"
 DESCRIPTIONS = {
@@ -69,3 +72,32 @@ class ApiAutoSchema(AutoSchema):
         extra = getattr(self.view, "problem_statuses", {})
         codes += [str(code) for code in extra.get(action, extra.get("*", ()))]
         return sorted(set(codes))
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document, generated once per process, version and language.
+
+    It cannot change while a process runs (it is built from the code), and
+    generating it costs about half a second of CPU, which anyone may ask for:
+    the route is public. drf-spectacular generates it on every request.
+    """
+
+    generated: dict[tuple, dict] = {}
+
+    def _get_schema_response(self, request):
+        version = (
+            self.api_version or request.version or self._get_version_parameter(request)
+        )
+        key = (version, translation.get_language(), self.serve_public)
+        schema = self.generated.get(key)
+        if schema is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            schema = generator.get_schema(request=request, public=self.serve_public)
+            self.generated[key] = schema
+        filename = self._get_filename(request, version)
+        return Response(
+            data=schema,
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )

@@ -81,3 +81,30 @@ def test_an_omitted_phone_is_stored_empty(service, api_as, manager):
     )
     assert created.status_code == 201
     assert set(Customer.objects.values_list("phone", flat=True)) == {""}
+
+
+def test_the_schema_is_generated_once_per_process_and_language(anon, monkeypatch):
+    """Generating it costs about half a second of CPU and the route is public:
+    every request after the first is served from the process's copy."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from api.schema import SchemaView
+
+    monkeypatch.setattr(SchemaView, "generated", {})
+    generated = []
+    get_schema = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        generated.append(1)
+        return get_schema(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    first = anon.get("/api/schema/", {"format": "json"})
+    again = anon.get("/api/schema/", {"format": "json"})
+    as_yaml = anon.get("/api/schema/")
+    assert (first.status_code, again.status_code, as_yaml.status_code) == (200,) * 3
+    assert first.content == again.content
+    assert b"/api/v1/complaints/" in as_yaml.content
+    assert len(generated) == 1
+    anon.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="de")
+    assert len(generated) == 2  # another language, another document
