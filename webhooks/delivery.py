@@ -13,7 +13,6 @@ one probe at a time goes out (`PROBE_EVERY`), the rest wait their turn; after
 `WEBHOOK_PAUSE_AFTER_HOURS` of failures it is paused and its owner told.
 """
 
-import functools
 import logging
 import random
 import threading
@@ -23,13 +22,13 @@ from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from teams.actors import Actor
 
-from . import guard
+from . import guard, statements
 from .models import (
     DeliveryStatus,
     SubscriptionStatus,
@@ -108,92 +107,11 @@ def delivery_attempt(*, delivery_id: int, now: datetime | None = None) -> str:
 
 
 def _claim(delivery_id: int, now: datetime) -> WebhookDelivery | None:
-    return _claim_usual(delivery_id, now) or _claim_any(delivery_id, now)
-
-
-def _claim_usual(delivery_id: int, now: datetime) -> WebhookDelivery | None:
-    """The usual claim, in one statement: a pending, due delivery of an active
-    subscription of a client not revoked, its subscription not failing (or
-    this delivery tried before). None sends the caller to `_claim_any`, which
-    also decides a failing subscription's probe (and finds nothing to claim
-    for a row that is not claimable: delivered, not due, or another worker's).
-
-    It saves the ORM's compiling of a joined `SELECT … FOR UPDATE` and an
-    `UPDATE`, and two round trips: that was most of a delivery's own time.
-    """
-    sql, delivery_fields, subscription_fields = _claim_statement()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [
-                delivery_id,
-                DeliveryStatus.PENDING,
-                now,
-                SubscriptionStatus.ACTIVE,
-                now + LEASE,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(delivery_fields)
-    delivery = WebhookDelivery.from_db(connection.alias, delivery_fields, row[:split])
-    delivery.subscription = WebhookSubscription.from_db(
-        connection.alias, subscription_fields, row[split:]
-    )
-    return delivery
-
-
-# What a delivery attempt reads of its delivery and subscription.
-CLAIMED = (
-    *("id", "subscription_id", "event_id", "event_type", "payload", "status"),
-    *("attempts", "backoff_from", "next_attempt_at", "queued_until"),
-)
-CLAIMED_SUBSCRIPTION = (
-    *("id", "client_id", "url", "secret", "previous_secret"),
-    *("previous_secret_expires_at", "status", "failing_since", "next_probe_at"),
-)
-
-
-@functools.cache
-def _claim_statement() -> tuple[str, list[str], list[str]]:
-    """The usual claim's SQL (names from the models), and the attnames it returns."""
-    quote = connection.ops.quote_name
-
-    def columns(model, attnames: tuple[str, ...], alias: str) -> list[str]:
-        meta = model._meta
-        return [f"{alias}.{quote(meta.get_field(a).column)}" for a in attnames]
-
-    def column(model, attname: str) -> str:
-        return quote(model._meta.get_field(attname).column)
-
-    delivery = quote(WebhookDelivery._meta.db_table)
-    subscription = quote(WebhookSubscription._meta.db_table)
-    client_model = WebhookSubscription._meta.get_field("client").related_model
-    client = quote(client_model._meta.db_table)
-    d, s = WebhookDelivery, WebhookSubscription
-    returned = [
-        *columns(d, CLAIMED, "d"),
-        *columns(s, CLAIMED_SUBSCRIPTION, "s"),
-    ]
-    # Every name is the models', every value a parameter.
-    sql = (
-        f"WITH c AS (SELECT d.id FROM {delivery} d "  # noqa: S608
-        f"JOIN {subscription} s ON s.id = d.{column(d, 'subscription_id')} "
-        f"JOIN {client} a ON a.{quote(client_model._meta.pk.column)} "
-        f"= s.{column(s, 'client_id')} "
-        f"WHERE d.id = %s AND d.{column(d, 'status')} = %s "
-        f"AND d.{column(d, 'next_attempt_at')} <= %s "
-        f"AND s.{column(s, 'status')} = %s AND NOT a.{column(client_model, 'revoked')} "
-        f"AND (s.{column(s, 'failing_since')} IS NULL "
-        f"OR d.{column(d, 'attempts')} > 0) "
-        f"FOR UPDATE OF d SKIP LOCKED) "
-        f"UPDATE {delivery} d SET {column(d, 'next_attempt_at')} = %s "
-        f"FROM c, {subscription} s "
-        f"WHERE d.id = c.id AND s.id = d.{column(d, 'subscription_id')} "
-        f"RETURNING {', '.join(returned)}"
-    )
-    return sql, list(CLAIMED), list(CLAIMED_SUBSCRIPTION)
+    """The usual claim in one statement (`statements.claim_usual`), else the
+    general one, which also decides a failing subscription's probe and finds
+    nothing for a row that is not claimable."""
+    usual = statements.claim_usual(delivery_id, now=now, lease_until=now + LEASE)
+    return usual or _claim_any(delivery_id, now)
 
 
 def _claim_any(delivery_id: int, now: datetime) -> WebhookDelivery | None:
@@ -297,7 +215,14 @@ RECORDED = (
 
 def _record(delivery_id: int, outcome: Outcome, now: datetime) -> str:
     if outcome.ok:
-        return _delivered(delivery_id, outcome, now)
+        recorded = statements.delivered_record(
+            delivery_id,
+            status_code=outcome.status_code,
+            body=outcome.body,
+            duration_ms=outcome.duration_ms,
+            now=now,
+        )
+        return "delivered" if recorded else "skipped"
     retry_in: timedelta | None = None
     with transaction.atomic():
         delivery = (
@@ -326,63 +251,6 @@ def _record(delivery_id: int, outcome: Outcome, now: datetime) -> str:
 
         deliveries_enqueue([delivery.pk], countdown=retry_in.total_seconds())
     return result
-
-
-def _delivered(delivery_id: int, outcome: Outcome, now: datetime) -> str:
-    """Record a successful attempt, in one statement: the attempt logged under
-    the next number, the delivery delivered (once: a delivery sent again
-    keeps its first delivery time) and never due again, and its subscription's
-    run of failures ended. "skipped" if the delivery was deleted meanwhile."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _delivered_statement(),
-            {
-                "id": delivery_id,
-                "pending": DeliveryStatus.PENDING,
-                "delivered": DeliveryStatus.DELIVERED,
-                "now": now,
-                "status_code": outcome.status_code,
-                "body": outcome.body,
-                "duration_ms": outcome.duration_ms,
-            },
-        )
-        recorded = cursor.fetchone()
-    return "delivered" if recorded else "skipped"
-
-
-@functools.cache
-def _delivered_statement() -> str:
-    quote = connection.ops.quote_name
-    delivery = quote(WebhookDelivery._meta.db_table)
-    attempt = quote(WebhookAttempt._meta.db_table)
-    subscription = quote(WebhookSubscription._meta.db_table)
-
-    def col(model, attname: str) -> str:
-        return quote(model._meta.get_field(attname).column)
-
-    d, a, s = WebhookDelivery, WebhookAttempt, WebhookSubscription
-    status, attempts = col(d, "status"), col(d, "attempts")
-    # Every name is the models', every value a parameter.
-    return (
-        f"WITH u AS (UPDATE {delivery} SET {attempts} = {attempts} + 1, "  # noqa: S608
-        f"{status} = CASE WHEN {status} = %(pending)s THEN %(delivered)s "
-        f"ELSE {status} END, "
-        f"{col(d, 'delivered_at')} = CASE WHEN {status} = %(pending)s "
-        f"THEN %(now)s ELSE {col(d, 'delivered_at')} END, "
-        f"{col(d, 'next_attempt_at')} = NULL, {col(d, 'queued_until')} = NULL, "
-        f"{col(d, 'last_error')} = '' "
-        f"WHERE id = %(id)s RETURNING id, {attempts}, "
-        f"{col(d, 'subscription_id')} AS subscription_id), "
-        f"ended AS (UPDATE {subscription} SET {col(s, 'failing_since')} = NULL, "
-        f"{col(s, 'next_probe_at')} = NULL "
-        f"WHERE id = (SELECT subscription_id FROM u) "
-        f"AND {col(s, 'failing_since')} IS NOT NULL) "
-        f"INSERT INTO {attempt} ({col(a, 'delivery_id')}, {col(a, 'number')}, "
-        f"{col(a, 'status_code')}, {col(a, 'error')}, {col(a, 'response_body')}, "
-        f"{col(a, 'duration_ms')}, {col(a, 'succeeded')}, {col(a, 'created_at')}) "
-        f"SELECT id, {attempts}, %(status_code)s, '', %(body)s, %(duration_ms)s, "
-        f"true, %(now)s FROM u RETURNING id"
-    )
 
 
 def _failed(
