@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.factories import CaseFactory, StaffFactory
+from tests.factories import CaseFactory, StaffFactory, attachment_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -147,13 +147,6 @@ def attachment_dir(settings, tmp_path):
     """Store attachments in a fresh directory, never var/attachments/ (every
     test: filing by email or the form may store files)."""
     location = tmp_path / "attachments"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(location), "base_url": None},
-        },
-    }
-    settings.CLAMD_SOCKET = ""
-    settings.CLAMD_HOST = ""
+    for name, value in attachment_settings(location).items():
+        setattr(settings, name, value)
     return location

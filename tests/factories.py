@@ -102,3 +102,20 @@ class CaseFactory:
                 followup_complete(followup=followup, outcome="satisfied", csat=5, by=by)
             return move(case, step, by=by, close_reason="satisfied")
         raise ValueError(step)
+
+
+def attachment_settings(location) -> dict:
+    """Settings that store attachments in `location` and scan none (tests)."""
+    from django.conf import settings
+
+    return {
+        "STORAGES": {
+            **settings.STORAGES,
+            "attachments": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(location), "base_url": None},
+            },
+        },
+        "CLAMD_SOCKET": "",
+        "CLAMD_HOST": "",
+    }

@@ -10,8 +10,11 @@ judge the answer.
 import re
 from datetime import timedelta
 
+import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -31,7 +34,7 @@ from service_recovery.incidents import incident_create, incident_link_customers
 from service_recovery.models import Problem, ProblemCase
 from service_recovery.promises import promise_make
 from tests.attachments.samples import png_bytes
-from tests.factories import CaseFactory, StaffFactory
+from tests.factories import CaseFactory, StaffFactory, attachment_settings
 from webhooks.models import WebhookSubscription
 from webhooks.signing import secret_new
 
@@ -303,3 +306,29 @@ def outcome(response, kind: str) -> str:
     if status == 302 and "/accounts/login/" in response.get("Location", ""):
         return "refused"
     return "through"
+
+
+@pytest.fixture(scope="module")
+def world_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("world-attachments")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_files):
+    """One World for the module's tests, as Django's `setUpTestData` makes one
+    per class: built inside a transaction that is rolled back after the last
+    test, while each test runs in a savepoint of it, rolled back after that
+    test (pytest-django's `db`), so what a test's requests change is gone
+    before the next. Building it per test was most of the matrix's time."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                **attachment_settings(world_files),
+            ):
+                yield World()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

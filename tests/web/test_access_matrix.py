@@ -20,20 +20,20 @@ so a new route cannot ship without someone deciding who may call it.
 """
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 
+from tests.factories import attachment_settings
 from tests.web.access_world import (
     API_CALLERS,
     METHODS,
     PAGE_CALLERS,
     PORTAL_CALLERS,
-    World,
     ask,
     kind_of,
     outcome,
     routes,
     url_for,
+    world,  # noqa: F401 - fixture
+    world_files,  # noqa: F401 - fixture
 )
 
 pytestmark = pytest.mark.django_db
@@ -298,55 +298,13 @@ def _row(name: str) -> dict[str, set[str]]:
 ALL_ROUTES = routes()
 
 
-def _stored_in(location) -> dict:
-    from django.conf import settings
-
-    return {
-        "STORAGES": {
-            **settings.STORAGES,
-            "attachments": {
-                "BACKEND": "django.core.files.storage.FileSystemStorage",
-                "OPTIONS": {"location": str(location), "base_url": None},
-            },
-        },
-        "CLAMD_SOCKET": "",
-        "CLAMD_HOST": "",
-    }
-
-
-@pytest.fixture(scope="module")
-def world_files(tmp_path_factory):
-    return tmp_path_factory.mktemp("world-attachments")
-
-
 @pytest.fixture(autouse=True)
-def attachment_dir(settings, world_files):
+def attachment_dir(settings, world_files):  # noqa: F811
     """The suite's per-test attachment directory, here the world's: its files
     were stored once, with it."""
-    for name, value in _stored_in(world_files).items():
+    for name, value in attachment_settings(world_files).items():
         setattr(settings, name, value)
     return world_files
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, world_files):
-    """One World for the module's tests, as Django's `setUpTestData` makes one
-    per class: built inside a transaction that is rolled back after the last
-    test, while each test runs in a savepoint of it, rolled back after that
-    test (pytest-django's `db`), so what a test's requests change is gone
-    before the next. Building it per test was most of the matrix's time."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                **_stored_in(world_files),
-            ):
-                yield World()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def test_every_route_has_a_row():
@@ -358,7 +316,7 @@ def test_every_route_has_a_row():
 @pytest.mark.parametrize(
     ("name", "pattern"), ALL_ROUTES, ids=[n for n, _ in ALL_ROUTES]
 )
-def test_route_answers_only_its_callers(world, name, pattern):
+def test_route_answers_only_its_callers(world, name, pattern):  # noqa: F811
     kind = kind_of(name)
     callers = {"api": API_CALLERS, "portal": PORTAL_CALLERS}.get(kind, PAGE_CALLERS)
     row = _row(name)
@@ -391,7 +349,7 @@ def test_route_answers_only_its_callers(world, name, pattern):
     assert not wrong, "\n".join(wrong)
 
 
-def test_admin_access(world):
+def test_admin_access(world):  # noqa: F811
     """Managers reach the admin (what each model allows is Django's permissions)."""
     for caller in PAGE_CALLERS:
         response = world.client(caller, "page").get("/admin/")
